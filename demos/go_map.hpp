@@ -1,0 +1,223 @@
+// The map program of scenarios 01 (unsafe-map) and 02 (mutex-map): one thread writes m[i] = i
+// in a loop while another iterates the map. Shared by the two scenario files so that 02 is
+// exactly 01 with a mutex.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+#include "shared_state.hpp"
+
+namespace racedemo::go_map {
+
+constexpr int kEmptySlot = -1;
+constexpr int kWriting = 1;  // the flag Go's map sets while a write is under way
+
+// One array of slots of an open-addressing hash map.
+struct Table {
+    Table(int generation, int capacity) : capacity(capacity) {
+        for (int slot = 0; slot < capacity; ++slot) {
+            keys.emplace_back(fmt::format("t{}[{}].key", generation, slot), kEmptySlot);
+            values.emplace_back(fmt::format("t{}[{}].value", generation, slot), 0);
+        }
+    }
+    int capacity;
+    std::deque<Shared<int>> keys;
+    std::deque<Shared<int>> values;
+};
+
+}  // namespace racedemo::go_map
+
+template <>
+struct racedemo::ShowValue<racedemo::go_map::Table*> {
+    static std::string show(const go_map::Table* table) {
+        return table == nullptr ? "nil" : fmt::format("table of {}", table->capacity);
+    }
+};
+
+namespace racedemo::go_map {
+
+// A map in the style of Go's built-in one: it grows by doubling when 3/4 full, and sets a
+// "writing" flag while a write is under way; iteration checks the flag at every step and
+// reports what Go's runtime reports, "concurrent map iteration and map write". The map itself
+// has no lock: like Go's, it is not safe for concurrent use.
+class Map {
+  public:
+    explicit Map(int capacity) : table_("m.buckets", adopt(std::make_unique<Table>(0, capacity))) {}
+    Map(const Map&) = delete;
+    Map& operator=(const Map&) = delete;
+
+    void Set(int key, int value) {
+        flags_.store(kWriting);
+        Table* table = table_.load();
+        int used = count_.load();
+        if ((used + 1) * 4 > table->capacity * 3) table = grow(table);
+        int slot = find_slot(*table, key);
+        if (table->keys[static_cast<std::size_t>(slot)].load() != key) {
+            table->keys[static_cast<std::size_t>(slot)].store(key);
+            count_.store(used + 1);
+        }
+        table->values[static_cast<std::size_t>(slot)].store(value);
+        flags_.store(0);
+    }
+
+    // How many keys the map holds.
+    int Len() { return count_.load(); }
+
+    // Calls visit(key, value) for every entry; returns false when the iteration caught a
+    // concurrent write (the point where Go's runtime stops the program).
+    template <class Visit>
+    bool Range(Visit&& visit) {
+        bool caught = false;
+        Table* table = table_.load();
+        for (int slot = 0; slot < table->capacity; ++slot) {
+            if (flags_.load() == kWriting) caught = true;
+            int key = table->keys[static_cast<std::size_t>(slot)].load();
+            if (key == kEmptySlot) continue;
+            visit(key, table->values[static_cast<std::size_t>(slot)].load());
+        }
+        return !caught;
+    }
+
+  private:
+    static int find_slot(Table& table, int key) {
+        int slot = key % table.capacity;
+        for (;;) {
+            int found = table.keys[static_cast<std::size_t>(slot)].load();
+            if (found == key || found == kEmptySlot) return slot;
+            slot = (slot + 1) % table.capacity;
+        }
+    }
+
+    // Moves every entry into a table twice the size (emptying its old slot, as Go's evacuation
+    // does), then publishes the new table. The old table is kept, not freed, so a reader still
+    // walking it finds moved entries gone rather than reading freed memory.
+    Table* grow(Table* old) {
+        auto bigger = std::make_unique<Table>(static_cast<int>(tables_.size()), old->capacity * 2);
+        for (int slot = 0; slot < old->capacity; ++slot) {
+            int key = old->keys[static_cast<std::size_t>(slot)].load();
+            if (key == kEmptySlot) continue;
+            int into = find_slot(*bigger, key);
+            bigger->keys[static_cast<std::size_t>(into)].store(key);
+            bigger->values[static_cast<std::size_t>(into)].store(
+                old->values[static_cast<std::size_t>(slot)].load());
+            old->keys[static_cast<std::size_t>(slot)].store(kEmptySlot);
+        }
+        Table* published = adopt(std::move(bigger));
+        table_.store(published);
+        return published;
+    }
+
+    Table* adopt(std::unique_ptr<Table> table) {
+        tables_.push_back(std::move(table));
+        return tables_.back().get();
+    }
+
+    std::vector<std::unique_ptr<Table>> tables_;  // written by the writer thread only
+    Shared<int> flags_{"m.flags", 0};
+    Shared<Table*> table_;
+    Shared<int> count_{"m.count", 0};
+};
+
+// The program of the lesson: thread 1 runs writeLoop, every other thread runs readLoop.
+// `Lock` is the only difference between 01 (NoLock) and 02 (Mutex).
+template <class Lock>
+class MapTrial final : public Trial {
+  public:
+    explicit MapTrial(const TrialConfig& config)
+        : keys_(config.model ? 2 : 100),
+          passes_(config.model ? 1 : 3),
+          m_(config.model ? 2 : 8),
+          readers_(static_cast<std::size_t>(config.threads)) {}
+
+    void actor(int thread) override { thread == 0 ? writeLoop() : readLoop(thread); }
+
+    Outcome arbiter() override;
+
+  private:
+    void writeLoop() {
+        for (int pass = 0; pass < passes_; ++pass) {
+            for (int i = 0; i < keys_; ++i) {
+                note("m[{}] = {}", i, i);
+                std::lock_guard guard(mu_);
+                m_.Set(i, i);
+            }
+        }
+    }
+
+    void readLoop(int thread) {
+        ReaderLog& log = readers_[static_cast<std::size_t>(thread)];
+        for (int pass = 0; pass < passes_; ++pass) {
+            note("for k, v := range m");
+            std::lock_guard guard(mu_);
+            // Keys are stored in order 0, 1, 2, ...: the first Len() are in the map before the
+            // iteration starts and are never deleted, so it must return every one of them.
+            int present = m_.Len();
+            std::vector<int> seen;
+            bool clean = m_.Range([&](int key, int value) {
+                seen.push_back(key);
+                if (value != key && log.torn.empty())
+                    log.torn = fmt::format("read m[{}] = {}, but only {} was ever stored there",
+                                           key, value, key);
+            });
+            if (!clean) ++log.caught;
+            std::sort(seen.begin(), seen.end());
+            auto duplicate = std::adjacent_find(seen.begin(), seen.end());
+            if (duplicate != seen.end() && log.duplicate.empty())
+                log.duplicate = fmt::format("one iteration returned key {} twice", *duplicate);
+            int missing = 0;
+            for (int key = 0; key < present; ++key)
+                missing += !std::binary_search(seen.begin(), seen.end(), key);
+            if (missing > 0 && log.missing.empty())
+                log.missing = fmt::format(
+                    "an iteration missed {} of the {} keys already in the map (moved by a growth)",
+                    missing, present);
+        }
+    }
+
+    struct ReaderLog {
+        int caught = 0;         // iterations during which a write was under way
+        std::string torn;       // first entry read half-written
+        std::string duplicate;  // first key seen twice in one iteration
+        std::string missing;    // first iteration that skipped keys present all along
+    };
+
+    int keys_;
+    int passes_;
+    Map m_;
+    Lock mu_{"mu"};
+    std::vector<ReaderLog> readers_;  // one per thread: each reader writes only its own
+};
+
+template <class Lock>
+Outcome MapTrial<Lock>::arbiter() {
+    int caught = 0;
+    std::string torn, duplicate, missing;
+    for (const ReaderLog& log : readers_) {
+        caught += log.caught;
+        if (torn.empty()) torn = log.torn;
+        if (duplicate.empty()) duplicate = log.duplicate;
+        if (missing.empty()) missing = log.missing;
+    }
+    if (caught == 0 && torn.empty() && duplicate.empty() && missing.empty())
+        return Outcome::clean();
+    std::string go = fmt::format(
+        "fatal error: concurrent map iteration and map write (caught in {} iteration{})", caught,
+        caught == 1 ? "" : "s");
+    // The label names the worst thing that really happened; Go's check is always mentioned.
+    if (!torn.empty()) return Outcome::corrupt("torn entry", fmt::format("{}; {}", torn, go));
+    if (!duplicate.empty())
+        return Outcome::corrupt("duplicate key", fmt::format("{}; {}", duplicate, go));
+    if (!missing.empty())
+        return Outcome::corrupt("missing keys", fmt::format("{}; {}", missing, go));
+    return Outcome::corrupt("concurrent map iteration and map write", go);
+}
+
+}  // namespace racedemo::go_map

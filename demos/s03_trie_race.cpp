@@ -1,0 +1,168 @@
+// 03 trie-race: concurrent inserts into one trie lose a whole branch.
+//
+// What races: Insert reads "does the root have a child for 'g'?", and if not, makes one and
+// links it in. Two inserts ("go" and "git") can both see no child, both make one, and the
+// second link overwrites the first: the key under the overwritten node is gone.
+//
+//   racedemo trie-race --threads 8            unsafe: CORRUPTED, lost key "..." (histogram)
+//   racedemo trie-race --fixed --threads 8    a mutex around Insert: CLEAN, every key present
+//   racedemo trie-race --mode model --explore the shortest schedule that loses a key
+#include <fmt/format.h>
+
+#include <array>
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+#include "shared_state.hpp"
+
+namespace {
+
+using racedemo::Shared;
+
+struct Node {
+    explicit Node(int id) : id(id), name(id == 0 ? "root" : "n" + std::to_string(id)) {
+        for (char letter = 'a'; letter <= 'z'; ++letter)
+            children.emplace_back(name + "['" + letter + "']", nullptr);
+    }
+    Shared<Node*>& child(char letter) { return children[static_cast<std::size_t>(letter - 'a')]; }
+
+    int id;
+    std::string name;
+    std::deque<Shared<Node*>> children;  // one link per letter; deque: cells never move
+    Shared<bool> end{name + ".end", false};
+};
+
+}  // namespace
+
+// A link shows as the node it points to, the way the lesson draws it.
+template <>
+struct racedemo::ShowValue<Node*> {
+    static std::string show(Node* node) { return node == nullptr ? "nil" : node->name; }
+};
+
+namespace {
+
+// The trie of the lesson. `Lock` is the only difference between the variants:
+// NoLock for the unsafe one, a Mutex for the fixed one.
+template <class Lock>
+class Trie {
+  public:
+    explicit Trie(std::size_t max_nodes) : nodes_(max_nodes + 1) { root_ = new_node(); }
+
+    void Insert(std::string_view key) {
+        std::lock_guard guard(mx_);
+        Node* node = root_;
+        for (char letter : key) {
+            Node* next = node->child(letter).load();
+            if (next == nullptr) {
+                // The window: another insert can run between the check above and the link below.
+                next = new_node();
+                node->child(letter).store(next);
+            }
+            node = next;
+        }
+        node->end.store(true);
+    }
+
+    bool Contains(std::string_view key) {
+        std::lock_guard guard(mx_);
+        Node* node = root_;
+        for (char letter : key) {
+            node = node->child(letter).load();
+            if (node == nullptr) return false;
+        }
+        return node->end.load();
+    }
+
+  private:
+    // Nodes are owned by the trie, so a lost branch is unreachable but not leaked.
+    Node* new_node() {
+        int id = next_id_.fetch_add(1, std::memory_order_relaxed);
+        nodes_[static_cast<std::size_t>(id)] = std::make_unique<Node>(id);
+        return nodes_[static_cast<std::size_t>(id)].get();
+    }
+
+    Lock mx_{"mu"};
+    Node* root_ = nullptr;
+    std::atomic<int> next_id_{0};
+    std::vector<std::unique_ptr<Node>> nodes_;
+};
+
+// Thread t inserts its own word; all start with 'g' so that they race for root['g'].
+std::string word_for(int thread) {
+    static constexpr std::array<const char*, 8> words = {"go",  "git", "gopher", "gin",
+                                                         "gob", "gap", "golang", "gist"};
+    std::string word = words[static_cast<std::size_t>(thread) % words.size()];
+    for (int round = thread / static_cast<int>(words.size()); round > 0; round /= 26)
+        word += static_cast<char>('a' + (round - 1) % 26);
+    return word;
+}
+
+template <class Lock>
+class TrieTrial final : public racedemo::Trial {
+  public:
+    explicit TrieTrial(const racedemo::TrialConfig& config)
+        : words_(make_words(config.threads)), trie_(node_budget(words_)) {}
+
+    void actor(int thread) override {
+        const std::string& word = words_[static_cast<std::size_t>(thread)];
+        racedemo::note("insert(\"{}\")", word);
+        trie_.Insert(word);
+    }
+
+    racedemo::Outcome arbiter() override {
+        std::vector<std::string> lost;
+        for (const std::string& word : words_)
+            if (!trie_.Contains(word)) lost.push_back(fmt::format("\"{}\"", word));
+        if (lost.empty()) return racedemo::Outcome::clean();
+        return racedemo::Outcome::corrupt(
+            fmt::format("lost {} key{}", lost.size(), lost.size() == 1 ? "" : "s"),
+            fmt::format("lost key{} {} of {} inserted", lost.size() == 1 ? "" : "s",
+                        fmt::join(lost, ", "), words_.size()));
+    }
+
+  private:
+    static std::vector<std::string> make_words(int threads) {
+        std::vector<std::string> words;
+        for (int thread = 0; thread < threads; ++thread) words.push_back(word_for(thread));
+        return words;
+    }
+    static std::size_t node_budget(const std::vector<std::string>& words) {
+        std::size_t letters = 0;
+        for (const std::string& word : words) letters += word.size();
+        return letters;
+    }
+
+    std::vector<std::string> words_;
+    Trie<Lock> trie_;
+};
+
+}  // namespace
+
+RACEDEMO_SCENARIO({
+    .number = 3,
+    .name = "trie-race",
+    .summary = "concurrent inserts into a trie lose a whole branch",
+    .lesson = R"(Insert walks the key letter by letter. At each letter it asks whether the
+current node already has a child for it and, when it does not, makes a new node and links it
+in. Asking and linking are two separate steps. Between them another thread can ask the same
+question, get the same answer ("no child for 'g'") and link its own node. Whichever link is
+written last wins; the node linked first, and every key below it, is no longer reachable from
+the root. Nothing crashes: the keys are simply gone.
+
+The fix is to make the whole walk one critical section: take a mutex at the start of Insert
+(and of every read of the trie) and release it at the end, so that no second thread can
+look at a half-linked node.)",
+    .takeaway =
+        "check-then-act on shared state is a race; hold one lock across the check and the act",
+    .default_threads = 2,
+    .min_threads = 1,
+    .rounds = 4000,
+    .unsafe = racedemo::make_trial<TrieTrial<racedemo::NoLock>>,
+    .fixed = racedemo::make_trial<TrieTrial<racedemo::Mutex>>,
+});

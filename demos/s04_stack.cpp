@@ -1,0 +1,164 @@
+// 04 stack: Push and Pop on a slice-backed stack, shared by threads.
+//
+// What races: Push reads the length, writes the entry, stores length + 1; Pop reads the
+// length, reads the top entry, stores length - 1. Two pushes that read the same length write
+// the same slot (a lost push); two pops that read the same length return the same entry (a
+// double pop); a length stored from a stale read can expose a slot nobody filled (garbage).
+//
+//   racedemo stack                 unsafe: CORRUPTED, lost pushes / double pops
+//   racedemo stack --fixed         the mutex lives in the struct: CLEAN
+//   racedemo stack --mode model --explore
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+#include "shared_state.hpp"
+
+namespace {
+
+using racedemo::Shared;
+
+constexpr int kEmpty = 0;  // what Pop returns for an empty stack, like Go's ""
+
+// The lesson's Stack. The fields are private, so no caller can touch the entries without the
+// lock; `Lock` is the only difference between the variants (NoLock or a Mutex).
+template <class Lock>
+class Stack {
+  public:
+    explicit Stack(int capacity) {
+        for (int slot = 0; slot < capacity; ++slot)
+            entries_.emplace_back(fmt::format("entries[{}]", slot), kEmpty);
+    }
+
+    void Push(int entry) {
+        std::lock_guard guard(mx_);
+        int length = len_.load();
+        entries_[static_cast<std::size_t>(length)].store(entry);
+        len_.store(length + 1);
+    }
+
+    int Pop() {
+        // The guard unlocks on every way out of Pop, the early return included (Go's defer).
+        std::lock_guard guard(mx_);
+        int length = len_.load();
+        if (length == 0) return kEmpty;
+        int entry = entries_[static_cast<std::size_t>(length - 1)].load();
+        len_.store(length - 1);
+        return entry;
+    }
+
+    // The entries left on the stack, bottom first (for the arbiter).
+    std::vector<int> Entries() {
+        std::lock_guard guard(mx_);
+        std::vector<int> left;
+        for (int slot = 0; slot < len_.load(); ++slot)
+            left.push_back(entries_[static_cast<std::size_t>(slot)].load());
+        return left;
+    }
+
+  private:
+    std::deque<Shared<int>> entries_;  // a slice with room for every push: cells never move
+    Shared<int> len_{"len", 0};
+    Lock mx_{"mx"};
+};
+
+// Each thread pushes its own entries (thread 1: 101, 102, ...) and then pops as many.
+template <class Lock>
+class StackTrial final : public racedemo::Trial {
+  public:
+    explicit StackTrial(const racedemo::TrialConfig& config)
+        : threads_(config.threads),
+          per_thread_(config.model ? 1 : 4),
+          stack_(threads_ * per_thread_),
+          popped_(static_cast<std::size_t>(threads_)) {}
+
+    void actor(int thread) override {
+        for (int i = 1; i <= per_thread_; ++i) {
+            int entry = (thread + 1) * 100 + i;
+            racedemo::note("Push({})", entry);
+            stack_.Push(entry);
+        }
+        for (int i = 0; i < per_thread_; ++i) {
+            racedemo::note("Pop()");
+            int entry = stack_.Pop();
+            if (entry != kEmpty) popped_[static_cast<std::size_t>(thread)].push_back(entry);
+        }
+    }
+
+    racedemo::Outcome arbiter() override {
+        // Every pushed entry must come out exactly once: popped, or still on the stack.
+        std::map<int, int> seen;
+        for (const auto& entries : popped_)
+            for (int entry : entries) ++seen[entry];
+        for (int entry : stack_.Entries()) ++seen[entry];
+
+        std::vector<std::string> lost, doubled, garbage;
+        for (int thread = 0; thread < threads_; ++thread)
+            for (int i = 1; i <= per_thread_; ++i)
+                if (seen.find((thread + 1) * 100 + i) == seen.end())
+                    lost.push_back(std::to_string((thread + 1) * 100 + i));
+        for (auto [entry, count] : seen) {
+            bool pushed = entry % 100 >= 1 && entry % 100 <= per_thread_ && entry / 100 >= 1 &&
+                          entry / 100 <= threads_;
+            if (!pushed)
+                garbage.push_back(std::to_string(entry));
+            else if (count > 1)
+                doubled.push_back(fmt::format("{} ({}x)", entry, count));
+        }
+        if (lost.empty() && doubled.empty() && garbage.empty()) return racedemo::Outcome::clean();
+
+        std::vector<std::string> kinds, evidence;
+        if (!lost.empty()) {
+            kinds.push_back("lost push");
+            evidence.push_back(fmt::format("lost {}", fmt::join(lost, ", ")));
+        }
+        if (!doubled.empty()) {
+            kinds.push_back("double pop");
+            evidence.push_back(fmt::format("came out twice: {}", fmt::join(doubled, ", ")));
+        }
+        if (!garbage.empty()) {
+            kinds.push_back("garbage pop");
+            evidence.push_back(fmt::format("never pushed: {}", fmt::join(garbage, ", ")));
+        }
+        return racedemo::Outcome::corrupt(
+            fmt::format("{}", fmt::join(kinds, " + ")),
+            fmt::format("{} (of {} pushes)", fmt::join(evidence, "; "), threads_ * per_thread_));
+    }
+
+  private:
+    int threads_;
+    int per_thread_;
+    Stack<Lock> stack_;
+    std::vector<std::vector<int>> popped_;  // per thread, so recording them races with nothing
+};
+
+}  // namespace
+
+RACEDEMO_SCENARIO({
+    .number = 4,
+    .name = "stack",
+    .summary = "Push/Pop on a shared slice-backed stack: lost pushes, double pops",
+    .lesson = R"(A stack kept in a slice looks like one operation per call, but Push is three
+steps (read the length, write the slot, store the new length) and so is Pop. Two pushes that
+read the same length fill the same slot: one entry is silently lost. Two pops that read the
+same length hand the same entry to both callers. A length written back from a stale read can
+even point past the entries that were really written, so a later Pop returns garbage.
+
+The fix puts a mutex inside the struct, next to the slice it protects, and keeps both fields
+private so that no caller can reach the slice without going through Push and Pop. Each method
+locks first; Pop releases the lock on every way out, including the early return for an empty
+stack (Go uses defer, C++ a scoped guard), so no path can leave it locked.)",
+    .takeaway =
+        "keep the mutex beside the data it guards, make the data private, unlock on every path",
+    .default_threads = 2,
+    .min_threads = 1,
+    .rounds = 4000,
+    .unsafe = racedemo::make_trial<StackTrial<racedemo::NoLock>>,
+    .fixed = racedemo::make_trial<StackTrial<racedemo::Mutex>>,
+});

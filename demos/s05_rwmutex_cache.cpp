@@ -1,0 +1,176 @@
+// 05 rwmutex-cache: a read-mostly string-to-int cache shared by threads.
+//
+// What races: Set of a new key reads the entry count, writes the key and the value into the
+// next free entry, then stores count + 1. Two Sets that read the same count write the same
+// entry: one key is lost, or the entry ends up with one key and the other's value (torn).
+// A Get running meanwhile can read such a half-written entry.
+//
+//   racedemo rwmutex-cache            unsafe: CORRUPTED, lost or torn writes
+//   racedemo rwmutex-cache --fixed    std::shared_mutex: Get shares, Set excludes: CLEAN
+//   racedemo rwmutex-cache --mode model --explore
+#include <fmt/format.h>
+
+#include <array>
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+#include "shared_state.hpp"
+
+namespace {
+
+using racedemo::Shared;
+
+// Cache keys are strings; a cell holds the index of its key in this table.
+constexpr std::array<const char*, 8> kKeys = {"alice", "bob",   "carol", "dave",
+                                              "erin",  "frank", "grace", "heidi"};
+
+struct Key {
+    int index = -1;  // -1: an empty entry
+    bool operator==(const Key&) const = default;
+};
+
+}  // namespace
+
+template <>
+struct racedemo::ShowValue<Key> {
+    static std::string show(Key key) {
+        return key.index < 0 ? std::string("\"\"") : fmt::format("\"{}\"", kKeys[key.index % 8]);
+    }
+};
+
+namespace {
+
+// The lesson's Cache: entries plus the lock that guards them. Set takes the lock exclusively,
+// Get shares it. `Lock` is the only difference between the variants (NoLock or an RWMutex).
+template <class Lock>
+class Cache {
+  public:
+    explicit Cache(int capacity) {
+        for (int slot = 0; slot < capacity; ++slot) {
+            keys_.emplace_back(fmt::format("entries[{}].key", slot), Key{});
+            values_.emplace_back(fmt::format("entries[{}].value", slot), 0);
+        }
+    }
+
+    void Set(Key key, int value) {
+        std::unique_lock guard(mx_);
+        int count = count_.load();
+        for (int slot = 0; slot < count; ++slot) {
+            if (key_at(slot).load() == key) return value_at(slot).store(value);
+        }
+        key_at(count).store(key);
+        value_at(count).store(value);
+        count_.store(count + 1);
+    }
+
+    int Get(Key key) {
+        std::shared_lock guard(mx_);
+        int count = count_.load();
+        for (int slot = 0; slot < count; ++slot) {
+            if (key_at(slot).load() == key) return value_at(slot).load();
+        }
+        return 0;  // a missing key reads as the zero value, as in Go
+    }
+
+  private:
+    Shared<Key>& key_at(int slot) { return keys_[static_cast<std::size_t>(slot)]; }
+    Shared<int>& value_at(int slot) { return values_[static_cast<std::size_t>(slot)]; }
+
+    std::deque<Shared<Key>> keys_;
+    std::deque<Shared<int>> values_;
+    Shared<int> count_{"count", 0};
+    Lock mx_{"mx"};
+};
+
+// The value each key should hold: alice 100, bob 200, ...
+int value_for(Key key) {
+    return (key.index + 1) * 100;
+}
+
+// Thread t sets its own key, then reads the next thread's key: it must see that key's
+// value or nothing (0), never another key's value.
+template <class Lock>
+class CacheTrial final : public racedemo::Trial {
+  public:
+    explicit CacheTrial(const racedemo::TrialConfig& config)
+        : threads_(config.threads), cache_(threads_), seen_(static_cast<std::size_t>(threads_)) {}
+
+    void actor(int thread) override {
+        Key own{thread % 8 + (thread / 8) * 8};
+        racedemo::note("Set({}, {})", racedemo::ShowValue<Key>::show(own), value_for(own));
+        cache_.Set(own, value_for(own));
+        Key other{(thread + 1) % threads_};
+        racedemo::note("Get({})", racedemo::ShowValue<Key>::show(other));
+        int value = cache_.Get(other);
+        if (value != 0 && value != value_for(other))
+            seen_[static_cast<std::size_t>(thread)] =
+                fmt::format("Get({}) returned {}", racedemo::ShowValue<Key>::show(other), value);
+    }
+
+    racedemo::Outcome arbiter() override {
+        std::vector<std::string> lost, torn, torn_reads;
+        for (int thread = 0; thread < threads_; ++thread) {
+            Key key{thread};
+            int value = cache_.Get(key);
+            if (value == 0)
+                lost.push_back(racedemo::ShowValue<Key>::show(key));
+            else if (value != value_for(key))
+                torn.push_back(
+                    fmt::format("{} holds {}", racedemo::ShowValue<Key>::show(key), value));
+            if (!seen_[static_cast<std::size_t>(thread)].empty())
+                torn_reads.push_back(seen_[static_cast<std::size_t>(thread)]);
+        }
+        if (lost.empty() && torn.empty() && torn_reads.empty()) return racedemo::Outcome::clean();
+        std::vector<std::string> kinds, evidence;
+        if (!lost.empty()) {
+            kinds.push_back("lost write");
+            evidence.push_back(fmt::format("lost {}", fmt::join(lost, ", ")));
+        }
+        if (!torn.empty()) {
+            kinds.push_back("torn write");
+            evidence.push_back(fmt::format("{}", fmt::join(torn, ", ")));
+        }
+        if (!torn_reads.empty()) {
+            kinds.push_back("torn read");
+            evidence.push_back(fmt::format("{}", fmt::join(torn_reads, ", ")));
+        }
+        return racedemo::Outcome::corrupt(fmt::format("{}", fmt::join(kinds, " + ")),
+                                          fmt::format("{}", fmt::join(evidence, "; ")));
+    }
+
+  private:
+    int threads_;
+    Cache<Lock> cache_;
+    std::vector<std::string> seen_;  // per thread: a wrong value its Get returned
+};
+
+}  // namespace
+
+RACEDEMO_SCENARIO({
+    .number = 5,
+    .name = "rwmutex-cache",
+    .summary = "a read-mostly cache: unsynchronised writes are lost or torn; RWMutex fixes it",
+    .lesson = R"(A cache is read far more often than it is written, so it is tempting to leave
+reads unlocked, or to leave it unlocked altogether. But adding a key is several steps: read
+how many entries there are, write the key and the value into the next entry, then store the
+new count. Two writers that read the same count write into the same entry: one key vanishes,
+or the entry ends up with one writer's key and the other's value. A reader that looks in the
+middle of this sees a half-written entry.
+
+A reader/writer lock (Go's RWMutex, C++'s std::shared_mutex) protects the cache without
+making readers wait for each other: Get takes the lock shared, so any number of Gets run at
+once, and Set takes it exclusively, waiting until no reader holds it. A writer that is
+waiting also keeps new readers out, so writers are not starved. Whether this beats a plain
+mutex depends on how long the critical section is and how many cores there are: measure it.)",
+    .takeaway =
+        "shared lock for readers, exclusive for writers; measure before you assume it is faster",
+    .default_threads = 2,
+    .min_threads = 1,
+    .rounds = 4000,
+    .unsafe = racedemo::make_trial<CacheTrial<racedemo::NoLock>>,
+    .fixed = racedemo::make_trial<CacheTrial<racedemo::RWMutex>>,
+});

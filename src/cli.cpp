@@ -1,0 +1,381 @@
+#include "cli.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace racedemo {
+namespace {
+
+// Upper bounds keep a typo from asking for a week-long run or ten thousand threads.
+constexpr long long kMaxThreads = 64;
+constexpr long long kMaxRuns = 1'000'000;
+constexpr long long kMaxBudget = 100'000'000;
+constexpr double kMaxTimeoutSeconds = 3600;
+
+std::string describe(const Scenario& scenario) {
+    return fmt::format("{:>2}  {:<14} {}", scenario.number, scenario.name, scenario.summary);
+}
+
+long long parse_whole(const std::string& option, const std::string& text, long long low,
+                      long long high) {
+    long long value = 0;
+    const char* end = text.data() + text.size();
+    auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty()) throw UsageError(fmt::format("{}: an empty value is not a number", option));
+    if (error == std::errc::result_out_of_range)
+        throw UsageError(fmt::format("{} {}: too large (at most {})", option, text, high));
+    if (error != std::errc() || stop != end)
+        throw UsageError(fmt::format("{} {}: not a whole number", option, text));
+    if (value < low || value > high)
+        throw UsageError(fmt::format("{} {}: must be from {} to {}", option, text, low, high));
+    return value;
+}
+
+std::uint64_t parse_seed(const std::string& text) {
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty()) throw UsageError("--seed: an empty value is not a number");
+    if (error == std::errc::result_out_of_range)
+        throw UsageError(fmt::format("--seed {}: too large (at most {})", text, UINT64_MAX));
+    if (error != std::errc() || stop != end)
+        throw UsageError(
+            fmt::format("--seed {}: not a whole number from 0 to {}", text, UINT64_MAX));
+    return value;
+}
+
+double parse_seconds(const std::string& text) {
+    char* stop = nullptr;
+    errno = 0;
+    double value = text.empty() ? NAN : std::strtod(text.c_str(), &stop);
+    if (text.empty() || stop != text.c_str() + text.size() || !std::isfinite(value) || errno != 0)
+        throw UsageError(fmt::format("--timeout {}: not a number of seconds", text));
+    if (value <= 0 || value > kMaxTimeoutSeconds)
+        throw UsageError(fmt::format("--timeout {}: must be more than 0 and at most {:g} seconds",
+                                     text, kMaxTimeoutSeconds));
+    return value;
+}
+
+Command help_command(std::string text) {
+    Command command;
+    command.kind = Command::Kind::help;
+    command.help_text = std::move(text);
+    return command;
+}
+
+const Scenario& lookup(const std::string& key) {
+    if (const Scenario* scenario = find_scenario(key)) return *scenario;
+    throw UsageError(
+        fmt::format("unknown scenario '{}' (did you mean '{}'? 'racedemo list' shows all)", key,
+                    closest_scenario_name(key)));
+}
+
+// The raw strings of the common options, validated after CLI11 has split the command line.
+struct RawOptions {
+    std::string threads, runs, seed, timeout, schedule, preemptions, budget;
+    std::string mode, color = "auto", expect, reduction = "dpor";
+    bool fixed = false, explore = false, json = false;
+    std::vector<CLI::Option*> options;
+
+    // Whether the option was on the command line (an empty value counts: "--threads ''").
+    bool given(std::string_view name) const {
+        for (const CLI::Option* option : options)
+            if (option->get_name() == name) return option->count() > 0;
+        return false;
+    }
+};
+
+void add_run_options(CLI::App& app, RawOptions& raw) {
+    app.add_option("--threads", raw.threads, "threads to run (default: the scenario's own)")
+        ->type_name("N");
+    app.add_option("--runs", raw.runs, "real mode: trials, each in its own process (default 20)")
+        ->type_name("N");
+    app.add_option("--mode", raw.mode, "real (OS threads) or model (deterministic scheduler)")
+        ->type_name("real|model");
+    app.add_flag("--fixed", raw.fixed, "run the fixed (locked) variant");
+    app.add_flag("--explore", raw.explore, "model mode: run every schedule");
+    app.add_option("--schedule", raw.schedule, "model mode: replay this schedule (1,2,2,1,...)")
+        ->type_name("LIST");
+    app.add_option("--seed", raw.seed, "model mode: a random schedule from this seed")
+        ->type_name("N");
+    app.add_option("--preemptions", raw.preemptions, "--explore: at most K preemptions")
+        ->type_name("K");
+    app.add_option("--budget", raw.budget, "--explore: at most N schedules (default 1000000)")
+        ->type_name("N");
+    app.add_option("--reduction", raw.reduction, "--explore: dpor (default) or none")
+        ->type_name("dpor|none");
+    app.add_option("--timeout", raw.timeout, "real mode: seconds before a trial counts as hung")
+        ->type_name("SECONDS");
+    app.add_flag("--json", raw.json, "print one JSON document instead of text");
+    app.add_option("--color", raw.color, "colour: auto (a terminal, no NO_COLOR), always, never")
+        ->type_name("auto|always|never");
+    app.add_option("--expect", raw.expect, "exit 3 unless the verdict is this")
+        ->type_name("corrupt|clean");
+    for (CLI::Option* option : app.get_options()) raw.options.push_back(option);
+}
+
+template <class Enum>
+Enum parse_choice(const std::string& option, const std::string& text,
+                  std::initializer_list<std::pair<const char*, Enum>> choices) {
+    std::string names;
+    for (const auto& [name, value] : choices) {
+        if (text == name) return value;
+        names += names.empty() ? name : fmt::format(", {}", name);
+    }
+    throw UsageError(fmt::format("{} '{}': not one of {}", option, text, names));
+}
+
+void validate(Command& command, const RawOptions& raw) {
+    const Scenario& scenario = *command.scenario;
+    command.color = parse_choice<ColorChoice>("--color", raw.color,
+                                              {{"auto", ColorChoice::automatic},
+                                               {"always", ColorChoice::always},
+                                               {"never", ColorChoice::never}});
+    if (raw.given("--expect"))
+        command.expect = parse_choice<Expectation>(
+            "--expect", raw.expect,
+            {{"corrupt", Expectation::corrupt}, {"clean", Expectation::clean}});
+    command.json = raw.json;
+    command.variant = scenario.effective(raw.fixed ? Variant::fixed : Variant::unsafe);
+
+    const bool model_only = raw.explore || raw.given("--schedule") || raw.given("--preemptions") ||
+                            raw.given("--budget") || raw.given("--seed");
+    if (!raw.given("--mode"))
+        command.mode = model_only ? Mode::model : Mode::real;
+    else
+        command.mode =
+            parse_choice<Mode>("--mode", raw.mode, {{"real", Mode::real}, {"model", Mode::model}});
+    if (command.mode == Mode::real && model_only) {
+        const char* option = raw.explore                  ? "--explore"
+                             : raw.given("--schedule")    ? "--schedule"
+                             : raw.given("--preemptions") ? "--preemptions"
+                             : raw.given("--budget")      ? "--budget"
+                                                          : "--seed";
+        throw UsageError(fmt::format("{} works in model mode, not with --mode real", option));
+    }
+    if (command.mode == Mode::model && raw.given("--runs"))
+        throw UsageError(
+            "--runs counts real-mode trials; in model mode use --explore, --seed or --schedule");
+    if (command.mode == Mode::model && raw.given("--timeout"))
+        throw UsageError("--timeout guards real-mode trials; model mode never hangs");
+    if (raw.explore && raw.given("--schedule"))
+        throw UsageError("--schedule replays one schedule; it cannot be combined with --explore");
+    if (raw.explore && raw.given("--seed"))
+        throw UsageError("--seed picks one random schedule; it cannot be combined with --explore");
+    if (raw.given("--schedule") && raw.given("--seed"))
+        throw UsageError("--schedule and --seed each choose the schedule; give one of them");
+    if (!raw.explore && (raw.given("--preemptions") || raw.given("--budget")))
+        throw UsageError(fmt::format("{} only applies to --explore",
+                                     !raw.given("--preemptions") ? "--budget" : "--preemptions"));
+
+    command.threads = !raw.given("--threads")
+                          ? scenario.default_threads
+                          : static_cast<int>(parse_whole("--threads", raw.threads, 1, kMaxThreads));
+    if (command.threads < scenario.min_threads)
+        throw UsageError(fmt::format("--threads {}: {} needs at least {} threads", command.threads,
+                                     scenario.name, scenario.min_threads));
+
+    command.real.threads = command.threads;
+    if (raw.given("--runs"))
+        command.real.runs = static_cast<int>(parse_whole("--runs", raw.runs, 1, kMaxRuns));
+    if (raw.given("--timeout")) command.real.timeout_seconds = parse_seconds(raw.timeout);
+
+    ModelOptions& model = command.model;
+    model.reduction = parse_choice<Reduction>(
+        "--reduction", raw.reduction, {{"dpor", Reduction::dpor}, {"none", Reduction::none}});
+    if (raw.explore) {
+        model.strategy = Strategy::explore;
+    } else if (raw.given("--schedule")) {
+        model.strategy = Strategy::replay;
+        model.schedule = parse_schedule(raw.schedule, command.threads);
+    } else {
+        model.strategy = Strategy::random;
+    }
+    if (raw.given("--seed")) model.seed = parse_seed(raw.seed);
+    if (raw.given("--preemptions"))
+        model.preemption_bound =
+            static_cast<int>(parse_whole("--preemptions", raw.preemptions, 0, 1000));
+    if (raw.given("--budget"))
+        model.budget =
+            static_cast<std::uint64_t>(parse_whole("--budget", raw.budget, 1, kMaxBudget));
+}
+
+bool use_color(ColorChoice choice) {
+    if (choice != ColorChoice::automatic) return choice == ColorChoice::always;
+    const char* no_color = std::getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
+}
+
+int run_command(const Command& command, std::FILE* out) {
+    const RunHeader header{command.scenario, command.variant, command.mode, command.threads};
+    const Style style(!command.json && use_color(command.color));
+    bool corrupt = false;
+    if (command.mode == Mode::real) {
+        RealResult result = run_real(*command.scenario, command.variant, command.real);
+        corrupt = verdict_corrupt(result);
+        if (command.json)
+            fmt::print(out, "{}\n", real_json(header, command.real, result).dump(2));
+        else
+            fmt::print(out, "{}", render_real(header, command.real, result, style));
+    } else {
+        ModelResult result;
+        try {
+            result = run_model(*command.scenario, command.variant,
+                               TrialConfig{command.threads, true}, command.model);
+        } catch (const ScheduleError& error) {
+            throw UsageError(
+                fmt::format("--schedule: position {}: {}", error.position, error.reason));
+        }
+        corrupt = verdict_corrupt(result);
+        const std::vector<int>& shown =
+            result.shortest_schedule && command.model.strategy == Strategy::explore
+                ? *result.shortest_schedule
+                : result.shown.schedule;
+        std::string replay = replay_command(command, shown);
+        if (command.json)
+            fmt::print(out, "{}\n", model_json(header, command.model, result, replay).dump(2));
+        else
+            fmt::print(out, "{}", render_model(header, command.model, result, replay, style));
+    }
+    std::fflush(out);
+    if (command.expect != Expectation::none &&
+        corrupt != (command.expect == Expectation::corrupt)) {
+        fmt::print(stderr, "racedemo: expected {} but the verdict is {}\n",
+                   command.expect == Expectation::corrupt ? "corrupt" : "clean",
+                   corrupt ? "CORRUPTED" : "CLEAN");
+        return kExitExpectation;
+    }
+    return kExitRan;
+}
+
+}  // namespace
+
+std::vector<int> parse_schedule(const std::string& text, int threads) {
+    std::vector<int> schedule;
+    std::size_t position = 0, start = 0;
+    while (start <= text.size()) {
+        std::size_t comma = text.find(',', start);
+        std::string token =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        ++position;
+        int thread = 0;
+        auto [stop, error] = std::from_chars(token.data(), token.data() + token.size(), thread);
+        if (token.empty() || error != std::errc() || stop != token.data() + token.size() ||
+            thread < 1)
+            throw UsageError(
+                fmt::format("--schedule: position {} is '{}', not a thread number (1 to {})",
+                            position, token, threads));
+        if (thread > threads)
+            throw UsageError(
+                fmt::format("--schedule: position {} names thread {}, but there {} only {}",
+                            position, thread, threads == 1 ? "is" : "are", threads));
+        schedule.push_back(thread);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return schedule;
+}
+
+std::string replay_command(const Command& command, const std::vector<int>& schedule) {
+    return fmt::format("racedemo {} --mode model{} --threads {} --schedule {}",
+                       command.scenario->name, command.variant == Variant::fixed ? " --fixed" : "",
+                       command.threads, fmt::join(schedule, ","));
+}
+
+Command parse_command_line(const std::vector<std::string>& args) {
+    CLI::App app{"racedemo: race conditions made visible, step by step", "racedemo"};
+    app.footer(
+        "Examples:\n"
+        "  racedemo list\n"
+        "  racedemo trie-race --threads 8          real threads, outcome histogram\n"
+        "  racedemo trie-race --fixed --threads 8  the same with a mutex\n"
+        "  racedemo 3 --mode model --explore       every schedule; the shortest bad one\n"
+        "  racedemo explain trie-race\n"
+        "Exit codes: 0 ran, 2 bad usage, 3 verdict differs from --expect, 1 other errors.");
+    std::string scenario_key;
+    RawOptions raw;
+    app.add_option("scenario", scenario_key, "a scenario, by name or number (see 'racedemo list')");
+    add_run_options(app, raw);
+
+    CLI::App* list = app.add_subcommand("list", "the scenarios, one a line");
+    CLI::App* explain =
+        app.add_subcommand("explain", "the lesson of a scenario: what goes wrong, why, the fix");
+    std::string explain_key;
+    explain->add_option("scenario", explain_key, "a scenario, by name or number")->required();
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        return help_command(app.help());
+    } catch (const CLI::CallForAllHelp&) {
+        return help_command(app.help("", CLI::AppFormatMode::All));
+    } catch (const CLI::ParseError& error) {
+        std::string message = error.what();
+        if (message.find("not expected") != std::string::npos)
+            message = fmt::format("unexpected argument{}", message.substr(message.find(':')));
+        throw UsageError(message);
+    }
+
+    Command command;
+    if (list->parsed()) {
+        command.kind = Command::Kind::list;
+    } else if (explain->parsed()) {
+        command.kind = Command::Kind::explain;
+        command.scenario = &lookup(explain_key);
+    } else if (scenario_key.empty()) {
+        command.kind = Command::Kind::overview;
+        command.help_text = app.help();
+    } else {
+        command.kind = Command::Kind::run;
+        command.scenario = &lookup(scenario_key);
+        validate(command, raw);
+    }
+    return command;
+}
+
+int execute(const Command& command, std::FILE* out) {
+    switch (command.kind) {
+        case Command::Kind::help:
+            fmt::print(out, "{}", command.help_text);
+            return kExitRan;
+        case Command::Kind::overview:
+            fmt::print(out, "{}\nScenarios:\n", command.help_text);
+            [[fallthrough]];
+        case Command::Kind::list:
+            for (const Scenario* scenario : scenarios())
+                fmt::print(out, "{}\n", describe(*scenario));
+            return kExitRan;
+        case Command::Kind::explain: {
+            const Scenario& scenario = *command.scenario;
+            fmt::print(out, "{:02} {}: {}\n\n{}\n\nTakeaway: {}\n", scenario.number, scenario.name,
+                       scenario.summary, scenario.lesson, scenario.takeaway);
+            if (!scenario.fixed_note.empty()) fmt::print(out, "Note: {}\n", scenario.fixed_note);
+            return kExitRan;
+        }
+        case Command::Kind::run:
+            return run_command(command, out);
+    }
+    return kExitError;
+}
+
+int run_cli(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        return execute(parse_command_line(args), stdout);
+    } catch (const UsageError& error) {
+        fmt::print(stderr, "racedemo: {} (see 'racedemo --help')\n", error.what());
+        return kExitUsage;
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "racedemo: {}\n", error.what());
+        return kExitError;
+    }
+}
+
+}  // namespace racedemo

@@ -1,0 +1,358 @@
+#include "real_runner.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "real_trace.hpp"
+
+namespace racedemo {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// All threads of a round start together and finish together. It spins (the start of a round
+// must be tight, or the threads would rarely overlap) and yields once spinning has gone on for a
+// while, so that more threads than cores still make progress.
+class SpinBarrier {
+  public:
+    explicit SpinBarrier(int parties) : parties_(parties) {}
+
+    void arrive_and_wait() {
+        int generation = generation_.load(std::memory_order_acquire);
+        if (arrived_.fetch_add(1, std::memory_order_acq_rel) == parties_ - 1) {
+            arrived_.store(0, std::memory_order_relaxed);
+            generation_.store(generation + 1, std::memory_order_release);
+            return;
+        }
+        for (int spins = 0; generation_.load(std::memory_order_acquire) == generation; ++spins)
+            if (spins > 200) sched_yield();
+    }
+
+  private:
+    const int parties_;
+    std::atomic<int> arrived_{0};
+    std::atomic<int> generation_{0};
+};
+
+// Writes all of `text` to `fd`, riding out short writes and interrupts.
+void write_all(int fd, const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+// Steps shown around the damage in a real-mode trace.
+constexpr std::size_t kStepsBeforeDamage = 12;
+constexpr std::size_t kStepsAfterDamage = 6;
+
+std::string encode(const TrialResult& result) {
+    nlohmann::json json = {{"label", result.outcome.label},
+                           {"corrupted", result.outcome.corrupted},
+                           {"evidence", result.outcome.evidence},
+                           {"rounds", result.rounds}};
+    if (result.trace) {
+        nlohmann::json events = nlohmann::json::array();
+        for (const TraceEvent& event : result.trace->events)
+            events.push_back({event.step, event.thread, static_cast<int>(event.op), event.target,
+                              event.value, event.operation, event.note});
+        json["trace"] = {{"lanes", result.trace->lanes}, {"events", events}};
+    }
+    return json.dump();
+}
+
+bool decode(const std::string& text, TrialResult& result) {
+    auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!json.is_object() || !json.contains("label")) return false;
+    result.outcome.label = json.value("label", "");
+    result.outcome.corrupted = json.value("corrupted", false);
+    result.outcome.evidence = json.value("evidence", "");
+    result.rounds = json.value("rounds", 0);
+    if (json.contains("trace")) {
+        Trace trace;
+        trace.lanes = json["trace"]["lanes"].get<LaneLabels>();
+        for (const auto& row : json["trace"]["events"]) {
+            TraceEvent event;
+            event.step = row[0].get<int>();
+            event.thread = row[1].get<int>();
+            event.op = static_cast<Op>(row[2].get<int>());
+            event.target = row[3].get<std::string>();
+            event.value = row[4].get<std::string>();
+            event.operation = row[5].get<std::string>();
+            event.note = row[6].get<std::string>();
+            trace.events.push_back(std::move(event));
+        }
+        result.trace = std::move(trace);
+    }
+    return true;
+}
+
+// The child's side of a trial: run it, send the result, leave without running any
+// destructors or atexit handlers of the parent's (their state belongs to the parent).
+[[noreturn]] void child_main(const Scenario& scenario, Variant variant, const RealOptions& options,
+                             int result_fd, int error_fd) {
+    rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);  // a crashing trial must not leave core files behind
+    dup2(error_fd, STDERR_FILENO);
+    int devnull = ::open("/dev/null", O_RDWR);
+    if (devnull >= 0) dup2(devnull, STDOUT_FILENO);
+    TrialResult result = run_rounds(scenario, variant, options.threads, scenario.rounds,
+                                    options.trace, options.trial_budget_ms);
+    write_all(result_fd, encode(result));
+    _exit(0);
+}
+
+std::string first_line(const std::string& text) {
+    std::string line = text.substr(0, text.find('\n'));
+    if (line.size() > 200) line = line.substr(0, 200) + "...";
+    return line;
+}
+
+// The parent's side: collect what the child writes until it closes its pipes or the watchdog
+// fires, then reap it.
+TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_seconds,
+                      Clock::time_point started) {
+    std::string result_text, error_text;
+    pollfd fds[2] = {{result_fd, POLLIN, 0}, {error_fd, POLLIN, 0}};
+    int open_fds = 2;
+    bool hung = false;
+    const auto deadline = started + std::chrono::duration<double>(timeout_seconds);
+    while (open_fds > 0) {
+        auto remaining =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (remaining.count() <= 0) {
+            hung = true;
+            break;
+        }
+        int ready =
+            ::poll(fds, 2, static_cast<int>(std::min<long long>(remaining.count() + 1, 1000)));
+        if (ready < 0 && errno != EINTR) break;
+        for (pollfd& entry : fds) {
+            if (entry.fd < 0 || entry.revents == 0) continue;
+            char buffer[4096];
+            ssize_t n = ::read(entry.fd, buffer, sizeof buffer);
+            if (n > 0) {
+                std::string& sink = entry.fd == result_fd ? result_text : error_text;
+                if (sink.size() < (1u << 20)) sink.append(buffer, static_cast<std::size_t>(n));
+            } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+                entry.fd = -1;
+                --open_fds;
+            }
+        }
+    }
+    if (hung) ::kill(child, SIGKILL);
+
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    TrialResult result;
+    result.elapsed_ms = ms_since(started);
+    result.diagnostic = first_line(error_text);
+    if (hung) {
+        result.status = TrialStatus::hung;
+        result.outcome = Outcome::corrupt(
+            "hung", fmt::format("no result after {:g} s; the trial was killed", timeout_seconds));
+    } else if (WIFSIGNALED(status)) {
+        result.status = TrialStatus::crashed;
+        result.signal = WTERMSIG(status);
+        std::string evidence = fmt::format("the trial died of {}", signal_name(result.signal));
+        if (!result.diagnostic.empty()) evidence += fmt::format(" ({})", result.diagnostic);
+        result.outcome = Outcome::corrupt(fmt::format("crashed: {}", signal_name(result.signal)),
+                                          std::move(evidence));
+    } else if (!decode(result_text, result)) {
+        result.status = TrialStatus::failed;
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        result.outcome = Outcome::corrupt(
+            fmt::format("exited {}", code),
+            fmt::format("the trial exited with status {} before reporting{}", code,
+                        result.diagnostic.empty() ? "" : ": " + result.diagnostic));
+    }
+    return result;
+}
+
+TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
+                               const RealOptions& options) {
+    int result_pipe[2], error_pipe[2];
+    if (::pipe2(result_pipe, O_CLOEXEC) != 0) throw std::runtime_error("cannot create a pipe");
+    if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
+        ::close(result_pipe[0]), ::close(result_pipe[1]);
+        throw std::runtime_error("cannot create a pipe");
+    }
+    std::fflush(nullptr);  // or the child would inherit, and later repeat, buffered output
+    auto started = Clock::now();
+    pid_t child = ::fork();
+    if (child < 0) {
+        for (int fd : {result_pipe[0], result_pipe[1], error_pipe[0], error_pipe[1]}) ::close(fd);
+        throw std::runtime_error(
+            fmt::format("cannot start a trial process: {}", std::strerror(errno)));
+    }
+    if (child == 0) {
+        ::close(result_pipe[0]);
+        ::close(error_pipe[0]);
+        child_main(scenario, variant, options, result_pipe[1], error_pipe[1]);
+    }
+    ::close(result_pipe[1]);
+    ::close(error_pipe[1]);
+    TrialResult result =
+        supervise(child, result_pipe[0], error_pipe[0], options.timeout_seconds, started);
+    ::close(result_pipe[0]);
+    ::close(error_pipe[0]);
+    return result;
+}
+
+// Spreads the threads of a trial over the CPUs this process may use, one after another, so
+// that two threads really run at the same time instead of taking turns on one core (on a
+// 2-core machine an unpinned pair often lands on one core and the race window never opens).
+class CpuSpreader {
+  public:
+    CpuSpreader() {
+        cpu_set_t allowed;
+        CPU_ZERO(&allowed);
+        if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
+        for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+            if (CPU_ISSET(cpu, &allowed)) cpus_.push_back(cpu);
+    }
+    void pin_current_thread(int thread) const {
+        if (cpus_.size() < 2) return;
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpus_[static_cast<std::size_t>(thread) % cpus_.size()], &one);
+        pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+    }
+
+  private:
+    std::vector<int> cpus_;
+};
+
+}  // namespace
+
+void Histogram::add(const std::string& label) {
+    for (auto& [name, count] : rows)
+        if (name == label) return void(++count);
+    rows.emplace_back(label, 1);
+}
+
+int Histogram::count(const std::string& label) const {
+    for (const auto& [name, count] : rows)
+        if (name == label) return count;
+    return 0;
+}
+
+std::string signal_name(int signal) {
+    if (const char* abbreviation = sigabbrev_np(signal)) return fmt::format("SIG{}", abbreviation);
+    return fmt::format("signal {}", signal);
+}
+
+TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, int rounds,
+                       bool trace, double budget_ms) {
+    const TrialFactory factory = scenario.factory(variant);
+    const TrialConfig config{threads, /*model=*/false};
+    SpinBarrier barrier(threads);
+    const CpuSpreader spreader;
+    spreader.pin_current_thread(0);
+    std::unique_ptr<Trial> trial;
+    std::unique_ptr<RoundRecorder> recorder;
+    if (trace) recorder = std::make_unique<RoundRecorder>(threads);
+    // Runs one thread's actor, under its recorder when tracing.
+    auto act = [&](int thread) {
+        RuntimeScope scope(recorder ? recorder->runtime_for(thread) : nullptr);
+        trial->actor(thread);
+    };
+    bool stop = false;  // written by thread 0 before a barrier, read by the others after it
+
+    std::vector<std::thread> workers;
+    for (int thread = 1; thread < threads; ++thread) {
+        workers.emplace_back([&, thread] {
+            spreader.pin_current_thread(thread);
+            for (;;) {
+                barrier.arrive_and_wait();  // round starts
+                if (stop) return;
+                act(thread);
+                barrier.arrive_and_wait();  // round ends
+            }
+        });
+    }
+
+    TrialResult result;
+    auto started = Clock::now();
+    for (int round = 1; round <= rounds; ++round) {
+        trial = factory(config);
+        if (recorder) recorder->clear();
+        barrier.arrive_and_wait();
+        act(0);
+        barrier.arrive_and_wait();
+        result.outcome = trial->arbiter();
+        result.rounds = round;
+        if (result.outcome.corrupted) {
+            if (recorder) result.trace = recorder->collect(kStepsBeforeDamage, kStepsAfterDamage);
+            break;
+        }
+        if (ms_since(started) > budget_ms) break;
+    }
+    stop = true;
+    barrier.arrive_and_wait();
+    for (std::thread& worker : workers) worker.join();
+    result.elapsed_ms = ms_since(started);
+    return result;
+}
+
+RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions& options,
+                    const TrialObserver& observer) {
+    RealResult total;
+    total.runs_requested = options.runs;
+    auto started = Clock::now();
+    for (int run = 1; run <= options.runs; ++run) {
+        TrialResult trial = run_trial_in_child(scenario, variant, options);
+        ++total.runs_done;
+        total.rounds_total += static_cast<std::uint64_t>(trial.rounds);
+        total.outcomes.add(trial.outcome.label);
+        switch (trial.status) {
+            case TrialStatus::finished:
+                total.corrupted_runs += trial.outcome.corrupted;
+                break;
+            case TrialStatus::crashed:
+                ++total.crashed_runs;
+                break;
+            case TrialStatus::hung:
+                ++total.hung_runs;
+                break;
+            case TrialStatus::failed:
+                ++total.failed_runs;
+                break;
+        }
+        if (trial.outcome.corrupted && !total.first_bad) {
+            total.first_corruption_ms = ms_since(started);
+            total.first_corrupt_run = run;
+            total.first_bad = trial;
+        }
+        if (observer && !observer(run, trial)) break;
+    }
+    total.elapsed_ms = ms_since(started);
+    return total;
+}
+
+}  // namespace racedemo

@@ -1,0 +1,82 @@
+// The real runner: a scenario's threads as real OS threads, each trial in a child process.
+//
+// Unsafe code really is unsafe here: a trial may corrupt memory, crash or spin forever. So
+// every trial runs in its own child process under a watchdog, and a crash (signal) or a hang
+// (no answer before the timeout) is an outcome to count, never the end of racedemo.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+#include "trace.hpp"
+
+namespace racedemo {
+
+struct RealOptions {
+    int threads = 2;
+    int runs = 20;
+    double timeout_seconds = 10.0;  // per trial
+    bool trace = true;              // record the observed order of the steps of each round
+    // A trial ends clean after the scenario's rounds or after this long, whichever comes first,
+    // so that a clean verdict with many threads on few cores still comes back in seconds.
+    double trial_budget_ms = 150;
+};
+
+enum class TrialStatus { finished, crashed, hung, failed };
+
+// What one trial (one child process) came to.
+struct TrialResult {
+    TrialStatus status = TrialStatus::finished;
+    Outcome outcome;             // for crashed/hung/failed: a synthesised outcome
+    int signal = 0;              // crashed: the signal that ended the child
+    int rounds = 0;              // rounds run (the corrupting one included)
+    double elapsed_ms = 0;       // wall time of the trial, fork to reap
+    std::string diagnostic;      // the first line the child wrote to stderr, if any
+    std::optional<Trace> trace;  // observed order of steps of the last round, when traced
+};
+
+// Outcome labels in the order they were first seen, with counts.
+struct Histogram {
+    std::vector<std::pair<std::string, int>> rows;
+    void add(const std::string& label);
+    int count(const std::string& label) const;
+};
+
+struct RealResult {
+    int runs_requested = 0;
+    int runs_done = 0;
+    Histogram outcomes;
+    int corrupted_runs = 0;  // corrupted by the arbiter's judgement
+    int crashed_runs = 0;
+    int hung_runs = 0;
+    int failed_runs = 0;  // the child ended without a result and without a signal
+    std::optional<double> first_corruption_ms;  // from the start of the run
+    std::optional<int> first_corrupt_run;       // 1-based
+    std::optional<TrialResult> first_bad;       // the first trial that was not clean
+    std::uint64_t rounds_total = 0;
+    double elapsed_ms = 0;
+
+    bool corrupt() const { return corrupted_runs + crashed_runs + hung_runs + failed_runs > 0; }
+};
+
+// Called after each trial, for progress lines; return false to stop early.
+using TrialObserver = std::function<bool(int run, const TrialResult&)>;
+
+// Runs `options.runs` trials of `scenario`, each in a child process.
+RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions& options,
+                    const TrialObserver& observer = {});
+
+// One trial in the calling process: `rounds` rounds on `threads` real threads, stopping at the
+// first corrupted round, whose observed steps around the damage are kept when `trace` is set.
+// Used inside the child; exposed for tests and benchmarks.
+TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, int rounds,
+                       bool trace = false, double budget_ms = 1e12);
+
+// "SIGSEGV" for SIGSEGV, "signal 42" for one without a name.
+std::string signal_name(int signal);
+
+}  // namespace racedemo

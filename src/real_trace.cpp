@@ -1,0 +1,137 @@
+#include "real_trace.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+
+namespace racedemo {
+namespace {
+
+// A timestamp comparable across cores: the invariant cycle counter where there is one.
+inline std::uint64_t timestamp() {
+#if defined(__x86_64__) || defined(__i386__)
+    return __rdtsc();
+#else
+    return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
+
+struct RawEvent {
+    std::uint64_t time;
+    const SharedObject* object;
+    std::uint64_t bits;
+    std::uint32_t operation;  // index into the thread's notes; 0: none yet
+    Op op;
+};
+
+}  // namespace
+
+class ThreadRecorder final : public Runtime {
+  public:
+    explicit ThreadRecorder(int thread) : thread_(thread) {
+        events_.reserve(4096);
+        notes_.emplace_back();
+    }
+
+    void before_access(const SharedObject&, Op) override {}
+    void after_access(const SharedObject& cell, Op op, std::uint64_t bits) override {
+        record(cell, op, bits);
+    }
+    // The event is recorded while the lock is held: after acquiring, before releasing, so the
+    // observed order of lock events agrees with the order the lock was really held in.
+    void acquire(LockObject& lock, LockKind kind) override {
+        lock.native_acquire(kind);
+        record(lock, kind == LockKind::shared ? Op::lock_shared : Op::lock, 0);
+    }
+    void release(LockObject& lock, LockKind kind) override {
+        record(lock, kind == LockKind::shared ? Op::unlock_shared : Op::unlock, 0);
+        lock.native_release(kind);
+    }
+    void note(std::string_view text) override { notes_.emplace_back(text); }
+
+    void clear() {
+        events_.clear();
+        notes_.resize(1);
+    }
+
+    int thread() const { return thread_; }
+    const std::vector<RawEvent>& events() const { return events_; }
+    const std::string& note_text(std::uint32_t index) const { return notes_[index]; }
+
+  private:
+    void record(const SharedObject& object, Op op, std::uint64_t bits) {
+        events_.push_back(RawEvent{timestamp(), &object, bits,
+                                   static_cast<std::uint32_t>(notes_.size() - 1), op});
+    }
+
+    int thread_;  // 1-based
+    std::vector<RawEvent> events_;
+    std::vector<std::string> notes_;
+};
+
+RoundRecorder::RoundRecorder(int threads) {
+    for (int thread = 1; thread <= threads; ++thread)
+        threads_.push_back(std::make_unique<ThreadRecorder>(thread));
+}
+
+RoundRecorder::~RoundRecorder() = default;
+
+Runtime* RoundRecorder::runtime_for(int thread) {
+    return threads_[static_cast<std::size_t>(thread)].get();
+}
+
+void RoundRecorder::clear() {
+    for (auto& recorder : threads_) recorder->clear();
+}
+
+Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
+    struct Ref {
+        std::uint64_t time;
+        const ThreadRecorder* recorder;
+        const RawEvent* event;
+    };
+    std::vector<Ref> order;
+    for (const auto& recorder : threads_)
+        for (const RawEvent& event : recorder->events())
+            order.push_back(Ref{event.time, recorder.get(), &event});
+    std::stable_sort(order.begin(), order.end(),
+                     [](const Ref& a, const Ref& b) { return a.time < b.time; });
+
+    Trace full;
+    full.lanes.resize(threads_.size());
+    for (std::size_t index = 0; index < order.size(); ++index) {
+        const RawEvent& raw = *order[index].event;
+        TraceEvent event;
+        event.step = static_cast<int>(index) + 1;
+        event.thread = order[index].recorder->thread();
+        event.op = raw.op;
+        event.target = raw.object->name();
+        if (raw.op == Op::read || raw.op == Op::write)
+            event.value = raw.object->show_bits(raw.bits);
+        event.operation = order[index].recorder->note_text(raw.operation);
+        event.operation_index = static_cast<int>(raw.operation);
+        event.object = reinterpret_cast<std::uintptr_t>(raw.object);
+        full.events.push_back(std::move(event));
+    }
+    int damage = mark_damage(full);
+
+    // Keep the steps around the damage (or the last steps, when none was found).
+    std::size_t centre = damage > 0 ? static_cast<std::size_t>(damage - 1)
+                                    : (full.events.empty() ? 0 : full.events.size() - 1);
+    std::size_t first = centre > before ? centre - before : 0;
+    std::size_t last = std::min(full.events.size(), centre + after + 1);
+    Trace window;
+    window.lanes.resize(threads_.size());
+    for (std::size_t index = first; index < last; ++index) {
+        TraceEvent& event = full.events[index];
+        std::string& lane = window.lanes[static_cast<std::size_t>(event.thread - 1)];
+        if (lane.empty()) lane = event.operation;
+        window.events.push_back(std::move(event));
+    }
+    return window;
+}
+
+}  // namespace racedemo

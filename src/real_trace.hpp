@@ -1,0 +1,38 @@
+// Tracing on real threads: each thread appends its steps, with a timestamp from the CPU's
+// cycle counter, to a buffer of its own (no lock, no shared write: the race being watched
+// must still happen). After a round the buffers are merged into the observed order.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "shared_state.hpp"
+#include "trace.hpp"
+
+namespace racedemo {
+
+class ThreadRecorder;
+
+class RoundRecorder {
+  public:
+    explicit RoundRecorder(int threads);
+    ~RoundRecorder();
+    RoundRecorder(const RoundRecorder&) = delete;
+    RoundRecorder& operator=(const RoundRecorder&) = delete;
+
+    // The runtime thread `thread` (0-based) installs while it runs its actor.
+    Runtime* runtime_for(int thread);
+    // Forgets the previous round. Call while no actor runs.
+    void clear();
+    // The steps of the round in observed order, named and valued (the shared objects must still
+    // be alive), damage marked; cut to `before` steps before the first damage (or before the
+    // end when none was found) and `after` steps after it.
+    Trace collect(std::size_t before, std::size_t after) const;
+
+  private:
+    std::vector<std::unique_ptr<ThreadRecorder>> threads_;
+};
+
+}  // namespace racedemo

@@ -1,0 +1,79 @@
+#include <algorithm>
+#include <deque>
+#include <string>
+
+#include "scenario.hpp"
+
+namespace racedemo {
+namespace {
+
+// Function-local statics: registrations run during static initialisation, in any order.
+std::deque<Scenario>& storage() {
+    static std::deque<Scenario> all;
+    return all;
+}
+
+std::vector<const Scenario*>& sorted() {
+    static std::vector<const Scenario*> list;
+    return list;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+ScenarioRegistration::ScenarioRegistration(const Scenario& scenario) {
+    storage().push_back(scenario);
+    auto& list = sorted();
+    list.push_back(&storage().back());
+    std::sort(list.begin(), list.end(),
+              [](const Scenario* a, const Scenario* b) { return a->number < b->number; });
+}
+
+const std::vector<const Scenario*>& scenarios() {
+    return sorted();
+}
+
+const Scenario* find_scenario(std::string_view key) {
+    for (const Scenario* scenario : sorted()) {
+        if (scenario->name == key) return scenario;
+        // "3" and "03" both name scenario 3.
+        std::string_view digits = key;
+        while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+        if (!digits.empty() &&
+            std::all_of(digits.begin(), digits.end(),
+                        [](char c) { return c >= '0' && c <= '9'; }) &&
+            digits.size() < 6 && std::stoi(std::string(digits)) == scenario->number)
+            return scenario;
+    }
+    return nullptr;
+}
+
+std::string_view closest_scenario_name(std::string_view key) {
+    std::string_view best;
+    std::size_t best_distance = ~std::size_t{0};
+    // A part of a name ("rwmutex", "trie") means that name.
+    if (!key.empty())
+        for (const Scenario* scenario : sorted())
+            if (scenario->name.find(key) != std::string_view::npos) return scenario->name;
+    for (const Scenario* scenario : sorted()) {
+        std::size_t distance = edit_distance(key, scenario->name);
+        if (distance < best_distance) best_distance = distance, best = scenario->name;
+    }
+    return best;
+}
+
+}  // namespace racedemo

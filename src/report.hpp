@@ -1,0 +1,74 @@
+// Reports: what a person reads (text, swimlanes, colour on a terminal) and what a program
+// reads (one JSON document). Reports know the engine's results, never a scenario's internals.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "model.hpp"
+#include "real_runner.hpp"
+#include "scenario.hpp"
+
+namespace racedemo {
+
+enum class Mode { real, model };
+
+// What was run, as the report heads it.
+struct RunHeader {
+    const Scenario* scenario = nullptr;
+    Variant variant = Variant::unsafe;  // the variant that really ran
+    Mode mode = Mode::real;
+    int threads = 2;
+};
+
+// Text styling: plain unless colour was asked for (a terminal, --color always).
+class Style {
+  public:
+    explicit Style(bool color) : color_(color) {}
+    std::string bad(std::string_view text) const;                 // CORRUPTED, damage marks
+    std::string good(std::string_view text) const;                // CLEAN
+    std::string strong(std::string_view text) const;              // headings
+    std::string dim(std::string_view text) const;                 // step numbers, hints
+    std::string thread(int thread, std::string_view text) const;  // a lane's own colour
+
+  private:
+    bool color_;
+};
+
+std::string render_real(const RunHeader& header, const RealOptions& options,
+                        const RealResult& result, const Style& style);
+nlohmann::json real_json(const RunHeader& header, const RealOptions& options,
+                         const RealResult& result);
+
+// `replay_command` is the command line that replays the shown schedule.
+std::string render_model(const RunHeader& header, const ModelOptions& options,
+                         const ModelResult& result, const std::string& replay_command,
+                         const Style& style);
+nlohmann::json model_json(const RunHeader& header, const ModelOptions& options,
+                          const ModelResult& result, const std::string& replay_command);
+
+// Swimlanes: one column per thread, time going down, damage marked.
+std::string render_swimlanes(const Trace& trace, const Style& style);
+
+bool verdict_corrupt(const RealResult& result);
+bool verdict_corrupt(const ModelResult& result);
+
+}  // namespace racedemo
+
+template <>
+struct fmt::formatter<racedemo::Variant> : fmt::formatter<std::string_view> {
+    auto format(racedemo::Variant variant, format_context& context) const {
+        return fmt::formatter<std::string_view>::format(
+            variant == racedemo::Variant::unsafe ? "unsafe" : "fixed", context);
+    }
+};
+
+template <>
+struct fmt::formatter<racedemo::Mode> : fmt::formatter<std::string_view> {
+    auto format(racedemo::Mode mode, format_context& context) const {
+        return fmt::formatter<std::string_view>::format(
+            mode == racedemo::Mode::real ? "real" : "model", context);
+    }
+};

@@ -1,0 +1,97 @@
+// What a scenario is, and the registry that scenarios join by themselves.
+//
+// A scenario is a jcstress-style test: a fresh Trial holds the shared state, one actor per
+// thread runs against it, and when all actors are done the arbiter judges what happened.
+// The engine decides how actors run (real threads, or virtual threads under the model
+// scheduler); the scenario never knows which, nor how its outcome will be printed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace racedemo {
+
+enum class Variant { unsafe, fixed };
+
+// What one execution of a scenario came to.
+struct Outcome {
+    std::string label;  // histogram bucket: "clean", "lost key", "double pop", ...
+    bool corrupted = false;
+    std::string evidence;  // the specifics: `lost key "git"`
+
+    static Outcome clean() { return {"clean", false, {}}; }
+    static Outcome corrupt(std::string label, std::string evidence) {
+        return {std::move(label), true, std::move(evidence)};
+    }
+};
+
+// How a trial is to be built: model mode asks for a small workload that exploration can cover.
+struct TrialConfig {
+    int threads = 2;
+    bool model = false;
+};
+
+// One instance of a scenario's shared state and the work of its threads.
+class Trial {
+  public:
+    virtual ~Trial() = default;
+    // The body of thread `thread` (0-based). Runs concurrently with the other actors.
+    virtual void actor(int thread) = 0;
+    // Runs alone after every actor has returned: judges the final state.
+    virtual Outcome arbiter() = 0;
+};
+
+using TrialFactory = std::unique_ptr<Trial> (*)(const TrialConfig&);
+
+template <class T>
+std::unique_ptr<Trial> make_trial(const TrialConfig& config) {
+    return std::make_unique<T>(config);
+}
+
+// A scenario declares its own settings, next to its code.
+struct Scenario {
+    int number = 0;
+    std::string_view name;
+    std::string_view summary;   // one line, for `racedemo list`
+    std::string_view lesson;    // what goes wrong, why, and the fix (for `explain`)
+    std::string_view takeaway;  // the one line to remember
+    int default_threads = 2;
+    int min_threads = 1;
+    int rounds = 2000;              // real mode: repetitions in one trial before it is judged clean
+    TrialFactory unsafe = nullptr;  // null when the scenario only has a safe program
+    TrialFactory fixed = nullptr;
+    std::string_view fixed_note;  // how --fixed relates to another scenario, if it does
+
+    TrialFactory factory(Variant variant) const {
+        return variant == Variant::unsafe && unsafe != nullptr ? unsafe : fixed;
+    }
+    // The variant a run of `variant` really executes (a safe-only scenario is always fixed).
+    Variant effective(Variant variant) const {
+        return unsafe == nullptr ? Variant::fixed : variant;
+    }
+};
+
+// All scenarios, sorted by number.
+const std::vector<const Scenario*>& scenarios();
+// By number ("3") or name ("trie-race"); null when there is no such scenario.
+const Scenario* find_scenario(std::string_view key);
+// The registered name closest to `key`, for "did you mean".
+std::string_view closest_scenario_name(std::string_view key);
+
+// A static ScenarioRegistration in a demo file adds its scenario before main runs.
+struct ScenarioRegistration {
+    explicit ScenarioRegistration(const Scenario& scenario);
+};
+
+}  // namespace racedemo
+
+#define RACEDEMO_CONCAT_INNER(a, b) a##b
+#define RACEDEMO_CONCAT(a, b) RACEDEMO_CONCAT_INNER(a, b)
+// Registers a scenario defined in this file: RACEDEMO_SCENARIO({.number = 3, ...});
+#define RACEDEMO_SCENARIO(...)                                                                    \
+    static const ::racedemo::ScenarioRegistration RACEDEMO_CONCAT(racedemo_scenario_, __LINE__) { \
+        ::racedemo::Scenario __VA_ARGS__                                                          \
+    }

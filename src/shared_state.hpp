@@ -1,0 +1,231 @@
+// Instrumented shared state: the only things a scenario shares between its threads.
+//
+// A scenario is written once against these types and runs in both modes. A thread-local
+// "current runtime" decides what an access means: with none installed (plain real mode) a
+// Shared<T> is ordinary, unsynchronised memory, so the race is real; a tracing runtime records
+// each access as an event; the model runtime turns each access and lock operation into a step
+// at which its scheduler may switch virtual threads.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <cstdint>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace racedemo {
+
+enum class Op : std::uint8_t { read, write, lock, unlock, lock_shared, unlock_shared };
+
+// How a value held in a Shared<T> is shown in a trace. Scenarios specialise it for their own
+// types (a trie node shows as "n3", a null pointer as "nil").
+template <class T>
+struct ShowValue {
+    static std::string show(const T& value) { return fmt::format("{}", value); }
+};
+
+// A named piece of shared state: a memory cell or a lock. The name is what a trace prints
+// ("root['g']", "stack.len", "mu").
+class SharedObject {
+  public:
+    explicit SharedObject(std::string name) : name_(std::move(name)) {}
+    SharedObject(const SharedObject&) = delete;
+    SharedObject& operator=(const SharedObject&) = delete;
+    virtual ~SharedObject() = default;
+
+    const std::string& name() const { return name_; }
+    // Renders the raw bits of a value read or written (cells); locks print nothing.
+    virtual std::string show_bits(std::uint64_t /*bits*/) const { return {}; }
+
+  private:
+    std::string name_;
+};
+
+enum class LockKind : std::uint8_t { exclusive, shared };
+
+// A lock the model scheduler understands. The model runtime keeps its bookkeeping here.
+class LockObject : public SharedObject {
+  public:
+    using SharedObject::SharedObject;
+    // The real lock, used by real mode (with or without tracing).
+    virtual void native_acquire(LockKind kind) = 0;
+    virtual void native_release(LockKind kind) = 0;
+
+    // Model-mode state: which virtual thread holds it exclusively (-1: none), how many share it.
+    int model_writer = -1;
+    int model_readers = 0;
+
+  protected:
+    // Through the current runtime when there is one, natively otherwise.
+    void acquire_as(LockKind kind);
+    void release_as(LockKind kind);
+};
+
+// What a step does to shared state; the runtime behind the current thread decides.
+class Runtime {
+  public:
+    virtual ~Runtime() = default;
+    // A shared access is about to happen: a scheduling point in model mode.
+    virtual void before_access(const SharedObject& cell, Op op) = 0;
+    // The access happened; `bits` is the value read or written.
+    virtual void after_access(const SharedObject& cell, Op op, std::uint64_t bits) = 0;
+    // Lock operations; the runtime performs them (model: by its own rules; real: natively).
+    virtual void acquire(LockObject& lock, LockKind kind) = 0;
+    virtual void release(LockObject& lock, LockKind kind) = 0;
+    // A label for what the current thread is doing ("insert(\"go\")"), shown over its lane.
+    virtual void note(std::string_view text) = 0;
+    // Whether note() is worth formatting for: an exploring model runtime traces nothing.
+    virtual bool wants_notes() const { return true; }
+};
+
+namespace detail {
+inline thread_local Runtime* current_runtime = nullptr;
+}
+
+inline Runtime* current_runtime() {
+    return detail::current_runtime;
+}
+
+// Installs a runtime on the calling thread for the lifetime of the guard.
+class RuntimeScope {
+  public:
+    explicit RuntimeScope(Runtime* runtime) : previous_(detail::current_runtime) {
+        detail::current_runtime = runtime;
+    }
+    ~RuntimeScope() { detail::current_runtime = previous_; }
+    RuntimeScope(const RuntimeScope&) = delete;
+    RuntimeScope& operator=(const RuntimeScope&) = delete;
+
+  private:
+    Runtime* previous_;
+};
+
+// Labels what the calling thread is doing, for the trace; formats nothing when nothing traces.
+template <class... Args>
+void note(fmt::format_string<Args...> format, Args&&... args) {
+    Runtime* runtime = current_runtime();
+    if (runtime != nullptr && runtime->wants_notes())
+        runtime->note(fmt::format(format, std::forward<Args>(args)...));
+}
+
+inline void LockObject::acquire_as(LockKind kind) {
+    if (Runtime* runtime = current_runtime()) return runtime->acquire(*this, kind);
+    native_acquire(kind);
+}
+
+inline void LockObject::release_as(LockKind kind) {
+    if (Runtime* runtime = current_runtime()) return runtime->release(*this, kind);
+    native_release(kind);
+}
+
+namespace detail {
+// The unsigned integer as wide as T: cells keep their value as plain bits.
+template <class T>
+using RawBits = std::conditional_t<
+    sizeof(T) == 1, std::uint8_t,
+    std::conditional_t<sizeof(T) == 2, std::uint16_t,
+                       std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+}  // namespace detail
+
+template <class T>
+std::uint64_t to_bits(const T& value) {
+    return std::bit_cast<detail::RawBits<T>>(value);
+}
+
+template <class T>
+T from_bits(std::uint64_t bits) {
+    return std::bit_cast<T>(static_cast<detail::RawBits<T>>(bits));
+}
+
+// One shared memory cell. Loads and stores are deliberately plain (volatile, so that the
+// compiler keeps every access the source shows): concurrent use without a lock is a real data
+// race, which is the point of an unsafe variant.
+template <class T>
+class Shared final : public SharedObject {
+    static_assert(std::is_trivially_copyable_v<T> && sizeof(T) == sizeof(detail::RawBits<T>),
+                  "Shared<T> holds trivially copyable values of 1, 2, 4 or 8 bytes");
+
+  public:
+    explicit Shared(std::string name, T initial = T{})
+        : SharedObject(std::move(name)), bits_(std::bit_cast<Raw>(initial)) {}
+
+    T load() const {
+        Runtime* runtime = current_runtime();
+        if (runtime == nullptr) return raw_load();
+        runtime->before_access(*this, Op::read);
+        T value = raw_load();
+        runtime->after_access(*this, Op::read, to_bits(value));
+        return value;
+    }
+
+    void store(T value) {
+        Runtime* runtime = current_runtime();
+        if (runtime == nullptr) return raw_store(value);
+        runtime->before_access(*this, Op::write);
+        raw_store(value);
+        runtime->after_access(*this, Op::write, to_bits(value));
+    }
+
+    // Untraced access for set-up and for the arbiter, which run when no other thread does.
+    T peek() const { return std::bit_cast<T>(bits_); }
+
+    std::string show_bits(std::uint64_t bits) const override {
+        return ShowValue<T>::show(from_bits<T>(bits));
+    }
+
+  private:
+    using Raw = detail::RawBits<T>;
+    T raw_load() const { return std::bit_cast<T>(*static_cast<const volatile Raw*>(&bits_)); }
+    void raw_store(T value) { *static_cast<volatile Raw*>(&bits_) = std::bit_cast<Raw>(value); }
+
+    Raw bits_;
+};
+
+// std::mutex as the lesson uses it: lock, touch, unlock.
+class Mutex final : public LockObject {
+  public:
+    explicit Mutex(std::string name = "mu") : LockObject(std::move(name)) {}
+    void lock() { acquire_as(LockKind::exclusive); }
+    void unlock() { release_as(LockKind::exclusive); }
+
+    void native_acquire(LockKind) override { native_.lock(); }
+    void native_release(LockKind) override { native_.unlock(); }
+
+  private:
+    std::mutex native_;
+};
+
+// A reader/writer lock (Go's RWMutex, C++'s std::shared_mutex): many readers or one writer.
+class RWMutex final : public LockObject {
+  public:
+    explicit RWMutex(std::string name = "mu") : LockObject(std::move(name)) {}
+    void lock() { acquire_as(LockKind::exclusive); }
+    void unlock() { release_as(LockKind::exclusive); }
+    void lock_shared() { acquire_as(LockKind::shared); }
+    void unlock_shared() { release_as(LockKind::shared); }
+
+    void native_acquire(LockKind kind) override {
+        kind == LockKind::shared ? native_.lock_shared() : native_.lock();
+    }
+    void native_release(LockKind kind) override {
+        kind == LockKind::shared ? native_.unlock_shared() : native_.unlock();
+    }
+
+  private:
+    std::shared_mutex native_;
+};
+
+// The unsafe variants' "lock": it has the shape of a mutex and protects nothing.
+struct NoLock {
+    explicit NoLock(std::string = {}) {}
+    void lock() {}
+    void unlock() {}
+    void lock_shared() {}
+    void unlock_shared() {}
+};
+
+}  // namespace racedemo

@@ -1,0 +1,43 @@
+// A trace: the steps one execution took, in order, each naming what it touched.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "shared_state.hpp"
+
+namespace racedemo {
+
+struct TraceEvent {
+    int step = 0;           // 1-based position in the execution
+    int thread = 0;         // 1-based thread number, as schedules and swimlanes name threads
+    Op op = Op::read;
+    std::string target;     // "root['g']", "stack.len", "mu"
+    std::string value;      // the value read or written, shown ("nil", "n2", "3"); empty for locks
+    std::string operation;  // what the thread was doing (its latest note): "insert(\"go\")"
+    std::string note;       // set by trace analysis where damage happened: "overwrites n2 ..."
+    std::uint64_t object = 0;  // identity of the shared object (its address), for analysis
+    int operation_index = 0;   // which of its thread's notes `operation` is (1 = first; 0: none)
+};
+
+// What each thread said it was doing (its lane's heading), indexed by thread - 1.
+using LaneLabels = std::vector<std::string>;
+
+struct Trace {
+    std::vector<TraceEvent> events;
+    LaneLabels lanes;
+};
+
+std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock", "runlock"
+
+// Finds the damage in a trace from the steps alone and writes it into the events' notes:
+//  - a lost update: a thread writes a cell that another thread wrote after this thread last
+//    read it ("overwrites n2 written by T2 at step 3");
+//  - a half-done read: a thread reads a value that another thread wrote and then overwrote
+//    within the same operation ("sees a half-done write: T1 wrote writing at step 2 and replaces
+//    it at step 5").
+// Returns the step of the first damage found, or 0.
+int mark_damage(Trace& trace);
+
+}  // namespace racedemo

@@ -1,0 +1,69 @@
+// Runs the racedemo binary as a user would, capturing what it prints and how it exits.
+#pragma once
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+namespace racedemo::testing {
+
+struct ProcessResult {
+    int exit_code = -1;  // -1 when it died of a signal
+    int signal = 0;
+    std::string out;
+    std::string err;
+};
+
+inline ProcessResult run_racedemo(const std::vector<std::string>& args,
+                                  const std::vector<std::string>& env = {}) {
+    int out_pipe[2], err_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return {};
+    pid_t child = fork();
+    if (child == 0) {
+        dup2(out_pipe[1], STDOUT_FILENO);
+        dup2(err_pipe[1], STDERR_FILENO);
+        for (const std::string& setting : env) putenv(const_cast<char*>(setting.c_str()));
+        std::vector<char*> argv{const_cast<char*>(RACEDEMO_BINARY)};
+        for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+        argv.push_back(nullptr);
+        execv(RACEDEMO_BINARY, argv.data());
+        _exit(127);
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    ProcessResult result;
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    int open_fds = 2;
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0) continue;
+        for (pollfd& entry : fds) {
+            if (entry.fd < 0 || entry.revents == 0) continue;
+            char buffer[4096];
+            ssize_t n = read(entry.fd, buffer, sizeof buffer);
+            if (n > 0) {
+                (entry.fd == out_pipe[0] ? result.out : result.err).append(buffer, std::size_t(n));
+            } else {
+                close(entry.fd);
+                entry.fd = -1;
+                --open_fds;
+            }
+        }
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+    return result;
+}
+
+inline int count_lines(const std::string& text) {
+    int lines = 0;
+    for (char c : text) lines += c == '\n';
+    return lines;
+}
+
+}  // namespace racedemo::testing

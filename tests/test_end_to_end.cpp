@@ -1,0 +1,239 @@
+// The binary as users and graders run it: exit codes, stderr, stdout, JSON.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+
+using racedemo::testing::count_lines;
+using racedemo::testing::run_racedemo;
+
+TEST_CASE("list prints one numbered scenario a line") {
+    auto result = run_racedemo({"list"});
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.empty());
+    CHECK(count_lines(result.out) >= 5);
+    CHECK(result.out.find(" 3  trie-race") != std::string::npos);
+}
+
+TEST_CASE("explain prints the lesson of a scenario named by number") {
+    auto result = run_racedemo({"explain", "3"});
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("trie-race") != std::string::npos);
+    CHECK(result.out.find("Takeaway:") != std::string::npos);
+}
+
+TEST_CASE("--help works on the program and on each subcommand") {
+    for (auto args : std::vector<std::vector<std::string>>{
+             {"--help"}, {"list", "--help"}, {"explain", "--help"}, {"3", "--help"}}) {
+        INFO(fmt::format("{}", fmt::join(args, " ")));
+        auto result = run_racedemo(args);
+        CHECK(result.exit_code == 0);
+        CHECK(result.out.find("Usage") != std::string::npos);
+    }
+}
+
+TEST_CASE("bad input: exit 2, one line on stderr naming the value, nothing on stdout") {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"tri-race"}, "tri-race"},
+        {{"3", "--threads", "0"}, "0"},
+        {{"3", "--threads", "abc"}, "abc"},
+        {{"3", "--threads", "-1"}, "-1"},
+        {{"3", "--threads", "123456789012345678901234567890"}, "123456789012345678901234567890"},
+        {{"3", "--runs", "0"}, "--runs 0"},
+        {{"3", "--timeout", "nan"}, "nan"},
+        {{"3", "--timeout", "0"}, "--timeout 0"},
+        {{"3", "--color", "rainbow"}, "rainbow"},
+        {{"3", "--expect", "perhaps"}, "perhaps"},
+        {{"3", "--bogus"}, "--bogus"},
+        {{"frobnicate"}, "frobnicate"},
+    };
+    for (const auto& [args, named] : cases) {
+        INFO(fmt::format("{}", fmt::join(args, " ")));
+        auto result = run_racedemo(args);
+        CHECK(result.exit_code == 2);
+        CHECK(result.signal == 0);
+        CHECK(result.out.empty());
+        CHECK(count_lines(result.err) == 1);
+        CHECK(result.err.find(named) != std::string::npos);
+        CHECK(result.err.find("--help") != std::string::npos);
+    }
+}
+
+TEST_CASE("a fixed variant with --expect: clean passes (0), corrupt fails (3)") {
+    auto clean = run_racedemo({"trie-race", "--fixed", "--runs", "2", "--expect", "clean"});
+    CHECK(clean.exit_code == 0);
+    CHECK(clean.out.find("CLEAN") != std::string::npos);
+    auto corrupt = run_racedemo({"trie-race", "--fixed", "--runs", "2", "--expect", "corrupt"});
+    CHECK(corrupt.exit_code == 3);
+    CHECK(count_lines(corrupt.err) == 1);
+    CHECK(corrupt.err.find("expected corrupt") != std::string::npos);
+}
+
+TEST_CASE("--json prints one document with the documented fields, well typed") {
+    auto result = run_racedemo({"stack", "--fixed", "--threads", "4", "--runs", "3", "--json"});
+    REQUIRE(result.exit_code == 0);
+    auto json = nlohmann::json::parse(result.out);
+    CHECK(json["scenario"] == "stack");
+    CHECK(json["number"] == 4);
+    CHECK(json["variant"] == "fixed");
+    CHECK(json["mode"] == "real");
+    CHECK(json["threads"] == 4);
+    CHECK(json["runs"] == 3);
+    CHECK(json["verdict"] == "clean");
+    CHECK(json["outcomes"].is_object());
+    CHECK(json["outcomes"]["clean"] == 3);
+    CHECK(json["corrupted_runs"] == 0);
+    CHECK(json["crashed_runs"] == 0);
+    CHECK(json["hung_runs"] == 0);
+    CHECK(json["first_corruption_ms"].is_null());
+    CHECK(json["trace"].is_array());
+}
+
+TEST_CASE("--json of an unsafe run: the verdict agrees with the counts") {
+    auto result = run_racedemo({"trie-race", "--runs", "3", "--json"});
+    REQUIRE(result.exit_code == 0);
+    auto json = nlohmann::json::parse(result.out);
+    CHECK(json["variant"] == "unsafe");
+    int bad = json["corrupted_runs"].get<int>() + json["crashed_runs"].get<int>() +
+              json["hung_runs"].get<int>();
+    CHECK(json["verdict"] == (bad > 0 ? "corrupted" : "clean"));
+    CHECK(json["first_corruption_ms"].is_null() == (bad == 0));
+    int total = 0;
+    for (const auto& [label, count] : json["outcomes"].items()) total += count.get<int>();
+    CHECK(total == 3);
+}
+
+TEST_CASE("colour: never on a pipe by default, always on request, never with NO_COLOR") {
+    auto plain = run_racedemo({"2", "--runs", "1"});
+    CHECK(plain.out.find('\x1b') == std::string::npos);
+    auto forced = run_racedemo({"2", "--runs", "1", "--color", "always"});
+    CHECK(forced.out.find('\x1b') != std::string::npos);
+    auto no_color = run_racedemo({"2", "--runs", "1"}, {"NO_COLOR=1"});
+    CHECK(no_color.out.find('\x1b') == std::string::npos);
+}
+
+namespace {
+
+std::vector<std::string> split_words(const std::string& command) {
+    std::vector<std::string> words;
+    std::size_t start = 0;
+    while (start < command.size()) {
+        std::size_t end = command.find(' ', start);
+        if (end == std::string::npos) end = command.size();
+        if (end > start) words.push_back(command.substr(start, end - start));
+        start = end + 1;
+    }
+    return words;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "model exploration: each unsafe scenario corrupts, and its shortest schedule replays it") {
+    for (std::string scenario : {"unsafe-map", "trie-race", "stack", "rwmutex-cache"}) {
+        INFO(scenario);
+        auto result = run_racedemo({scenario, "--mode", "model", "--explore", "--json"});
+        REQUIRE(result.exit_code == 0);
+        auto json = nlohmann::json::parse(result.out);
+        CHECK(json["mode"] == "model");
+        CHECK(json["verdict"] == "corrupted");
+        CHECK(json["complete"] == true);
+        CHECK(json["schedules_corrupt"].get<int>() > 0);
+        CHECK(json["schedules_explored"].get<int>() >= json["schedules_corrupt"].get<int>());
+        CHECK(json["steps"].get<int>() > 0);
+        REQUIRE(json["shortest_schedule"].is_array());
+        CHECK(json["trace"].size() == json["shortest_schedule"].size());
+        for (const auto& event : json["trace"]) {
+            CHECK(event["step"].is_number_integer());
+            CHECK(event["thread"].is_number_integer());
+            CHECK(event["op"].is_string());
+            CHECK(event["target"].is_string());
+            CHECK(event["value"].is_string());
+            CHECK(event["note"].is_string());
+        }
+
+        // The replay command, run as printed, corrupts, and tells it in at most 40 lines.
+        std::vector<std::string> words = split_words(json["replay"].get<std::string>());
+        REQUIRE(words.size() > 2);
+        CHECK(words[0] == "racedemo");
+        std::vector<std::string> args(words.begin() + 1, words.end());
+        auto replay = run_racedemo(args);
+        CHECK(replay.exit_code == 0);
+        CHECK(replay.out.find("CORRUPTED") != std::string::npos);
+        CHECK(count_lines(replay.out) <= 40);
+        args.push_back("--json");
+        auto replay_json = nlohmann::json::parse(run_racedemo(args).out);
+        CHECK(replay_json["schedule"] == json["shortest_schedule"]);
+        CHECK(replay_json["verdict"] == "corrupted");
+    }
+}
+
+TEST_CASE("model exploration: every fixed variant is proven clean") {
+    for (std::string scenario :
+         {"unsafe-map", "mutex-map", "trie-race", "stack", "rwmutex-cache"}) {
+        INFO(scenario);
+        auto result = run_racedemo({scenario, "--fixed", "--explore", "--json"});
+        REQUIRE(result.exit_code == 0);
+        auto json = nlohmann::json::parse(result.out);
+        CHECK(json["variant"] == "fixed");
+        CHECK(json["verdict"] == "clean");
+        CHECK(json["complete"] == true);
+        CHECK(json["schedules_corrupt"] == 0);
+        CHECK(json["shortest_schedule"].is_null());
+    }
+}
+
+TEST_CASE("model mode is deterministic: the same seed or schedule prints the same bytes") {
+    for (std::string scenario : {"trie-race", "stack", "unsafe-map"}) {
+        INFO(scenario);
+        auto first = run_racedemo({scenario, "--mode", "model", "--seed", "7"});
+        auto second = run_racedemo({scenario, "--mode", "model", "--seed", "7"});
+        CHECK(first.exit_code == 0);
+        CHECK(first.out == second.out);
+        auto json = nlohmann::json::parse(
+            run_racedemo({scenario, "--mode", "model", "--seed", "7", "--json"}).out);
+        std::string schedule;
+        for (const auto& thread : json["schedule"])
+            schedule += (schedule.empty() ? "" : ",") + std::to_string(thread.get<int>());
+        auto replayed = run_racedemo({scenario, "--schedule", schedule, "--json"});
+        auto replayed_json = nlohmann::json::parse(replayed.out);
+        CHECK(replayed_json["trace"] == json["trace"]);
+    }
+}
+
+TEST_CASE("a schedule that names a finished thread is refused at its position") {
+    // Thread 1 of the 2-thread trie takes 5 steps ("go"); a sixth step for it is impossible.
+    auto result = run_racedemo({"trie-race", "--schedule", "1,1,1,1,1,1"});
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(count_lines(result.err) == 1);
+    CHECK(result.err.find("position 6") != std::string::npos);
+    auto missing = run_racedemo({"trie-race", "--schedule", "1,3"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("position 2") != std::string::npos);
+}
+
+TEST_CASE("reduction pays: 3-thread tries are covered in few schedules, a full search is not") {
+    auto fixed = nlohmann::json::parse(
+        run_racedemo({"trie-race", "--fixed", "--threads", "3", "--explore", "--json"}).out);
+    CHECK(fixed["complete"] == true);
+    CHECK(fixed["schedules_corrupt"] == 0);
+    CHECK(fixed["schedules_explored"].get<int>() <= 100);
+
+    auto reduced = nlohmann::json::parse(
+        run_racedemo({"trie-race", "--threads", "3", "--explore", "--json"}).out);
+    CHECK(reduced["complete"] == true);
+    CHECK(reduced["schedules_explored"].get<int>() <= 100);
+    CHECK(reduced["schedules_corrupt"].get<int>() > 0);
+    // Without reduction the same space has hundreds of thousands of schedules: a budget of
+    // 5000 does not come close to covering it.
+    auto full =
+        nlohmann::json::parse(run_racedemo({"trie-race", "--threads", "3", "--explore",
+                                            "--reduction", "none", "--budget", "5000", "--json"})
+                                  .out);
+    CHECK(full["complete"] == false);
+    CHECK(full["schedules_explored"] == 5000);
+}

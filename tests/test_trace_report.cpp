@@ -1,0 +1,141 @@
+// Real-mode tracing and the text reports built from traces.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "real_trace.hpp"
+#include "report.hpp"
+#include "shared_state.hpp"
+
+using namespace racedemo;
+
+namespace {
+
+int count_lines(const std::string& text) {
+    int lines = 0;
+    for (char c : text) lines += c == '\n';
+    return lines;
+}
+
+TraceEvent step(int number, int thread, Op op, std::string target, std::string value,
+                std::uint64_t object, std::string operation) {
+    TraceEvent event;
+    event.step = number;
+    event.thread = thread;
+    event.op = op;
+    event.target = std::move(target);
+    event.value = std::move(value);
+    event.object = object;
+    event.operation = std::move(operation);
+    event.operation_index = 1;
+    return event;
+}
+
+}  // namespace
+
+TEST_CASE("a thread's recorded steps come back in order, named, valued and labelled") {
+    RoundRecorder recorder(2);
+    Shared<int> len{"len", 0};
+    Mutex mu{"mx"};
+    {
+        RuntimeScope scope(recorder.runtime_for(0));
+        note("Push({})", 7);
+        mu.lock();
+        len.store(len.load() + 1);
+        mu.unlock();
+    }
+    CHECK(len.peek() == 1);
+    Trace trace = recorder.collect(100, 100);
+    REQUIRE(trace.events.size() == 4);
+    CHECK(trace.events[0].op == Op::lock);
+    CHECK(trace.events[0].target == "mx");
+    CHECK(trace.events[1].op == Op::read);
+    CHECK(trace.events[1].value == "0");
+    CHECK(trace.events[2].op == Op::write);
+    CHECK(trace.events[2].value == "1");
+    CHECK(trace.events[3].op == Op::unlock);
+    for (int index = 0; index < 4; ++index) {
+        CHECK(trace.events[static_cast<std::size_t>(index)].step == index + 1);
+        CHECK(trace.events[static_cast<std::size_t>(index)].thread == 1);
+        CHECK(trace.events[static_cast<std::size_t>(index)].operation == "Push(7)");
+    }
+    CHECK(trace.lanes[0] == "Push(7)");
+}
+
+TEST_CASE("a lost update recorded by two threads is found and the window is cut around it") {
+    RoundRecorder recorder(2);
+    Shared<int> x{"x", 0};
+    // The interleaving is forced by running the threads' steps one after another here.
+    int first_read = 0, second_read = 0;
+    {
+        RuntimeScope scope(recorder.runtime_for(0));
+        first_read = x.load();
+    }
+    {
+        RuntimeScope scope(recorder.runtime_for(1));
+        second_read = x.load();
+        x.store(second_read + 1);
+    }
+    {
+        RuntimeScope scope(recorder.runtime_for(0));
+        x.store(first_read + 1);
+        for (int i = 0; i < 10; ++i) x.load();  // later steps that the window cuts off
+    }
+    Trace trace = recorder.collect(2, 1);
+    REQUIRE(trace.events.size() == 4);  // 2 before the damage, the damage, 1 after
+    CHECK(trace.events[2].step == 4);
+    CHECK(trace.events[2].thread == 1);
+    CHECK(trace.events[2].note.find("overwrites 1 written by T2") != std::string::npos);
+
+    recorder.clear();
+    CHECK(recorder.collect(10, 10).events.empty());
+}
+
+TEST_CASE("no runtime: shared cells are plain memory and nothing is recorded") {
+    Shared<int> x{"x", 5};
+    x.store(x.load() * 2);
+    CHECK(x.peek() == 10);
+    Shared<bool> flag{"flag", false};
+    flag.store(true);
+    CHECK(flag.load());
+}
+
+TEST_CASE("swimlanes: one column per thread, steps numbered, damage marked") {
+    Trace trace;
+    trace.lanes = {"insert(\"go\")", "insert(\"git\")"};
+    trace.events = {step(1, 1, Op::read, "root['g']", "nil", 1, "insert(\"go\")"),
+                    step(2, 2, Op::read, "root['g']", "nil", 1, "insert(\"git\")"),
+                    step(3, 2, Op::write, "root['g']", "n1", 1, "insert(\"git\")"),
+                    step(4, 1, Op::write, "root['g']", "n2", 1, "insert(\"go\")")};
+    trace.events[3].note = "overwrites n1 written by T2 at step 3";
+    std::string text = render_swimlanes(trace, Style(false));
+    CHECK(text.find("T1 insert(\"go\")") != std::string::npos);
+    CHECK(text.find("T2 insert(\"git\")") != std::string::npos);
+    CHECK(text.find("    1  read  root['g'] -> nil") != std::string::npos);
+    // Thread 2's steps sit in the second column.
+    auto second = text.find("    3  ");
+    REQUIRE(second != std::string::npos);
+    CHECK(text.find("write root['g'] <- n1", second) > second + 20);
+    CHECK(text.find("! overwrites n1 written by T2 at step 3") != std::string::npos);
+    CHECK(count_lines(text) == 6);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(render_swimlanes(trace, Style(true)).find('\x1b') != std::string::npos);
+}
+
+TEST_CASE("swimlanes fit 80 columns, and many threads fall back to one tagged column") {
+    Trace trace;
+    for (int thread = 1; thread <= 5; ++thread)
+        trace.events.push_back(step(thread, thread, Op::write,
+                                    "a-rather-long-target-name[12345].value", "n123456", 9, "op"));
+    std::string text = render_swimlanes(trace, Style(false));
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        std::string line = text.substr(start, end - start);
+        std::size_t columns = 0;
+        for (unsigned char c : line) columns += (c & 0xC0) != 0x80;
+        CHECK(columns <= 80);
+        start = end + 1;
+    }
+    CHECK(text.find("T5 write") != std::string::npos);
+}
