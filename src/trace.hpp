@@ -10,8 +10,8 @@
 namespace racedemo {
 
 struct TraceEvent {
-    int step = 0;           // 1-based position in the execution
-    int thread = 0;         // 1-based thread number, as schedules and swimlanes name threads
+    int step = 0;    // 1-based position in the execution
+    int thread = 0;  // 1-based thread number, as schedules and swimlanes name threads
     Op op = Op::read;
     std::string target;     // "root['g']", "stack.len", "mu"
     std::string value;      // the value read or written, shown ("nil", "n2", "3"); empty for locks

@@ -1,0 +1,625 @@
+// The model scheduler: strategies, reduction, locks, deadlocks, and trace analysis.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model.hpp"
+#include "scenario.hpp"
+#include "shared_state.hpp"
+#include "trace.hpp"
+
+namespace {
+
+using racedemo::ModelOptions;
+using racedemo::ModelResult;
+using racedemo::Mutex;
+using racedemo::Outcome;
+using racedemo::Reduction;
+using racedemo::RWMutex;
+using racedemo::Scenario;
+using racedemo::ScheduleError;
+using racedemo::Shared;
+using racedemo::Strategy;
+using racedemo::Trace;
+using racedemo::TraceEvent;
+using racedemo::Trial;
+using racedemo::TrialConfig;
+using racedemo::Variant;
+
+// Every thread adds one to x without a lock.
+class CounterTrial final : public Trial {
+  public:
+    explicit CounterTrial(const TrialConfig& config) : threads_(config.threads) {}
+    void actor(int) override {
+        racedemo::note("increment");
+        int value = x_.load();
+        x_.store(value + 1);
+    }
+    Outcome arbiter() override {
+        int value = x_.load();
+        if (value == threads_) return Outcome::clean();
+        return Outcome::corrupt("lost update", fmt::format("x is {}, not {}", value, threads_));
+    }
+
+  private:
+    int threads_;
+    Shared<int> x_{"x", 0};
+};
+
+// The same increment under a mutex.
+class LockedCounterTrial final : public Trial {
+  public:
+    explicit LockedCounterTrial(const TrialConfig& config) : threads_(config.threads) {}
+    void actor(int) override {
+        mu_.lock();
+        x_.store(x_.load() + 1);
+        mu_.unlock();
+    }
+    Outcome arbiter() override {
+        return x_.load() == threads_ ? Outcome::clean() : Outcome::corrupt("lost update", "");
+    }
+
+  private:
+    int threads_;
+    Mutex mu_{"mu"};
+    Shared<int> x_{"x", 0};
+};
+
+// The same with a lock_guard: its unlock is a step taken inside a destructor.
+class GuardedCounterTrial final : public Trial {
+  public:
+    explicit GuardedCounterTrial(const TrialConfig&) {}
+    void actor(int thread) override {
+        if (thread == 1 && fail_) {
+            x_.load();
+            throw std::runtime_error("boom");
+        }
+        std::lock_guard guard(mu_);
+        x_.store(x_.load() + 1);
+    }
+    Outcome arbiter() override { return Outcome::clean(); }
+
+    static inline bool fail_ = false;
+
+  private:
+    Mutex mu_{"mu"};
+    Shared<int> x_{"x", 0};
+};
+
+// Thread 1 takes a then b, thread 2 takes b then a.
+class LockOrderTrial final : public Trial {
+  public:
+    explicit LockOrderTrial(const TrialConfig&) {}
+    void actor(int thread) override {
+        Mutex& first = thread == 0 ? a_ : b_;
+        Mutex& second = thread == 0 ? b_ : a_;
+        std::lock_guard hold_first(first);
+        std::lock_guard hold_second(second);
+    }
+    Outcome arbiter() override { return Outcome::clean(); }
+
+  private:
+    Mutex a_{"a"};
+    Mutex b_{"b"};
+};
+
+// Two readers and a writer on a RWMutex; the writer touches another cell first, so its wait
+// for the lock starts in the middle of the execution. The label is what the readers saw.
+class ReadersWriterTrial final : public Trial {
+  public:
+    explicit ReadersWriterTrial(const TrialConfig&) {}
+    void actor(int thread) override {
+        if (thread == 2) {
+            flag_.store(1);
+            mu_.lock();
+            x_.store(1);
+            x_.store(2);
+            mu_.unlock();
+            return;
+        }
+        int seen_flag = flag_.load();
+        mu_.lock_shared();
+        seen_[thread] = x_.load() * 10 + seen_flag;
+        mu_.unlock_shared();
+    }
+    Outcome arbiter() override {
+        return {fmt::format("r1={} r2={}", seen_[0], seen_[1]), false, {}};
+    }
+
+  private:
+    RWMutex mu_{"mu"};
+    Shared<int> flag_{"flag", 0};
+    Shared<int> x_{"x", 0};
+    int seen_[2] = {-1, -1};
+};
+
+// Store buffering plus a lock: the label records every value read, so two explorations that
+// reach the same set of labels reached the same set of behaviours.
+class MixedTrial final : public Trial {
+  public:
+    explicit MixedTrial(const TrialConfig&) {}
+    void actor(int thread) override {
+        if (thread == 0) {
+            x_.store(1);
+            seen_[0] = y_.load();
+            mu_.lock();
+            z_.store(z_.load() + 1);
+            mu_.unlock();
+        } else if (thread == 1) {
+            y_.store(1);
+            seen_[1] = x_.load();
+            mu_.lock();
+            seen_[2] = z_.load();
+            z_.store(z_.load() + 10);
+            mu_.unlock();
+        } else {
+            seen_[3] = x_.load() + y_.load() * 2;
+            mu_.lock();
+            seen_[4] = z_.load();
+            mu_.unlock();
+        }
+    }
+    Outcome arbiter() override {
+        return {fmt::format("{} {} {} {} {}", seen_[0], seen_[1], seen_[2], seen_[3], seen_[4]),
+                false,
+                {}};
+    }
+
+  private:
+    Mutex mu_{"mu"};
+    Shared<int> x_{"x", 0};
+    Shared<int> y_{"y", 0};
+    Shared<int> z_{"z", 0};
+    int seen_[5] = {-1, -1, -1, -1, -1};
+};
+
+template <class T>
+Scenario make_scenario(std::string_view name) {
+    Scenario scenario;
+    scenario.number = 900;
+    scenario.name = name;
+    scenario.unsafe = racedemo::make_trial<T>;
+    scenario.fixed = racedemo::make_trial<T>;
+    return scenario;
+}
+
+const Scenario& trie() {
+    const Scenario* scenario = racedemo::find_scenario("trie-race");
+    REQUIRE(scenario != nullptr);
+    return *scenario;
+}
+
+ModelOptions explore(Reduction reduction, std::uint64_t budget = 1'000'000) {
+    ModelOptions options;
+    options.strategy = Strategy::explore;
+    options.reduction = reduction;
+    options.budget = budget;
+    return options;
+}
+
+ModelOptions replay(std::vector<int> schedule) {
+    ModelOptions options;
+    options.strategy = Strategy::replay;
+    options.schedule = std::move(schedule);
+    return options;
+}
+
+ModelResult run(const Scenario& scenario, int threads, const ModelOptions& options,
+                Variant variant = Variant::unsafe) {
+    TrialConfig config;
+    config.threads = threads;
+    config.model = true;
+    return racedemo::run_model(scenario, variant, config, options);
+}
+
+ScheduleError schedule_error(const Scenario& scenario, int threads, std::vector<int> schedule) {
+    try {
+        run(scenario, threads, replay(std::move(schedule)));
+    } catch (const ScheduleError& error) {
+        return error;
+    }
+    FAIL("the schedule was feasible");
+    return {};
+}
+
+std::set<std::string> labels(const ModelResult& result) {
+    std::set<std::string> found;
+    for (const auto& [label, count] : result.outcomes) found.insert(label);
+    return found;
+}
+
+std::string describe(const Trace& trace) {
+    std::string text;
+    for (const TraceEvent& event : trace.events) {
+        text += fmt::format("{} T{} {} {} {} [{}#{}] {}\n", event.step, event.thread,
+                            racedemo::op_name(event.op), event.target, event.value, event.operation,
+                            event.operation_index, event.note);
+    }
+    return text;
+}
+
+TraceEvent access(int step, int thread, racedemo::Op op, std::uint64_t object, std::string value,
+                  std::string operation, int operation_index) {
+    TraceEvent event;
+    event.step = step;
+    event.thread = thread;
+    event.op = op;
+    event.target = fmt::format("cell{}", object);
+    event.value = std::move(value);
+    event.object = object;
+    event.operation = std::move(operation);
+    event.operation_index = operation_index;
+    return event;
+}
+
+}  // namespace
+
+TEST_CASE("counter: every interleaving without reduction, one per trace with DPOR") {
+    const Scenario counter = make_scenario<CounterTrial>("counter");
+
+    ModelResult all = run(counter, 2, explore(Reduction::none));
+    CHECK(all.schedules_explored == 6);
+    CHECK(all.schedules_corrupt == 4);
+    CHECK(all.complete);
+    CHECK(all.steps == 24);
+    CHECK(all.outcomes["lost update"] == 4);
+    CHECK(all.outcomes["clean"] == 2);
+
+    ModelResult reduced = run(counter, 2, explore(Reduction::dpor));
+    CHECK(reduced.schedules_explored == 4);
+    CHECK(reduced.schedules_corrupt == 2);
+    CHECK(reduced.complete);
+
+    // Shortest corrupting schedule: one preemption, four steps, smallest first.
+    for (const ModelResult* result : {&all, &reduced}) {
+        REQUIRE(result->shortest_schedule);
+        CHECK(*result->shortest_schedule == std::vector<int>{1, 2, 2, 1});
+        CHECK(result->shown.schedule == *result->shortest_schedule);
+        CHECK(result->shown.preemptions == 1);
+        CHECK(result->shown.outcome.corrupted);
+        REQUIRE(result->shown.trace.events.size() == 4);
+        CHECK(result->shown.trace.events[3].note == "overwrites 1 written by T2 at step 3");
+        CHECK(result->shown.trace.lanes == std::vector<std::string>{"increment", "increment"});
+    }
+}
+
+TEST_CASE("counter with three threads: DPOR finds every outcome with fewer schedules") {
+    const Scenario counter = make_scenario<CounterTrial>("counter");
+    ModelResult all = run(counter, 3, explore(Reduction::none));
+    ModelResult reduced = run(counter, 3, explore(Reduction::dpor));
+    CHECK(all.schedules_explored == 90);  // 6! / (2! 2! 2!)
+    CHECK(all.complete);
+    CHECK(reduced.complete);
+    CHECK(reduced.schedules_explored < all.schedules_explored);
+    CHECK(labels(reduced) == labels(all));
+    MESSAGE("counter, 3 threads: " << all.schedules_explored << " schedules without reduction, "
+                                   << reduced.schedules_explored << " with DPOR");
+}
+
+TEST_CASE("a preemption bound limits the schedules explored") {
+    const Scenario counter = make_scenario<CounterTrial>("counter");
+    ModelOptions options = explore(Reduction::none);
+    options.preemption_bound = 0;
+    ModelResult none = run(counter, 2, options);
+    CHECK(none.schedules_explored == 2);  // 1 1 2 2 and 2 2 1 1
+    CHECK(none.schedules_corrupt == 0);
+    CHECK(none.complete);
+
+    options.preemption_bound = 1;
+    ModelResult one = run(counter, 2, options);
+    CHECK(one.schedules_corrupt > 0);
+    REQUIRE(one.shortest_schedule);
+    CHECK(one.shown.preemptions == 1);
+}
+
+TEST_CASE("the budget stops an exploration early") {
+    const Scenario counter = make_scenario<CounterTrial>("counter");
+    ModelResult result = run(counter, 2, explore(Reduction::none, 3));
+    CHECK(result.schedules_explored == 3);
+    CHECK_FALSE(result.complete);
+}
+
+TEST_CASE("trie: the canonical schedule loses a branch") {
+    // Both inserts read root['g'] -> nil before either links its node.
+    ModelResult result = run(trie(), 2, replay({1, 2, 1, 2}));
+    const racedemo::ModelRun& shown = result.shown;
+    INFO(describe(shown.trace));
+    CHECK(shown.outcome.corrupted);
+    CHECK(shown.outcome.label == "lost 1 key");
+    CHECK(shown.outcome.evidence.find("\"go\"") != std::string::npos);
+    CHECK(shown.trace.lanes == std::vector<std::string>{"insert(\"go\")", "insert(\"git\")"});
+    REQUIRE(shown.trace.events.size() >= 4);
+    const auto& events = shown.trace.events;
+    CHECK(events[0].thread == 1);
+    CHECK(events[0].target == "root['g']");
+    CHECK(events[0].value == "nil");
+    CHECK(events[0].op == racedemo::Op::read);
+    CHECK(events[0].operation == "insert(\"go\")");
+    CHECK(events[1].thread == 2);
+    CHECK(events[1].value == "nil");
+    CHECK(events[2].op == racedemo::Op::write);
+    CHECK(events[2].value == "n1");
+    CHECK(events[3].thread == 2);
+    CHECK(events[3].value == "n2");
+    CHECK(events[3].note == "overwrites n1 written by T1 at step 3");
+    // Past the schedule the default policy keeps running thread 2, then finishes thread 1.
+    CHECK(shown.schedule == std::vector<int>{1, 2, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1});
+    CHECK(shown.preemptions == 3);
+    CHECK(result.shortest_schedule == shown.schedule);
+}
+
+TEST_CASE("trie: exploration finds the lost branch and the fix holds") {
+    for (Reduction reduction : {Reduction::none, Reduction::dpor}) {
+        CAPTURE(static_cast<int>(reduction));
+        ModelResult unsafe = run(trie(), 2, explore(reduction));
+        CHECK(unsafe.complete);
+        CHECK(unsafe.schedules_corrupt > 0);
+        REQUIRE(unsafe.shortest_schedule);
+        CHECK(unsafe.shown.outcome.corrupted);
+        CHECK(unsafe.shown.preemptions == 1);
+        const auto& events = unsafe.shown.trace.events;
+        CHECK(std::any_of(events.begin(), events.end(),
+                          [](const TraceEvent& event) { return !event.note.empty(); }));
+
+        ModelResult again = run(trie(), 2, replay(*unsafe.shortest_schedule));
+        CHECK(again.shown.outcome.corrupted);
+        CHECK(again.shown.schedule == *unsafe.shortest_schedule);
+
+        ModelResult fixed = run(trie(), 2, explore(reduction), Variant::fixed);
+        CHECK(fixed.complete);
+        CHECK(fixed.schedules_corrupt == 0);
+        CHECK_FALSE(fixed.shortest_schedule);
+        CHECK_FALSE(fixed.shown.outcome.corrupted);
+        MESSAGE("trie, 2 threads, reduction "
+                << (reduction == Reduction::dpor ? "dpor" : "none") << ": unsafe "
+                << unsafe.schedules_explored << " schedules (" << unsafe.schedules_corrupt
+                << " corrupt, " << unsafe.steps << " steps), fixed " << fixed.schedules_explored
+                << " schedules");
+    }
+}
+
+TEST_CASE("trie with three threads") {
+    ModelResult fixed = run(trie(), 3, explore(Reduction::dpor), Variant::fixed);
+    CHECK(fixed.complete);
+    CHECK(fixed.schedules_corrupt == 0);
+    CHECK(fixed.schedules_explored <= 100);
+
+    ModelResult fixed_all = run(trie(), 3, explore(Reduction::none), Variant::fixed);
+    CHECK(fixed_all.complete);
+    CHECK(fixed_all.schedules_corrupt == 0);
+
+    ModelResult unsafe = run(trie(), 3, explore(Reduction::dpor));
+    CHECK(unsafe.complete);
+    CHECK(unsafe.schedules_corrupt > 0);
+
+    // Without reduction the space is billions of schedules: capped.
+    ModelResult unsafe_all = run(trie(), 3, explore(Reduction::none, 20'000));
+    CHECK_FALSE(unsafe_all.complete);
+    CHECK(unsafe_all.schedules_explored == 20'000);
+
+    MESSAGE("trie, 3 threads: fixed "
+            << fixed.schedules_explored << " schedules with DPOR, " << fixed_all.schedules_explored
+            << " without; unsafe " << unsafe.schedules_explored << " with DPOR ("
+            << unsafe.schedules_corrupt << " corrupt), without: budget of 20000 exhausted");
+}
+
+TEST_CASE("random schedules are deterministic and replayable") {
+    ModelOptions options;
+    options.strategy = Strategy::random;
+    for (std::uint64_t seed : {1u, 2u, 7u, 12345u}) {
+        options.seed = seed;
+        ModelResult first = run(trie(), 3, options);
+        ModelResult second = run(trie(), 3, options);
+        CHECK(first.shown.schedule == second.shown.schedule);
+        CHECK(describe(first.shown.trace) == describe(second.shown.trace));
+        CHECK(first.shown.outcome.label == second.shown.outcome.label);
+
+        ModelResult replayed = run(trie(), 3, replay(first.shown.schedule));
+        CHECK(replayed.shown.schedule == first.shown.schedule);
+        CHECK(describe(replayed.shown.trace) == describe(first.shown.trace));
+        CHECK(replayed.shown.outcome.evidence == first.shown.outcome.evidence);
+    }
+}
+
+TEST_CASE("infeasible replays throw ScheduleError") {
+    const Scenario counter = make_scenario<CounterTrial>("counter");
+    ScheduleError missing = schedule_error(counter, 2, {1, 3});
+    CHECK(missing.position == 2);
+    CHECK(missing.reason == "thread 3 does not exist (2 threads)");
+
+    ScheduleError zero = schedule_error(counter, 2, {0});
+    CHECK(zero.position == 1);
+
+    ScheduleError finished = schedule_error(counter, 2, {1, 1, 1});
+    CHECK(finished.position == 3);
+    CHECK(finished.reason == "thread 1 has finished");
+
+    const Scenario locked = make_scenario<LockedCounterTrial>("locked-counter");
+    ScheduleError blocked = schedule_error(locked, 2, {1, 2});
+    CHECK(blocked.position == 2);
+    CHECK(blocked.reason == "thread 2 is blocked on mu");
+
+    // A feasible schedule with the same prefix runs.
+    ModelResult fine = run(locked, 2, replay({1, 1, 1, 1, 2}));
+    CHECK_FALSE(fine.shown.outcome.corrupted);
+    CHECK(fine.shown.schedule == std::vector<int>{1, 1, 1, 1, 2, 2, 2, 2});
+}
+
+TEST_CASE("an infeasible replay or a failing actor leaves no thread behind") {
+    // Thread 1 is paused at the unlock in its lock_guard's destructor when the schedule turns
+    // out infeasible, or when thread 2 throws: the execution is run to its end, not unwound.
+    const Scenario guarded = make_scenario<GuardedCounterTrial>("guarded-counter");
+    ScheduleError blocked = schedule_error(guarded, 2, {1, 1, 1, 2});
+    CHECK(blocked.position == 4);
+    CHECK(blocked.reason == "thread 2 is blocked on mu");
+
+    GuardedCounterTrial::fail_ = true;
+    CHECK_THROWS_WITH_AS(run(guarded, 2, replay({1, 1, 1, 2})), "boom", std::runtime_error);
+    GuardedCounterTrial::fail_ = false;
+
+    ModelResult fine = run(guarded, 2, explore(Reduction::dpor));
+    CHECK(fine.complete);
+    CHECK(fine.schedules_corrupt == 0);
+}
+
+TEST_CASE("DPOR under a preemption bound says when the bound cut the search") {
+    const Scenario counter = make_scenario<CounterTrial>("counter");
+    ModelOptions options = explore(Reduction::dpor);
+    options.preemption_bound = 0;
+    ModelResult bounded = run(counter, 2, options);
+    CHECK(bounded.schedules_explored == 2);
+    CHECK_FALSE(bounded.complete);
+
+    options.preemption_bound = 2;  // as many as any schedule of it needs
+    ModelResult enough = run(counter, 2, options);
+    CHECK(enough.schedules_explored == 4);
+    CHECK(enough.complete);
+}
+
+TEST_CASE("a waiting writer keeps new readers out of a RWMutex") {
+    const Scenario readers_writer = make_scenario<ReadersWriterTrial>("readers-writer");
+    // T1 reads flag and takes a read lock; T3 writes flag and waits for the lock, so T2,
+    // arriving after, may not share it.
+    ScheduleError error = schedule_error(readers_writer, 3, {1, 1, 2, 3, 2});
+    CHECK(error.position == 5);
+    CHECK(error.reason == "thread 2 is blocked on mu");
+    // Before T3 waits, T2 may join T1.
+    ModelResult fine = run(readers_writer, 3, replay({1, 1, 2, 2}));
+    CHECK_FALSE(fine.shown.deadlock);
+}
+
+TEST_CASE("DPOR reaches every behaviour that full enumeration reaches") {
+    const Scenario readers_writer = make_scenario<ReadersWriterTrial>("readers-writer");
+    const Scenario mixed = make_scenario<MixedTrial>("mixed");
+    const Scenario locked = make_scenario<LockedCounterTrial>("locked-counter");
+    for (const Scenario* scenario : {&readers_writer, &mixed, &locked}) {
+        CAPTURE(scenario->name);
+        ModelResult all = run(*scenario, 3, explore(Reduction::none));
+        ModelResult reduced = run(*scenario, 3, explore(Reduction::dpor));
+        CHECK(all.complete);
+        CHECK(reduced.complete);
+        CHECK(labels(reduced) == labels(all));
+        CHECK(reduced.schedules_explored <= all.schedules_explored);
+        MESSAGE(scenario->name << ": " << all.schedules_explored << " schedules, "
+                               << reduced.schedules_explored << " with DPOR, " << labels(all).size()
+                               << " outcomes");
+    }
+}
+
+TEST_CASE("opposite lock orders deadlock") {
+    const Scenario lock_order = make_scenario<LockOrderTrial>("lock-order");
+    for (Reduction reduction : {Reduction::none, Reduction::dpor}) {
+        ModelResult result = run(lock_order, 2, explore(reduction));
+        CHECK(result.complete);
+        CHECK(result.outcomes["deadlock"] > 0);
+        CHECK(result.shown.deadlock);
+        CHECK(result.shown.outcome.corrupted);
+        CHECK(result.shown.outcome.label == "deadlock");
+        CHECK(result.shown.schedule == std::vector<int>{1, 2});
+        CHECK(result.shown.outcome.evidence ==
+              "T1 waits for b (held by T2); T2 waits for a (held by T1)");
+
+        REQUIRE(result.shortest_schedule);
+        ModelResult again = run(lock_order, 2, replay(*result.shortest_schedule));
+        CHECK(again.shown.deadlock);
+    }
+}
+
+TEST_CASE("an actor's exception reaches the caller") {
+    struct Throwing final : Trial {
+        explicit Throwing(const TrialConfig&) {}
+        void actor(int thread) override {
+            mu.lock();
+            x.store(thread);
+            if (thread == 1) throw std::runtime_error("boom");
+            mu.unlock();
+        }
+        Outcome arbiter() override { return Outcome::clean(); }
+        Mutex mu{"mu"};
+        Shared<int> x{"x", 0};
+    };
+    const Scenario throwing = make_scenario<Throwing>("throwing");
+    CHECK_THROWS_WITH_AS(run(throwing, 2, explore(Reduction::dpor)), "boom", std::runtime_error);
+}
+
+TEST_CASE("mark_damage: a lost update") {
+    using racedemo::Op;
+    Trace trace;
+    trace.events = {
+        access(1, 1, Op::read, 1, "nil", "insert(\"go\")", 1),
+        access(2, 2, Op::read, 1, "nil", "insert(\"git\")", 1),
+        access(3, 1, Op::write, 1, "n1", "insert(\"go\")", 1),
+        access(4, 2, Op::write, 1, "n2", "insert(\"git\")", 1),
+    };
+    CHECK(racedemo::mark_damage(trace) == 4);
+    CHECK(trace.events[2].note.empty());
+    CHECK(trace.events[3].note == "overwrites n1 written by T1 at step 3");
+}
+
+TEST_CASE("mark_damage: blind writes and writes after a fresh read are not damage") {
+    using racedemo::Op;
+    Trace trace;
+    trace.events = {
+        access(1, 1, Op::write, 1, "1", "", 0),  // nobody read before writing
+        access(2, 2, Op::write, 1, "2", "", 0), access(3, 1, Op::read, 1, "2", "", 0),
+        access(4, 1, Op::write, 1, "3", "", 0),  // it read the other thread's value first
+        access(5, 2, Op::read, 2, "0", "", 0),   // another cell
+        access(6, 1, Op::write, 2, "1", "", 0),
+    };
+    CHECK(racedemo::mark_damage(trace) == 0);
+    for (const TraceEvent& event : trace.events) CHECK(event.note.empty());
+}
+
+TEST_CASE("mark_damage: a half-done read") {
+    using racedemo::Op;
+    Trace trace;
+    trace.events = {
+        access(1, 2, Op::read, 7, "idle", "lookup", 1),
+        access(2, 1, Op::write, 7, "writing", "update(k)", 1),
+        access(3, 1, Op::write, 8, "v", "update(k)", 1),
+        access(4, 2, Op::read, 7, "writing", "lookup", 1),
+        access(5, 1, Op::write, 7, "done", "update(k)", 1),
+    };
+    CHECK(racedemo::mark_damage(trace) == 4);
+    CHECK(trace.events[3].note ==
+          "sees a half-done write: T1 wrote writing at step 2 and replaces it at step 5");
+    CHECK(trace.events[0].note.empty());
+    CHECK(trace.events[4].note.empty());
+}
+
+TEST_CASE("mark_damage: a value from a finished operation is not half-done") {
+    using racedemo::Op;
+    Trace trace;
+    trace.events = {
+        access(1, 1, Op::write, 7, "a", "set(a)", 1),
+        access(2, 2, Op::read, 7, "a", "get", 1),
+        access(3, 1, Op::write, 7, "b", "set(b)", 2),
+        // Same text, next instance of the operation: still a finished one.
+        access(4, 1, Op::write, 7, "c", "set(a)", 3),
+    };
+    CHECK(racedemo::mark_damage(trace) == 0);
+
+    Trace repeated;
+    repeated.events = {
+        access(1, 1, Op::write, 7, "a", "set", 1),
+        access(2, 2, Op::read, 7, "a", "get", 1),
+        access(3, 1, Op::write, 7, "b", "set", 2),
+    };
+    CHECK(racedemo::mark_damage(repeated) == 0);
+}
+
+TEST_CASE("op names") {
+    using racedemo::Op;
+    CHECK(racedemo::op_name(Op::read) == "read");
+    CHECK(racedemo::op_name(Op::write) == "write");
+    CHECK(racedemo::op_name(Op::lock) == "lock");
+    CHECK(racedemo::op_name(Op::unlock) == "unlock");
+    CHECK(racedemo::op_name(Op::lock_shared) == "rlock");
+    CHECK(racedemo::op_name(Op::unlock_shared) == "runlock");
+}
