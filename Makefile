@@ -7,7 +7,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build needs (compiler, CMake and the libraries).
 PACKAGES = g++ make cmake libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libboost-context-dev
 
-.PHONY: all deps build demo test clean format
+.PHONY: all deps build demo test bench clean format
 
 all: build
 
@@ -34,6 +34,14 @@ demo: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Benchmarks: Google Benchmark (engine costs, the lock grid) and racedemo's own lock table.
+bench: PACKAGES += libbenchmark-dev
+bench: deps
+	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DRACEDEMO_BENCH=ON -DRACEDEMO_TESTS=OFF
+	cmake --build $(BUILD)-bench -j $(JOBS)
+	./$(BUILD)-bench/bench/racedemo_bench
+	./$(BUILD)-bench/racedemo rwmutex-cache --bench
 
 format:
 	clang-format -i src/*.cpp src/*.hpp demos/*.cpp demos/*.hpp tests/*.cpp tests/*.hpp

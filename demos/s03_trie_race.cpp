@@ -25,11 +25,18 @@ namespace {
 using racedemo::Shared;
 
 struct Node {
-    explicit Node(int id) : id(id), name(id == 0 ? "root" : "n" + std::to_string(id)) {
+    explicit Node(int id) : id(id), name(id == 0 ? std::string("root") : fmt::format("n{}", id)) {
         for (char letter = 'a'; letter <= 'z'; ++letter)
-            children.emplace_back(name + "['" + letter + "']", nullptr);
+            children.emplace_back(link_name(letter), nullptr);
     }
     Shared<Node*>& child(char letter) { return children[static_cast<std::size_t>(letter - 'a')]; }
+
+    // "n3['g']": how a trace names the link for `letter`.
+    std::string link_name(char letter) const {
+        std::string link = name;
+        link.append("['").push_back(letter);
+        return link.append("']");
+    }
 
     int id;
     std::string name;

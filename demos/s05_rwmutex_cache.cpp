@@ -8,13 +8,18 @@
 //   racedemo rwmutex-cache            unsafe: CORRUPTED, lost or torn writes
 //   racedemo rwmutex-cache --fixed    std::shared_mutex: Get shares, Set excludes: CLEAN
 //   racedemo rwmutex-cache --mode model --explore
+//   racedemo rwmutex-cache --bench    mutex against shared_mutex, measured over a grid
 #include <fmt/format.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "scenario.hpp"
@@ -148,6 +153,113 @@ class CacheTrial final : public racedemo::Trial {
     std::vector<std::string> seen_;  // per thread: a wrong value its Get returned
 };
 
+// --- The measurement: is the reader/writer lock faster than a plain mutex? -----------------
+//
+// Each operation takes the lock (shared for a Get, exclusive for a Set under shared_mutex;
+// exclusive for both under mutex), looks the key up in an unlocked cache, does `work_ns` of
+// busy work inside the critical section, and releases. "unsync" takes no lock at all: the
+// cost of the work alone, for reference (its Sets only overwrite values, never add entries).
+
+struct StdMutex {
+    std::mutex native;
+    void lock() { native.lock(); }
+    void unlock() { native.unlock(); }
+    void lock_shared() { native.lock(); }  // a plain mutex: readers exclude each other too
+    void unlock_shared() { native.unlock(); }
+};
+using StdSharedMutex = std::shared_mutex;
+
+template <class Lock>
+double ns_per_operation(int threads, int read_pct, int work_ns, double seconds) {
+    Cache<racedemo::NoLock> cache(static_cast<int>(kKeys.size()));
+    for (int key = 0; key < static_cast<int>(kKeys.size()); ++key) cache.Set(Key{key}, key);
+    Lock lock;
+    std::atomic<int> ready{0};
+    std::atomic<bool> go{false}, stop{false};
+    std::atomic<long> operations{0};
+    auto worker = [&](int thread) {
+        std::uint32_t random = 2463534242u + static_cast<std::uint32_t>(thread) * 7919u;
+        long done = 0;
+        ready.fetch_add(1);
+        while (!go.load(std::memory_order_acquire)) {
+        }
+        while (!stop.load(std::memory_order_relaxed)) {
+            random ^= random << 13, random ^= random >> 17, random ^= random << 5;  // xorshift
+            Key key{static_cast<int>(random % kKeys.size())};
+            if (static_cast<int>(random % 100) < read_pct) {
+                if constexpr (!std::is_same_v<Lock, racedemo::NoLock>) lock.lock_shared();
+                cache.Get(key);
+                racedemo::spin_for_ns(work_ns);
+                if constexpr (!std::is_same_v<Lock, racedemo::NoLock>) lock.unlock_shared();
+            } else {
+                if constexpr (!std::is_same_v<Lock, racedemo::NoLock>) lock.lock();
+                cache.Set(key, static_cast<int>(done));
+                racedemo::spin_for_ns(work_ns);
+                if constexpr (!std::is_same_v<Lock, racedemo::NoLock>) lock.unlock();
+            }
+            ++done;
+        }
+        operations.fetch_add(done);
+    };
+    std::vector<std::thread> pool;
+    for (int thread = 0; thread < threads; ++thread) pool.emplace_back(worker, thread);
+    while (ready.load() < threads) std::this_thread::yield();
+    auto start = std::chrono::steady_clock::now();
+    go.store(true, std::memory_order_release);
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    stop.store(true);
+    for (std::thread& thread : pool) thread.join();
+    double elapsed =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+    return elapsed / static_cast<double>(std::max(1L, operations.load()));
+}
+
+racedemo::BenchTable measure_locks(const racedemo::BenchSettings& settings) {
+    racedemo::BenchTable table;
+    table.title = "Get/Set on the cache: nanoseconds per operation, all threads together";
+    table.parameters = {"threads", "read_pct", "work_ns"};
+    table.variants = {"mutex", "shared_mutex", "unsync"};
+    table.reference = {"unsync"};
+    std::vector<int> thread_counts{1};
+    for (int threads = 2; threads <= settings.max_threads; threads *= 2)
+        thread_counts.push_back(threads);
+    const int read_percentages[] = {50, 90, 99, 100};
+    const int work[] = {0, 100, 1000};
+    const int total = static_cast<int>(thread_counts.size() * 4 * 3);
+    for (int threads : thread_counts) {
+        for (int read_pct : read_percentages) {
+            for (int work_ns : work) {
+                // Warm up once, then alternate the variants sample by sample, so that a
+                // slow moment of the machine hits all of them alike.
+                auto sample = [&](int variant) {
+                    switch (variant) {
+                        case 0:
+                            return ns_per_operation<StdMutex>(threads, read_pct, work_ns,
+                                                              settings.seconds_per_sample);
+                        case 1:
+                            return ns_per_operation<StdSharedMutex>(threads, read_pct, work_ns,
+                                                                    settings.seconds_per_sample);
+                        default:
+                            return ns_per_operation<racedemo::NoLock>(threads, read_pct, work_ns,
+                                                                      settings.seconds_per_sample);
+                    }
+                };
+                for (int variant = 0; variant < 3; ++variant) sample(variant);
+                std::vector<std::vector<double>> samples(3);
+                for (int repetition = 0; repetition < settings.repetitions; ++repetition)
+                    for (int variant = 0; variant < 3; ++variant)
+                        samples[static_cast<std::size_t>(variant)].push_back(sample(variant));
+                racedemo::BenchRow row{{threads, read_pct, work_ns}, {}};
+                for (auto& cell : samples) row.ns_per_op.push_back(racedemo::median(cell));
+                table.rows.push_back(std::move(row));
+                if (settings.progress)
+                    settings.progress(static_cast<int>(table.rows.size()), total);
+            }
+        }
+    }
+    return table;
+}
+
 }  // namespace
 
 RACEDEMO_SCENARIO({
@@ -173,4 +285,5 @@ mutex depends on how long the critical section is and how many cores there are: 
     .rounds = 4000,
     .unsafe = racedemo::make_trial<CacheTrial<racedemo::NoLock>>,
     .fixed = racedemo::make_trial<CacheTrial<racedemo::RWMutex>>,
+    .bench = measure_locks,
 });

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace racedemo {
 namespace {
@@ -80,7 +81,7 @@ const Scenario& lookup(const std::string& key) {
 struct RawOptions {
     std::string threads, runs, seed, timeout, schedule, preemptions, budget;
     std::string mode, color = "auto", expect, reduction = "dpor";
-    bool fixed = false, explore = false, json = false;
+    bool fixed = false, explore = false, json = false, bench = false;
     std::vector<CLI::Option*> options;
 
     // Whether the option was on the command line (an empty value counts: "--threads ''").
@@ -112,6 +113,8 @@ void add_run_options(CLI::App& app, RawOptions& raw) {
         ->type_name("dpor|none");
     app.add_option("--timeout", raw.timeout, "real mode: seconds before a trial counts as hung")
         ->type_name("SECONDS");
+    app.add_flag("--bench", raw.bench,
+                 "measure instead of demonstrating (rwmutex-cache: the locks)");
     app.add_flag("--json", raw.json, "print one JSON document instead of text");
     app.add_option("--color", raw.color, "colour: auto (a terminal, no NO_COLOR), always, never")
         ->type_name("auto|always|never");
@@ -142,6 +145,19 @@ void validate(Command& command, const RawOptions& raw) {
             "--expect", raw.expect,
             {{"corrupt", Expectation::corrupt}, {"clean", Expectation::clean}});
     command.json = raw.json;
+    command.bench = raw.bench;
+    if (raw.bench) {
+        if (scenario.bench == nullptr)
+            throw UsageError(fmt::format("--bench: {} has nothing to measure (try rwmutex-cache)",
+                                         scenario.name));
+        for (const char* option : {"--mode", "--schedule", "--seed", "--runs", "--timeout",
+                                   "--preemptions", "--budget", "--threads"})
+            if (raw.given(option))
+                throw UsageError(
+                    fmt::format("--bench measures over its own grid; drop {}", option));
+        if (raw.explore) throw UsageError("--bench measures; it cannot be combined with --explore");
+        if (raw.fixed) throw UsageError("--bench compares the locks itself; drop --fixed");
+    }
     command.variant = scenario.effective(raw.fixed ? Variant::fixed : Variant::unsafe);
 
     const bool model_only = raw.explore || raw.given("--schedule") || raw.given("--preemptions") ||
@@ -212,7 +228,28 @@ bool use_color(ColorChoice choice) {
     return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
 }
 
+int run_bench(const Command& command, std::FILE* out) {
+    const RunHeader header{command.scenario, command.variant, command.mode, command.threads};
+    const Style style(!command.json && use_color(command.color));
+    BenchSettings settings;
+    settings.max_threads = 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    settings.seconds_per_sample = 0.01;
+    settings.repetitions = 5;
+    const bool show_progress = isatty(STDERR_FILENO) == 1;
+    settings.progress = [&](int done, int total) {
+        if (show_progress) fmt::print(stderr, "\rmeasuring: {} of {} rows", done, total);
+    };
+    BenchTable table = command.scenario->bench(settings);
+    if (show_progress) fmt::print(stderr, "\r{:30}\r", "");
+    if (command.json)
+        fmt::print(out, "{}\n", bench_json(header, settings, table).dump(2));
+    else
+        fmt::print(out, "{}", render_bench(header, settings, table, style));
+    return kExitRan;
+}
+
 int run_command(const Command& command, std::FILE* out) {
+    if (command.bench) return run_bench(command, out);
     const RunHeader header{command.scenario, command.variant, command.mode, command.threads};
     const Style style(!command.json && use_color(command.color));
     bool corrupt = false;

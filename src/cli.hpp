@@ -29,6 +29,7 @@ struct Command {
     RealOptions real;
     ModelOptions model;
     int threads = 2;
+    bool bench = false;  // --bench: the scenario's measurement instead of a demo
     bool json = false;
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;

@@ -22,10 +22,10 @@ enum class Reduction { none, dpor };
 
 struct ModelOptions {
     Strategy strategy = Strategy::random;
-    std::vector<int> schedule;        // replay: thread per step; after it, the default policy
-    std::uint64_t seed = 1;           // random
-    int preemption_bound = -1;        // explore: most preemptions per schedule; -1 unbounded
-    std::uint64_t budget = 1'000'000; // explore: most schedules to run
+    std::vector<int> schedule;         // replay: thread per step; after it, the default policy
+    std::uint64_t seed = 1;            // random
+    int preemption_bound = -1;         // explore: most preemptions per schedule; -1 unbounded
+    std::uint64_t budget = 1'000'000;  // explore: most schedules to run
     Reduction reduction = Reduction::dpor;
 };
 
@@ -33,17 +33,18 @@ struct ModelOptions {
 struct ModelRun {
     std::vector<int> schedule;  // the full schedule it took, one thread per step
     Outcome outcome;
-    Trace trace;                // every step, values shown, damage marked by analysis
+    Trace trace;  // every step, values shown, damage marked by analysis
     int preemptions = 0;
     bool deadlock = false;
 };
 
 struct ModelResult {
-    ModelRun shown;  // replay/random: that run; explore: the shortest corrupting run, else a clean one
+    ModelRun
+        shown;  // replay/random: that run; explore: the shortest corrupting run, else a clean one
     std::uint64_t schedules_explored = 0;
     std::uint64_t schedules_corrupt = 0;
-    bool complete = false;                  // explore: every schedule (within the bound) was covered
-    std::uint64_t steps = 0;                // steps executed over all schedules
+    bool complete = false;    // explore: every schedule (within the bound) was covered
+    std::uint64_t steps = 0;  // steps executed over all schedules
     std::optional<std::vector<int>> shortest_schedule;  // fewest preemptions, then fewest steps
     std::map<std::string, std::uint64_t> outcomes;      // label -> schedules
 };

@@ -356,4 +356,101 @@ nlohmann::json model_json(const RunHeader& header, const ModelOptions& options,
     return json;
 }
 
+namespace {
+
+// The two variants a bench table ranks (the first two that are not for reference).
+std::pair<std::size_t, std::size_t> ranked_pair(const BenchTable& table) {
+    std::vector<std::size_t> ranked;
+    for (std::size_t index = 0; index < table.variants.size(); ++index)
+        if (std::find(table.reference.begin(), table.reference.end(), table.variants[index]) ==
+            table.reference.end())
+            ranked.push_back(index);
+    return {ranked.at(0), ranked.at(1)};
+}
+
+std::string describe_row(const BenchTable& table, const BenchRow& row) {
+    std::vector<std::string> parts;
+    for (std::size_t index = 0; index < table.parameters.size(); ++index)
+        parts.push_back(fmt::format("{} {}", table.parameters[index], row.parameters[index]));
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+}  // namespace
+
+std::string render_bench(const RunHeader& header, const BenchSettings& settings,
+                         const BenchTable& table, const Style& style) {
+    auto [first, second] = ranked_pair(table);
+    const std::string& a = table.variants[first];
+    const std::string& b = table.variants[second];
+    std::string out = style.strong(fmt::format("{:02} {} · bench · {}", header.scenario->number,
+                                               header.scenario->name, table.title)) +
+                      "\n";
+    out += style.dim(fmt::format(" median of {} samples of {:g} ms per cell; lower is better; "
+                                 "the bar grows with the winner's lead",
+                                 settings.repetitions, settings.seconds_per_sample * 1000)) +
+           "\n";
+    std::string head = " ";
+    for (const std::string& name : table.parameters) head += fmt::format("{:>9}", name);
+    for (const std::string& name : table.variants) head += fmt::format("{:>13}", name);
+    out += style.dim(head + "  winner") + "\n";
+
+    int b_loses = 0;
+    const BenchRow* worst = nullptr;
+    const BenchRow* best = nullptr;
+    double worst_ratio = 1, best_ratio = 1;
+    for (const BenchRow& row : table.rows) {
+        std::string line = " ";
+        for (int value : row.parameters) line += fmt::format("{:>9}", value);
+        for (double ns : row.ns_per_op) line += fmt::format("{:>13.1f}", ns);
+        double a_ns = row.ns_per_op[first], b_ns = row.ns_per_op[second];
+        bool b_wins = b_ns < a_ns;
+        double ratio = b_wins ? a_ns / b_ns : b_ns / a_ns;
+        int length = std::clamp(static_cast<int>(std::lround(std::log2(ratio) * 6)), 1, 12);
+        std::string drawn;
+        for (int i = 0; i < length; ++i) drawn += "█";
+        std::string verdict = fmt::format("  {:<12} {:>5.2f}x ", b_wins ? b : a, ratio);
+        out += line + verdict + (b_wins ? style.good(drawn) : style.bad(drawn)) + "\n";
+        if (!b_wins) {
+            ++b_loses;
+            if (ratio > worst_ratio) worst_ratio = ratio, worst = &row;
+        } else if (ratio > best_ratio) {
+            best_ratio = ratio, best = &row;
+        }
+    }
+    const int rows = static_cast<int>(table.rows.size());
+    if (worst != nullptr)
+        out += fmt::format(
+            " {} {} loses to {} in {} of {} rows; at worst it is {:.1f}x slower ({}).\n",
+            style.bad("Where it loses:"), b, a, b_loses, rows, worst_ratio,
+            describe_row(table, *worst));
+    if (best != nullptr)
+        out += fmt::format(" {} {} beats {} in {} of {} rows; at best it is {:.1f}x faster ({}).\n",
+                           style.good("Where it wins:"), b, a, rows - b_loses, rows, best_ratio,
+                           describe_row(table, *best));
+    return out;
+}
+
+nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings,
+                          const BenchTable& table) {
+    nlohmann::json json = header_json(header);
+    nlohmann::json rows = nlohmann::json::array();
+    for (const BenchRow& row : table.rows) {
+        nlohmann::json entry = nlohmann::json::object();
+        for (std::size_t index = 0; index < table.parameters.size(); ++index)
+            entry[table.parameters[index]] = row.parameters[index];
+        for (std::size_t index = 0; index < table.variants.size(); ++index)
+            entry[table.variants[index] + "_ns"] = row.ns_per_op[index];
+        auto [first, second] = ranked_pair(table);
+        entry["winner"] = row.ns_per_op[second] < row.ns_per_op[first] ? table.variants[second]
+                                                                       : table.variants[first];
+        rows.push_back(std::move(entry));
+    }
+    json["mode"] = "bench";
+    json["bench"] = rows;
+    json["bench_title"] = table.title;
+    json["bench_repetitions"] = settings.repetitions;
+    json["bench_sample_ms"] = settings.seconds_per_sample * 1000;
+    return json;
+}
+
 }  // namespace racedemo

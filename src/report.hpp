@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench.hpp"
 #include "model.hpp"
 #include "real_runner.hpp"
 #include "scenario.hpp"
@@ -51,6 +52,12 @@ nlohmann::json model_json(const RunHeader& header, const ModelOptions& options,
 
 // Swimlanes: one column per thread, time going down, damage marked.
 std::string render_swimlanes(const Trace& trace, const Style& style);
+
+// A --bench table: the grid, a winner and a bar per row, and where each variant loses.
+std::string render_bench(const RunHeader& header, const BenchSettings& settings,
+                         const BenchTable& table, const Style& style);
+nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings,
+                          const BenchTable& table);
 
 bool verdict_corrupt(const RealResult& result);
 bool verdict_corrupt(const ModelResult& result);

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bench.hpp"
+
 namespace racedemo {
 
 enum class Variant { unsafe, fixed };
@@ -63,7 +65,8 @@ struct Scenario {
     int rounds = 2000;              // real mode: repetitions in one trial before it is judged clean
     TrialFactory unsafe = nullptr;  // null when the scenario only has a safe program
     TrialFactory fixed = nullptr;
-    std::string_view fixed_note;  // how --fixed relates to another scenario, if it does
+    std::string_view fixed_note;    // how --fixed relates to another scenario, if it does
+    BenchFunction bench = nullptr;  // `--bench`: a throughput measurement, where it has one
 
     TrialFactory factory(Variant variant) const {
         return variant == Variant::unsafe && unsafe != nullptr ? unsafe : fixed;

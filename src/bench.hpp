@@ -1,0 +1,46 @@
+// Throughput measurements a scenario can offer (`racedemo <scenario> --bench`): the scenario
+// measures, the engine prints. A measurement is a grid of parameter settings (rows), each
+// timed under several variants (columns), in nanoseconds per operation.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace racedemo {
+
+struct BenchSettings {
+    int max_threads = 4;                                // the grid goes up to this many threads
+    double seconds_per_sample = 0.02;                   // one timed sample of one cell
+    int repetitions = 5;                                // samples per cell; the median is reported
+    std::function<void(int done, int total)> progress;  // after each row
+};
+
+struct BenchRow {
+    std::vector<int> parameters;    // one per BenchTable::parameters
+    std::vector<double> ns_per_op;  // one per BenchTable::variants
+};
+
+struct BenchTable {
+    std::string title;
+    std::vector<std::string> parameters;  // "threads", "read_pct", "work_ns"
+    std::vector<std::string> variants;    // "mutex", "shared_mutex", "unsync"
+    std::vector<std::string> reference;   // variants shown for reference, not ranked ("unsync")
+    std::vector<BenchRow> rows;
+};
+
+using BenchFunction = BenchTable (*)(const BenchSettings&);
+
+// The median of `samples` (which it reorders).
+inline double median(std::vector<double> samples) {
+    std::sort(samples.begin(), samples.end());
+    std::size_t middle = samples.size() / 2;
+    return samples.size() % 2 == 1 ? samples[middle] : (samples[middle - 1] + samples[middle]) / 2;
+}
+
+// Busy work of about `ns` nanoseconds, calibrated once: the "critical section" of a benchmark.
+void spin_for_ns(int ns);
+
+}  // namespace racedemo
