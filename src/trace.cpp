@@ -57,6 +57,21 @@ const TraceEvent* overwritten_write(const std::vector<TraceEvent>& events, std::
     return nullptr;  // a blind write: it never claimed to know the cell's value
 }
 
+// A blind write over what another thread wrote that no thread has read since: that value
+// vanishes unseen (two pushes filling the same slot). Returns the vanished write, or null.
+const TraceEvent* unread_write_overwritten(const std::vector<TraceEvent>& events,
+                                           std::size_t index) {
+    const TraceEvent& write = events[index];
+    for (std::size_t i = index; i-- > 0;) {
+        const TraceEvent& earlier = events[i];
+        if (earlier.object != write.object || !is_access(earlier)) continue;
+        if (earlier.op == Op::read) return nullptr;  // someone saw the value
+        // Rewriting the same value loses nothing.
+        return earlier.thread != write.thread && earlier.value != write.value ? &earlier : nullptr;
+    }
+    return nullptr;
+}
+
 // For a read: the write it saw, when that write was an intermediate value that its writer
 // replaced later in the same operation. Returns {seen write, replacing write} or nulls.
 std::pair<const TraceEvent*, const TraceEvent*> half_done_write(
@@ -90,6 +105,9 @@ int mark_damage(Trace& trace) {
             if (const TraceEvent* lost = overwritten_write(events, index)) {
                 event.note = fmt::format("overwrites {} written by T{} at step {}", lost->value,
                                          lost->thread, lost->step);
+            } else if (const TraceEvent* unseen = unread_write_overwritten(events, index)) {
+                event.note = fmt::format("overwrites {} written by T{} at step {}, unread",
+                                         unseen->value, unseen->thread, unseen->step);
             }
         } else if (event.op == Op::read) {
             auto [seen, replacing] = half_done_write(events, index);

@@ -562,18 +562,35 @@ TEST_CASE("mark_damage: a lost update") {
     CHECK(trace.events[3].note == "overwrites n1 written by T1 at step 3");
 }
 
-TEST_CASE("mark_damage: blind writes and writes after a fresh read are not damage") {
+TEST_CASE(
+    "mark_damage: writes after a fresh read, and rewrites of the same value, are not damage") {
     using racedemo::Op;
     Trace trace;
     trace.events = {
-        access(1, 1, Op::write, 1, "1", "", 0),  // nobody read before writing
-        access(2, 2, Op::write, 1, "2", "", 0), access(3, 1, Op::read, 1, "2", "", 0),
-        access(4, 1, Op::write, 1, "3", "", 0),  // it read the other thread's value first
-        access(5, 2, Op::read, 2, "0", "", 0),   // another cell
-        access(6, 1, Op::write, 2, "1", "", 0),
+        access(1, 1, Op::write, 1, "1", "", 0),
+        access(2, 2, Op::write, 1, "1", "", 1),  // same value
+        access(3, 1, Op::read, 1, "1", "", 0),
+        access(4, 2, Op::write, 1, "3", "", 2),  // T1 read the value: nothing vanished unseen
+        access(5, 1, Op::read, 1, "3", "", 0),
+        access(6, 1, Op::write, 1, "4", "", 0),  // it read the other thread's value first
+        access(7, 2, Op::read, 2, "0", "", 0),   // another cell
+        access(8, 1, Op::write, 2, "1", "", 0),
     };
     CHECK(racedemo::mark_damage(trace) == 0);
     for (const TraceEvent& event : trace.events) CHECK(event.note.empty());
+}
+
+TEST_CASE("mark_damage: a blind write over a value nobody read loses it") {
+    using racedemo::Op;
+    Trace trace;
+    trace.events = {
+        access(1, 1, Op::read, 2, "0", "Push(101)", 1),
+        access(2, 1, Op::write, 1, "101", "Push(101)", 1),
+        access(3, 2, Op::read, 2, "0", "Push(201)", 1),
+        access(4, 2, Op::write, 1, "201", "Push(201)", 1),
+    };
+    CHECK(racedemo::mark_damage(trace) == 4);
+    CHECK(trace.events[3].note == "overwrites 101 written by T1 at step 2, unread");
 }
 
 TEST_CASE("mark_damage: a half-done read") {
