@@ -142,6 +142,7 @@ class MapTrial final : public Trial {
     Outcome arbiter() override;
 
   private:
+    // lesson:begin
     void writeLoop() {
         for (int pass = 0; pass < passes_; ++pass) {
             for (int i = 0; i < keys_; ++i) {
@@ -153,46 +154,58 @@ class MapTrial final : public Trial {
     }
 
     void readLoop(int thread) {
-        ReaderLog& log = readers_[static_cast<std::size_t>(thread)];
         for (int pass = 0; pass < passes_; ++pass) {
             note("for k, v := range m");
             std::lock_guard guard(mu_);
-            // Keys are stored in order 0, 1, 2, ...: the first Len() are in the map before the
-            // iteration starts and are never deleted, so it must return every one of them.
-            int present = m_.Len();
-            std::vector<int> seen;
-            bool clean = m_.Range([&](int key, int value) {
-                seen.push_back(key);
-                if (value != key && log.torn.empty())
-                    log.torn = fmt::format("read m[{}] = {}, but only {} was ever stored there",
-                                           key, value, key);
-            });
-            if (!clean) ++log.caught;
-            std::sort(seen.begin(), seen.end());
-            auto duplicate = std::adjacent_find(seen.begin(), seen.end());
-            if (duplicate != seen.end() && log.duplicate.empty())
-                log.duplicate = fmt::format("one iteration returned key {} twice", *duplicate);
-            int missing = 0;
-            for (int key = 0; key < present; ++key)
-                missing += !std::binary_search(seen.begin(), seen.end(), key);
-            if (missing > 0 && log.missing.empty())
-                log.missing = fmt::format(
-                    "an iteration missed {} of the {} keys already in the map (moved by a growth)",
-                    missing, present);
+            Iteration seen{m_.Len(), {}, false};
+            seen.caught_write = !m_.Range([&](int k, int v) { seen.entries.emplace_back(k, v); });
+            readers_[static_cast<std::size_t>(thread)].judge(seen);
         }
     }
+    // lesson:end
+
+    // What one iteration returned, and whether Go's check caught a write during it.
+    struct Iteration {
+        int present;  // keys 0..present-1 were in the map before it began, and never deleted
+        std::vector<std::pair<int, int>> entries;
+        bool caught_write;
+    };
 
     struct ReaderLog {
         int caught = 0;         // iterations during which a write was under way
         std::string torn;       // first entry read half-written
         std::string duplicate;  // first key seen twice in one iteration
         std::string missing;    // first iteration that skipped keys present all along
+
+        void judge(const Iteration& seen) {
+            caught += seen.caught_write;
+            std::vector<int> keys;
+            for (auto [key, value] : seen.entries) {
+                keys.push_back(key);
+                if (value != key && torn.empty())
+                    torn = fmt::format("read m[{}] = {}, but only {} was ever stored there", key,
+                                       value, key);
+            }
+            std::sort(keys.begin(), keys.end());
+            auto twice = std::adjacent_find(keys.begin(), keys.end());
+            if (twice != keys.end() && duplicate.empty())
+                duplicate = fmt::format("one iteration returned key {} twice", *twice);
+            int skipped = 0;
+            for (int key = 0; key < seen.present; ++key)
+                skipped += !std::binary_search(keys.begin(), keys.end(), key);
+            if (skipped > 0 && missing.empty())
+                missing = fmt::format(
+                    "an iteration missed {} of the {} keys already in the map (moved by a growth)",
+                    skipped, seen.present);
+        }
     };
 
     int keys_;
     int passes_;
     Map m_;
+    // lesson:begin
     Lock mu_{"mu"};
+    // lesson:end
     std::vector<ReaderLog> readers_;  // one per thread: each reader writes only its own
 };
 

@@ -56,6 +56,7 @@ namespace {
 
 // The trie of the lesson. `Lock` is the only difference between the variants:
 // NoLock for the unsafe one, a Mutex for the fixed one.
+// lesson:begin
 template <class Lock>
 class Trie {
   public:
@@ -75,6 +76,7 @@ class Trie {
         }
         node->end.store(true);
     }
+    // lesson:end
 
     bool Contains(std::string_view key) {
         std::lock_guard guard(mx_);
@@ -94,7 +96,9 @@ class Trie {
         return nodes_[static_cast<std::size_t>(id)].get();
     }
 
-    Lock mx_{"mu"};
+    // lesson:begin
+    Lock mx_{"mx"};
+    // lesson:end
     Node* root_ = nullptr;
     std::atomic<int> next_id_{0};
     std::vector<std::unique_ptr<Node>> nodes_;

@@ -28,6 +28,7 @@ constexpr int kEmpty = 0;  // what Pop returns for an empty stack, like Go's ""
 
 // The lesson's Stack. The fields are private, so no caller can touch the entries without the
 // lock; `Lock` is the only difference between the variants (NoLock or a Mutex).
+// lesson:begin
 template <class Lock>
 class Stack {
   public:
@@ -52,6 +53,7 @@ class Stack {
         len_.store(length - 1);
         return entry;
     }
+    // lesson:end
 
     // The entries left on the stack, bottom first (for the arbiter).
     std::vector<int> Entries() {
@@ -65,7 +67,9 @@ class Stack {
   private:
     std::deque<Shared<int>> entries_;  // a slice with room for every push: cells never move
     Shared<int> len_{"len", 0};
+    // lesson:begin
     Lock mx_{"mx"};
+    // lesson:end
 };
 
 // Each thread pushes its own entries (thread 1: 101, 102, ...) and then pops as many.

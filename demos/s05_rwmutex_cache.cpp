@@ -51,6 +51,7 @@ namespace {
 
 // The lesson's Cache: entries plus the lock that guards them. Set takes the lock exclusively,
 // Get shares it. `Lock` is the only difference between the variants (NoLock or an RWMutex).
+// lesson:begin
 template <class Lock>
 class Cache {
   public:
@@ -80,6 +81,7 @@ class Cache {
         }
         return 0;  // a missing key reads as the zero value, as in Go
     }
+    // lesson:end
 
   private:
     Shared<Key>& key_at(int slot) { return keys_[static_cast<std::size_t>(slot)]; }
@@ -88,7 +90,9 @@ class Cache {
     std::deque<Shared<Key>> keys_;
     std::deque<Shared<int>> values_;
     Shared<int> count_{"count", 0};
+    // lesson:begin
     Lock mx_{"mx"};
+    // lesson:end
 };
 
 // The value each key should hold: alice 100, bob 200, ...

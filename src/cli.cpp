@@ -10,6 +10,8 @@
 #include <cstring>
 #include <thread>
 
+#include "lesson.hpp"
+
 namespace racedemo {
 namespace {
 
@@ -291,6 +293,32 @@ int run_command(const Command& command, std::FILE* out) {
     return kExitRan;
 }
 
+// What `racedemo <args>` prints, run in this process.
+std::string printed_by(const std::vector<std::string>& args) {
+    char* buffer = nullptr;
+    std::size_t size = 0;
+    std::FILE* memory = open_memstream(&buffer, &size);
+    if (memory == nullptr) throw std::runtime_error("cannot capture output");
+    Command command = parse_command_line(args);
+    command.color = ColorChoice::never;
+    execute(command, memory);
+    std::fclose(memory);
+    std::string text(buffer, size);
+    std::free(buffer);
+    return text;
+}
+
+std::string explain_page(const Scenario& scenario) {
+    std::vector<std::pair<std::string, std::string>> runs;
+    std::vector<std::vector<std::string>> commands;
+    const std::string name(scenario.name);
+    if (scenario.unsafe != nullptr) commands.push_back({name, "--mode", "model", "--explore"});
+    commands.push_back({name, "--mode", "model", "--explore", "--fixed"});
+    for (const auto& args : commands)
+        runs.emplace_back(fmt::format("racedemo {}", fmt::join(args, " ")), printed_by(args));
+    return render_explain_markdown(scenario, runs);
+}
+
 }  // namespace
 
 std::vector<int> parse_schedule(const std::string& text, int threads) {
@@ -343,8 +371,13 @@ Command parse_command_line(const std::vector<std::string>& args) {
     CLI::App* list = app.add_subcommand("list", "the scenarios, one a line");
     CLI::App* explain =
         app.add_subcommand("explain", "the lesson of a scenario: what goes wrong, why, the fix");
-    std::string explain_key;
+    std::string explain_key, explain_color = "auto";
+    bool markdown = false;
     explain->add_option("scenario", explain_key, "a scenario, by name or number")->required();
+    explain->add_flag("--markdown", markdown,
+                      "write the page docs/scenarios/ holds, with real output");
+    explain->add_option("--color", explain_color, "colour: auto, always, never")
+        ->type_name("auto|always|never");
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
@@ -366,6 +399,11 @@ Command parse_command_line(const std::vector<std::string>& args) {
     } else if (explain->parsed()) {
         command.kind = Command::Kind::explain;
         command.scenario = &lookup(explain_key);
+        command.markdown = markdown;
+        command.color = parse_choice<ColorChoice>("--color", explain_color,
+                                                  {{"auto", ColorChoice::automatic},
+                                                   {"always", ColorChoice::always},
+                                                   {"never", ColorChoice::never}});
     } else if (scenario_key.empty()) {
         command.kind = Command::Kind::overview;
         command.help_text = app.help();
@@ -389,13 +427,13 @@ int execute(const Command& command, std::FILE* out) {
             for (const Scenario* scenario : scenarios())
                 fmt::print(out, "{}\n", describe(*scenario));
             return kExitRan;
-        case Command::Kind::explain: {
-            const Scenario& scenario = *command.scenario;
-            fmt::print(out, "{:02} {}: {}\n\n{}\n\nTakeaway: {}\n", scenario.number, scenario.name,
-                       scenario.summary, scenario.lesson, scenario.takeaway);
-            if (!scenario.fixed_note.empty()) fmt::print(out, "Note: {}\n", scenario.fixed_note);
+        case Command::Kind::explain:
+            if (command.markdown)
+                fmt::print(out, "{}", explain_page(*command.scenario));
+            else
+                fmt::print(out, "{}",
+                           render_explain(*command.scenario, Style(use_color(command.color))));
             return kExitRan;
-        }
         case Command::Kind::run:
             return run_command(command, out);
     }

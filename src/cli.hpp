@@ -29,7 +29,8 @@ struct Command {
     RealOptions real;
     ModelOptions model;
     int threads = 2;
-    bool bench = false;  // --bench: the scenario's measurement instead of a demo
+    bool bench = false;     // --bench: the scenario's measurement instead of a demo
+    bool markdown = false;  // explain --markdown: the page docs/scenarios/ holds
     bool json = false;
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;

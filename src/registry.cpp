@@ -35,8 +35,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-ScenarioRegistration::ScenarioRegistration(const Scenario& scenario) {
+ScenarioRegistration::ScenarioRegistration(const Scenario& scenario, std::source_location where) {
     storage().push_back(scenario);
+    std::string_view file = where.file_name();
+    storage().back().source_file = file.substr(file.find_last_of('/') + 1);
     auto& list = sorted();
     list.push_back(&storage().back());
     std::sort(list.begin(), list.end(),

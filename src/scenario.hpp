@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,7 @@ struct Scenario {
     TrialFactory fixed = nullptr;
     std::string_view fixed_note;    // how --fixed relates to another scenario, if it does
     BenchFunction bench = nullptr;  // `--bench`: a throughput measurement, where it has one
+    std::string_view source_file;   // set by registration: the demo file that defines it
 
     TrialFactory factory(Variant variant) const {
         return variant == Variant::unsafe && unsafe != nullptr ? unsafe : fixed;
@@ -86,7 +88,8 @@ std::string_view closest_scenario_name(std::string_view key);
 
 // A static ScenarioRegistration in a demo file adds its scenario before main runs.
 struct ScenarioRegistration {
-    explicit ScenarioRegistration(const Scenario& scenario);
+    explicit ScenarioRegistration(const Scenario& scenario,
+                                  std::source_location where = std::source_location::current());
 };
 
 }  // namespace racedemo

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "process.hpp"
 
@@ -236,4 +238,36 @@ TEST_CASE("reduction pays: 3-thread tries are covered in few schedules, a full s
                                   .out);
     CHECK(full["complete"] == false);
     CHECK(full["schedules_explored"] == 5000);
+}
+
+TEST_CASE("docs/scenarios holds exactly the pages `explain --markdown` generates now") {
+    auto list = run_racedemo({"list"});
+    std::istringstream lines(list.out);
+    int number = 0;
+    std::string name, rest;
+    int pages = 0;
+    while (lines >> number >> name && std::getline(lines, rest)) {
+        INFO(name);
+        auto page = run_racedemo({"explain", name, "--markdown"});
+        CHECK(page.exit_code == 0);
+        std::string path =
+            fmt::format("{}/docs/scenarios/{:02}-{}.md", RACEDEMO_SOURCE_DIR, number, name);
+        std::ifstream file(path);
+        REQUIRE_MESSAGE(file.good(), "missing page: run tools/make-docs.sh");
+        std::stringstream committed;
+        committed << file.rdbuf();
+        CHECK_MESSAGE(committed.str() == page.out, "stale page: run tools/make-docs.sh");
+        ++pages;
+    }
+    CHECK(pages >= 5);
+}
+
+TEST_CASE("explain shows the lesson and the scenario's own code with the fix marked") {
+    for (std::string name : {"unsafe-map", "trie-race", "stack", "rwmutex-cache"}) {
+        INFO(name);
+        auto result = run_racedemo({"explain", name});
+        CHECK(result.exit_code == 0);
+        CHECK(result.out.find("\n+ ") != std::string::npos);  // a line the fix adds
+        CHECK(result.out.find("Takeaway:") != std::string::npos);
+    }
 }
