@@ -116,17 +116,46 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
         event.object = reinterpret_cast<std::uintptr_t>(raw.object);
         full.events.push_back(std::move(event));
     }
-    int damage = mark_damage(full);
+    const int damage = mark_damage(full);
+    if (damage == 0) {
+        // No damage found in the steps: show the last ones.
+        std::size_t first =
+            full.events.size() > before + after ? full.events.size() - before - after : 0;
+        return window_of(full, first, full.events.size(), {});
+    }
 
-    // Keep the steps around the damage (or the last steps, when none was found).
-    std::size_t centre = damage > 0 ? static_cast<std::size_t>(damage - 1)
-                                    : (full.events.empty() ? 0 : full.events.size() - 1);
-    std::size_t first = centre > before ? centre - before : 0;
-    std::size_t last = std::min(full.events.size(), centre + after + 1);
+    // Focus on the two threads the damage involves: the one that did it, and the one whose
+    // write it overwrote or half-read; from just before the first of their steps that the
+    // damage note cites, to a few steps after it.
+    const std::size_t at = static_cast<std::size_t>(damage - 1);
+    const TraceEvent& harm = full.events[at];
+    std::size_t first = at > before ? at - before : 0;
+    int other = 0;
+    for (std::size_t index = at; index-- > 0;) {
+        const TraceEvent& event = full.events[index];
+        if (event.object != harm.object) continue;
+        if (other == 0 && event.thread != harm.thread && event.op == Op::write) {
+            other = event.thread;
+            first = std::min(first, index);
+        } else if (other != 0 && event.thread == harm.thread) {
+            first = std::min(first, index);  // what the damaging thread knew before
+            break;
+        }
+    }
+    first = first > 1 ? first - 2 : 0;
+    return window_of(full, first, std::min(full.events.size(), at + after + 1),
+                     {harm.thread, other});
+}
+
+Trace RoundRecorder::window_of(Trace& full, std::size_t first, std::size_t last,
+                               const std::vector<int>& threads) const {
     Trace window;
     window.lanes.resize(threads_.size());
     for (std::size_t index = first; index < last; ++index) {
         TraceEvent& event = full.events[index];
+        if (!threads.empty() &&
+            std::find(threads.begin(), threads.end(), event.thread) == threads.end())
+            continue;
         std::string& lane = window.lanes[static_cast<std::size_t>(event.thread - 1)];
         if (lane.empty()) lane = event.operation;
         window.events.push_back(std::move(event));

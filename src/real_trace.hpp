@@ -27,11 +27,16 @@ class RoundRecorder {
     // Forgets the previous round. Call while no actor runs.
     void clear();
     // The steps of the round in observed order, named and valued (the shared objects must still
-    // be alive), damage marked; cut to `before` steps before the first damage (or before the
-    // end when none was found) and `after` steps after it.
+    // be alive), damage marked, cut to the story of the first damage: the two threads it
+    // involves, from the steps it cites (at least `before` steps back) to `after` steps past
+    // it. Without damage, the last `before + after` steps.
     Trace collect(std::size_t before, std::size_t after) const;
 
   private:
+    // The steps first..last of `full` (of `threads` only, when given), with their lane labels.
+    Trace window_of(Trace& full, std::size_t first, std::size_t last,
+                    const std::vector<int>& threads) const;
+
     std::vector<std::unique_ptr<ThreadRecorder>> threads_;
 };
 

@@ -149,9 +149,11 @@ std::string render_real(const RunHeader& header, const RealOptions& options,
             fmt::format(" stopped after {} of {} runs\n", result.runs_done, result.runs_requested);
     int bad = result.corrupted_runs + result.crashed_runs + result.hung_runs + result.failed_runs;
     if (verdict_corrupt(result)) {
-        out += fmt::format("{} {} of {} runs went wrong ({} corrupted, {} crashed, {} hung)\n",
-                           style.bad("CORRUPTED:"), bad, result.runs_done, result.corrupted_runs,
-                           result.crashed_runs, result.hung_runs);
+        out += fmt::format(
+            "{} {} of {} runs went wrong ({} corrupted, {} crashed, {} hung); first: {}\n",
+            style.bad("CORRUPTED:"), bad, result.runs_done, result.corrupted_runs,
+            result.crashed_runs, result.hung_runs,
+            result.first_bad ? result.first_bad->outcome.evidence : "");
     } else {
         out +=
             fmt::format("{} {} of {} runs, {} rounds in all, no corruption\n", style.good("CLEAN:"),

@@ -81,11 +81,14 @@ TEST_CASE("a lost update recorded by two threads is found and the window is cut 
         x.store(first_read + 1);
         for (int i = 0; i < 10; ++i) x.load();  // later steps that the window cuts off
     }
-    Trace trace = recorder.collect(2, 1);
-    REQUIRE(trace.events.size() == 4);  // 2 before the damage, the damage, 1 after
-    CHECK(trace.events[2].step == 4);
-    CHECK(trace.events[2].thread == 1);
-    CHECK(trace.events[2].note.find("overwrites 1 written by T2") != std::string::npos);
+    Trace trace = recorder.collect(1, 1);
+    // From T1's read that the damage rests on (step 1), through the damage, to 1 step after.
+    REQUIRE(trace.events.size() == 5);
+    CHECK(trace.events[0].step == 1);
+    CHECK(trace.events[3].step == 4);
+    CHECK(trace.events[3].thread == 1);
+    CHECK(trace.events[3].note.find("overwrites 1 written by T2") != std::string::npos);
+    CHECK(trace.events[4].step == 5);
 
     recorder.clear();
     CHECK(recorder.collect(10, 10).events.empty());
