@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -83,7 +85,7 @@ const Scenario& lookup(const std::string& key) {
 struct RawOptions {
     std::string threads, runs, seed, timeout, schedule, preemptions, budget;
     std::string mode, color = "auto", expect, reduction = "dpor";
-    bool fixed = false, explore = false, json = false, bench = false;
+    bool fixed = false, explore = false, json = false, bench = false, quiz = false, answers = false;
     std::vector<CLI::Option*> options;
 
     // Whether the option was on the command line (an empty value counts: "--threads ''").
@@ -117,6 +119,8 @@ void add_run_options(CLI::App& app, RawOptions& raw) {
         ->type_name("SECONDS");
     app.add_flag("--bench", raw.bench,
                  "measure instead of demonstrating (rwmutex-cache: the locks)");
+    app.add_flag("--quiz", raw.quiz, "model mode: predict what happens, then see (--answers)");
+    app.add_flag("--answers", raw.answers, "with --quiz: print the solution");
     app.add_flag("--json", raw.json, "print one JSON document instead of text");
     app.add_option("--color", raw.color, "colour: auto (a terminal, no NO_COLOR), always, never")
         ->type_name("auto|always|never");
@@ -148,6 +152,14 @@ void validate(Command& command, const RawOptions& raw) {
             {{"corrupt", Expectation::corrupt}, {"clean", Expectation::clean}});
     command.json = raw.json;
     command.bench = raw.bench;
+    command.quiz = raw.quiz;
+    command.answers = raw.answers;
+    if (raw.answers && !raw.quiz) throw UsageError("--answers goes with --quiz");
+    if (raw.quiz && raw.explore)
+        throw UsageError("--quiz asks about one run; use --seed or --schedule, not --explore");
+    if (raw.quiz && raw.json) throw UsageError("--quiz is for people; drop --json");
+    if (raw.quiz && raw.given("--mode") && raw.mode == "real")
+        throw UsageError("--quiz works in model mode, where a run can be replayed exactly");
     if (raw.bench) {
         if (scenario.bench == nullptr)
             throw UsageError(fmt::format("--bench: {} has nothing to measure (try rwmutex-cache)",
@@ -162,8 +174,9 @@ void validate(Command& command, const RawOptions& raw) {
     }
     command.variant = scenario.effective(raw.fixed ? Variant::fixed : Variant::unsafe);
 
-    const bool model_only = raw.explore || raw.given("--schedule") || raw.given("--preemptions") ||
-                            raw.given("--budget") || raw.given("--seed");
+    const bool model_only = raw.explore || raw.quiz || raw.given("--schedule") ||
+                            raw.given("--preemptions") || raw.given("--budget") ||
+                            raw.given("--seed");
     if (!raw.given("--mode"))
         command.mode = model_only ? Mode::model : Mode::real;
     else
@@ -250,6 +263,36 @@ int run_bench(const Command& command, std::FILE* out) {
     return kExitRan;
 }
 
+bool interactive() {
+    return isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
+}
+
+int run_quiz(const Command& command, const RunHeader& header, const ModelRun& run,
+             const Style& style, std::FILE* out) {
+    fmt::print(out, "{}", quiz_questions(header, run, style));
+    if (command.answers) {
+        fmt::print(out, "{}", quiz_answers(run, style));
+    } else if (interactive()) {
+        auto ask = [&](std::string_view question) {
+            fmt::print(out, "{} ", question);
+            std::fflush(out);
+            char line[64] = {};
+            if (std::fgets(line, sizeof line, stdin) == nullptr) return std::string();
+            std::string answer(line);
+            while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.back())))
+                answer.pop_back();
+            return answer;
+        };
+        std::string corrupts = ask(" Your answer to Q1:");
+        std::string step = ask(" Your answer to Q2:");
+        fmt::print(out, "{}{}", quiz_score(run, corrupts, step, style), quiz_answers(run, style));
+    } else {
+        fmt::print(out, " The answers: {} --quiz --answers\n",
+                   replay_command(command, run.schedule));
+    }
+    return kExitRan;
+}
+
 int run_command(const Command& command, std::FILE* out) {
     if (command.bench) return run_bench(command, out);
     const RunHeader header{command.scenario, command.variant, command.mode, command.threads};
@@ -265,8 +308,12 @@ int run_command(const Command& command, std::FILE* out) {
     } else {
         ModelResult result;
         try {
+            auto started = std::chrono::steady_clock::now();
             result = run_model(*command.scenario, command.variant,
                                TrialConfig{command.threads, true}, command.model);
+            result.elapsed_ms = std::chrono::duration<double, std::milli>(
+                                    std::chrono::steady_clock::now() - started)
+                                    .count();
         } catch (const ScheduleError& error) {
             throw UsageError(
                 fmt::format("--schedule: position {}: {}", error.position, error.reason));
@@ -277,6 +324,7 @@ int run_command(const Command& command, std::FILE* out) {
                 ? *result.shortest_schedule
                 : result.shown.schedule;
         std::string replay = replay_command(command, shown);
+        if (command.quiz) return run_quiz(command, header, result.shown, style, out);
         if (command.json)
             fmt::print(out, "{}\n", model_json(header, command.model, result, replay).dump(2));
         else
@@ -369,6 +417,16 @@ Command parse_command_line(const std::vector<std::string>& args) {
     add_run_options(app, raw);
 
     CLI::App* list = app.add_subcommand("list", "the scenarios, one a line");
+    CLI::App* walk = app.add_subcommand(
+        "walkthrough", "every scenario in order, for a class: lesson, unsafe run, fix, takeaway");
+    bool no_pause = false;
+    std::string walk_only, walk_from, walk_color = "auto";
+    walk->add_flag("--no-pause", no_pause, "run straight through (also when not on a terminal)");
+    walk->add_option("--only", walk_only, "just this scenario (number or name)")->type_name("N");
+    walk->add_option("--from", walk_from, "start at this scenario (number or name)")
+        ->type_name("N");
+    walk->add_option("--color", walk_color, "colour: auto, always, never")
+        ->type_name("auto|always|never");
     CLI::App* explain =
         app.add_subcommand("explain", "the lesson of a scenario: what goes wrong, why, the fix");
     std::string explain_key, explain_color = "auto";
@@ -396,6 +454,18 @@ Command parse_command_line(const std::vector<std::string>& args) {
     Command command;
     if (list->parsed()) {
         command.kind = Command::Kind::list;
+    } else if (walk->parsed()) {
+        command.kind = Command::Kind::walkthrough;
+        ColorChoice color = parse_choice<ColorChoice>("--color", walk_color,
+                                                      {{"auto", ColorChoice::automatic},
+                                                       {"always", ColorChoice::always},
+                                                       {"never", ColorChoice::never}});
+        command.walkthrough.color = use_color(color);
+        command.walkthrough.pause = !no_pause && interactive();
+        if (!walk_only.empty() && !walk_from.empty())
+            throw UsageError("--only and --from both choose where to start; give one of them");
+        if (!walk_only.empty()) command.walkthrough.only = lookup(walk_only).number;
+        if (!walk_from.empty()) command.walkthrough.from = lookup(walk_from).number;
     } else if (explain->parsed()) {
         command.kind = Command::Kind::explain;
         command.scenario = &lookup(explain_key);
@@ -434,6 +504,13 @@ int execute(const Command& command, std::FILE* out) {
                 fmt::print(out, "{}",
                            render_explain(*command.scenario, Style(use_color(command.color))));
             return kExitRan;
+        case Command::Kind::walkthrough: {
+            auto runner = [](const std::vector<std::string>& args, std::FILE* sink) {
+                execute(parse_command_line(args), sink);
+            };
+            walkthrough(command.walkthrough, runner, stdin, out);
+            return kExitRan;
+        }
         case Command::Kind::run:
             return run_command(command, out);
     }

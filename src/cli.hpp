@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "classroom.hpp"
 #include "model.hpp"
 #include "real_runner.hpp"
 #include "report.hpp"
@@ -21,7 +22,7 @@ enum class Expectation { none, corrupt, clean };
 enum ExitCode : int { kExitRan = 0, kExitError = 1, kExitUsage = 2, kExitExpectation = 3 };
 
 struct Command {
-    enum class Kind { overview, help, list, explain, run } kind = Kind::overview;
+    enum class Kind { overview, help, list, explain, walkthrough, run } kind = Kind::overview;
     std::string help_text;               // kind == help
     const Scenario* scenario = nullptr;  // explain, run
     Variant variant = Variant::unsafe;   // the variant that will really run
@@ -31,6 +32,9 @@ struct Command {
     int threads = 2;
     bool bench = false;     // --bench: the scenario's measurement instead of a demo
     bool markdown = false;  // explain --markdown: the page docs/scenarios/ holds
+    bool quiz = false;      // --quiz: predict, then reveal (model mode)
+    bool answers = false;   // --answers: with --quiz, print the solution
+    WalkthroughOptions walkthrough;
     bool json = false;
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;

@@ -45,6 +45,7 @@ struct ModelResult {
     std::uint64_t schedules_corrupt = 0;
     bool complete = false;    // explore: every schedule (within the bound) was covered
     std::uint64_t steps = 0;  // steps executed over all schedules
+    double elapsed_ms = 0;    // wall time of the whole run, filled in by the caller
     std::optional<std::vector<int>> shortest_schedule;  // fewest preemptions, then fewest steps
     std::map<std::string, std::uint64_t> outcomes;      // label -> schedules
 };

@@ -348,6 +348,7 @@ nlohmann::json model_json(const RunHeader& header, const ModelOptions& options,
     json["schedules_corrupt"] = result.schedules_corrupt;
     json["complete"] = result.complete;
     json["steps"] = result.steps;
+    json["elapsed_ms"] = result.elapsed_ms;
     json["schedule"] = result.shown.schedule;
     json["shortest_schedule"] =
         result.shortest_schedule ? nlohmann::json(*result.shortest_schedule) : nullptr;

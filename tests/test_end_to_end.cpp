@@ -146,6 +146,7 @@ TEST_CASE(
         CHECK(json["schedules_corrupt"].get<int>() > 0);
         CHECK(json["schedules_explored"].get<int>() >= json["schedules_corrupt"].get<int>());
         CHECK(json["steps"].get<int>() > 0);
+        CHECK(json["elapsed_ms"].is_number());
         REQUIRE(json["shortest_schedule"].is_array());
         CHECK(json["trace"].size() == json["shortest_schedule"].size());
         for (const auto& event : json["trace"]) {

@@ -1,0 +1,38 @@
+// The classroom: the walkthrough of every scenario, and predict-then-reveal quizzes.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model.hpp"
+#include "report.hpp"
+#include "scenario.hpp"
+
+namespace racedemo {
+
+struct WalkthroughOptions {
+    int from = 1;       // first scenario number
+    int only = 0;       // just this scenario (0: all from `from` on)
+    bool pause = true;  // wait for Enter between steps (only on a terminal)
+    bool color = false;
+};
+
+// Runs `racedemo <args>` and prints to `out` (the walkthrough shows real commands).
+using CommandRunner = std::function<void(const std::vector<std::string>& args, std::FILE* out)>;
+
+// Every scenario in order: lesson, unsafe run with its interleaving, fixed run, takeaway.
+// Reads Enter (or q) from `in` between steps when pausing. Returns false when the user quit.
+bool walkthrough(const WalkthroughOptions& options, const CommandRunner& run, std::FILE* in,
+                 std::FILE* out);
+
+// A quiz on one model run: the interleaving with its values hidden, the questions, and (when
+// `reveal`) the answers. `answers_in` non-null: ask on a terminal and score what was typed.
+std::string quiz_questions(const RunHeader& header, const ModelRun& run, const Style& style);
+std::string quiz_answers(const ModelRun& run, const Style& style);
+// Scores typed answers ("yes"/"no", a step number) against the run; one line per question.
+std::string quiz_score(const ModelRun& run, const std::string& corrupts, const std::string& step,
+                       const Style& style);
+
+}  // namespace racedemo

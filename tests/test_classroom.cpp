@@ -1,0 +1,82 @@
+// The classroom: walkthrough (on a pipe and on a terminal) and the quiz.
+#include <doctest/doctest.h>
+
+#include "process.hpp"
+#include "pty.hpp"
+
+using racedemo::testing::run_racedemo;
+using racedemo::testing::TerminalSession;
+
+TEST_CASE("walkthrough on a pipe runs straight through, CORRUPTED then CLEAN for each pair") {
+    auto result = run_racedemo({"walkthrough", "--from", "3"});
+    REQUIRE(result.exit_code == 0);
+    const std::string& out = result.out;
+    CHECK(out.find("-- Enter") == std::string::npos);  // no pauses without a terminal
+    for (std::string name : {"trie-race", "stack", "rwmutex-cache"}) {
+        INFO(name);
+        auto unsafe = out.find("$ racedemo " + name + " --mode model --explore\n");
+        auto fixed = out.find("$ racedemo " + name + " --fixed --mode model --explore\n");
+        REQUIRE(unsafe != std::string::npos);
+        REQUIRE(fixed != std::string::npos);
+        CHECK(out.find("CORRUPTED", unsafe) < fixed);  // the exploration finds the bug
+        CHECK(out.find("CLEAN", fixed) != std::string::npos);
+    }
+    CHECK(out.find("unsafe-map") == std::string::npos);  // --from 3 skips 1 and 2
+    CHECK(out.find("End of the walkthrough.") != std::string::npos);
+}
+
+TEST_CASE("walkthrough --only shows one scenario") {
+    auto result = run_racedemo({"walkthrough", "--only", "mutex-map", "--no-pause"});
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("02 mutex-map") != std::string::npos);
+    CHECK(result.out.find("trie-race") == std::string::npos);
+    CHECK(result.out.find("CLEAN") != std::string::npos);
+}
+
+TEST_CASE("walkthrough on a terminal waits for Enter, advances, and q quits") {
+    TerminalSession session({"walkthrough", "--only", "3"});
+    REQUIRE(session.read_until("-- Enter"));
+    // It stopped after the lesson: the first run has not started.
+    CHECK(session.screen().find("$ racedemo trie-race") == std::string::npos);
+    CHECK(session.screen().find("Insert walks the key") != std::string::npos);
+    session.type("");
+    REQUIRE(session.read_until("-- Enter"));
+    CHECK(session.screen().find("$ racedemo trie-race\r\n") !=
+          std::string::npos);  // a terminal ends lines with CR LF
+    CHECK(session.screen().find("$ racedemo trie-race --mode model") == std::string::npos);
+    session.type("q");
+    CHECK(session.wait_exit() == 0);
+    CHECK(session.screen().find("$ racedemo trie-race --mode model") == std::string::npos);
+}
+
+TEST_CASE("a quiz hides the values, asks, and the same seed gives the same quiz") {
+    auto quiz = run_racedemo({"stack", "--quiz", "--seed", "5"});
+    CHECK(quiz.exit_code == 0);
+    CHECK(quiz.out.find("-> ?") != std::string::npos);
+    CHECK(quiz.out.find("Q1.") != std::string::npos);
+    CHECK(quiz.out.find("A1.") == std::string::npos);
+    CHECK(quiz.out == run_racedemo({"stack", "--quiz", "--seed", "5"}).out);
+    auto answers = run_racedemo({"stack", "--quiz", "--seed", "5", "--answers"});
+    CHECK(answers.out.find("A1.") != std::string::npos);
+    CHECK(answers.out.find("A2.") != std::string::npos);
+}
+
+TEST_CASE("a quiz on a terminal takes the student's answers and scores them") {
+    // The shortest corrupting trie schedule: T1 reads, T2 inserts "git" whole, T1 overwrites
+    // root['g'] at step 9.
+    TerminalSession session({"trie-race", "--quiz", "--schedule", "1,2,2,2,2,2,2,2,1,1,1,1"});
+    REQUIRE(session.read_until("Your answer to Q1:"));
+    session.type("yes");
+    REQUIRE(session.read_until("Your answer to Q2:"));
+    session.type("9");
+    REQUIRE(session.read_until("A2."));
+    CHECK(session.screen().find("Q1 right   Q2 right") != std::string::npos);
+    CHECK(session.screen().find("step 9") != std::string::npos);
+    CHECK(session.wait_exit() == 0);
+}
+
+TEST_CASE("quiz options are checked") {
+    CHECK(run_racedemo({"trie-race", "--quiz", "--mode", "real"}).exit_code == 2);
+    CHECK(run_racedemo({"trie-race", "--quiz", "--explore"}).exit_code == 2);
+    CHECK(run_racedemo({"trie-race", "--answers"}).exit_code == 2);
+}
