@@ -12,6 +12,7 @@
 #include <cstring>
 #include <thread>
 
+#include "detector.hpp"
 #include "lesson.hpp"
 
 namespace racedemo {
@@ -84,7 +85,7 @@ const Scenario& lookup(const std::string& key) {
 // The raw strings of the common options, validated after CLI11 has split the command line.
 struct RawOptions {
     std::string threads, runs, seed, timeout, schedule, preemptions, budget;
-    std::string mode, color = "auto", expect, reduction = "dpor";
+    std::string mode, color = "auto", expect, reduction = "dpor", detector;
     bool fixed = false, explore = false, json = false, bench = false, quiz = false, answers = false;
     std::vector<CLI::Option*> options;
 
@@ -119,6 +120,8 @@ void add_run_options(CLI::App& app, RawOptions& raw) {
         ->type_name("SECONDS");
     app.add_flag("--bench", raw.bench,
                  "measure instead of demonstrating (rwmutex-cache: the locks)");
+    app.add_option("--detector", raw.detector, "run under a race detector and sum up its reports")
+        ->type_name("tsan");
     app.add_flag("--quiz", raw.quiz, "model mode: predict what happens, then see (--answers)");
     app.add_flag("--answers", raw.answers, "with --quiz: print the solution");
     app.add_flag("--json", raw.json, "print one JSON document instead of text");
@@ -153,6 +156,19 @@ void validate(Command& command, const RawOptions& raw) {
     command.json = raw.json;
     command.bench = raw.bench;
     command.quiz = raw.quiz;
+    if (raw.given("--detector")) {
+        if (raw.detector != "tsan")
+            throw UsageError(fmt::format("--detector '{}': not one of tsan", raw.detector));
+        command.detector = true;
+        for (const char* option : {"--mode", "--schedule", "--seed", "--preemptions", "--budget"})
+            if (raw.given(option))
+                throw UsageError(fmt::format("--detector runs real threads; drop {}", option));
+        if (raw.explore || raw.quiz || raw.bench)
+            throw UsageError(
+                fmt::format("--detector cannot be combined with {}", raw.explore ? "--explore"
+                                                                     : raw.quiz  ? "--quiz"
+                                                                                 : "--bench"));
+    }
     command.answers = raw.answers;
     if (raw.answers && !raw.quiz) throw UsageError("--answers goes with --quiz");
     if (raw.quiz && raw.explore)
@@ -213,6 +229,7 @@ void validate(Command& command, const RawOptions& raw) {
                                      scenario.name, scenario.min_threads));
 
     command.real.threads = command.threads;
+    command.real_runs_given = raw.given("--runs");
     if (raw.given("--runs"))
         command.real.runs = static_cast<int>(parse_whole("--runs", raw.runs, 1, kMaxRuns));
     if (raw.given("--timeout")) command.real.timeout_seconds = parse_seconds(raw.timeout);
@@ -293,8 +310,44 @@ int run_quiz(const Command& command, const RunHeader& header, const ModelRun& ru
     return kExitRan;
 }
 
+int check_expectation(const Command& command, bool corrupt) {
+    if (command.expect != Expectation::none &&
+        corrupt != (command.expect == Expectation::corrupt)) {
+        fmt::print(stderr, "racedemo: expected {} but the verdict is {}\n",
+                   command.expect == Expectation::corrupt ? "corrupt" : "clean",
+                   corrupt ? "CORRUPTED" : "CLEAN");
+        return kExitExpectation;
+    }
+    return kExitRan;
+}
+
+int run_detector(const Command& command, std::FILE* out) {
+    const RunHeader header{command.scenario, command.variant, Mode::real, command.threads};
+    const int runs = command.real_runs_given ? command.real.runs : 2;
+    std::vector<std::string> args{std::string(command.scenario->name),
+                                  "--threads",
+                                  std::to_string(command.threads),
+                                  "--runs",
+                                  std::to_string(runs),
+                                  "--timeout",
+                                  fmt::format("{}", command.real.timeout_seconds),
+                                  "--color",
+                                  "never"};
+    if (command.variant == Variant::fixed && command.scenario->unsafe != nullptr)
+        args.push_back("--fixed");
+    DetectorResult result = run_tsan_detector(args);
+    if (command.json)
+        fmt::print(out, "{}\n", detector_json(header, runs, result).dump(2));
+    else
+        fmt::print(out, "{}",
+                   render_detector(header, runs, result, Style(use_color(command.color))));
+    std::fflush(out);
+    return check_expectation(command, !result.races.empty());
+}
+
 int run_command(const Command& command, std::FILE* out) {
     if (command.bench) return run_bench(command, out);
+    if (command.detector) return run_detector(command, out);
     const RunHeader header{command.scenario, command.variant, command.mode, command.threads};
     const Style style(!command.json && use_color(command.color));
     bool corrupt = false;
@@ -331,14 +384,7 @@ int run_command(const Command& command, std::FILE* out) {
             fmt::print(out, "{}", render_model(header, command.model, result, replay, style));
     }
     std::fflush(out);
-    if (command.expect != Expectation::none &&
-        corrupt != (command.expect == Expectation::corrupt)) {
-        fmt::print(stderr, "racedemo: expected {} but the verdict is {}\n",
-                   command.expect == Expectation::corrupt ? "corrupt" : "clean",
-                   corrupt ? "CORRUPTED" : "CLEAN");
-        return kExitExpectation;
-    }
-    return kExitRan;
+    return check_expectation(command, corrupt);
 }
 
 // What `racedemo <args>` prints, run in this process.

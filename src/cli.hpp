@@ -28,10 +28,12 @@ struct Command {
     Variant variant = Variant::unsafe;   // the variant that will really run
     Mode mode = Mode::real;
     RealOptions real;
+    bool real_runs_given = false;
     ModelOptions model;
     int threads = 2;
     bool bench = false;     // --bench: the scenario's measurement instead of a demo
     bool markdown = false;  // explain --markdown: the page docs/scenarios/ holds
+    bool detector = false;  // --detector tsan: run under ThreadSanitizer and sum up its reports
     bool quiz = false;      // --quiz: predict, then reveal (model mode)
     bool answers = false;   // --answers: with --quiz, print the solution
     WalkthroughOptions walkthrough;

@@ -1,0 +1,250 @@
+#include "detector.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace racedemo {
+namespace {
+
+std::string directory_of_this_program() {
+    char path[4096];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0) return ".";
+    std::string text(path, static_cast<std::size_t>(n));
+    return text.substr(0, text.find_last_of('/'));
+}
+
+// "    #2 Trie<NoLock>::Insert(std::basic_string_view<...>) /src/demos/s03.cpp:72
+// (racedemo-tsan+0x12)"
+bool parse_frame(const std::string& line, std::string& function, std::string& file_line) {
+    std::size_t hash = line.find('#');
+    if (hash == std::string::npos) return false;
+    std::size_t start = line.find(' ', hash);
+    std::size_t module = line.rfind(" (");
+    std::size_t path =
+        line.rfind(' ', module == std::string::npos ? std::string::npos : module - 1);
+    if (start == std::string::npos || path == std::string::npos || path <= start) return false;
+    function = line.substr(start + 1, path - start - 1);
+    file_line =
+        line.substr(path + 1, (module == std::string::npos ? line.size() : module) - path - 1);
+    // Keep file:line (drop the column and the directories).
+    if (std::count(file_line.begin(), file_line.end(), ':') >= 2)
+        file_line = file_line.substr(0, file_line.rfind(':'));
+    return file_line.find(':') != std::string::npos;
+}
+
+// "bool racedemo::go_map::Map::Range<...>(...)" -> "Map::Range": no return type, template
+// arguments, parameters or namespaces.
+std::string short_function(const std::string& function) {
+    std::string plain;
+    int depth = 0;
+    for (char c : function) {
+        if (c == '<' || c == '(') ++depth;
+        if (depth == 0) plain += c;
+        if ((c == '>' || c == ')') && depth > 0) --depth;
+    }
+    plain = plain.substr(
+        plain.find_last_of(' ') == std::string::npos ? 0 : plain.find_last_of(' ') + 1);
+    std::size_t last = plain.rfind("::");
+    if (last != std::string::npos && last > 0) {
+        std::size_t before = plain.rfind("::", last - 1);
+        if (before != std::string::npos) plain = plain.substr(before + 2);
+    }
+    return plain;
+}
+
+// ThreadSanitizer counts the threads a trial creates (T1, T2, ...) apart from the main thread;
+// racedemo numbers them all from 1, the main thread (the trial's first actor) being T1.
+std::string racedemo_thread(const std::string& tsan_thread) {
+    if (tsan_thread == "main thread") return "T1";
+    if (tsan_thread.rfind("thread T", 0) == 0) {
+        try {
+            return fmt::format("T{}", std::stoi(tsan_thread.substr(8)) + 1);
+        } catch (const std::exception&) {
+        }
+    }
+    return tsan_thread;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream file(path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+DetectorResult parse_tsan_reports(const std::string& text, const std::string& source_dir_name) {
+    DetectorResult result;
+    std::istringstream lines(text);
+    std::string line;
+    RaceReport report;
+    RaceAccess* access = nullptr;
+    bool in_report = false, located = false;
+    auto finish = [&] {
+        if (!in_report) return;
+        in_report = false;
+        for (RaceReport& known : result.races) {
+            if (known.current.location == report.current.location &&
+                known.previous.location == report.previous.location) {
+                ++known.count;
+                return;
+            }
+        }
+        result.races.push_back(report);
+    };
+    while (std::getline(lines, line)) {
+        if (line.find("WARNING: ThreadSanitizer: data race") != std::string::npos) {
+            finish();
+            ++result.reports;
+            in_report = true;
+            report = RaceReport{};
+            access = nullptr;
+            continue;
+        }
+        if (!in_report) continue;
+        if (line.rfind("SUMMARY:", 0) == 0 || line.rfind("==================", 0) == 0) {
+            finish();
+            continue;
+        }
+        // "  Write of size 8 at 0x... by thread T2:" / "  Previous read of size 8 ... by main
+        // thread:"
+        std::size_t of_size = line.find(" of size ");
+        const bool describes_memory = line.rfind("  Location", 0) == 0;
+        if (of_size != std::string::npos && !describes_memory && line.size() > 2 &&
+            line[0] == ' ' && line[2] != ' ' && access != &report.previous) {
+            access = access == nullptr ? &report.current : &report.previous;
+            std::string op = line.substr(2, of_size - 2);
+            for (char& c : op) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            access->op = op;
+            std::size_t by = line.find(" by ");
+            access->thread = by == std::string::npos ? "" : line.substr(by + 4);
+            if (!access->thread.empty() && access->thread.back() == ':') access->thread.pop_back();
+            access->thread = racedemo_thread(access->thread);
+            located = false;
+            continue;
+        }
+        std::string function, file_line;
+        if (access != nullptr && !located && parse_frame(line, function, file_line)) {
+            bool ours = file_line.find(source_dir_name) != std::string::npos;
+            if (access->location.empty() || ours) {
+                access->location = file_line.substr(file_line.find_last_of('/') + 1);
+                access->function = short_function(function);
+            }
+            located = ours;
+        } else if (line.empty() || describes_memory) {
+            located = true;  // the end of this access's stack
+        }
+    }
+    finish();
+    return result;
+}
+
+DetectorResult run_tsan_detector(const std::vector<std::string>& args) {
+    const std::string runner = directory_of_this_program() + "/racedemo-tsan";
+    if (access(runner.c_str(), X_OK) != 0)
+        throw std::runtime_error(fmt::format(
+            "--detector tsan needs {}, the ThreadSanitizer build of racedemo; build with "
+            "RACEDEMO_DETECTOR=ON (the default) outside sanitizer builds",
+            runner));
+    char pattern[] = "/tmp/racedemo-tsan-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) throw std::runtime_error("cannot make a temporary directory");
+    const std::string directory = pattern;
+
+    pid_t child = fork();
+    if (child < 0) throw std::runtime_error("cannot start racedemo-tsan");
+    if (child == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        dup2(devnull, STDOUT_FILENO);
+        dup2(devnull, STDERR_FILENO);
+        std::string options = fmt::format(
+            "log_path={}/report halt_on_error=0 exitcode=0 report_signal_unsafe=0 history_size=4",
+            directory);
+        setenv("TSAN_OPTIONS", options.c_str(), 1);
+        std::vector<char*> argv{const_cast<char*>(runner.c_str())};
+        for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+        argv.push_back(nullptr);
+        execv(runner.c_str(), argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+
+    std::string reports;
+    if (DIR* listing = opendir(directory.c_str())) {
+        while (dirent* entry = readdir(listing)) {
+            std::string name = entry->d_name;
+            if (name == "." || name == "..") continue;
+            reports += read_file(directory + "/" + name);
+            unlink((directory + "/" + name).c_str());
+        }
+        closedir(listing);
+    }
+    rmdir(directory.c_str());
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("racedemo-tsan did not finish its run");
+    return parse_tsan_reports(reports, "/demos/");
+}
+
+std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,
+                            const Style& style) {
+    std::string out =
+        style.strong(fmt::format("{:02} {} · ThreadSanitizer · {} · {} thread{} · {} run{}",
+                                 header.scenario->number, header.scenario->name, header.variant,
+                                 header.threads, header.threads == 1 ? "" : "s", runs,
+                                 runs == 1 ? "" : "s")) +
+        "\n";
+    if (result.races.empty()) {
+        out += fmt::format("{} no data race reported\n", style.good("NO RACE:"));
+        return out;
+    }
+    for (const RaceReport& race : result.races) {
+        out += fmt::format(" {} report{} of a data race between\n", race.count,
+                           race.count == 1 ? "" : "s");
+        for (const RaceAccess* access : {&race.current, &race.previous})
+            out += fmt::format("   {:<15} by {} at {} in {}\n", access->op, access->thread,
+                               access->location, access->function);
+    }
+    out += fmt::format("{} ThreadSanitizer reported {} data race{} ({} distinct pair{} of lines)\n",
+                       style.bad("DATA RACE:"), result.reports, result.reports == 1 ? "" : "s",
+                       result.races.size(), result.races.size() == 1 ? "" : "s");
+    return out;
+}
+
+nlohmann::json detector_json(const RunHeader& header, int runs, const DetectorResult& result) {
+    nlohmann::json json = {{"scenario", header.scenario->name},
+                           {"number", header.scenario->number},
+                           {"variant", fmt::format("{}", header.variant)},
+                           {"mode", "real"},
+                           {"detector", "tsan"},
+                           {"threads", header.threads},
+                           {"runs", runs},
+                           {"verdict", result.races.empty() ? "clean" : "corrupted"},
+                           {"reports", result.reports}};
+    nlohmann::json races = nlohmann::json::array();
+    for (const RaceReport& race : result.races) {
+        auto side = [](const RaceAccess& access) {
+            return nlohmann::json{{"op", access.op},
+                                  {"thread", access.thread},
+                                  {"location", access.location},
+                                  {"function", access.function}};
+        };
+        races.push_back({{"count", race.count},
+                         {"access", side(race.current)},
+                         {"previous", side(race.previous)}});
+    }
+    json["races"] = races;
+    return json;
+}
+
+}  // namespace racedemo

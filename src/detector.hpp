@@ -1,0 +1,42 @@
+// `--detector tsan`: runs a scenario under ThreadSanitizer (the racedemo-tsan executable built
+// beside racedemo) and sums up what it reports, by the scenario's own source lines.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "report.hpp"
+
+namespace racedemo {
+
+// One side of a race: what the access was, and where in the scenario's code.
+struct RaceAccess {
+    std::string op;        // "write", "read", "previous write", ...
+    std::string thread;    // "T1"
+    std::string location;  // "s03_trie_race.cpp:72"
+    std::string function;  // "Trie<racedemo::NoLock>::Insert"
+};
+
+struct RaceReport {
+    RaceAccess current, previous;
+    int count = 1;  // reports with the same pair of locations
+};
+
+struct DetectorResult {
+    int reports = 0;                // "WARNING: ThreadSanitizer: data race" reports in all
+    std::vector<RaceReport> races;  // distinct by the pair of source locations
+};
+
+// Parses ThreadSanitizer's report text; locations are the first frame under `source_dir_name`
+// ("demos/"), else the first frame with a file.
+DetectorResult parse_tsan_reports(const std::string& text, const std::string& source_dir_name);
+
+// Runs racedemo-tsan (found beside this executable) with `args` and reads its reports.
+DetectorResult run_tsan_detector(const std::vector<std::string>& args);
+
+std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,
+                            const Style& style);
+nlohmann::json detector_json(const RunHeader& header, int runs, const DetectorResult& result);
+
+}  // namespace racedemo

@@ -1,0 +1,87 @@
+// --detector tsan: the report parser on a real report's text, and the detector end to end.
+#include <doctest/doctest.h>
+
+#include "detector.hpp"
+#include "process.hpp"
+
+using racedemo::parse_tsan_reports;
+using racedemo::testing::run_racedemo;
+
+namespace {
+
+// Shaped like what ThreadSanitizer printed for the unsafe trie (paths shortened).
+constexpr const char* kReport = R"(==================
+WARNING: ThreadSanitizer: data race (pid=1149)
+  Write of size 8 at 0x7b5000000148 by main thread:
+    #0 raw_store /src/src/shared_state.hpp:183 (racedemo-tsan+0xf036a)
+    #1 store /src/src/shared_state.hpp:169 (racedemo-tsan+0xf036a)
+    #2 Insert /src/demos/s03_trie_race.cpp:73 (racedemo-tsan+0xf036a)
+    #3 actor /src/demos/s03_trie_race.cpp:126 (racedemo-tsan+0xf036a)
+
+  Previous read of size 8 at 0x7b5000000148 by thread T1:
+    #0 bit_cast<(anonymous namespace)::Node*, long unsigned int volatile> /usr/include/c++/12/bit:87 (racedemo-tsan+0xf01e9)
+    #1 raw_load /src/src/shared_state.hpp:182 (racedemo-tsan+0xf01e9)
+    #2 bool racedemo::go_map::Map::Range<X<int>::Y(int)::{lambda(int, int)#1}>(int) /src/demos/s03_trie_race.cpp:69:12 (racedemo-tsan+0xf01e9)
+
+  Location is heap block of size 480 at 0x7b5000000000 allocated by main thread:
+    #0 operator new(unsigned long) tsan_new_delete.cpp:64 (libtsan.so.2+0x87323)
+    #9 Node /src/demos/s03_trie_race.cpp:28 (racedemo-tsan+0xec144)
+
+SUMMARY: ThreadSanitizer: data race /src/src/shared_state.hpp:183 in raw_store
+==================
+==================
+WARNING: ThreadSanitizer: data race (pid=1150)
+  Write of size 8 at 0x7b5000000148 by main thread:
+    #2 Insert /src/demos/s03_trie_race.cpp:73 (racedemo-tsan+0xf036a)
+
+  Previous read of size 8 at 0x7b5000000148 by thread T1:
+    #3 Insert /src/demos/s03_trie_race.cpp:69 (racedemo-tsan+0xf01e9)
+
+SUMMARY: ThreadSanitizer: data race /src/src/shared_state.hpp:183 in raw_store
+==================
+)";
+
+}  // namespace
+
+TEST_CASE("ThreadSanitizer reports are read down to the scenario's own source lines") {
+    auto result = parse_tsan_reports(kReport, "/demos/");
+    CHECK(result.reports == 2);
+    REQUIRE(result.races.size() == 1);  // the same pair of lines twice
+    const auto& race = result.races[0];
+    CHECK(race.count == 2);
+    CHECK(race.current.op == "write");
+    CHECK(race.current.thread == "T1");  // the main thread is racedemo's thread 1
+    CHECK(race.current.location == "s03_trie_race.cpp:73");
+    CHECK(race.current.function == "Insert");
+    CHECK(race.previous.op == "previous read");
+    CHECK(race.previous.thread == "T2");
+    CHECK(race.previous.location == "s03_trie_race.cpp:69");
+    CHECK(race.previous.function == "Map::Range");
+}
+
+TEST_CASE("no report, no race") {
+    auto result = parse_tsan_reports("", "/demos/");
+    CHECK(result.reports == 0);
+    CHECK(result.races.empty());
+}
+
+#ifdef RACEDEMO_HAS_DETECTOR
+TEST_CASE("--detector tsan names the race in the trie's source; the fixed trie has none") {
+    // ThreadSanitizer judges by happens-before, not by luck: the two inserts of one round touch
+    // root['g'] with nothing ordering them, whether or not a key is lost.
+    auto unsafe = run_racedemo({"trie-race", "--detector", "tsan"});
+    CHECK(unsafe.exit_code == 0);
+    CHECK(unsafe.out.find("DATA RACE:") != std::string::npos);
+    CHECK(unsafe.out.find("s03_trie_race.cpp:") != std::string::npos);
+    auto fixed = run_racedemo({"trie-race", "--detector", "tsan", "--fixed", "--threads", "4"});
+    CHECK(fixed.exit_code == 0);
+    CHECK(fixed.out.find("no data race reported") != std::string::npos);
+    auto expect = run_racedemo({"trie-race", "--detector", "tsan", "--fixed", "--expect", "clean"});
+    CHECK(expect.exit_code == 0);
+}
+#endif
+
+TEST_CASE("--detector takes only tsan, and only in real mode") {
+    CHECK(run_racedemo({"trie-race", "--detector", "helgrind"}).exit_code == 2);
+    CHECK(run_racedemo({"trie-race", "--detector", "tsan", "--explore"}).exit_code == 2);
+}
