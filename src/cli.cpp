@@ -10,9 +10,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <thread>
 
 #include "detector.hpp"
+#include "interrupt.hpp"
 #include "lesson.hpp"
 
 namespace racedemo {
@@ -280,6 +282,24 @@ int run_bench(const Command& command, std::FILE* out) {
     return kExitRan;
 }
 
+// A progress line on stderr for real runs that take more than a second (on a terminal only).
+TrialObserver progress_line(const Command& command) {
+    if (command.json || isatty(STDERR_FILENO) != 1) return {};
+    auto started = std::chrono::steady_clock::now();
+    auto shown = std::make_shared<bool>(false);
+    return [&command, started, shown](int run, const TrialResult&) {
+        const bool last = run == command.real.runs;
+        if (std::chrono::steady_clock::now() - started > std::chrono::seconds(1) && !last &&
+            run % 10 == 0) {
+            fmt::print(stderr, "\rrun {} of {}", run, command.real.runs);
+            *shown = true;
+        } else if (last && *shown) {
+            fmt::print(stderr, "\r{:40}\r", "");
+        }
+        return true;
+    };
+}
+
 bool interactive() {
     return isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
 }
@@ -350,10 +370,14 @@ int run_command(const Command& command, std::FILE* out) {
     if (command.detector) return run_detector(command, out);
     const RunHeader header{command.scenario, command.variant, command.mode, command.threads};
     const Style style(!command.json && use_color(command.color));
+    int stopped_by = 0;  // SIGINT or SIGTERM
     bool corrupt = false;
     if (command.mode == Mode::real) {
-        RealResult result = run_real(*command.scenario, command.variant, command.real);
+        RealResult result =
+            run_real(*command.scenario, command.variant, command.real, progress_line(command));
         corrupt = verdict_corrupt(result);
+        stopped_by = result.interrupted_by;
+        if (stopped_by != 0 && isatty(STDERR_FILENO) == 1) fmt::print(stderr, "\r{:40}\r", "");
         if (command.json)
             fmt::print(out, "{}\n", real_json(header, command.real, result).dump(2));
         else
@@ -362,8 +386,19 @@ int run_command(const Command& command, std::FILE* out) {
         ModelResult result;
         try {
             auto started = std::chrono::steady_clock::now();
+            ModelOptions options = command.model;
+            bool progress_shown = false;
+            if (!command.json && isatty(STDERR_FILENO) == 1) {
+                options.progress = [&](std::uint64_t schedules) {
+                    if (std::chrono::steady_clock::now() - started < std::chrono::seconds(1))
+                        return;
+                    fmt::print(stderr, "\rexploring: {} schedules", schedules);
+                    progress_shown = true;
+                };
+            }
             result = run_model(*command.scenario, command.variant,
-                               TrialConfig{command.threads, true}, command.model);
+                               TrialConfig{command.threads, true}, options);
+            if (progress_shown) fmt::print(stderr, "\r{:40}\r", "");
             result.elapsed_ms = std::chrono::duration<double, std::milli>(
                                     std::chrono::steady_clock::now() - started)
                                     .count();
@@ -372,6 +407,7 @@ int run_command(const Command& command, std::FILE* out) {
                 fmt::format("--schedule: position {}: {}", error.position, error.reason));
         }
         corrupt = verdict_corrupt(result);
+        stopped_by = interrupted();
         const std::vector<int>& shown =
             result.shortest_schedule && command.model.strategy == Strategy::explore
                 ? *result.shortest_schedule
@@ -384,6 +420,7 @@ int run_command(const Command& command, std::FILE* out) {
             fmt::print(out, "{}", render_model(header, command.model, result, replay, style));
     }
     std::fflush(out);
+    if (stopped_by != 0) return 128 + stopped_by;  // as a shell reports a program it stopped
     return check_expectation(command, corrupt);
 }
 

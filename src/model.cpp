@@ -33,6 +33,8 @@
 #include <utility>
 #include <vector>
 
+#include "interrupt.hpp"
+
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -876,6 +878,9 @@ ModelResult Engine::run() {
     tracing_ = false;
     for (;;) {
         if (result.schedules_explored >= options_.budget) break;  // with schedules left
+        if (interrupted() != 0) break;  // Ctrl-C: report what was explored so far
+        if (options_.progress && result.schedules_explored % 4096 == 4095)
+            options_.progress(result.schedules_explored + 1);
         const End end = execute();
         check(end);
         result.steps += static_cast<std::uint64_t>(steps_);

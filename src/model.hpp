@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ struct ModelOptions {
     int preemption_bound = -1;         // explore: most preemptions per schedule; -1 unbounded
     std::uint64_t budget = 1'000'000;  // explore: most schedules to run
     Reduction reduction = Reduction::dpor;
+    // explore: called every 4096 schedules with the count so far (for a progress line).
+    std::function<void(std::uint64_t schedules)> progress;
 };
 
 // One execution under the scheduler.

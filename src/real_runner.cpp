@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "interrupt.hpp"
 #include "real_trace.hpp"
 
 namespace racedemo {
@@ -115,13 +116,26 @@ bool decode(const std::string& text, TrialResult& result) {
 // destructors or atexit handlers of the parent's (their state belongs to the parent).
 [[noreturn]] void child_main(const Scenario& scenario, Variant variant, const RealOptions& options,
                              int result_fd, int error_fd) {
+    default_interrupts();  // the parent decides when a trial ends
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);  // a crashing trial must not leave core files behind
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    // Sanitizers reserve terabytes of address space up front; elsewhere cap the trial's memory.
+    rlimit memory{options.trial_memory_bytes, options.trial_memory_bytes};
+    setrlimit(RLIMIT_AS, &memory);
+#endif
     dup2(error_fd, STDERR_FILENO);
     int devnull = ::open("/dev/null", O_RDWR);
     if (devnull >= 0) dup2(devnull, STDOUT_FILENO);
-    TrialResult result = run_rounds(scenario, variant, options.threads, scenario.rounds,
-                                    options.trace, options.trial_budget_ms);
+    TrialResult result;
+    try {
+        result = run_rounds(scenario, variant, options.threads, scenario.rounds, options.trace,
+                            options.trial_budget_ms);
+    } catch (const std::bad_alloc&) {
+        result.outcome = Outcome::corrupt("out of memory",
+                                          fmt::format("the trial passed its memory limit of {} MiB",
+                                                      options.trial_memory_bytes >> 20));
+    }
     write_all(result_fd, encode(result));
     _exit(0);
 }
@@ -151,6 +165,7 @@ TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_s
         int ready =
             ::poll(fds, 2, static_cast<int>(std::min<long long>(remaining.count() + 1, 1000)));
         if (ready < 0 && errno != EINTR) break;
+        if (interrupted() != 0) break;
         for (pollfd& entry : fds) {
             if (entry.fd < 0 || entry.revents == 0) continue;
             char buffer[4096];
@@ -164,7 +179,8 @@ TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_s
             }
         }
     }
-    if (hung) ::kill(child, SIGKILL);
+    const bool stopped = interrupted() != 0 && open_fds > 0 && !hung;
+    if (hung || stopped) ::kill(child, SIGKILL);
 
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
@@ -172,7 +188,10 @@ TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_s
     TrialResult result;
     result.elapsed_ms = ms_since(started);
     result.diagnostic = first_line(error_text);
-    if (hung) {
+    if (stopped) {
+        result.status = TrialStatus::interrupted;
+        result.outcome = Outcome::clean();
+    } else if (hung) {
         result.status = TrialStatus::hung;
         result.outcome = Outcome::corrupt(
             "hung", fmt::format("no result after {:g} s; the trial was killed", timeout_seconds));
@@ -326,7 +345,9 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
     total.runs_requested = options.runs;
     auto started = Clock::now();
     for (int run = 1; run <= options.runs; ++run) {
+        if (interrupted() != 0) break;
         TrialResult trial = run_trial_in_child(scenario, variant, options);
+        if (trial.status == TrialStatus::interrupted) break;  // cut short: not an outcome
         ++total.runs_done;
         total.rounds_total += static_cast<std::uint64_t>(trial.rounds);
         total.outcomes.add(trial.outcome.label);
@@ -343,6 +364,8 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
             case TrialStatus::failed:
                 ++total.failed_runs;
                 break;
+            case TrialStatus::interrupted:
+                break;
         }
         if (trial.outcome.corrupted && !total.first_bad) {
             total.first_corruption_ms = ms_since(started);
@@ -351,6 +374,7 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
         }
         if (observer && !observer(run, trial)) break;
     }
+    total.interrupted_by = interrupted();
     total.elapsed_ms = ms_since(started);
     return total;
 }

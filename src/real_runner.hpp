@@ -24,9 +24,11 @@ struct RealOptions {
     // A trial ends clean after the scenario's rounds or after this long, whichever comes first,
     // so that a clean verdict with many threads on few cores still comes back in seconds.
     double trial_budget_ms = 150;
+    // A trial whose structure grows without end is stopped here and counted as out of memory.
+    std::size_t trial_memory_bytes = std::size_t{2} << 30;
 };
 
-enum class TrialStatus { finished, crashed, hung, failed };
+enum class TrialStatus { finished, crashed, hung, failed, interrupted };
 
 // What one trial (one child process) came to.
 struct TrialResult {
@@ -59,6 +61,7 @@ struct RealResult {
     std::optional<TrialResult> first_bad;       // the first trial that was not clean
     std::uint64_t rounds_total = 0;
     double elapsed_ms = 0;
+    int interrupted_by = 0;  // SIGINT/SIGTERM stopped the run early (its trial was discarded)
 
     bool corrupt() const { return corrupted_runs + crashed_runs + hung_runs + failed_runs > 0; }
 };

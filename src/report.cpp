@@ -145,8 +145,12 @@ std::string render_real(const RunHeader& header, const RealOptions& options,
         }
     }
     if (result.runs_done < result.runs_requested)
-        out +=
-            fmt::format(" stopped after {} of {} runs\n", result.runs_done, result.runs_requested);
+        out += fmt::format(" {} after {} of {} runs{}\n",
+                           result.interrupted_by != 0 ? style.bad("interrupted") : "stopped",
+                           result.runs_done, result.runs_requested,
+                           result.interrupted_by != 0
+                               ? fmt::format(" ({})", signal_name(result.interrupted_by))
+                               : "");
     int bad = result.corrupted_runs + result.crashed_runs + result.hung_runs + result.failed_runs;
     if (verdict_corrupt(result)) {
         out += fmt::format(
@@ -177,6 +181,7 @@ nlohmann::json real_json(const RunHeader& header, const RealOptions& options,
     json["failed_runs"] = result.failed_runs;
     json["rounds"] = result.rounds_total;
     json["elapsed_ms"] = result.elapsed_ms;
+    json["interrupted"] = result.interrupted_by != 0;
     json["timeout_seconds"] = options.timeout_seconds;
     json["first_corruption_ms"] =
         result.first_corruption_ms ? nlohmann::json(*result.first_corruption_ms) : nullptr;

@@ -51,15 +51,17 @@ class TerminalSession {
         std::string text = line + "\n";
         (void)!write(master_, text.data(), text.size());
     }
+    // Reads to the end and reaps the program: its exit code, or -signal when a signal ended it.
     int wait_exit() {
-        std::string rest;
         read_until("\x01never");  // drain until the program closes the terminal
         int status = 0;
         waitpid(pid_, &status, 0);
         reaped_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     }
     const std::string& screen() const { return screen_; }
+    pid_t pid() const { return pid_; }
+    void send_signal(int signal) { kill(pid_, signal); }
     // What was shown after the last text that read_until found.
     std::string since_last_match() const { return screen_.substr(searched_); }
 
