@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -134,10 +135,15 @@ class MapTrial final : public Trial {
     explicit MapTrial(const TrialConfig& config)
         : keys_(config.model ? 2 : 100),
           passes_(config.model ? 1 : 3),
+          model_(config.model),
           m_(config.model ? 2 : 8),
           readers_(static_cast<std::size_t>(config.threads)) {}
 
-    void actor(int thread) override { thread == 0 ? writeLoop() : readLoop(thread); }
+    void actor(int thread) override {
+        if (thread != 0) return readLoop(thread);
+        writeLoop();
+        writer_done_.store(true, std::memory_order_release);
+    }
 
     Outcome arbiter() override;
 
@@ -154,7 +160,7 @@ class MapTrial final : public Trial {
     }
 
     void readLoop(int thread) {
-        for (int pass = 0; pass < passes_; ++pass) {
+        for (int pass = 0; reading(pass); ++pass) {
             note("for k, v := range m");
             std::lock_guard guard(mu_);
             Iteration seen{m_.Len(), {}, false};
@@ -202,6 +208,13 @@ class MapTrial final : public Trial {
 
     int keys_;
     int passes_;
+    bool model_;
+    // Go's readLoop never stops; here a reader goes on while the writer writes (real threads),
+    // or reads once (the model, which must explore every schedule of a finite program).
+    std::atomic<bool> writer_done_{false};
+    bool reading(int pass) const {
+        return model_ ? pass < 1 : pass == 0 || !writer_done_.load(std::memory_order_acquire);
+    }
     Map m_;
     // lesson:begin
     Lock mu_{"mu"};

@@ -255,6 +255,14 @@ class CpuSpreader {
         for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
             if (CPU_ISSET(cpu, &allowed)) cpus_.push_back(cpu);
     }
+    // Gives the calling thread back the CPUs it had (run_rounds may run in a caller's thread).
+    ~CpuSpreader() {
+        if (cpus_.size() < 2) return;
+        cpu_set_t all;
+        CPU_ZERO(&all);
+        for (int cpu : cpus_) CPU_SET(cpu, &all);
+        pthread_setaffinity_np(pthread_self(), sizeof all, &all);
+    }
     void pin_current_thread(int thread) const {
         if (cpus_.size() < 2) return;
         cpu_set_t one;

@@ -19,6 +19,8 @@ inline std::uint64_t timestamp() {
 #endif
 }
 
+constexpr std::size_t kMostEventsPerThread = 2048;
+
 struct RawEvent {
     std::uint64_t time;
     const SharedObject* object;
@@ -32,7 +34,7 @@ struct RawEvent {
 class ThreadRecorder final : public Runtime {
   public:
     explicit ThreadRecorder(int thread) : thread_(thread) {
-        events_.reserve(4096);
+        events_.reserve(kMostEventsPerThread);
         notes_.emplace_back();
     }
 
@@ -63,6 +65,9 @@ class ThreadRecorder final : public Runtime {
 
   private:
     void record(const SharedObject& object, Op op, std::uint64_t bits) {
+        // A round's story is told by its first steps; a thread that loops for long stops
+        // recording here rather than slowing the round and the analysis down.
+        if (events_.size() >= kMostEventsPerThread) return;
         events_.push_back(RawEvent{timestamp(), &object, bits,
                                    static_cast<std::uint32_t>(notes_.size() - 1), op});
     }
@@ -100,28 +105,52 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
     std::stable_sort(order.begin(), order.end(),
                      [](const Ref& a, const Ref& b) { return a.time < b.time; });
 
-    Trace full;
-    full.lanes.resize(threads_.size());
-    for (std::size_t index = 0; index < order.size(); ++index) {
+    // The steps as trace events. A round can hold many thousands, so the damage is first
+    // looked for with values as raw numbers and no names; only the steps shown get those.
+    auto event_at = [&](std::size_t index, bool shown) {
         const RawEvent& raw = *order[index].event;
         TraceEvent event;
         event.step = static_cast<int>(index) + 1;
         event.thread = order[index].recorder->thread();
         event.op = raw.op;
-        event.target = raw.object->name();
-        if (raw.op == Op::read || raw.op == Op::write)
-            event.value = raw.object->show_bits(raw.bits);
-        event.operation = order[index].recorder->note_text(raw.operation);
         event.operation_index = static_cast<int>(raw.operation);
         event.object = reinterpret_cast<std::uintptr_t>(raw.object);
-        full.events.push_back(std::move(event));
-    }
+        const bool access = raw.op == Op::read || raw.op == Op::write;
+        if (shown) {
+            event.target = raw.object->name();
+            if (access) event.value = raw.object->show_bits(raw.bits);
+            event.operation = order[index].recorder->note_text(raw.operation);
+        } else if (access) {
+            event.value = std::to_string(raw.bits);
+        }
+        return event;
+    };
+    // The window first..last (of `threads` only, when given), named, valued and re-analysed.
+    auto window = [&](std::size_t first, std::size_t last, const std::vector<int>& threads) {
+        Trace shown;
+        shown.lanes.resize(threads_.size());
+        for (std::size_t index = first; index < last; ++index) {
+            TraceEvent event = event_at(index, true);
+            if (!threads.empty() &&
+                std::find(threads.begin(), threads.end(), event.thread) == threads.end())
+                continue;
+            std::string& lane = shown.lanes[static_cast<std::size_t>(event.thread - 1)];
+            if (lane.empty()) lane = event.operation;
+            shown.events.push_back(std::move(event));
+        }
+        mark_damage(shown);
+        return shown;
+    };
+
+    Trace full;
+    full.events.reserve(order.size());
+    for (std::size_t index = 0; index < order.size(); ++index)
+        full.events.push_back(event_at(index, false));
     const int damage = mark_damage(full);
     if (damage == 0) {
         // No damage found in the steps: show the last ones.
-        std::size_t first =
-            full.events.size() > before + after ? full.events.size() - before - after : 0;
-        return window_of(full, first, full.events.size(), {});
+        std::size_t first = order.size() > before + after ? order.size() - before - after : 0;
+        return window(first, order.size(), {});
     }
 
     // Focus on the two threads the damage involves: the one that did it, and the one whose
@@ -143,24 +172,7 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
         }
     }
     first = first > 1 ? first - 2 : 0;
-    return window_of(full, first, std::min(full.events.size(), at + after + 1),
-                     {harm.thread, other});
-}
-
-Trace RoundRecorder::window_of(Trace& full, std::size_t first, std::size_t last,
-                               const std::vector<int>& threads) const {
-    Trace window;
-    window.lanes.resize(threads_.size());
-    for (std::size_t index = first; index < last; ++index) {
-        TraceEvent& event = full.events[index];
-        if (!threads.empty() &&
-            std::find(threads.begin(), threads.end(), event.thread) == threads.end())
-            continue;
-        std::string& lane = window.lanes[static_cast<std::size_t>(event.thread - 1)];
-        if (lane.empty()) lane = event.operation;
-        window.events.push_back(std::move(event));
-    }
-    return window;
+    return window(first, std::min(order.size(), at + after + 1), {harm.thread, other});
 }
 
 }  // namespace racedemo

@@ -33,10 +33,6 @@ class RoundRecorder {
     Trace collect(std::size_t before, std::size_t after) const;
 
   private:
-    // The steps first..last of `full` (of `threads` only, when given), with their lane labels.
-    Trace window_of(Trace& full, std::size_t first, std::size_t last,
-                    const std::vector<int>& threads) const;
-
     std::vector<std::unique_ptr<ThreadRecorder>> threads_;
 };
 
