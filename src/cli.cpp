@@ -79,6 +79,9 @@ Command help_command(std::string text) {
 
 const Scenario& lookup(const std::string& key) {
     if (const Scenario* scenario = find_scenario(key)) return *scenario;
+    if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos)
+        throw UsageError(fmt::format("unknown scenario '{}' (they are numbered 1 to {})", key,
+                                     scenarios().size()));
     throw UsageError(
         fmt::format("unknown scenario '{}' (did you mean '{}'? 'racedemo list' shows all)", key,
                     closest_scenario_name(key)));

@@ -38,22 +38,51 @@ TEST_CASE("--help works on the program and on each subcommand") {
 }
 
 TEST_CASE("bad input: exit 2, one line on stderr naming the value, nothing on stdout") {
+    // Each invocation, and the text its one line of stderr must contain.
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-        {{"tri-race"}, "tri-race"},
-        {{"3", "--threads", "0"}, "0"},
-        {{"3", "--threads", "abc"}, "abc"},
-        {{"3", "--threads", "-1"}, "-1"},
+        {{"tri-race"}, "'tri-race'"},
+        {{"frobnicate"}, "'frobnicate'"},
+        {{"explain", "nope"}, "'nope'"},
+        {{"walkthrough", "--only", "99"}, "'99'"},
+        {{"3", "--threads", "0"}, "--threads 0"},
+        {{"3", "--threads", "-1"}, "--threads -1"},
+        {{"3", "--threads", "abc"}, "--threads abc"},
+        {{"3", "--threads", ""}, "--threads"},
         {{"3", "--threads", "123456789012345678901234567890"}, "123456789012345678901234567890"},
+        {{"3", "--threads", "65"}, "--threads 65"},
         {{"3", "--runs", "0"}, "--runs 0"},
-        {{"3", "--timeout", "nan"}, "nan"},
+        {{"3", "--runs", "-5"}, "--runs -5"},
+        {{"3", "--runs", "many"}, "--runs many"},
+        {{"3", "--runs", "99999999999"}, "--runs 99999999999"},
         {{"3", "--timeout", "0"}, "--timeout 0"},
-        {{"3", "--color", "rainbow"}, "rainbow"},
-        {{"3", "--expect", "perhaps"}, "perhaps"},
+        {{"3", "--timeout", "nan"}, "--timeout nan"},
+        {{"3", "--timeout", "-1"}, "--timeout -1"},
+        {{"3", "--timeout", ""}, "--timeout"},
+        {{"3", "--timeout", "1e999"}, "--timeout 1e999"},
+        {{"3", "--budget", "0", "--explore"}, "--budget 0"},
+        {{"3", "--budget", "lots", "--explore"}, "--budget lots"},
+        {{"3", "--preemptions", "-2", "--explore"}, "--preemptions -2"},
+        {{"3", "--seed", "-4"}, "--seed -4"},
+        {{"3", "--seed", "99999999999999999999999"}, "--seed 99999999999999999999999"},
+        {{"3", "--color", "rainbow"}, "'rainbow'"},
+        {{"3", "--expect", "perhaps"}, "'perhaps'"},
+        {{"3", "--mode", "fast"}, "'fast'"},
+        {{"3", "--reduction", "magic", "--explore"}, "'magic'"},
+        {{"3", "--detector", "helgrind"}, "'helgrind'"},
         {{"3", "--bogus"}, "--bogus"},
-        {{"frobnicate"}, "frobnicate"},
+        {{"3", "--schedule", "1,x,2"}, "position 2"},
+        {{"3", "--schedule", "1,7"}, "thread 7"},
+        {{"3", "--schedule", ""}, "position 1"},
+        {{"3", "--schedule", "1,1,1,1,1,1"}, "position 6"},
+        {{"3", "--schedule", "1,2", "--explore"}, "--schedule"},
+        {{"3", "--quiz", "--mode", "real"}, "--quiz"},
+        {{"3", "--mode", "model", "--runs", "5"}, "--runs"},
+        {{"1", "--threads", "1"}, "at least 2"},
+        {{"3", "--bench"}, "--bench"},
     };
+    CHECK(cases.size() >= 30);
     for (const auto& [args, named] : cases) {
-        INFO(fmt::format("{}", fmt::join(args, " ")));
+        INFO(fmt::format("racedemo {}", fmt::join(args, " ")));
         auto result = run_racedemo(args);
         CHECK(result.exit_code == 2);
         CHECK(result.signal == 0);
@@ -61,6 +90,7 @@ TEST_CASE("bad input: exit 2, one line on stderr naming the value, nothing on st
         CHECK(count_lines(result.err) == 1);
         CHECK(result.err.find(named) != std::string::npos);
         CHECK(result.err.find("--help") != std::string::npos);
+        CHECK(result.err.find("terminate") == std::string::npos);  // no uncaught exception
     }
 }
 
