@@ -20,6 +20,8 @@ inline std::uint64_t timestamp() {
 }
 
 constexpr std::size_t kMostEventsPerThread = 2048;
+// A window that would reach further back than this shows the nearest steps only.
+constexpr std::size_t kMostStepsBeforeDamage = 24;
 
 struct RawEvent {
     std::uint64_t time;
@@ -172,6 +174,7 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
         }
     }
     first = first > 1 ? first - 2 : 0;
+    first = std::max(first, at > kMostStepsBeforeDamage ? at - kMostStepsBeforeDamage : 0);
     return window(first, std::min(order.size(), at + after + 1), {harm.thread, other});
 }
 
