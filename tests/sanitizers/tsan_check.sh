@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# ThreadSanitizer checks, run by `make tsan` on the build it makes (RACEDEMO_SANITIZER=thread):
+#
+#   1. the doctest suite through ctest, in the TSan build (model-mode tests excluded, see below);
+#   2. every FIXED variant: no ThreadSanitizer report, on real threads
+#      (racedemo <name> --fixed --runs 2 --threads 4) and under the model scheduler
+#      (racedemo <name> --fixed --explore), and the verdict is CLEAN;
+#   3. every UNSAFE variant (a scenario whose run without --fixed reports "variant": "unsafe"):
+#      ThreadSanitizer reports a data race on real threads, in every one of TSAN_CHECK_REPEAT runs.
+#      TSan's happens-before analysis reports it whether or not the round was corrupted: the
+#      threads of one round touch the same cells with nothing ordering them;
+#   4. a race planted in a correct program (racedemo_planted_race) is reported, and the same
+#      program without the planted flag is clean: the check can see a race when there is one.
+#
+# Usage: tests/sanitizers/tsan_check.sh [BUILD_DIR]     (default: build-tsan)
+# Prints PASS or FAIL per check and a last line with the totals; exits 1 when any check failed.
+set -uo pipefail  # not -e: every check runs and reports
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=${1:-$root/build-tsan}
+build=$(cd "$build" && pwd) || exit 1
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+repeat=${TSAN_CHECK_REPEAT:-3}
+racedemo=$build/racedemo
+planted=$build/tests/sanitizers/racedemo_planted_race
+tests=$build/tests/racedemo_tests
+
+# halt_on_error=0: a process goes on after a report, so an unsafe trial still runs to its outcome.
+# handle_segv=0, handle_sigbus=0: a crashing unsafe trial dies of its signal, which racedemo
+#   counts as "crashed", instead of TSan turning the crash into a report and an exit code.
+# exitcode=66 (TSan's default, made explicit): a process that reported exits 66 at its normal
+#   exit. racedemo's trial children leave with _exit(0) and keep their status: racedemo's
+#   verdict is not changed by a report; what they report is read from the log files instead.
+# log_path (set per run below): one report file per process, <log_path>.<pid>, so the reports of
+#   trial children, whose stderr racedemo captures and swallows, are not lost.
+tsan_common="halt_on_error=0 handle_segv=0 handle_sigbus=0 exitcode=66"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/racedemo-tsan.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+checks=0
+failures=0
+pass() {
+    checks=$((checks + 1))
+    echo "PASS  $*"
+}
+fail() {
+    checks=$((checks + 1))
+    failures=$((failures + 1))
+    echo "FAIL  $*"
+}
+
+# run_tsan LABEL COMMAND...: runs COMMAND with its reports going to $work/LABEL/tsan.<pid>;
+# leaves its output in $work/LABEL/{stdout,stderr} and its exit status in $status.
+run_tsan() {
+    local dir=$work/$1
+    shift
+    mkdir -p "$dir"
+    TSAN_OPTIONS="log_path=$dir/tsan $tsan_common" "$@" >"$dir/stdout" 2>"$dir/stderr"
+    status=$?
+}
+# Report files (one per process) of run LABEL that contain a ThreadSanitizer warning of any kind,
+# or, with a second argument, of that kind ("data race").
+report_files() {
+    local pattern="WARNING: ThreadSanitizer: ${2:-}"
+    grep -l -- "$pattern" "$work/$1"/tsan.* 2>/dev/null | wc -l
+}
+# Where the races of run LABEL are: for each data race report, the first frame of the first
+# stack in the scenario's own code (demos/, tests/), else in a racedemo function other than the
+# Shared<T> cell itself; the two most frequent, with counts ("demos/s04_stack.cpp:42 Push (3x)").
+race_sites() {
+    cat "$work/$1"/tsan.* 2>/dev/null | awk -v root="$root/" '
+        /^WARNING: ThreadSanitizer: data race/ { looking = 1; fallback = ""; next }
+        looking && /^ *#[0-9]+ / {
+            where = $(NF - 1)
+            name = $2
+            for (i = 3; i <= NF - 2; i++) name = name " " $i
+            if (index(where, root "demos/") == 1 || index(where, root "tests/") == 1) {
+                print substr(where, length(root) + 1) " " name
+                looking = 0
+            } else if (fallback == "" && name ~ /racedemo::/ && name !~ /racedemo::Shared/) {
+                fallback = name
+            }
+            next
+        }
+        looking && /^[[:space:]]*$/ && fallback != "" { print fallback; looking = 0 }
+    ' | cut -c1-90 | sort | uniq -c | sort -rn | head -2 |
+        awk '{count = $1; $1 = ""; printf "%s%s (%sx)", (NR > 1 ? "; " : ""), substr($0, 2), count}'
+}
+# The first report of run LABEL, for a failure.
+show_report() {
+    local file
+    file=$(grep -l "WARNING: ThreadSanitizer" "$work/$1"/tsan.* 2>/dev/null | head -1)
+    [ -n "$file" ] && sed -n '1,30p' "$file" | sed 's/^/      /'
+    sed -n '1,10p' "$work/$1/stderr" | sed 's/^/      stderr: /'
+}
+
+for binary in "$racedemo" "$planted" "$tests"; do
+    if [ ! -x "$binary" ]; then
+        echo "FAIL  $binary is missing: build with -DRACEDEMO_SANITIZER=thread first (make tsan)"
+        echo "tsan_check: FAIL"
+        exit 1
+    fi
+done
+if ! nm -D "$racedemo" 2>/dev/null | grep -q __tsan_init && ! ldd "$racedemo" | grep -q libtsan; then
+    echo "FAIL  $racedemo is not built with ThreadSanitizer"
+    echo "tsan_check: FAIL"
+    exit 1
+fi
+
+# ---- 1. The doctest suite ----------------------------------------------------------------------
+# Excluded, because of what Boost.Context fibers do to TSan's memory (not because of reports):
+#  - the in-process model-mode tests, all of tests/test_model.cpp (listed by doctest itself, so
+#    the list follows the file). The model scheduler runs virtual threads as fibers on one OS
+#    thread, and TSan's memory grows faster than linearly with the number of executions explored
+#    (measured with racedemo trie-race --threads 3 --explore --reduction none: 2000 schedules take
+#    0.9 GB, 5000 take 5 GB, against 4 MB without TSan): "trie with three threads" went past 20 GB
+#    and was killed by the OOM killer, "DPOR reaches every behaviour..." takes 3.7 GB. Annotating
+#    the fiber switches for TSan (__tsan_switch_to_fiber) halves it but does not stop the growth.
+#  - the two end-to-end tests that make the racedemo binary explore thousands of schedules:
+#    "reduction pays..." (5000 schedules, 5 GB under TSan) and "SIGINT during an exploration..."
+#    (4096+ schedules of 4 threads before its progress line, 5.6 GB): two of them at once would not
+#    fit a CI runner's memory.
+# TSan reports nothing in any of them (one OS thread cannot race with itself); the ASan build runs
+# them all, and the small explorations of racedemo --explore below are checked here.
+# Nothing else needs excluding: the tests that run UNSAFE variants on real threads do it through
+# run_real, in child processes whose reports go to a pipe racedemo swallows and which leave with
+# _exit, so they do not fail the test binary; in-process real runs (run_rounds) are fixed variants
+# only, and a report there rightly fails the test (exit code 66).
+mapfile -t model_tests < <("$tests" --list-test-cases --source-file='*test_model.cpp' 2>/dev/null |
+    grep -v -e '^\[doctest\]' -e '^====')
+if [ "${#model_tests[@]}" -eq 0 ]; then
+    fail "could not list the model-mode tests of $tests (--list-test-cases --source-file)"
+fi
+exclude="^reduction pays: |^SIGINT during an exploration "
+for name in "${model_tests[@]}"; do
+    [ -n "$name" ] || continue
+    escaped=$(printf '%s' "$name" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+    exclude+="|^${escaped}\$"
+done
+echo "== ctest in $build (${#model_tests[@]} model-mode tests and 2 large explorations excluded)"
+ctest_log=$work/ctest.log
+TSAN_OPTIONS="$tsan_common" ctest --test-dir "$build" --output-on-failure -j "$jobs" \
+    -E "$exclude" 2>&1 | tee "$ctest_log"
+ctest_status=${PIPESTATUS[0]}
+ctest_summary=$(grep -E 'tests passed|No tests were found' "$ctest_log" | tail -1)
+if [ "$ctest_status" -eq 0 ] && [ -n "$ctest_summary" ]; then
+    pass "ctest under ThreadSanitizer: $ctest_summary"
+else
+    fail "ctest under ThreadSanitizer (exit $ctest_status): ${ctest_summary:-no summary}"
+fi
+
+# ---- 2 and 3. The scenarios --------------------------------------------------------------------
+echo "== scenarios"
+mapfile -t names < <("$racedemo" list | awk '$1 ~ /^[0-9]+$/ && NF >= 2 { print $2 }')
+if [ "${#names[@]}" -eq 0 ]; then
+    fail "racedemo list named no scenario"
+fi
+for name in "${names[@]}"; do
+    # Fixed, real threads.
+    label="$name-fixed-real"
+    run_tsan "$label" "$racedemo" "$name" --fixed --runs 2 --threads 4 --expect clean --color never
+    reports=$(report_files "$label")
+    if [ "$status" -eq 0 ] && [ "$reports" -eq 0 ]; then
+        pass "$name --fixed, real threads (--runs 2 --threads 4): CLEAN, no ThreadSanitizer report"
+    else
+        fail "$name --fixed, real threads: exit $status, $reports process(es) with a report"
+        show_report "$label"
+    fi
+
+    # Fixed, model scheduler.
+    label="$name-fixed-model"
+    run_tsan "$label" "$racedemo" "$name" --fixed --explore --expect clean --color never
+    reports=$(report_files "$label")
+    if [ "$status" -eq 0 ] && [ "$reports" -eq 0 ]; then
+        pass "$name --fixed --explore, model scheduler: CLEAN, no ThreadSanitizer report"
+    else
+        fail "$name --fixed --explore: exit $status, $reports process(es) with a report"
+        show_report "$label"
+    fi
+
+    # Without --fixed: unsafe, unless the scenario only has a safe program (mutex-map).
+    reported=0
+    trials=0
+    total_races=0
+    variant=""
+    sites=""
+    for ((round = 1; round <= repeat; ++round)); do
+        label="$name-unsafe-real-$round"
+        run_tsan "$label" "$racedemo" "$name" --runs 2 --threads 4 --json
+        variant=$(grep -o '"variant": *"[a-z]*"' "$work/$label/stdout" | head -1 |
+            sed 's/.*"\([a-z]*\)"$/\1/')
+        if [ "$status" -ne 0 ] || [ -z "$variant" ]; then
+            break
+        fi
+        [ "$variant" = unsafe ] || break
+        races=$(report_files "$label" "data race")
+        trials=$((trials + 2))
+        [ "$races" -gt 0 ] && reported=$((reported + 1))
+        total_races=$((total_races + races))  # report files: one per trial child that reported
+        sites=$(race_sites "$label")
+    done
+    if [ "$status" -ne 0 ] || [ -z "$variant" ]; then
+        fail "$name (no --fixed), real threads: exit $status, no \"variant\" in its --json"
+        show_report "$label"
+    elif [ "$variant" = fixed ]; then
+        # A safe-only scenario runs its fixed program: it must be as clean as the other fixed ones.
+        reports=$(report_files "$label")
+        if [ "$reports" -eq 0 ]; then
+            pass "$name (no --fixed) runs its fixed program (\"variant\": \"fixed\"): no ThreadSanitizer report"
+        else
+            fail "$name (no --fixed) runs its fixed program, yet $reports process(es) reported"
+            show_report "$label"
+        fi
+    elif [ "$reported" -eq "$repeat" ]; then
+        pass "$name unsafe, real threads: data race reported in $reported of $repeat runs" \
+            "($total_races of $trials trial processes); at $sites"
+    else
+        fail "$name unsafe, real threads: data race reported in only $reported of $repeat runs" \
+            "($total_races of $trials trial processes)"
+        show_report "$label"
+    fi
+done
+
+# ---- 4. The planted race -----------------------------------------------------------------------
+echo "== planted race"
+run_tsan planted-correct "$planted"
+reports=$(report_files planted-correct)
+if [ "$status" -eq 0 ] && [ "$reports" -eq 0 ]; then
+    pass "planted_race, correct (every thread locks): no ThreadSanitizer report"
+else
+    fail "planted_race, correct: exit $status, $reports report(s)"
+    show_report planted-correct
+fi
+run_tsan planted-flipped "$planted" planted
+races=$(report_files planted-flipped "data race")
+sites=$(race_sites planted-flipped)
+if [ "$races" -gt 0 ] && [ "$status" -eq 66 ] && [[ $sites == tests/sanitizers/planted_race.cpp* ]]; then
+    pass "planted_race planted (thread 2 skips the lock): data race reported, exit 66; at $sites"
+else
+    fail "planted_race planted: exit $status, $races report(s) of a data race (${sites:-none})"
+    show_report planted-flipped
+fi
+
+if [ "$failures" -eq 0 ]; then
+    echo "tsan_check: PASS, $checks checks"
+else
+    echo "tsan_check: FAIL, $failures of $checks checks failed"
+    exit 1
+fi
