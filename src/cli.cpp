@@ -606,7 +606,12 @@ int execute(const Command& command, std::FILE* out) {
 int run_cli(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        return execute(parse_command_line(args), stdout);
+        int code = execute(parse_command_line(args), stdout);
+        // A reader that went away (a closed pipe, a full disk) is an error, not a success.
+        if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+            throw std::runtime_error(
+                fmt::format("cannot write the output: {}", std::strerror(errno)));
+        return code;
     } catch (const UsageError& error) {
         fmt::print(stderr, "racedemo: {} (see 'racedemo --help')\n", error.what());
         return kExitUsage;

@@ -305,9 +305,15 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, i
     std::unique_ptr<RoundRecorder> recorder;
     if (trace) recorder = std::make_unique<RoundRecorder>(threads);
     // Runs one thread's actor, under its recorder when tracing.
+    std::atomic<bool> out_of_memory{false};
     auto act = [&](int thread) {
         RuntimeScope scope(recorder ? recorder->runtime_for(thread) : nullptr);
-        trial->actor(thread);
+        try {
+            trial->actor(thread);
+        } catch (const std::bad_alloc&) {
+            // Past the trial's memory limit: end the round on every thread, report it.
+            out_of_memory = true;
+        }
     };
     bool stop = false;  // written by thread 0 before a barrier, read by the others after it
 
@@ -332,6 +338,12 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, i
         barrier.arrive_and_wait();
         act(0);
         barrier.arrive_and_wait();
+        if (out_of_memory) {
+            result.outcome = Outcome::corrupt(
+                "out of memory", "an allocation failed: the trial reached its memory limit");
+            result.rounds = round;
+            break;
+        }
         result.outcome = trial->arbiter();
         result.rounds = round;
         if (result.outcome.corrupted) {

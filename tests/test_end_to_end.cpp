@@ -325,3 +325,22 @@ TEST_CASE("explain shows the lesson and the scenario's own code with the fix mar
         CHECK(result.out.find("Takeaway:") != std::string::npos);
     }
 }
+
+TEST_CASE("a closed stdout ends racedemo with an error, never by SIGPIPE") {
+    int pipe_fds[2];
+    REQUIRE(pipe(pipe_fds) == 0);
+    close(pipe_fds[0]);  // nobody will ever read
+    pid_t child = fork();
+    if (child == 0) {
+        dup2(pipe_fds[1], STDOUT_FILENO);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, STDERR_FILENO);
+        execl(RACEDEMO_BINARY, RACEDEMO_BINARY, "list", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(pipe_fds[1]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+}

@@ -3,6 +3,8 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <memory>
+#include <vector>
 
 #include "real_runner.hpp"
 #include "scenario.hpp"
@@ -147,3 +149,26 @@ TEST_CASE("the histogram keeps labels in first-seen order") {
     CHECK(histogram.count("lost 1 key") == 1);
     CHECK(histogram.count("missing") == 0);
 }
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+// Sanitizer builds reserve huge address ranges, so the trial memory limit is off there.
+namespace {
+void allocate_forever() {
+    std::vector<std::unique_ptr<char[]>> hoard;
+    for (;;) {
+        hoard.emplace_back(new char[1 << 20]);
+        hoard.back()[0] = 1;
+    }
+}
+}  // namespace
+
+TEST_CASE("a trial that allocates without end is stopped by its memory limit and reported") {
+    Scenario scenario = scripted<ScriptedTrial<allocate_forever, false>>();
+    RealOptions limited = options(1);
+    limited.trial_memory_bytes = std::size_t{256} << 20;
+    RealResult result = run_real(scenario, Variant::unsafe, limited);
+    CHECK(result.runs_done == 1);
+    CHECK(result.outcomes.count("out of memory") == 1);
+    CHECK(result.corrupt());
+}
+#endif
