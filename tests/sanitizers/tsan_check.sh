@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # ThreadSanitizer checks, run by `make tsan` on the build it makes (RACEDEMO_SANITIZER=thread):
 #
-#   1. the doctest suite through ctest, in the TSan build (model-mode tests excluded, see below);
+#   1. the doctest suite through ctest, in the TSan build (model-mode tests excluded, see below),
+#      JOBS at a time;
 #   2. every FIXED variant: no ThreadSanitizer report, on real threads
 #      (racedemo <name> --fixed --runs 2 --threads 4) and under the model scheduler
 #      (racedemo <name> --fixed --explore), and the verdict is CLEAN;
 #   3. every UNSAFE variant (a scenario whose run without --fixed reports "variant": "unsafe"):
-#      ThreadSanitizer reports a data race on real threads, in every one of TSAN_CHECK_REPEAT runs.
+#      ThreadSanitizer reports a data race on real threads (--runs 2 --threads 4), in every one of
+#      TSAN_CHECK_REPEAT (default 3) runs of racedemo.
 #      TSan's happens-before analysis reports it whether or not the round was corrupted: the
 #      threads of one round touch the same cells with nothing ordering them;
 #   4. a race planted in a correct program (racedemo_planted_race) is reported, and the same
@@ -17,8 +19,11 @@
 set -uo pipefail  # not -e: every check runs and reports
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=${1:-$root/build-tsan}
-build=$(cd "$build" && pwd) || exit 1
+if ! build=$(cd "${1:-$root/build-tsan}" 2>/dev/null && pwd); then
+    echo "FAIL  no build directory ${1:-$root/build-tsan}: make tsan builds one"
+    echo "tsan_check: FAIL"
+    exit 1
+fi
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 repeat=${TSAN_CHECK_REPEAT:-3}
 racedemo=$build/racedemo
