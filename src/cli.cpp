@@ -532,8 +532,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
         return help_command(app.help("", CLI::AppFormatMode::All));
     } catch (const CLI::ParseError& error) {
         std::string message = error.what();
-        if (message.find("not expected") != std::string::npos)
-            message = fmt::format("unexpected argument{}", message.substr(message.find(':')));
+        const std::size_t colon = message.find(':');
+        if (message.find("not expected") != std::string::npos && colon != std::string::npos)
+            message = fmt::format("unexpected argument{}", message.substr(colon));
         throw UsageError(message);
     }
 
