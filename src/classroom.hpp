@@ -27,8 +27,8 @@ using CommandRunner = std::function<void(const std::vector<std::string>& args, s
 bool walkthrough(const WalkthroughOptions& options, const CommandRunner& run, std::FILE* in,
                  std::FILE* out);
 
-// A quiz on one model run: the interleaving with its values hidden, the questions, and (when
-// `reveal`) the answers. `answers_in` non-null: ask on a terminal and score what was typed.
+// A quiz on one model run: the interleaving with its values hidden and the questions; then
+// the answers (the run with its values and damage shown).
 std::string quiz_questions(const RunHeader& header, const ModelRun& run, const Style& style);
 std::string quiz_answers(const ModelRun& run, const Style& style);
 // Scores typed answers ("yes"/"no", a step number) against the run; one line per question.

@@ -148,12 +148,16 @@ Enum parse_choice(const std::string& option, const std::string& text,
     throw UsageError(fmt::format("{} '{}': not one of {}", option, text, names));
 }
 
+ColorChoice parse_color(const std::string& text) {
+    return parse_choice<ColorChoice>("--color", text,
+                                     {{"auto", ColorChoice::automatic},
+                                      {"always", ColorChoice::always},
+                                      {"never", ColorChoice::never}});
+}
+
 void validate(Command& command, const RawOptions& raw) {
     const Scenario& scenario = *command.scenario;
-    command.color = parse_choice<ColorChoice>("--color", raw.color,
-                                              {{"auto", ColorChoice::automatic},
-                                               {"always", ColorChoice::always},
-                                               {"never", ColorChoice::never}});
+    command.color = parse_color(raw.color);
     if (raw.given("--expect"))
         command.expect = parse_choice<Expectation>(
             "--expect", raw.expect,
@@ -543,10 +547,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
         command.kind = Command::Kind::list;
     } else if (walk->parsed()) {
         command.kind = Command::Kind::walkthrough;
-        ColorChoice color = parse_choice<ColorChoice>("--color", walk_color,
-                                                      {{"auto", ColorChoice::automatic},
-                                                       {"always", ColorChoice::always},
-                                                       {"never", ColorChoice::never}});
+        ColorChoice color = parse_color(walk_color);
         command.walkthrough.color = use_color(color);
         command.walkthrough.pause = !no_pause && interactive();
         if (!walk_only.empty() && !walk_from.empty())
@@ -557,10 +558,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
         command.kind = Command::Kind::explain;
         command.scenario = &lookup(explain_key);
         command.markdown = markdown;
-        command.color = parse_choice<ColorChoice>("--color", explain_color,
-                                                  {{"auto", ColorChoice::automatic},
-                                                   {"always", ColorChoice::always},
-                                                   {"never", ColorChoice::never}});
+        command.color = parse_color(explain_color);
     } else if (scenario_key.empty()) {
         command.kind = Command::Kind::overview;
         command.help_text = app.help();
