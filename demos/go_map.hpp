@@ -25,8 +25,8 @@ constexpr int kWriting = 1;  // the flag Go's map sets while a write is under wa
 struct Table {
     Table(int generation, int capacity) : capacity(capacity) {
         for (int slot = 0; slot < capacity; ++slot) {
-            keys.emplace_back(fmt::format("t{}[{}].key", generation, slot), kEmptySlot);
-            values.emplace_back(fmt::format("t{}[{}].value", generation, slot), 0);
+            keys.emplace_back(ObjectName::indexed("t{}[{}].key", generation, slot), kEmptySlot);
+            values.emplace_back(ObjectName::indexed("t{}[{}].value", generation, slot), 0);
         }
     }
     int capacity;

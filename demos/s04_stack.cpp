@@ -34,7 +34,7 @@ class Stack {
   public:
     explicit Stack(int capacity) {
         for (int slot = 0; slot < capacity; ++slot)
-            entries_.emplace_back(fmt::format("entries[{}]", slot), kEmpty);
+            entries_.emplace_back(racedemo::ObjectName::indexed("entries[{}]", slot), kEmpty);
     }
 
     void Push(int entry) {

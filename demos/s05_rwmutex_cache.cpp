@@ -57,8 +57,8 @@ class Cache {
   public:
     explicit Cache(int capacity) {
         for (int slot = 0; slot < capacity; ++slot) {
-            keys_.emplace_back(fmt::format("entries[{}].key", slot), Key{});
-            values_.emplace_back(fmt::format("entries[{}].value", slot), 0);
+            keys_.emplace_back(racedemo::ObjectName::indexed("entries[{}].key", slot), Key{});
+            values_.emplace_back(racedemo::ObjectName::indexed("entries[{}].value", slot), 0);
         }
     }
 

@@ -28,21 +28,49 @@ struct ShowValue {
     static std::string show(const T& value) { return fmt::format("{}", value); }
 };
 
-// A named piece of shared state: a memory cell or a lock. The name is what a trace prints
-// ("root['g']", "stack.len", "mu").
+// The name a trace prints for a piece of shared state ("root['g']", "stack.len", "mu").
+// An indexed name ("t3[47].key") is kept as its pattern and indexes and formatted only when a
+// trace prints it: a growing map builds thousands of slots a round and a trace shows a dozen.
+class ObjectName {
+  public:
+    ObjectName(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit on purpose
+    ObjectName(const char* text) : text_(text) {}             // NOLINT: implicit on purpose
+
+    // pattern: a string literal with a {} for each index, e.g. "entries[{}]" or "t{}[{}].key".
+    static ObjectName indexed(const char* pattern, int first, int second = 0) {
+        ObjectName name{std::string()};
+        name.pattern_ = pattern;
+        name.first_ = first;
+        name.second_ = second;
+        return name;
+    }
+
+    std::string str() const {
+        if (pattern_ == nullptr) return text_;
+        return fmt::format(fmt::runtime(pattern_), first_, second_);
+    }
+
+  private:
+    std::string text_;
+    const char* pattern_ = nullptr;
+    int first_ = 0;
+    int second_ = 0;
+};
+
+// A named piece of shared state: a memory cell or a lock.
 class SharedObject {
   public:
-    explicit SharedObject(std::string name) : name_(std::move(name)) {}
+    explicit SharedObject(ObjectName name) : name_(std::move(name)) {}
     SharedObject(const SharedObject&) = delete;
     SharedObject& operator=(const SharedObject&) = delete;
     virtual ~SharedObject() = default;
 
-    const std::string& name() const { return name_; }
+    std::string name() const { return name_.str(); }
     // Renders the raw bits of a value read or written (cells); locks print nothing.
     virtual std::string show_bits(std::uint64_t /*bits*/) const { return {}; }
 
   private:
-    std::string name_;
+    ObjectName name_;
 };
 
 enum class LockKind : std::uint8_t { exclusive, shared };
@@ -150,7 +178,7 @@ class Shared final : public SharedObject {
                   "Shared<T> holds trivially copyable values of 1, 2, 4 or 8 bytes");
 
   public:
-    explicit Shared(std::string name, T initial = T{})
+    explicit Shared(ObjectName name, T initial = T{})
         : SharedObject(std::move(name)), bits_(std::bit_cast<Raw>(initial)) {}
 
     T load() const {
