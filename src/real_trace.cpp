@@ -55,6 +55,8 @@ class ThreadRecorder final : public Runtime {
         lock.native_release(kind);
     }
     void note(std::string_view text) override { notes_.emplace_back(text); }
+    // Once the thread has recorded all the events it may, its notes would label nothing.
+    bool wants_notes() const override { return events_.size() < kMostEventsPerThread; }
 
     void clear() {
         events_.clear();
@@ -148,7 +150,7 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
     full.events.reserve(order.size());
     for (std::size_t index = 0; index < order.size(); ++index)
         full.events.push_back(event_at(index, false));
-    const int damage = mark_damage(full);
+    const int damage = mark_damage(full, DamageScope::first);
     if (damage == 0) {
         // No damage found in the steps: show the last ones.
         std::size_t first = order.size() > before + after ? order.size() - before - after : 0;

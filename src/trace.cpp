@@ -55,30 +55,52 @@ struct ObjectHistory {
     }
 };
 
-// For a read at `index` that saw the write `seen` of another thread: the write with which
-// that thread replaced the value later within the same operation, or kNone. Walks only the
-// writer's own steps, and only while its operation lasts.
-std::size_t replacing_write(const std::vector<TraceEvent>& events,
-                            const std::vector<std::size_t>& writer_steps, std::size_t index,
-                            std::size_t seen) {
-    auto next = std::upper_bound(writer_steps.begin(), writer_steps.end(), index);
-    for (; next != writer_steps.end(); ++next) {
-        const TraceEvent& later = events[*next];
-        if (!same_operation(later, events[seen])) return kNone;  // its operation had ended
-        if (later.object == events[index].object && later.op == Op::write) return *next;
+// For every step: the step at which its thread's operation ends (that thread's first later step
+// of another operation), or kNone while it lasts to the end of the trace.
+std::vector<std::size_t> operation_ends(const std::vector<TraceEvent>& events) {
+    std::vector<std::size_t> ends(events.size(), kNone);
+    std::unordered_map<int, std::size_t> later_step;  // thread -> its next step, walking back
+    for (std::size_t index = events.size(); index-- > 0;) {
+        auto [later, first_seen] = later_step.try_emplace(events[index].thread, index);
+        if (first_seen) continue;
+        ends[index] = same_operation(events[index], events[later->second]) ? ends[later->second]
+                                                                           : later->second;
+        later->second = index;
     }
-    return kNone;
+    return ends;
+}
+
+// For every write: the next write of the same thread to the same object, or kNone.
+std::vector<std::size_t> next_own_writes(const std::vector<TraceEvent>& events) {
+    std::vector<std::size_t> next(events.size(), kNone);
+    std::unordered_map<std::uint64_t, std::vector<std::pair<int, std::size_t>>> later_write;
+    for (std::size_t index = events.size(); index-- > 0;) {
+        const TraceEvent& event = events[index];
+        if (event.op != Op::write) continue;
+        auto& writers = later_write[event.object];
+        auto own = std::find_if(writers.begin(), writers.end(),
+                                [&](const auto& entry) { return entry.first == event.thread; });
+        if (own == writers.end()) {
+            writers.emplace_back(event.thread, index);
+        } else {
+            next[index] = own->second;
+            own->second = index;
+        }
+    }
+    return next;
 }
 
 }  // namespace
 
 // One pass forwards, remembering per object its latest write, latest access and each thread's
-// latest read, so that a round of many thousand steps is analysed in about linear time.
-int mark_damage(Trace& trace) {
+// latest read, so that a round of many thousand steps is analysed in linear time.
+int mark_damage(Trace& trace, DamageScope scope) {
     std::vector<TraceEvent>& events = trace.events;
-    std::unordered_map<int, std::vector<std::size_t>> steps_of;  // thread -> its steps, in order
-    for (std::size_t index = 0; index < events.size(); ++index)
-        steps_of[events[index].thread].push_back(index);
+    // A read that sees another thread's write `seen` sees it half-done when that thread writes
+    // the object again before its operation ends. `seen` is the object's latest write before
+    // the read, so that thread's next write to it comes after the read.
+    const std::vector<std::size_t> operation_end = operation_ends(events);
+    const std::vector<std::size_t> next_own_write = next_own_writes(events);
 
     std::unordered_map<std::uint64_t, ObjectHistory> objects;
     int first_damage = 0;
@@ -107,9 +129,8 @@ int mark_damage(Trace& trace) {
         } else {
             const std::size_t seen = history.last_write;
             if (seen != kNone && events[seen].thread != event.thread) {
-                std::size_t replacing =
-                    replacing_write(events, steps_of[events[seen].thread], index, seen);
-                if (replacing != kNone) {
+                const std::size_t replacing = next_own_write[seen];
+                if (replacing != kNone && replacing < operation_end[seen]) {
                     event.note = fmt::format(
                         "sees a half-done write: T{} wrote {} at step {} and replaces it at step "
                         "{}",
@@ -120,8 +141,10 @@ int mark_damage(Trace& trace) {
             history.note_read(event.thread, index);
         }
         history.last_access = index;
-        if (!event.note.empty() && (first_damage == 0 || event.step < first_damage))
+        if (!event.note.empty() && (first_damage == 0 || event.step < first_damage)) {
             first_damage = event.step;
+            if (scope == DamageScope::first) break;
+        }
     }
     return first_damage;
 }

@@ -38,7 +38,9 @@ std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock",
 //  - a half-done read: a thread reads a value that another thread wrote and then overwrote
 //    within the same operation ("sees a half-done write: T1 wrote writing at step 2 and replaces
 //    it at step 5").
-// Returns the step of the first damage found, or 0.
-int mark_damage(Trace& trace);
+// Returns the step of the first damage found, or 0. DamageScope::first stops there: for a long
+// trace in which only the first damage matters (the rest is not marked).
+enum class DamageScope { all, first };
+int mark_damage(Trace& trace, DamageScope scope = DamageScope::all);
 
 }  // namespace racedemo

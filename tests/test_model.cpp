@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -629,6 +630,87 @@ TEST_CASE("mark_damage: a value from a finished operation is not half-done") {
         access(3, 1, Op::write, 7, "b", "set", 2),
     };
     CHECK(racedemo::mark_damage(repeated) == 0);
+}
+
+// The damage rules of trace.hpp, checked the slow and obvious way: for every step, look back
+// (and, for a half-done read, forward along the writer's own steps) from scratch.
+std::vector<std::string> damage_by_definition(const std::vector<TraceEvent>& events) {
+    using racedemo::Op;
+    auto same_operation = [](const TraceEvent& a, const TraceEvent& b) {
+        return a.thread == b.thread && a.operation_index == b.operation_index &&
+               a.operation == b.operation;
+    };
+    std::vector<std::string> notes(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const TraceEvent& event = events[i];
+        if (event.op != Op::read && event.op != Op::write) continue;
+        int latest = -1, own_read = -1, last_access = -1;
+        for (std::size_t j = 0; j < i; ++j) {
+            const TraceEvent& before = events[j];
+            if (before.object != event.object) continue;
+            if (before.op == Op::write) latest = static_cast<int>(j);
+            if (before.op == Op::read && before.thread == event.thread)
+                own_read = static_cast<int>(j);
+            if (before.op == Op::read || before.op == Op::write) last_access = static_cast<int>(j);
+        }
+        if (latest < 0 || events[latest].thread == event.thread) continue;
+        const TraceEvent& other = events[latest];
+        if (event.op == Op::write) {
+            if (own_read >= 0 && own_read < latest)
+                notes[i] = fmt::format("overwrites {} written by T{} at step {}", other.value,
+                                       other.thread, other.step);
+            else if (last_access == latest && other.value != event.value)
+                notes[i] = fmt::format("overwrites {} written by T{} at step {}, unread",
+                                       other.value, other.thread, other.step);
+            continue;
+        }
+        for (std::size_t k = i + 1; k < events.size(); ++k) {
+            if (events[k].thread != other.thread) continue;
+            if (!same_operation(events[k], other)) break;
+            if (events[k].object == event.object && events[k].op == Op::write) {
+                notes[i] = fmt::format(
+                    "sees a half-done write: T{} wrote {} at step {} and replaces it at step {}",
+                    other.thread, other.value, other.step, events[k].step);
+                break;
+            }
+        }
+    }
+    return notes;
+}
+
+TEST_CASE("mark_damage finds what the rules define, on 3,000 random traces") {
+    using racedemo::Op;
+    std::mt19937 random(20261122);
+    auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+    for (int round = 0; round < 3000; ++round) {
+        const int threads = 2 + pick(2);
+        std::vector<int> operation(static_cast<std::size_t>(threads) + 1, 0);
+        Trace trace;
+        const int length = 1 + pick(40);
+        for (int step = 1; step <= length; ++step) {
+            const int thread = 1 + pick(threads);
+            int& index = operation[static_cast<std::size_t>(thread)];
+            if (index == 0 || pick(4) == 0) ++index;  // the thread starts its next operation
+            // Few texts, so that different operations often share one ("set" twice).
+            const std::string text = index % 3 == 0 ? "get" : "set";
+            const Op op = pick(2) == 0 ? Op::read : Op::write;
+            trace.events.push_back(access(step, thread, op, static_cast<std::uint64_t>(pick(3)),
+                                          std::to_string(pick(3)), text, index));
+        }
+        const std::vector<std::string> expected = damage_by_definition(trace.events);
+        Trace first_only = trace;
+        const int first = racedemo::mark_damage(trace);
+        CAPTURE(round);
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            CAPTURE(i);
+            CHECK(trace.events[i].note == expected[i]);
+        }
+        auto damaged = std::find_if(expected.begin(), expected.end(),
+                                    [](const std::string& note) { return !note.empty(); });
+        CHECK(first ==
+              (damaged == expected.end() ? 0 : static_cast<int>(damaged - expected.begin()) + 1));
+        CHECK(racedemo::mark_damage(first_only, racedemo::DamageScope::first) == first);
+    }
 }
 
 TEST_CASE("op names") {
