@@ -60,6 +60,21 @@ void BM_SharedStep(benchmark::State& state) {
 }
 BENCHMARK(BM_SharedStep)->ArgNames({"traced"})->Arg(0)->Arg(1);
 
+// One round of the unsafe map in-process, as the first round of `racedemo unsafe-map --runs 1`
+// runs it: untraced, and traced (which, when the round is corrupted, includes collecting and
+// analysing its trace). Counter: the share of rounds that came out corrupted.
+void BM_MapRound(benchmark::State& state) {
+    const Scenario& map = *find_scenario("unsafe-map");
+    const bool traced = state.range(0) != 0;
+    std::int64_t corrupted = 0;
+    for (auto _ : state) {
+        TrialResult result = run_rounds(map, Variant::unsafe, map.default_threads, 1, traced, 1e9);
+        corrupted += result.outcome.corrupted;
+    }
+    state.counters["corrupted"] = double(corrupted) / double(state.iterations());
+}
+BENCHMARK(BM_MapRound)->ArgNames({"traced"})->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
 // The fixed cost of one real trial: fork, one round of an empty trial, report, reap.
 class EmptyTrial final : public Trial {
   public:
