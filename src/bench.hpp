@@ -13,7 +13,8 @@ namespace racedemo {
 
 struct BenchSettings {
     int max_threads = 4;                                // the grid goes up to this many threads
-    double seconds_per_sample = 0.02;                   // one timed sample of one cell
+    double warmup_seconds_per_sample = 0.05;            // run, not timed, before each sample
+    double seconds_per_sample = 0.05;                   // one timed sample of one cell
     int repetitions = 5;                                // samples per cell; the median is reported
     std::function<void(int done, int total)> progress;  // after each row
 };
@@ -40,7 +41,7 @@ inline double median(std::vector<double> samples) {
     return samples.size() % 2 == 1 ? samples[middle] : (samples[middle - 1] + samples[middle]) / 2;
 }
 
-// Busy work of about `ns` nanoseconds, calibrated once: the "critical section" of a benchmark.
+// Busy work for `ns` nanoseconds of wall time: the "critical section" of a benchmark.
 void spin_for_ns(int ns);
 
 }  // namespace racedemo
