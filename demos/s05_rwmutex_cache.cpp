@@ -9,91 +9,26 @@
 //   racedemo rwmutex-cache --fixed    std::shared_mutex: Get shares, Set excludes: CLEAN
 //   racedemo rwmutex-cache --mode model --explore
 //   racedemo rwmutex-cache --bench    mutex against shared_mutex, measured over a grid
+//
+// The Cache itself is in rw_cache.hpp, which bench/bench_locks.cpp includes too, so that the
+// Google Benchmark grid times the very operation that --bench times.
 #include <fmt/format.h>
 
-#include <array>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <deque>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
+#include "rw_cache.hpp"
 #include "scenario.hpp"
 #include "shared_state.hpp"
 
 namespace {
 
-using racedemo::Shared;
-
-// Cache keys are strings; a cell holds the index of its key in this table.
-constexpr std::array<const char*, 8> kKeys = {"alice", "bob",   "carol", "dave",
-                                              "erin",  "frank", "grace", "heidi"};
-
-struct Key {
-    int index = -1;  // -1: an empty entry
-    bool operator==(const Key&) const = default;
-};
-
-}  // namespace
-
-template <>
-struct racedemo::ShowValue<Key> {
-    static std::string show(Key key) {
-        return key.index < 0 ? std::string("\"\"") : fmt::format("\"{}\"", kKeys[key.index % 8]);
-    }
-};
-
-namespace {
-
-// The lesson's Cache: entries plus the lock that guards them. Set takes the lock exclusively,
-// Get shares it. `Lock` is the only difference between the variants (NoLock or an RWMutex).
-// lesson:begin
-template <class Lock>
-class Cache {
-  public:
-    explicit Cache(int capacity) {
-        for (int slot = 0; slot < capacity; ++slot) {
-            keys_.emplace_back(racedemo::ObjectName::indexed("entries[{}].key", slot), Key{});
-            values_.emplace_back(racedemo::ObjectName::indexed("entries[{}].value", slot), 0);
-        }
-    }
-
-    void Set(Key key, int value) {
-        std::unique_lock guard(mx_);
-        int count = count_.load();
-        for (int slot = 0; slot < count; ++slot) {
-            if (key_at(slot).load() == key) return value_at(slot).store(value);
-        }
-        key_at(count).store(key);
-        value_at(count).store(value);
-        count_.store(count + 1);
-    }
-
-    int Get(Key key) {
-        std::shared_lock guard(mx_);
-        int count = count_.load();
-        for (int slot = 0; slot < count; ++slot) {
-            if (key_at(slot).load() == key) return value_at(slot).load();
-        }
-        return 0;  // a missing key reads as the zero value, as in Go
-    }
-    // lesson:end
-
-  private:
-    Shared<Key>& key_at(int slot) { return keys_[static_cast<std::size_t>(slot)]; }
-    Shared<int>& value_at(int slot) { return values_[static_cast<std::size_t>(slot)]; }
-
-    std::deque<Shared<Key>> keys_;
-    std::deque<Shared<int>> values_;
-    Shared<int> count_{"count", 0};
-    // lesson:begin
-    Lock mx_{"mx"};
-    // lesson:end
-};
+using racedemo::rw_cache::Cache;
+using racedemo::rw_cache::Key;
 
 // The value each key should hold: alice 100, bob 200, ...
 int value_for(Key key) {
@@ -157,68 +92,57 @@ class CacheTrial final : public racedemo::Trial {
     std::vector<std::string> seen_;  // per thread: a wrong value its Get returned
 };
 
-// --- The measurement: is the reader/writer lock faster than a plain mutex? -----------------
-//
-// Each operation takes the lock (shared for a Get, exclusive for a Set under shared_mutex;
-// exclusive for both under mutex), looks the key up in an unlocked cache, does `work_ns` of
-// busy work inside the critical section, and releases. "unsync" takes no lock at all: the
-// cost of the work alone, for reference (its Sets only overwrite values, never add entries).
+// --- The measurement (the operation it times is in rw_cache.hpp) ----------------------------
 
-struct StdMutex {
-    std::mutex native;
-    void lock() { native.lock(); }
-    void unlock() { native.unlock(); }
-    void lock_shared() { native.lock(); }  // a plain mutex: readers exclude each other too
-    void unlock_shared() { native.unlock(); }
-};
-using StdSharedMutex = std::shared_mutex;
-
+// Nanoseconds per operation, all threads together, in one sample: `threads` threads run
+// operations without pause; the first `warmup` seconds are not counted (contention takes a few
+// tens of milliseconds to settle: a lock measured from a cold start looks several times
+// better than it is), then the operations of the next `seconds` are.
 template <class Lock>
-double ns_per_operation(int threads, int read_pct, int work_ns, double seconds) {
-    Cache<racedemo::NoLock> cache(static_cast<int>(kKeys.size()));
-    for (int key = 0; key < static_cast<int>(kKeys.size()); ++key) cache.Set(Key{key}, key);
+double ns_per_operation(int threads, int read_pct, int work_ns, double warmup, double seconds) {
+    racedemo::rw_cache::BenchCache cache;
     Lock lock;
+    struct alignas(64) Count {
+        std::atomic<long> done{0};  // written by its own thread only
+    };
+    std::vector<Count> counts(static_cast<std::size_t>(threads));
     std::atomic<int> ready{0};
     std::atomic<bool> go{false}, stop{false};
-    std::atomic<long> operations{0};
     auto worker = [&](int thread) {
         std::uint32_t random = 2463534242u + static_cast<std::uint32_t>(thread) * 7919u;
-        long done = 0;
+        std::atomic<long>& done = counts[static_cast<std::size_t>(thread)].done;
         ready.fetch_add(1);
         while (!go.load(std::memory_order_acquire)) {
         }
-        while (!stop.load(std::memory_order_relaxed)) {
-            random ^= random << 13, random ^= random >> 17, random ^= random << 5;  // xorshift
-            Key key{static_cast<int>(random % kKeys.size())};
-            if (static_cast<int>(random % 100) < read_pct) {
-                if constexpr (!std::is_same_v<Lock, racedemo::NoLock>) lock.lock_shared();
-                cache.Get(key);
-                racedemo::spin_for_ns(work_ns);
-                if constexpr (!std::is_same_v<Lock, racedemo::NoLock>) lock.unlock_shared();
-            } else {
-                if constexpr (!std::is_same_v<Lock, racedemo::NoLock>) lock.lock();
-                cache.Set(key, static_cast<int>(done));
-                racedemo::spin_for_ns(work_ns);
-                if constexpr (!std::is_same_v<Lock, racedemo::NoLock>) lock.unlock();
-            }
-            ++done;
+        for (long operations = 1; !stop.load(std::memory_order_relaxed); ++operations) {
+            cache.operation(lock, random, read_pct, work_ns);
+            done.store(operations, std::memory_order_relaxed);
         }
-        operations.fetch_add(done);
     };
+    auto total = [&] {
+        long sum = 0;
+        for (const Count& count : counts) sum += count.done.load(std::memory_order_relaxed);
+        return sum;
+    };
+    using Clock = std::chrono::steady_clock;
     std::vector<std::thread> pool;
     for (int thread = 0; thread < threads; ++thread) pool.emplace_back(worker, thread);
     while (ready.load() < threads) std::this_thread::yield();
-    auto start = std::chrono::steady_clock::now();
     go.store(true, std::memory_order_release);
+    std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
+    const long done_before = total();
+    const auto start = Clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const long done_after = total();
+    const auto end = Clock::now();
     stop.store(true);
     for (std::thread& thread : pool) thread.join();
-    double elapsed =
-        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
-    return elapsed / static_cast<double>(std::max(1L, operations.load()));
+    const double elapsed = std::chrono::duration<double, std::nano>(end - start).count();
+    return elapsed / static_cast<double>(std::max(1L, done_after - done_before));
 }
 
 racedemo::BenchTable measure_locks(const racedemo::BenchSettings& settings) {
+    racedemo::spin_for_ns(1);  // calibrates its clock now, outside any timed sample
     racedemo::BenchTable table;
     table.title = "Get/Set on the cache: nanoseconds per operation, all threads together";
     table.parameters = {"threads", "read_pct", "work_ns"};
@@ -233,22 +157,23 @@ racedemo::BenchTable measure_locks(const racedemo::BenchSettings& settings) {
     for (int threads : thread_counts) {
         for (int read_pct : read_percentages) {
             for (int work_ns : work) {
-                // Warm up once, then alternate the variants sample by sample, so that a
-                // slow moment of the machine hits all of them alike.
+                // The variants alternate sample by sample, so that a slow moment of the
+                // machine hits all of them alike.
                 auto sample = [&](int variant) {
+                    const double warmup = settings.warmup_seconds_per_sample;
+                    const double seconds = settings.seconds_per_sample;
                     switch (variant) {
                         case 0:
-                            return ns_per_operation<StdMutex>(threads, read_pct, work_ns,
-                                                              settings.seconds_per_sample);
+                            return ns_per_operation<racedemo::rw_cache::StdMutex>(
+                                threads, read_pct, work_ns, warmup, seconds);
                         case 1:
-                            return ns_per_operation<StdSharedMutex>(threads, read_pct, work_ns,
-                                                                    settings.seconds_per_sample);
+                            return ns_per_operation<racedemo::rw_cache::StdSharedMutex>(
+                                threads, read_pct, work_ns, warmup, seconds);
                         default:
                             return ns_per_operation<racedemo::NoLock>(threads, read_pct, work_ns,
-                                                                      settings.seconds_per_sample);
+                                                                      warmup, seconds);
                     }
                 };
-                for (int variant = 0; variant < 3; ++variant) sample(variant);
                 std::vector<std::vector<double>> samples(3);
                 for (int repetition = 0; repetition < settings.repetitions; ++repetition)
                     for (int variant = 0; variant < 3; ++variant)
@@ -279,9 +204,13 @@ middle of this sees a half-written entry.
 
 A reader/writer lock (Go's RWMutex, C++'s std::shared_mutex) protects the cache without
 making readers wait for each other: Get takes the lock shared, so any number of Gets run at
-once, and Set takes it exclusively, waiting until no reader holds it. A writer that is
-waiting also keeps new readers out, so writers are not starved. Whether this beats a plain
-mutex depends on how long the critical section is and how many cores there are: measure it.)",
+once, and Set takes it exclusively, waiting until no reader holds it. In Go, a writer that
+is waiting also keeps new readers out, so a stream of readers cannot starve it. Do not
+assume that of every reader/writer lock: std::shared_mutex with glibc lets new readers in
+ahead of a waiting writer, and readers that keep the lock busy shut a writer out for as
+long as they run.
+Whether any of this beats a plain mutex depends on how long the critical section is and how
+many cores there are: measure it (racedemo rwmutex-cache --bench).)",
     .takeaway =
         "shared lock for readers, exclusive for writers; measure before you assume it is faster",
     .default_threads = 2,

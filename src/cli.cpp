@@ -274,7 +274,10 @@ int run_bench(const Command& command, std::FILE* out) {
     const Style style(!command.json && use_color(command.color));
     BenchSettings settings;
     settings.max_threads = 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    settings.seconds_per_sample = 0.01;
+    // Contention settles within about 20 ms of the threads starting (docs/performance.md): each
+    // sample runs 30 ms untimed, then times 30 ms. The whole grid takes about half a minute.
+    settings.warmup_seconds_per_sample = 0.03;
+    settings.seconds_per_sample = 0.03;
     settings.repetitions = 5;
     const bool show_progress = isatty(STDERR_FILENO) == 1;
     settings.progress = [&](int done, int total) {

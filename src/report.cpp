@@ -376,6 +376,16 @@ std::pair<std::size_t, std::size_t> ranked_pair(const BenchTable& table) {
     return {ranked.at(0), ranked.at(1)};
 }
 
+enum class BenchWinner { first, second, tie };
+
+// Within kBenchTie of each other, two variants tie: a closer lead is within a quiet machine's
+// noise from one run to the next.
+BenchWinner bench_winner(double first_ns, double second_ns) {
+    if (second_ns * kBenchTie < first_ns) return BenchWinner::second;
+    if (first_ns * kBenchTie < second_ns) return BenchWinner::first;
+    return BenchWinner::tie;
+}
+
 std::string describe_row(const BenchTable& table, const BenchRow& row) {
     std::vector<std::string> parts;
     for (std::size_t index = 0; index < table.parameters.size(); ++index)
@@ -393,16 +403,18 @@ std::string render_bench(const RunHeader& header, const BenchSettings& settings,
     std::string out = style.strong(fmt::format("{:02} {} · bench · {}", header.scenario->number,
                                                header.scenario->name, table.title)) +
                       "\n";
-    out += style.dim(fmt::format(" median of {} samples of {:g} ms per cell; lower is better; "
-                                 "the bar grows with the winner's lead",
-                                 settings.repetitions, settings.seconds_per_sample * 1000)) +
+    out += style.dim(fmt::format(
+               " median of {} samples of {:g} ms per cell, each after {:g} ms of warm-up; lower "
+               "is better;\n the bar grows with the winner's lead; within {:.0f}% it is a tie",
+               settings.repetitions, settings.seconds_per_sample * 1000,
+               settings.warmup_seconds_per_sample * 1000, (kBenchTie - 1) * 100)) +
            "\n";
     std::string head = " ";
     for (const std::string& name : table.parameters) head += fmt::format("{:>9}", name);
     for (const std::string& name : table.variants) head += fmt::format("{:>13}", name);
     out += style.dim(head + "  winner") + "\n";
 
-    int b_loses = 0;
+    int b_loses = 0, b_wins = 0;
     const BenchRow* worst = nullptr;
     const BenchRow* best = nullptr;
     double worst_ratio = 1, best_ratio = 1;
@@ -410,19 +422,25 @@ std::string render_bench(const RunHeader& header, const BenchSettings& settings,
         std::string line = " ";
         for (int value : row.parameters) line += fmt::format("{:>9}", value);
         for (double ns : row.ns_per_op) line += fmt::format("{:>13.1f}", ns);
-        double a_ns = row.ns_per_op[first], b_ns = row.ns_per_op[second];
-        bool b_wins = b_ns < a_ns;
-        double ratio = b_wins ? a_ns / b_ns : b_ns / a_ns;
+        const double a_ns = row.ns_per_op[first], b_ns = row.ns_per_op[second];
+        const BenchWinner winner = bench_winner(a_ns, b_ns);
+        const double ratio = b_ns < a_ns ? a_ns / b_ns : b_ns / a_ns;
+        if (winner == BenchWinner::tie) {
+            out += line + fmt::format("  {:<12} {:>5.2f}x", "tie", ratio) + "\n";
+            continue;
+        }
+        const bool b_won = winner == BenchWinner::second;
         int length = std::clamp(static_cast<int>(std::lround(std::log2(ratio) * 6)), 1, 12);
         std::string drawn;
         for (int i = 0; i < length; ++i) drawn += "█";
-        std::string verdict = fmt::format("  {:<12} {:>5.2f}x ", b_wins ? b : a, ratio);
-        out += line + verdict + (b_wins ? style.good(drawn) : style.bad(drawn)) + "\n";
-        if (!b_wins) {
+        out += line + fmt::format("  {:<12} {:>5.2f}x ", b_won ? b : a, ratio) +
+               (b_won ? style.good(drawn) : style.bad(drawn)) + "\n";
+        if (!b_won) {
             ++b_loses;
             if (ratio > worst_ratio) worst_ratio = ratio, worst = &row;
-        } else if (ratio > best_ratio) {
-            best_ratio = ratio, best = &row;
+        } else {
+            ++b_wins;
+            if (ratio > best_ratio) best_ratio = ratio, best = &row;
         }
     }
     const int rows = static_cast<int>(table.rows.size());
@@ -433,8 +451,11 @@ std::string render_bench(const RunHeader& header, const BenchSettings& settings,
             describe_row(table, *worst));
     if (best != nullptr)
         out += fmt::format(" {} {} beats {} in {} of {} rows; at best it is {:.1f}x faster ({}).\n",
-                           style.good("Where it wins:"), b, a, rows - b_loses, rows, best_ratio,
+                           style.good("Where it wins:"), b, a, b_wins, rows, best_ratio,
                            describe_row(table, *best));
+    if (rows - b_loses - b_wins > 0)
+        out += fmt::format(" Ties: {} of {} rows, where neither is {:.0f}% faster.\n",
+                           rows - b_loses - b_wins, rows, (kBenchTie - 1) * 100);
     return out;
 }
 
@@ -449,8 +470,17 @@ nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings
         for (std::size_t index = 0; index < table.variants.size(); ++index)
             entry[table.variants[index] + "_ns"] = row.ns_per_op[index];
         auto [first, second] = ranked_pair(table);
-        entry["winner"] = row.ns_per_op[second] < row.ns_per_op[first] ? table.variants[second]
-                                                                       : table.variants[first];
+        switch (bench_winner(row.ns_per_op[first], row.ns_per_op[second])) {
+            case BenchWinner::first:
+                entry["winner"] = table.variants[first];
+                break;
+            case BenchWinner::second:
+                entry["winner"] = table.variants[second];
+                break;
+            case BenchWinner::tie:
+                entry["winner"] = "tie";
+                break;
+        }
         rows.push_back(std::move(entry));
     }
     json["mode"] = "bench";
@@ -458,6 +488,7 @@ nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings
     json["bench_title"] = table.title;
     json["bench_repetitions"] = settings.repetitions;
     json["bench_sample_ms"] = settings.seconds_per_sample * 1000;
+    json["bench_warmup_ms"] = settings.warmup_seconds_per_sample * 1000;
     return json;
 }
 

@@ -53,7 +53,11 @@ nlohmann::json model_json(const RunHeader& header, const ModelOptions& options,
 // Swimlanes: one column per thread, time going down, damage marked.
 std::string render_swimlanes(const Trace& trace, const Style& style);
 
-// A --bench table: the grid, a winner and a bar per row, and where each variant loses.
+// Two variants of a --bench row whose times are within this factor of each other tie.
+constexpr double kBenchTie = 1.10;
+
+// A --bench table: the grid, a winner (or a tie) and a bar per row, and where each variant
+// loses. The JSON names each row's "winner": a variant, or "tie".
 std::string render_bench(const RunHeader& header, const BenchSettings& settings,
                          const BenchTable& table, const Style& style);
 nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings,

@@ -2,6 +2,11 @@
 // judged only through the model scheduler (see test_model.cpp), never by hoping a race happens.
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bench.hpp"
 #include "real_runner.hpp"
 #include "scenario.hpp"
 
@@ -47,4 +52,35 @@ TEST_CASE("unsafe variants run to an outcome on real threads and the counts add 
         CHECK(total == 3);
         CHECK(result.hung_runs == 0);
     }
+}
+
+TEST_CASE("a scenario's --bench measures its whole grid, every cell under every variant") {
+    // Timings are not checked (benchmarks are not tests); the shape of the measurement is.
+    const Scenario& cache = *find_scenario("rwmutex-cache");
+    REQUIRE(static_cast<bool>(cache.bench));
+    BenchSettings settings;
+    settings.max_threads = 2;
+    settings.warmup_seconds_per_sample = 0;
+    settings.seconds_per_sample = 0.0005;
+    settings.repetitions = 1;
+    int progress_calls = 0, last_done = 0;
+    settings.progress = [&](int done, int total) {
+        ++progress_calls;
+        CHECK(done == last_done + 1);
+        CHECK(total == 24);
+        last_done = done;
+    };
+    const BenchTable table = cache.bench(settings);
+    CHECK(table.parameters == std::vector<std::string>{"threads", "read_pct", "work_ns"});
+    CHECK(table.variants == std::vector<std::string>{"mutex", "shared_mutex", "unsync"});
+    REQUIRE(table.rows.size() == 24);  // threads 1, 2 × read 50, 90, 99, 100 × work 0, 100, 1000
+    CHECK(progress_calls == 24);
+    std::set<std::vector<int>> cells;
+    for (const BenchRow& row : table.rows) {
+        cells.insert(row.parameters);
+        REQUIRE(row.ns_per_op.size() == 3);
+        for (double ns : row.ns_per_op) CHECK(ns > 0);
+    }
+    CHECK(cells.size() == 24);
+    CHECK(cells.count({2, 99, 1000}) == 1);
 }

@@ -3,8 +3,10 @@
 
 #include <string>
 
+#include "bench.hpp"
 #include "real_trace.hpp"
 #include "report.hpp"
+#include "scenario.hpp"
 #include "shared_state.hpp"
 
 using namespace racedemo;
@@ -141,4 +143,54 @@ TEST_CASE("swimlanes fit 80 columns, and many threads fall back to one tagged co
         start = end + 1;
     }
     CHECK(text.find("T5 write") != std::string::npos);
+}
+
+TEST_CASE("an indexed name is formatted when it is asked for, a plain one is kept") {
+    Shared<int> slot{ObjectName::indexed("t{}[{}].key", 3, 47), -1};
+    Shared<int> entry{ObjectName::indexed("entries[{}]", 5)};
+    Shared<int> count{"m.count", 0};
+    CHECK(slot.name() == "t3[47].key");
+    CHECK(entry.name() == "entries[5]");
+    CHECK(count.name() == "m.count");
+}
+
+TEST_CASE("a --bench table names each row's winner, ties within 10%, and where each lock wins") {
+    const RunHeader header{find_scenario("rwmutex-cache"), Variant::unsafe, Mode::real, 2};
+    BenchSettings settings;
+    settings.repetitions = 5;
+    settings.warmup_seconds_per_sample = 0.03;
+    settings.seconds_per_sample = 0.03;
+    BenchTable table;
+    table.title = "ns per operation";
+    table.parameters = {"threads", "read_pct"};
+    table.variants = {"mutex", "shared_mutex", "unsync"};
+    table.reference = {"unsync"};
+    table.rows = {
+        {{2, 100}, {400.0, 100.0, 90.0}},  // shared_mutex 4x faster
+        {{2, 50}, {50.0, 100.0, 20.0}},    // shared_mutex 2x slower
+        {{1, 90}, {100.0, 105.0, 80.0}},   // within 10%: a tie
+        {{4, 99}, {100.0, 80.0, 60.0}},    // shared_mutex 1.25x faster
+    };
+    const std::string text = render_bench(header, settings, table, Style(false));
+    CHECK(text.find("median of 5 samples of 30 ms per cell, each after 30 ms of warm-up") !=
+          std::string::npos);
+    CHECK(text.find("shared_mutex  4.00x ████████████") != std::string::npos);
+    CHECK(text.find("mutex         2.00x ██████") != std::string::npos);
+    CHECK(text.find("tie           1.05x") != std::string::npos);
+    CHECK(text.find("Where it loses: shared_mutex loses to mutex in 1 of 4 rows; at worst it is "
+                    "2.0x slower (threads 2, read_pct 50).") != std::string::npos);
+    CHECK(text.find("Where it wins: shared_mutex beats mutex in 2 of 4 rows; at best it is 4.0x "
+                    "faster (threads 2, read_pct 100).") != std::string::npos);
+    CHECK(text.find("Ties: 1 of 4 rows") != std::string::npos);
+
+    const nlohmann::json json = bench_json(header, settings, table);
+    REQUIRE(json["bench"].size() == 4);
+    CHECK(json["bench"][0]["winner"] == "shared_mutex");
+    CHECK(json["bench"][1]["winner"] == "mutex");
+    CHECK(json["bench"][2]["winner"] == "tie");
+    CHECK(json["bench"][3]["winner"] == "shared_mutex");
+    CHECK(json["bench"][1]["shared_mutex_ns"] == 100.0);
+    CHECK(json["bench"][1]["read_pct"] == 50);
+    CHECK(json["bench_warmup_ms"] == 30.0);
+    CHECK(json["bench_sample_ms"] == 30.0);
 }
