@@ -96,11 +96,13 @@ std::string render_explain(const Scenario& scenario, const Style& style) {
                                                scenario.summary)) +
                       "\n\n" + std::string(scenario.lesson) + "\n";
     if (std::optional<LessonCode> code = lesson_code(scenario)) {
-        out += "\n" +
-               style.dim(fmt::format("The code, from demos/{}. Lines marked + are the fix: they\n"
-                                     "take the lock, and do nothing in the unsafe variant.",
-                                     code->file)) +
-               "\n";
+        // Appended piece by piece: GCC 12 warns (falsely, -Wrestrict) on "\n" + std::string&&.
+        out += '\n';
+        out +=
+            style.dim(fmt::format("The code, from demos/{}. Lines marked + are the fix: they\n"
+                                  "take the lock, and do nothing in the unsafe variant.",
+                                  code->file));
+        out += '\n';
         for (const std::string& line : code->lines) {
             if (scenario.unsafe != nullptr && is_lock_line(line))
                 out += style.good("+ " + line) + "\n";
