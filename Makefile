@@ -4,6 +4,8 @@
 #   make tsan   ThreadSanitizer build: the test suite and tests/sanitizers/tsan_check.sh
 #   make asan   AddressSanitizer + UndefinedBehaviorSanitizer build: the test suite
 #   make fuzz   libFuzzer (clang) on the command-line parsers for FUZZ_SECONDS (default 60)
+#   make bench  Google Benchmark (engine costs, the lock grid) and racedemo's own lock table
+#   make bench-compare  the two lock grids side by side, and the picture in docs/
 
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
@@ -14,7 +16,7 @@ PACKAGES = g++ make cmake libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev
 SANITIZER_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test bench tsan asan fuzz clean format
+.PHONY: all deps build demo test bench-build bench bench-compare tsan asan fuzz clean format
 
 all: build
 
@@ -43,12 +45,20 @@ test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # Benchmarks: Google Benchmark (engine costs, the lock grid) and racedemo's own lock table.
-bench: PACKAGES += libbenchmark-dev
-bench: deps
+bench-build: PACKAGES += libbenchmark-dev
+bench-build: deps
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DRACEDEMO_BENCH=ON -DRACEDEMO_TESTS=OFF
 	cmake --build $(BUILD)-bench -j $(JOBS)
+
+bench: bench-build
 	./$(BUILD)-bench/bench/racedemo_bench
 	./$(BUILD)-bench/racedemo rwmutex-cache --bench
+
+# Both lock grids (racedemo --bench and Google Benchmark), alternated twice, compared cell by
+# cell; draws docs/lock-grid.svg. About 6 minutes; needs python3. See docs/performance.md.
+bench-compare: bench-build
+	python3 tools/compare-lock-grids.py --racedemo $(BUILD)-bench/racedemo \
+	  --bench $(BUILD)-bench/bench/racedemo_bench --runs 2 --svg docs/lock-grid.svg
 
 # ThreadSanitizer: every fixed variant is silent, every unsafe one is reported, a planted race is
 # caught, and the test suite passes (tests/sanitizers/tsan_check.sh says what and why).

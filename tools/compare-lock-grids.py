@@ -17,6 +17,7 @@ reader/writer lock is than the mutex (bars: racedemo; dots: Google Benchmark).
 
 Usage (from the repository root, after `make bench`):
   tools/compare-lock-grids.py [--runs 2] [--svg docs/lock-grid.svg] [--markdown]
+  tools/compare-lock-grids.py --load saved.json     (compares runs saved with --save)
 """
 import argparse
 import json
@@ -121,19 +122,42 @@ def print_table(rows, markdown):
             print("  ".join(c.rjust(w) for c, w in zip(cells, widths)))
 
 
-def summarise(rows):
+def distance_summary(label, pairs):
+    """How far apart paired measurements are: max(a/b, b/a) per pair."""
+    apart = [max(a / b, b / a) for a, b in pairs]
+    within = lambda limit: sum(x <= limit for x in apart)
+    print(f"  {label:<34} median {100 * (statistics.median(apart) - 1):4.1f}% apart; "
+          f"within 10%: {within(1.10):3d} of {len(apart)}, within 20%: {within(1.20):3d}; "
+          f"worst {max(apart):.2f}x")
+
+
+def summarise(rows, racedemo_runs, gb_runs):
+    keys = [row["key"] for row in rows]
+    print("How far apart the same cell is measured (mutex and shared_mutex cells together):")
+    def pairs(runs_a, runs_b, same):
+        for i, run_a in enumerate(runs_a):
+            for j, run_b in enumerate(runs_b):
+                if same and j <= i:
+                    continue
+                for key in keys:
+                    for variant in VARIANTS:
+                        yield run_a[key][variant], run_b[key][variant]
+    if len(racedemo_runs) > 1:
+        distance_summary("racedemo against itself (run to run)",
+                         list(pairs(racedemo_runs, racedemo_runs, True)))
+        distance_summary("GB against itself (run to run)", list(pairs(gb_runs, gb_runs, True)))
+    distance_summary("racedemo against GB", list(pairs(racedemo_runs, gb_runs, False)))
     cells = [row[variant] for row in rows for variant in VARIANTS]
     agree = sum(cell["agrees"] for cell in cells)
     ratios = [cell["ratio"] for cell in cells]
     same_winner = sum(winner(r["speedup_racedemo"]) == winner(r["speedup_gb"]) for r in rows)
     opposite = sum({winner(r["speedup_racedemo"]), winner(r["speedup_gb"])} ==
                    {"mutex", "shared_mutex"} for r in rows)
-    print(f"cells within the noise: {agree} of {len(cells)}"
-          " (* marks the others: the tools' ranges do not overlap and differ by more than"
-          " either tool's own spread)")
-    print(f"racedemo / GB, per cell: median {statistics.median(ratios):.2f}, "
-          f"from {min(ratios):.2f} to {max(ratios):.2f}")
-    print(f"winner (a tie is within 10%): the same in {same_winner} of {len(rows)} rows; "
+    print(f"Medians, racedemo / GB, per cell: median {statistics.median(ratios):.2f}, "
+          f"from {min(ratios):.2f} to {max(ratios):.2f}; {len(cells) - agree} of {len(cells)} "
+          "cells marked * (the tools' ranges do not overlap and differ by more than either "
+          "tool's own spread)")
+    print(f"Winner (a tie is within 10%): the same in {same_winner} of {len(rows)} rows; "
           f"opposite in {opposite}")
 
 
@@ -146,7 +170,7 @@ def svg(rows, path):
     panel_w, panel_h, top, left = 300, 300, 70, 60
     width = left + panel_w * len(threads_list) + 20
     height = top + panel_h + 90
-    lim = 3.0  # log2 range shown: 1/8x .. 8x
+    lim = 4.0  # log2 range shown: 1/16x .. 16x
     def y(speedup):
         value = max(-lim, min(lim, math.log2(speedup)))
         return top + panel_h / 2 - value / lim * panel_h / 2
@@ -158,14 +182,14 @@ def svg(rows, path):
            f'<text x="{width / 2}" y="38" text-anchor="middle" fill="#555">'
            'above the line the reader/writer lock wins, below it the mutex wins; '
            'bars: racedemo --bench, dots: Google Benchmark</text>']
-    for tick in (1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8):
+    for tick in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8, 16):
         label = f"{tick:g}x" if tick >= 1 else f"1/{round(1 / tick)}x"
         out.append(f'<text x="{left - 6}" y="{y(tick) + 4}" text-anchor="end">{label}</text>')
     for index, threads in enumerate(threads_list):
         x0 = left + index * panel_w
         out.append(f'<rect x="{x0 + 4}" y="{top}" width="{panel_w - 8}" height="{panel_h}" '
                    'fill="#f7f7f7" stroke="#ccc"/>')
-        for tick in (1 / 8, 1 / 4, 1 / 2, 2, 4, 8):
+        for tick in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 2, 4, 8, 16):
             out.append(f'<line x1="{x0 + 4}" x2="{x0 + panel_w - 4}" y1="{y(tick)}" '
                        f'y2="{y(tick)}" stroke="#e2e2e2"/>')
         out.append(f'<line x1="{x0 + 4}" x2="{x0 + panel_w - 4}" y1="{y(1)}" y2="{y(1)}" '
@@ -208,7 +232,7 @@ def main():
     parser.add_argument("--racedemo", default="build-bench/racedemo")
     parser.add_argument("--bench", default="build-bench/bench/racedemo_bench")
     parser.add_argument("--runs", type=int, default=2, help="runs of each tool (alternated)")
-    parser.add_argument("--gb-min-time", default="0.1", help="seconds per GB repetition")
+    parser.add_argument("--gb-min-time", default="0.2", help="seconds per GB repetition")
     parser.add_argument("--svg", help="write the picture here")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--save", help="save the raw runs (JSON) here")
@@ -243,7 +267,7 @@ def main():
     rows = compare(racedemo_runs, gb_runs)
     print_table(rows, args.markdown)
     print()
-    summarise(rows)
+    summarise(rows, racedemo_runs, gb_runs)
     if args.svg:
         svg(rows, args.svg)
         print(f"wrote {args.svg}")
