@@ -161,7 +161,7 @@ def summarise(rows, racedemo_runs, gb_runs):
           f"opposite in {opposite}")
 
 
-def svg(rows, path):
+def svg(rows, path, cpus):
     """Bars: log2 of racedemo's speed-up of shared_mutex over mutex; dots: Google Benchmark's."""
     threads_list = sorted({row["key"][0] for row in rows})
     reads = sorted({row["key"][1] for row in rows})
@@ -169,7 +169,7 @@ def svg(rows, path):
     colours = ["#4c78a8", "#f58518", "#54a24b", "#b279a2"]
     panel_w, panel_h, top, left = 300, 300, 70, 60
     width = left + panel_w * len(threads_list) + 20
-    height = top + panel_h + 90
+    height = top + panel_h + 110
     lim = 4.0  # log2 range shown: 1/16x .. 16x
     def y(speedup):
         value = max(-lim, min(lim, math.log2(speedup)))
@@ -181,7 +181,10 @@ def svg(rows, path):
            'rwmutex-cache: how many times faster shared_mutex is than mutex</text>',
            f'<text x="{width / 2}" y="38" text-anchor="middle" fill="#555">'
            'above the line the reader/writer lock wins, below it the mutex wins; '
-           'bars: racedemo --bench, dots: Google Benchmark</text>']
+           'bars: racedemo --bench, dots: Google Benchmark</text>',
+           f'<text x="{width / 2}" y="{height - 48}" text-anchor="middle" fill="#555">'
+           f'measured on {cpus} CPUs; each mark is the median of its tool\'s runs '
+           '(tools/compare-lock-grids.py)</text>']
     for tick in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8, 16):
         label = f"{tick:g}x" if tick >= 1 else f"1/{round(1 / tick)}x"
         out.append(f'<text x="{left - 6}" y="{y(tick) + 4}" text-anchor="end">{label}</text>')
@@ -244,6 +247,7 @@ def main():
     if args.load:
         with open(args.load) as file:
             saved = json.load(file)
+        cpus = saved.get("cpus", "?")
         racedemo_runs = [{tuple(json.loads(k)): v for k, v in run.items()}
                          for run in saved["racedemo"]]
         gb_runs = [{tuple(json.loads(k)): v for k, v in run.items()} for run in saved["gb"]]
@@ -251,6 +255,7 @@ def main():
         for binary in (args.racedemo, args.bench):
             if not os.access(binary, os.X_OK):
                 sys.exit(f"compare-lock-grids: {binary} not found; run `make bench` first")
+        cpus = os.cpu_count()
         racedemo_runs, gb_runs = [], []
         for run in range(args.runs):
             print(f"run {run + 1} of {args.runs}: racedemo --bench ...", file=sys.stderr)
@@ -259,7 +264,7 @@ def main():
             gb_runs.append(run_google_benchmark(args.bench, args.gb_min_time))
         if args.save:
             with open(args.save, "w") as file:
-                json.dump({"racedemo": [{json.dumps(k): v for k, v in run.items()}
+                json.dump({"cpus": cpus, "racedemo": [{json.dumps(k): v for k, v in run.items()}
                                         for run in racedemo_runs],
                            "gb": [{json.dumps(k): v for k, v in run.items()}
                                   for run in gb_runs]}, file)
@@ -269,7 +274,7 @@ def main():
     print()
     summarise(rows, racedemo_runs, gb_runs)
     if args.svg:
-        svg(rows, args.svg)
+        svg(rows, args.svg, cpus)
         print(f"wrote {args.svg}")
 
 
