@@ -56,6 +56,7 @@ bench: bench-build
 
 # Both lock grids (racedemo --bench and Google Benchmark), alternated twice, compared cell by
 # cell; draws docs/lock-grid.svg. About 6 minutes; needs python3. See docs/performance.md.
+bench-compare: PACKAGES += python3
 bench-compare: bench-build
 	python3 tools/compare-lock-grids.py --racedemo $(BUILD)-bench/racedemo \
 	  --bench $(BUILD)-bench/bench/racedemo_bench --runs 2 --svg docs/lock-grid.svg
