@@ -11,7 +11,6 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
-#include <type_traits>
 
 #include "bench.hpp"
 #include "shared_state.hpp"
