@@ -82,9 +82,10 @@ const Scenario& lookup(const std::string& key) {
     if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos)
         throw UsageError(fmt::format("unknown scenario '{}' (they are numbered 1 to {})", key,
                                      scenarios().size()));
-    throw UsageError(
-        fmt::format("unknown scenario '{}' (did you mean '{}'? 'racedemo list' shows all)", key,
-                    closest_scenario_name(key)));
+    if (std::string_view guess = closest_scenario_name(key); !guess.empty())
+        throw UsageError(fmt::format(
+            "unknown scenario '{}' (did you mean '{}'? 'racedemo list' shows all)", key, guess));
+    throw UsageError(fmt::format("unknown scenario '{}' ('racedemo list' shows all)", key));
 }
 
 // The raw strings of the common options, validated after CLI11 has split the command line.

@@ -75,7 +75,9 @@ std::string_view closest_scenario_name(std::string_view key) {
         std::size_t distance = edit_distance(key, scenario->name);
         if (distance < best_distance) best_distance = distance, best = scenario->name;
     }
-    return best;
+    // A name that shares little with the key is a confusing guess, not a typo's fix.
+    const bool close_enough = best_distance * 3 <= std::max(key.size(), best.size());
+    return close_enough ? best : std::string_view{};
 }
 
 }  // namespace racedemo

@@ -83,7 +83,7 @@ struct Scenario {
 const std::vector<const Scenario*>& scenarios();
 // By number ("3") or name ("trie-race"); null when there is no such scenario.
 const Scenario* find_scenario(std::string_view key);
-// The registered name closest to `key`, for "did you mean".
+// The registered name closest to `key`, for "did you mean"; empty when none is close.
 std::string_view closest_scenario_name(std::string_view key);
 
 // A static ScenarioRegistration in a demo file adds its scenario before main runs.

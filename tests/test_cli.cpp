@@ -87,6 +87,8 @@ TEST_CASE("bad input is refused with a message that names the bad value") {
     const std::vector<Case> cases = {
         {{"tri-race"}, "'tri-race'"},
         {{"tri-race"}, "did you mean 'trie-race'"},
+        {{"rwmutex_cach"}, "did you mean 'rwmutex-cache'"},
+        {{"no-such-scenario"}, "'no-such-scenario' ('racedemo list' shows all)"},
         {{"explain", "nope"}, "'nope'"},
         {{"3", "--threads", "0"}, "--threads 0"},
         {{"3", "--threads", "-1"}, "--threads -1"},
