@@ -1,0 +1,281 @@
+// Pinned explorations: the schedule counts, step counts and outcome sets of every scenario's
+// exhaustive exploration at 2 and 3 threads, unsafe and fixed, as the engine gave them before
+// it was rebuilt. A change to the engine that alters one of these numbers changes what the
+// exploration does, and must say why here. (Reduction::none rows are the searches that finish
+// within the default budget.)
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model.hpp"
+#include "scenario.hpp"
+
+namespace {
+
+using racedemo::ModelOptions;
+using racedemo::ModelResult;
+using racedemo::Reduction;
+using racedemo::Variant;
+
+struct PinnedExploration {
+    const char* scenario;
+    Variant variant;
+    int threads;
+    Reduction reduction;
+    std::uint64_t schedules;
+    std::uint64_t corrupt;
+    std::uint64_t steps;
+    std::size_t shortest_steps;  // 0: no corrupting schedule
+    std::map<std::string, std::uint64_t> outcomes;
+};
+
+const std::vector<PinnedExploration>& pinned() {
+    static const std::vector<PinnedExploration> rows{
+        {"unsafe-map",
+         Variant::unsafe,
+         2,
+         Reduction::dpor,
+         89,
+         72,
+         3056,
+         32,
+         {{"clean", 17},
+          {"concurrent map iteration and map write", 56},
+          {"missing keys", 7},
+          {"torn entry", 9}}},
+        {"unsafe-map",
+         Variant::unsafe,
+         3,
+         Reduction::dpor,
+         7921,
+         7632,
+         338722,
+         38,
+         {{"clean", 289},
+          {"concurrent map iteration and map write", 5040},
+          {"missing keys", 1071},
+          {"torn entry", 1521}}},
+        {"unsafe-map", Variant::fixed, 2, Reduction::dpor, 3, 0, 121, 0, {{"clean", 3}}},
+        {"unsafe-map", Variant::fixed, 2, Reduction::none, 3, 0, 121, 0, {{"clean", 3}}},
+        {"unsafe-map", Variant::fixed, 3, Reduction::dpor, 12, 0, 608, 0, {{"clean", 12}}},
+        {"unsafe-map", Variant::fixed, 3, Reduction::none, 12, 0, 608, 0, {{"clean", 12}}},
+        {"mutex-map", Variant::fixed, 2, Reduction::dpor, 3, 0, 121, 0, {{"clean", 3}}},
+        {"mutex-map", Variant::fixed, 2, Reduction::none, 3, 0, 121, 0, {{"clean", 3}}},
+        {"mutex-map", Variant::fixed, 3, Reduction::dpor, 12, 0, 608, 0, {{"clean", 12}}},
+        {"mutex-map", Variant::fixed, 3, Reduction::none, 12, 0, 608, 0, {{"clean", 12}}},
+        {"trie-race",
+         Variant::unsafe,
+         2,
+         Reduction::dpor,
+         4,
+         2,
+         46,
+         12,
+         {{"clean", 2}, {"lost 1 key", 2}}},
+        {"trie-race",
+         Variant::unsafe,
+         2,
+         Reduction::none,
+         630,
+         420,
+         7350,
+         12,
+         {{"clean", 210}, {"lost 1 key", 420}}},
+        {"trie-race",
+         Variant::unsafe,
+         3,
+         Reduction::dpor,
+         42,
+         36,
+         1058,
+         23,
+         {{"clean", 6}, {"lost 1 key", 14}, {"lost 2 keys", 22}}},
+        {"trie-race", Variant::fixed, 2, Reduction::dpor, 2, 0, 30, 0, {{"clean", 2}}},
+        {"trie-race", Variant::fixed, 2, Reduction::none, 2, 0, 30, 0, {{"clean", 2}}},
+        {"trie-race", Variant::fixed, 3, Reduction::dpor, 6, 0, 168, 0, {{"clean", 6}}},
+        {"trie-race", Variant::fixed, 3, Reduction::none, 6, 0, 168, 0, {{"clean", 6}}},
+        {"stack",
+         Variant::unsafe,
+         2,
+         Reduction::dpor,
+         58,
+         44,
+         664,
+         12,
+         {{"clean", 14}, {"double pop", 8}, {"lost push", 16}, {"lost push + double pop", 20}}},
+        {"stack",
+         Variant::unsafe,
+         2,
+         Reduction::none,
+         924,
+         852,
+         10872,
+         12,
+         {{"clean", 72}, {"double pop", 108}, {"lost push", 108}, {"lost push + double pop", 636}}},
+        {"stack",
+         Variant::unsafe,
+         3,
+         Reduction::dpor,
+         19668,
+         18594,
+         348633,
+         18,
+         {{"clean", 1074},
+          {"double pop", 1590},
+          {"lost push", 3114},
+          {"lost push + double pop", 13890}}},
+        {"stack", Variant::fixed, 2, Reduction::dpor, 6, 0, 120, 0, {{"clean", 6}}},
+        {"stack", Variant::fixed, 2, Reduction::none, 6, 0, 120, 0, {{"clean", 6}}},
+        {"stack", Variant::fixed, 3, Reduction::dpor, 90, 0, 2700, 0, {{"clean", 90}}},
+        {"stack", Variant::fixed, 3, Reduction::none, 90, 0, 2700, 0, {{"clean", 90}}},
+        {"rwmutex-cache",
+         Variant::unsafe,
+         2,
+         Reduction::dpor,
+         24,
+         20,
+         318,
+         12,
+         {{"clean", 4},
+          {"lost write", 10},
+          {"lost write + torn read", 2},
+          {"lost write + torn write + torn read", 8}}},
+        {"rwmutex-cache",
+         Variant::unsafe,
+         2,
+         Reduction::none,
+         1864,
+         1724,
+         24504,
+         12,
+         {{"clean", 140},
+          {"lost write", 1358},
+          {"lost write + torn read", 30},
+          {"lost write + torn write + torn read", 336}}},
+        {"rwmutex-cache",
+         Variant::unsafe,
+         3,
+         Reduction::dpor,
+         3072,
+         3036,
+         61044,
+         20,
+         {{"clean", 36},
+          {"lost write", 1173},
+          {"lost write + torn read", 468},
+          {"lost write + torn write", 117},
+          {"lost write + torn write + torn read", 1278}}},
+        {"rwmutex-cache", Variant::fixed, 2, Reduction::dpor, 14, 0, 332, 0, {{"clean", 14}}},
+        {"rwmutex-cache", Variant::fixed, 2, Reduction::none, 926, 0, 22220, 0, {{"clean", 926}}},
+        {"rwmutex-cache", Variant::fixed, 3, Reduction::dpor, 666, 0, 25767, 0, {{"clean", 666}}},
+        {"counter",
+         Variant::unsafe,
+         2,
+         Reduction::dpor,
+         4,
+         2,
+         16,
+         4,
+         {{"clean", 2}, {"lost updates", 2}}},
+        {"counter",
+         Variant::unsafe,
+         2,
+         Reduction::none,
+         6,
+         4,
+         24,
+         4,
+         {{"clean", 2}, {"lost updates", 4}}},
+        {"counter",
+         Variant::unsafe,
+         3,
+         Reduction::dpor,
+         36,
+         30,
+         216,
+         6,
+         {{"clean", 6}, {"lost updates", 30}}},
+        {"counter",
+         Variant::unsafe,
+         3,
+         Reduction::none,
+         90,
+         84,
+         540,
+         6,
+         {{"clean", 6}, {"lost updates", 84}}},
+        {"counter", Variant::fixed, 2, Reduction::dpor, 2, 0, 16, 0, {{"clean", 2}}},
+        {"counter", Variant::fixed, 2, Reduction::none, 2, 0, 16, 0, {{"clean", 2}}},
+        {"counter", Variant::fixed, 3, Reduction::dpor, 6, 0, 72, 0, {{"clean", 6}}},
+        {"counter", Variant::fixed, 3, Reduction::none, 6, 0, 72, 0, {{"clean", 6}}},
+    };
+    return rows;
+}
+
+ModelResult explore(const PinnedExploration& row) {
+    const racedemo::Scenario* scenario = racedemo::find_scenario(row.scenario);
+    REQUIRE(scenario != nullptr);
+    ModelOptions options;
+    options.strategy = racedemo::Strategy::explore;
+    options.reduction = row.reduction;
+    racedemo::TrialConfig config{.threads = row.threads, .model = true};
+    return racedemo::run_model(*scenario, row.variant, config, options);
+}
+
+std::set<std::string> labels(const std::map<std::string, std::uint64_t>& outcomes) {
+    std::set<std::string> result;
+    for (const auto& [label, count] : outcomes) result.insert(label);
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("every scenario's exploration at 2 and 3 threads gives its pinned counts") {
+    for (const PinnedExploration& row : pinned()) {
+        CAPTURE(row.scenario);
+        CAPTURE(row.variant == Variant::fixed);
+        CAPTURE(row.threads);
+        CAPTURE(row.reduction == Reduction::dpor);
+        const ModelResult result = explore(row);
+        CHECK(result.complete);
+        CHECK(result.schedules_explored == row.schedules);
+        CHECK(result.schedules_corrupt == row.corrupt);
+        CHECK(result.steps == row.steps);
+        CHECK(result.outcomes == row.outcomes);
+        CHECK(result.shortest_schedule.value_or(std::vector<int>{}).size() == row.shortest_steps);
+    }
+}
+
+TEST_CASE("the reduced exploration reaches the outcomes the full one reaches") {
+    for (const PinnedExploration& full : pinned()) {
+        if (full.reduction != Reduction::none) continue;
+        for (const PinnedExploration& reduced : pinned()) {
+            if (reduced.reduction == Reduction::none || reduced.threads != full.threads ||
+                reduced.variant != full.variant || std::string(reduced.scenario) != full.scenario)
+                continue;
+            CAPTURE(full.scenario);
+            CAPTURE(full.threads);
+            CHECK(labels(reduced.outcomes) == labels(full.outcomes));
+        }
+    }
+}
+
+TEST_CASE("every scenario, variant and thread count of 2 and 3 is pinned") {
+    for (const racedemo::Scenario* scenario : racedemo::scenarios()) {
+        for (Variant variant : {Variant::unsafe, Variant::fixed}) {
+            if (scenario->effective(variant) != variant) continue;
+            for (int threads : {2, 3}) {
+                bool found = false;
+                for (const PinnedExploration& row : pinned())
+                    found = found || (row.scenario == scenario->name && row.variant == variant &&
+                                      row.threads == threads && row.reduction == Reduction::dpor);
+                CAPTURE(scenario->name);
+                CAPTURE(threads);
+                CHECK(found);
+            }
+        }
+    }
+}
