@@ -74,7 +74,7 @@ tsan: deps
 #    runner counts ("crashed: SIGSEGV"); ASan's own handler would turn it into exit status 1 and
 #    fail "a trial that dies of SIGSEGV...". Memory errors ASan detects itself are still reported.
 #  detect_stack_use_after_return=1: the Boost.Context fibers of the model scheduler need no option
-#    at all, because src/model.cpp tells ASan of every stack switch, fake stacks included
+#    at all, because src/engine/ tells ASan of every stack switch, fake stacks included
 #    (__sanitizer_start/finish_switch_fiber); the suite passes with 0 and with 1, and 1 finds more
 #    (it costs about 15 s here).
 #  detect_leaks=1: a leak fails the test binary; trial children leave with _exit and are not checked.
@@ -101,7 +101,7 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:
-	clang-format -i src/*.cpp src/*.hpp demos/*.cpp demos/*.hpp tests/*.cpp tests/*.hpp
+	clang-format -i src/*/*.cpp src/*/*.hpp include/racedemo/*.hpp demos/*.cpp demos/*.hpp tests/*.cpp tests/*.hpp
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-tsan $(BUILD)-asan $(BUILD)-fuzz

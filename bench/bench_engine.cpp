@@ -1,11 +1,11 @@
 // racedemo's own costs: the model scheduler, a traced step in real mode, a child trial.
 #include <benchmark/benchmark.h>
 
-#include "model.hpp"
-#include "real_runner.hpp"
-#include "real_trace.hpp"
-#include "scenario.hpp"
-#include "shared_state.hpp"
+#include "engine/model.hpp"
+#include "real/real_runner.hpp"
+#include "real/real_trace.hpp"
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <shared_mutex>
 
-#include "bench.hpp"
+#include "racedemo/bench.hpp"
 #include "rw_cache.hpp"
 
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
-#include "shared_state.hpp"
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace racedemo::go_map {
 

@@ -12,8 +12,8 @@
 #include <shared_mutex>
 #include <string>
 
-#include "bench.hpp"
-#include "shared_state.hpp"
+#include "racedemo/bench.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace racedemo::rw_cache {
 

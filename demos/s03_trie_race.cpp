@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
-#include "shared_state.hpp"
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace {
 

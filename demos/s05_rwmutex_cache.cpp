@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "rw_cache.hpp"
-#include "scenario.hpp"
-#include "shared_state.hpp"
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace {
 

@@ -11,8 +11,8 @@
 
 #include <mutex>
 
-#include "scenario.hpp"
-#include "shared_state.hpp"
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace {
 

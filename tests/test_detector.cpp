@@ -1,7 +1,7 @@
 // --detector tsan: the report parser on a real report's text, and the detector end to end.
 #include <doctest/doctest.h>
 
-#include "detector.hpp"
+#include "real/detector.hpp"
 #include "process.hpp"
 
 using racedemo::parse_tsan_reports;

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "model.hpp"
-#include "scenario.hpp"
-#include "shared_state.hpp"
-#include "trace.hpp"
+#include "engine/model.hpp"
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
+#include "engine/trace.hpp"
 
 namespace {
 

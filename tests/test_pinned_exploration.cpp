@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "model.hpp"
-#include "scenario.hpp"
+#include "engine/model.hpp"
+#include "racedemo/scenario.hpp"
 
 namespace {
 

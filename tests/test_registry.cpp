@@ -3,7 +3,7 @@
 #include <set>
 #include <string>
 
-#include "scenario.hpp"
+#include "racedemo/scenario.hpp"
 
 using namespace racedemo;
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "real_runner.hpp"
-#include "scenario.hpp"
+#include "real/real_runner.hpp"
+#include "racedemo/scenario.hpp"
 
 using namespace racedemo;
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "bench.hpp"
-#include "real_runner.hpp"
-#include "scenario.hpp"
+#include "racedemo/bench.hpp"
+#include "real/real_runner.hpp"
+#include "racedemo/scenario.hpp"
 
 using namespace racedemo;
 

@@ -3,11 +3,11 @@
 
 #include <string>
 
-#include "bench.hpp"
-#include "real_trace.hpp"
-#include "report.hpp"
-#include "scenario.hpp"
-#include "shared_state.hpp"
+#include "racedemo/bench.hpp"
+#include "real/real_trace.hpp"
+#include "present/report.hpp"
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
 
 using namespace racedemo;
 

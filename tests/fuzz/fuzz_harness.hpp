@@ -19,7 +19,7 @@
 #include <typeinfo>
 #include <vector>
 
-#include "cli.hpp"
+#include "cli/cli.hpp"
 
 namespace racedemo::fuzz {
 

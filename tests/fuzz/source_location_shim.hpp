@@ -1,7 +1,7 @@
 // std::source_location for clang 14 with libstdc++ 12, in the fuzz build only (make fuzz).
 //
 // libstdc++'s <source_location> defines nothing unless the compiler has
-// __builtin_source_location, which clang has from version 15 on; src/scenario.hpp needs it.
+// __builtin_source_location, which clang has from version 15 on; include/racedemo/scenario.hpp needs it.
 // The top-level CMakeLists.txt force-includes this header (-include) when RACEDEMO_FUZZ is on
 // and clang is older than 15: it supplies the same interface from the builtins clang 14 has.
 // With a compiler that has the builtin, it is empty and the real header is used. current() is

@@ -1,4 +1,4 @@
-#include "real_runner.hpp"
+#include "real/real_runner.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -21,8 +21,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "interrupt.hpp"
-#include "real_trace.hpp"
+#include "cli/interrupt.hpp"
+#include "real/real_trace.hpp"
 
 namespace racedemo {
 namespace {

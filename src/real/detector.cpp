@@ -1,4 +1,4 @@
-#include "detector.hpp"
+#include "real/detector.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>

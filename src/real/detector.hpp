@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report.hpp"
+#include "present/report.hpp"
 
 namespace racedemo {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "report.hpp"
-#include "scenario.hpp"
+#include "present/report.hpp"
+#include "racedemo/scenario.hpp"
 
 namespace racedemo {
 

@@ -12,7 +12,7 @@
 //    POPL 2014). Vector clocks give happens-before; when a new step closes a race with an
 //    earlier one, a thread that can start the reordered suffix becomes a backtrack point in
 //    the state before the earlier step.
-#include "model.hpp"
+#include "engine/model.hpp"
 
 #include <fmt/format.h>
 
@@ -33,7 +33,7 @@
 #include <utility>
 #include <vector>
 
-#include "interrupt.hpp"
+#include "cli/interrupt.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>

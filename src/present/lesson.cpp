@@ -1,4 +1,4 @@
-#include "lesson.hpp"
+#include "present/lesson.hpp"
 
 #include <fmt/format.h>
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bench.hpp"
+#include "racedemo/bench.hpp"
 
 namespace racedemo {
 

@@ -1,4 +1,4 @@
-#include "report.hpp"
+#include "present/report.hpp"
 
 #include <fmt/color.h>
 

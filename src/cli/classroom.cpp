@@ -1,10 +1,10 @@
-#include "classroom.hpp"
+#include "cli/classroom.hpp"
 
 #include <fmt/format.h>
 
 #include <cctype>
 
-#include "lesson.hpp"
+#include "present/lesson.hpp"
 
 namespace racedemo {
 namespace {

@@ -2,7 +2,7 @@
 #include <deque>
 #include <string>
 
-#include "scenario.hpp"
+#include "racedemo/scenario.hpp"
 
 namespace racedemo {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "shared_state.hpp"
-#include "trace.hpp"
+#include "racedemo/shared_state.hpp"
+#include "engine/trace.hpp"
 
 namespace racedemo {
 

@@ -1,4 +1,4 @@
-#include "bench.hpp"
+#include "racedemo/bench.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "cli.hpp"
+#include "cli/cli.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -13,9 +13,9 @@
 #include <memory>
 #include <thread>
 
-#include "detector.hpp"
-#include "interrupt.hpp"
-#include "lesson.hpp"
+#include "real/detector.hpp"
+#include "cli/interrupt.hpp"
+#include "present/lesson.hpp"
 
 namespace racedemo {
 namespace {

@@ -1,4 +1,4 @@
-#include "real_trace.hpp"
+#include "real/real_trace.hpp"
 
 #include <algorithm>
 #include <chrono>

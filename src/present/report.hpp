@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "bench.hpp"
-#include "model.hpp"
-#include "real_runner.hpp"
-#include "scenario.hpp"
+#include "racedemo/bench.hpp"
+#include "engine/model.hpp"
+#include "real/real_runner.hpp"
+#include "racedemo/scenario.hpp"
 
 namespace racedemo {
 

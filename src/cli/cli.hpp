@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "classroom.hpp"
-#include "model.hpp"
-#include "real_runner.hpp"
-#include "report.hpp"
-#include "scenario.hpp"
+#include "cli/classroom.hpp"
+#include "engine/model.hpp"
+#include "real/real_runner.hpp"
+#include "present/report.hpp"
+#include "racedemo/scenario.hpp"
 
 namespace racedemo {
 

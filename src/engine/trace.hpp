@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "shared_state.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace racedemo {
 

@@ -1,7 +1,7 @@
 #include <csignal>
 
-#include "cli.hpp"
-#include "interrupt.hpp"
+#include "cli/cli.hpp"
+#include "cli/interrupt.hpp"
 
 int main(int argc, char** argv) {
     // A reader that goes away early (racedemo ... | head -1) must end racedemo with an error

@@ -1,6 +1,6 @@
 // Trace analysis: finds the damage in an execution from its steps alone, whichever engine
 // recorded them.
-#include "trace.hpp"
+#include "engine/trace.hpp"
 
 #include <fmt/format.h>
 

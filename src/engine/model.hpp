@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
-#include "trace.hpp"
+#include "racedemo/scenario.hpp"
+#include "engine/trace.hpp"
 
 namespace racedemo {
 

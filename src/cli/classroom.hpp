@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "model.hpp"
-#include "report.hpp"
-#include "scenario.hpp"
+#include "engine/model.hpp"
+#include "present/report.hpp"
+#include "racedemo/scenario.hpp"
 
 namespace racedemo {
 
