@@ -874,7 +874,7 @@ ModelResult Engine::run() {
     }
 
     mode_ = Mode::explore;
-    dpor_ = options_.reduction == Reduction::dpor;
+    dpor_ = options_.reduction != Reduction::none;  // reads_from: not yet, dpor stands in
     tracing_ = false;
     for (;;) {
         if (result.schedules_explored >= options_.budget) break;  // with schedules left

@@ -10,16 +10,23 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
-#include "racedemo/scenario.hpp"
 #include "engine/trace.hpp"
+#include "racedemo/scenario.hpp"
 
 namespace racedemo {
 
-enum class Strategy { replay, random, explore };
-enum class Reduction { none, dpor };
+// replay: one explicit schedule. random: `runs` schedules, each thread picked uniformly.
+// pct: `runs` schedules of probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010).
+// explore: depth-first over every schedule, up to equivalence (Reduction), bound and budget.
+enum class Strategy { replay, random, pct, explore };
+// How explore merges equivalent schedules. none: every interleaving. dpor: source-DPOR with
+// sleep sets (Mazurkiewicz equivalence). reads_from: coarser, one representative per
+// reads-from class (every read reads from the same write, locks taken in the same order).
+enum class Reduction { none, dpor, reads_from };
 
 struct ModelOptions {
     Strategy strategy = Strategy::random;
@@ -28,6 +35,11 @@ struct ModelOptions {
     int preemption_bound = -1;         // explore: most preemptions per schedule; -1 unbounded
     std::uint64_t budget = 1'000'000;  // explore: most schedules to run
     Reduction reduction = Reduction::dpor;
+    std::uint64_t runs = 1;  // random, pct: how many schedules to run
+    int pct_depth = 3;       // pct: the bug depth D (D - 1 priority change points)
+    // Cancellation (SIGINT): an exploration or a series of runs stops at the next execution
+    // and returns what it had, with ModelResult::interrupted set.
+    std::stop_token stop;
     // explore: called every 4096 schedules with the count so far (for a progress line).
     std::function<void(std::uint64_t schedules)> progress;
 };
@@ -41,6 +53,12 @@ struct ModelRun {
     bool deadlock = false;
 };
 
+// An incomplete search's guess at the size of the whole one (Knuth's estimator).
+struct SearchEstimate {
+    double schedules = 0;  // estimated schedules of the complete search
+    double seconds = 0;    // estimated wall time of the complete search at the observed rate
+};
+
 struct ModelResult {
     ModelRun
         shown;  // replay/random: that run; explore: the shortest corrupting run, else a clean one
@@ -51,6 +69,10 @@ struct ModelResult {
     double elapsed_ms = 0;    // wall time of the whole run, filled in by the caller
     std::optional<std::vector<int>> shortest_schedule;  // fewest preemptions, then fewest steps
     std::map<std::string, std::uint64_t> outcomes;      // label -> schedules
+    // random, pct: the first schedule that corrupted (its replay reproduces it), if any.
+    std::optional<std::vector<int>> first_corrupt_schedule;
+    std::optional<SearchEstimate> estimate;  // explore, when cut by the budget or the bound
+    bool interrupted = false;                // stopped through ModelOptions::stop
 };
 
 // A replayed schedule that cannot be followed (names a thread that is blocked, finished or

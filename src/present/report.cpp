@@ -272,6 +272,7 @@ std::string render_model(const RunHeader& header, const ModelOptions& options,
             what = "replayed schedule";
             break;
         case Strategy::random:
+        case Strategy::pct:
             what = fmt::format("random schedule, seed {}", options.seed);
             break;
         case Strategy::explore:
@@ -344,6 +345,7 @@ nlohmann::json model_json(const RunHeader& header, const ModelOptions& options,
     json["evidence"] = result.shown.outcome.evidence;
     json["strategy"] = options.strategy == Strategy::replay   ? "replay"
                        : options.strategy == Strategy::random ? "random"
+                       : options.strategy == Strategy::pct    ? "pct"
                                                               : "explore";
     json["seed"] = options.seed;
     json["reduction"] = options.reduction == Reduction::dpor ? "dpor" : "none";
