@@ -90,54 +90,66 @@ std::vector<std::size_t> next_own_writes(const std::vector<TraceEvent>& events) 
     return next;
 }
 
+// The damage a write does, given what the analysis knows of its object so far: a lost update
+// (another thread wrote after this thread last read the cell) or a lost write (another thread's
+// value that nobody read is replaced blindly). Empty when it does none.
+std::string write_damage(const std::vector<TraceEvent>& events, const ObjectHistory& history,
+                         const TraceEvent& event) {
+    const std::size_t latest = history.last_write;
+    if (latest == kNone || events[latest].thread == event.thread) return {};
+    const TraceEvent& earlier = events[latest];
+    const std::size_t own_read = history.read_by(event.thread);
+    if (own_read != kNone && own_read < latest) {
+        return fmt::format("overwrites {} written by T{} at step {}", earlier.value, earlier.thread,
+                           earlier.step);
+    }
+    if (history.last_access == latest && earlier.value != event.value) {
+        return fmt::format("overwrites {} written by T{} at step {}, unread", earlier.value,
+                           earlier.thread, earlier.step);
+    }
+    return {};
+}
+
+// Steps in a trace's order that the analysis of reads needs: when each operation ends, and
+// each write's next write by the same thread to the same object.
+struct OperationBounds {
+    std::vector<std::size_t> operation_end;
+    std::vector<std::size_t> next_own_write;
+};
+
+// A read that sees another thread's write `seen` sees it half-done when that thread writes
+// the object again before its operation ends. `seen` is the object's latest write before the
+// read, so that thread's next write to it comes after the read.
+std::string read_damage(const std::vector<TraceEvent>& events, const ObjectHistory& history,
+                        const TraceEvent& event, const OperationBounds& bounds) {
+    const std::size_t seen = history.last_write;
+    if (seen == kNone || events[seen].thread == event.thread) return {};
+    const std::size_t replacing = bounds.next_own_write[seen];
+    if (replacing == kNone || replacing >= bounds.operation_end[seen]) return {};
+    return fmt::format("sees a half-done write: T{} wrote {} at step {} and replaces it at step {}",
+                       events[seen].thread, events[seen].value, events[seen].step,
+                       events[replacing].step);
+}
+
 }  // namespace
 
 // One pass forwards, remembering per object its latest write, latest access and each thread's
 // latest read, so that a round of many thousand steps is analysed in linear time.
 int mark_damage(Trace& trace, DamageScope scope) {
     std::vector<TraceEvent>& events = trace.events;
-    // A read that sees another thread's write `seen` sees it half-done when that thread writes
-    // the object again before its operation ends. `seen` is the object's latest write before
-    // the read, so that thread's next write to it comes after the read.
-    const std::vector<std::size_t> operation_end = operation_ends(events);
-    const std::vector<std::size_t> next_own_write = next_own_writes(events);
-
+    const OperationBounds bounds{operation_ends(events), next_own_writes(events)};
     std::unordered_map<std::uint64_t, ObjectHistory> objects;
     int first_damage = 0;
     for (std::size_t index = 0; index < events.size(); ++index) {
         TraceEvent& event = events[index];
         if (event.op != Op::read && event.op != Op::write) continue;
         ObjectHistory& history = objects[event.object];
+        std::string damage = event.op == Op::write ? write_damage(events, history, event)
+                                                   : read_damage(events, history, event, bounds);
+        if (!damage.empty()) event.note = std::move(damage);
         if (event.op == Op::write) {
-            const std::size_t latest = history.last_write;
-            const std::size_t own_read = history.read_by(event.thread);
-            // A lost update: another thread wrote after this thread last read the cell.
-            if (latest != kNone && events[latest].thread != event.thread && own_read != kNone &&
-                own_read < latest) {
-                const TraceEvent& lost = events[latest];
-                event.note = fmt::format("overwrites {} written by T{} at step {}", lost.value,
-                                         lost.thread, lost.step);
-            } else if (history.last_access != kNone && history.last_access == latest &&
-                       events[latest].thread != event.thread &&
-                       events[latest].value != event.value) {
-                // A lost write: another thread's value that nobody read is replaced blindly.
-                const TraceEvent& unseen = events[latest];
-                event.note = fmt::format("overwrites {} written by T{} at step {}, unread",
-                                         unseen.value, unseen.thread, unseen.step);
-            }
             history.last_write = index;
         } else {
-            const std::size_t seen = history.last_write;
-            if (seen != kNone && events[seen].thread != event.thread) {
-                const std::size_t replacing = next_own_write[seen];
-                if (replacing != kNone && replacing < operation_end[seen]) {
-                    event.note = fmt::format(
-                        "sees a half-done write: T{} wrote {} at step {} and replaces it at step "
-                        "{}",
-                        events[seen].thread, events[seen].value, events[seen].step,
-                        events[replacing].step);
-                }
-            }
             history.note_read(event.thread, index);
         }
         history.last_access = index;

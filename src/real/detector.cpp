@@ -81,72 +81,104 @@ std::string read_file(const std::string& path) {
     return text.str();
 }
 
-}  // namespace
+// Reads ThreadSanitizer's text a line at a time: a report opens with its WARNING line, names
+// the current access and then the previous one, each followed by its stack; the first frame in
+// the scenario's own sources locates the access.
+class TsanReportParser {
+  public:
+    explicit TsanReportParser(const std::string& source_dir_name)
+        : source_dir_name_(source_dir_name) {}
 
-DetectorResult parse_tsan_reports(const std::string& text, const std::string& source_dir_name) {
-    DetectorResult result;
-    std::istringstream lines(text);
-    std::string line;
-    RaceReport report;
-    RaceAccess* access = nullptr;
-    bool in_report = false, located = false;
-    auto finish = [&] {
-        if (!in_report) return;
-        in_report = false;
-        for (RaceReport& known : result.races) {
-            if (known.current.location == report.current.location &&
-                known.previous.location == report.previous.location) {
+    void line(const std::string& text) {
+        if (text.find("WARNING: ThreadSanitizer: data race") != std::string::npos)
+            return start_report();
+        if (!in_report_) return;
+        if (text.rfind("SUMMARY:", 0) == 0 || text.rfind("==================", 0) == 0)
+            return finish_report();
+        if (access_header(text)) return;
+        stack_frame(text);
+    }
+
+    DetectorResult finish() {
+        finish_report();
+        return std::move(result_);
+    }
+
+  private:
+    void start_report() {
+        finish_report();
+        ++result_.reports;
+        in_report_ = true;
+        report_ = RaceReport{};
+        access_ = nullptr;
+    }
+
+    // Reports with the same pair of locations are counted as one race.
+    void finish_report() {
+        if (!in_report_) return;
+        in_report_ = false;
+        for (RaceReport& known : result_.races) {
+            if (known.current.location == report_.current.location &&
+                known.previous.location == report_.previous.location) {
                 ++known.count;
                 return;
             }
         }
-        result.races.push_back(report);
-    };
-    while (std::getline(lines, line)) {
-        if (line.find("WARNING: ThreadSanitizer: data race") != std::string::npos) {
-            finish();
-            ++result.reports;
-            in_report = true;
-            report = RaceReport{};
-            access = nullptr;
-            continue;
-        }
-        if (!in_report) continue;
-        if (line.rfind("SUMMARY:", 0) == 0 || line.rfind("==================", 0) == 0) {
-            finish();
-            continue;
-        }
-        // "  Write of size 8 at 0x... by thread T2:" / "  Previous read of size 8 ... by main
-        // thread:"
-        std::size_t of_size = line.find(" of size ");
-        const bool describes_memory = line.rfind("  Location", 0) == 0;
-        if (of_size != std::string::npos && !describes_memory && line.size() > 2 &&
-            line[0] == ' ' && line[2] != ' ' && access != &report.previous) {
-            access = access == nullptr ? &report.current : &report.previous;
-            std::string op = line.substr(2, of_size - 2);
-            for (char& c : op) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            access->op = op;
-            std::size_t by = line.find(" by ");
-            access->thread = by == std::string::npos ? "" : line.substr(by + 4);
-            if (!access->thread.empty() && access->thread.back() == ':') access->thread.pop_back();
-            access->thread = racedemo_thread(access->thread);
-            located = false;
-            continue;
-        }
+        result_.races.push_back(report_);
+    }
+
+    static bool describes_memory(const std::string& text) {
+        return text.rfind("  Location", 0) == 0;
+    }
+
+    // "  Write of size 8 at 0x... by thread T2:" / "  Previous read of size 8 ... by main thread:"
+    bool access_header(const std::string& text) {
+        const std::size_t of_size = text.find(" of size ");
+        if (of_size == std::string::npos || describes_memory(text) || text.size() <= 2 ||
+            text[0] != ' ' || text[2] == ' ' || access_ == &report_.previous)
+            return false;
+        access_ = access_ == nullptr ? &report_.current : &report_.previous;
+        std::string op = text.substr(2, of_size - 2);
+        for (char& c : op) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        access_->op = op;
+        const std::size_t by = text.find(" by ");
+        std::string thread = by == std::string::npos ? "" : text.substr(by + 4);
+        if (!thread.empty() && thread.back() == ':') thread.pop_back();
+        access_->thread = racedemo_thread(thread);
+        located_ = false;
+        return true;
+    }
+
+    void stack_frame(const std::string& text) {
         std::string function, file_line;
-        if (access != nullptr && !located && parse_frame(line, function, file_line)) {
-            bool ours = file_line.find(source_dir_name) != std::string::npos;
-            if (access->location.empty() || ours) {
-                access->location = file_line.substr(file_line.find_last_of('/') + 1);
-                access->function = short_function(function);
+        if (access_ != nullptr && !located_ && parse_frame(text, function, file_line)) {
+            const bool ours = file_line.find(source_dir_name_) != std::string::npos;
+            if (access_->location.empty() || ours) {
+                access_->location = file_line.substr(file_line.find_last_of('/') + 1);
+                access_->function = short_function(function);
             }
-            located = ours;
-        } else if (line.empty() || describes_memory) {
-            located = true;  // the end of this access's stack
+            located_ = ours;
+        } else if (text.empty() || describes_memory(text)) {
+            located_ = true;  // the end of this access's stack
         }
     }
-    finish();
-    return result;
+
+    const std::string& source_dir_name_;
+    DetectorResult result_;
+    RaceReport report_;
+    RaceAccess* access_ = nullptr;
+    bool in_report_ = false;
+    bool located_ = false;
+};
+
+}  // namespace
+
+DetectorResult parse_tsan_reports(const std::string& text, const std::string& source_dir_name) {
+    TsanReportParser parser(source_dir_name);
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) parser.line(line);
+    return parser.finish();
 }
 
 DetectorResult run_tsan_detector(const std::vector<std::string>& args) {

@@ -168,52 +168,59 @@ std::string first_line(const std::string& text) {
     return line;
 }
 
-// The parent's side: collect what the child writes until it closes its pipes or the watchdog
-// fires, then reap it.
-TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_seconds,
-                      Clock::time_point started) {
+// What the child wrote before it closed its pipes, the watchdog fired or racedemo was stopped.
+struct ChildOutput {
     std::string result_text, error_text;
+    bool hung = false;     // no end before the deadline
+    bool stopped = false;  // racedemo was interrupted while the trial still ran
+};
+
+// Reads whatever is ready on the pipes; returns false when both are closed.
+bool drain_ready(pollfd (&fds)[2], int& open_fds, int result_fd, ChildOutput& output) {
+    for (pollfd& entry : fds) {
+        if (entry.fd < 0 || entry.revents == 0) continue;
+        char buffer[4096];
+        const ssize_t n = ::read(entry.fd, buffer, sizeof buffer);
+        if (n > 0) {
+            std::string& sink = entry.fd == result_fd ? output.result_text : output.error_text;
+            if (sink.size() < (1u << 20)) sink.append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            entry.fd = -1;
+            --open_fds;
+        }
+    }
+    return open_fds > 0;
+}
+
+ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point deadline) {
+    ChildOutput output;
     pollfd fds[2] = {{result_fd, POLLIN, 0}, {error_fd, POLLIN, 0}};
     int open_fds = 2;
-    bool hung = false;
-    const auto deadline = started + std::chrono::duration<double>(timeout_seconds);
     while (open_fds > 0) {
-        auto remaining =
+        const auto remaining =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (remaining.count() <= 0) {
-            hung = true;
+            output.hung = true;
             break;
         }
-        int ready =
+        const int ready =
             ::poll(fds, 2, static_cast<int>(std::min<long long>(remaining.count() + 1, 1000)));
         if (ready < 0 && errno != EINTR) break;
         if (interrupted() != 0) break;
-        for (pollfd& entry : fds) {
-            if (entry.fd < 0 || entry.revents == 0) continue;
-            char buffer[4096];
-            ssize_t n = ::read(entry.fd, buffer, sizeof buffer);
-            if (n > 0) {
-                std::string& sink = entry.fd == result_fd ? result_text : error_text;
-                if (sink.size() < (1u << 20)) sink.append(buffer, static_cast<std::size_t>(n));
-            } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-                entry.fd = -1;
-                --open_fds;
-            }
-        }
+        if (!drain_ready(fds, open_fds, result_fd, output)) break;
     }
-    const bool stopped = interrupted() != 0 && open_fds > 0 && !hung;
-    if (hung || stopped) ::kill(child, SIGKILL);
+    output.stopped = interrupted() != 0 && open_fds > 0 && !output.hung;
+    return output;
+}
 
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
+// The trial's result from how the child ended and what it wrote.
+TrialResult classify_trial(const ChildOutput& output, int status, double timeout_seconds) {
     TrialResult result;
-    result.elapsed_ms = ms_since(started);
-    result.diagnostic = first_line(error_text);
-    if (stopped) {
+    result.diagnostic = first_line(output.error_text);
+    if (output.stopped) {
         result.status = TrialStatus::interrupted;
         result.outcome = Outcome::clean();
-    } else if (hung) {
+    } else if (output.hung) {
         result.status = TrialStatus::hung;
         result.outcome = Outcome::corrupt(
             "hung", fmt::format("no result after {:g} s; the trial was killed", timeout_seconds));
@@ -224,14 +231,31 @@ TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_s
         if (!result.diagnostic.empty()) evidence += fmt::format(" ({})", result.diagnostic);
         result.outcome = Outcome::corrupt(fmt::format("crashed: {}", signal_name(result.signal)),
                                           std::move(evidence));
-    } else if (!decode(result_text, result)) {
+    } else if (!decode(output.result_text, result)) {
         result.status = TrialStatus::failed;
-        int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         result.outcome = Outcome::corrupt(
             fmt::format("exited {}", code),
             fmt::format("the trial exited with status {} before reporting{}", code,
                         result.diagnostic.empty() ? "" : ": " + result.diagnostic));
     }
+    return result;
+}
+
+// The parent's side: collect what the child writes until it closes its pipes or the watchdog
+// fires, then reap it.
+TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_seconds,
+                      Clock::time_point started) {
+    const ChildOutput output =
+        collect_child_output(result_fd, error_fd,
+                             started + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(timeout_seconds)));
+    if (output.hung || output.stopped) ::kill(child, SIGKILL);
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    TrialResult result = classify_trial(output, status, timeout_seconds);
+    result.elapsed_ms = ms_since(started);
     return result;
 }
 
@@ -317,6 +341,26 @@ std::string signal_name(int signal) {
     return fmt::format("signal {}", signal);
 }
 
+namespace {
+
+// Judges the round just played into `result`; true when the trial ends with it.
+bool judge_round(Trial& trial, RoundRecorder* recorder, bool out_of_memory, int round,
+                 TrialResult& result) {
+    result.rounds = round;
+    if (out_of_memory) {
+        result.outcome = Outcome::corrupt(
+            "out of memory", "an allocation failed: the trial reached its memory limit");
+        return true;
+    }
+    result.outcome = trial.arbiter();
+    if (!result.outcome.corrupted) return false;
+    if (recorder != nullptr)
+        result.trace = recorder->collect(kStepsBeforeDamage, kStepsAfterDamage);
+    return true;
+}
+
+}  // namespace
+
 TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, int rounds,
                        bool trace, double budget_ms) {
     const TrialFactory factory = scenario.factory(variant);
@@ -361,18 +405,7 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, i
         barrier.arrive_and_wait();
         act(0);
         barrier.arrive_and_wait();
-        if (out_of_memory) {
-            result.outcome = Outcome::corrupt(
-                "out of memory", "an allocation failed: the trial reached its memory limit");
-            result.rounds = round;
-            break;
-        }
-        result.outcome = trial->arbiter();
-        result.rounds = round;
-        if (result.outcome.corrupted) {
-            if (recorder) result.trace = recorder->collect(kStepsBeforeDamage, kStepsAfterDamage);
-            break;
-        }
+        if (judge_round(*trial, recorder.get(), out_of_memory, round, result)) break;
         if (ms_since(started) > budget_ms) break;
     }
     stop = true;

@@ -96,43 +96,37 @@ void RoundRecorder::clear() {
     for (auto& recorder : threads_) recorder->clear();
 }
 
-Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
-    struct Ref {
-        std::uint64_t time;
-        const ThreadRecorder* recorder;
-        const RawEvent* event;
-    };
-    std::vector<Ref> order;
-    for (const auto& recorder : threads_)
-        for (const RawEvent& event : recorder->events())
-            order.push_back(Ref{event.time, recorder.get(), &event});
-    std::stable_sort(order.begin(), order.end(),
-                     [](const Ref& a, const Ref& b) { return a.time < b.time; });
+namespace {
 
-    // The steps as trace events. A round can hold many thousands, so the damage is first
-    // looked for with values as raw numbers and no names; only the steps shown get those.
-    auto event_at = [&](std::size_t index, bool shown) {
-        const RawEvent& raw = *order[index].event;
-        TraceEvent event;
-        event.step = static_cast<int>(index) + 1;
-        event.thread = order[index].recorder->thread();
-        event.op = raw.op;
-        event.operation_index = static_cast<int>(raw.operation);
-        event.object = reinterpret_cast<std::uintptr_t>(raw.object);
-        const bool access = raw.op == Op::read || raw.op == Op::write;
-        if (shown) {
-            event.target = raw.object->name();
-            if (access) event.value = raw.object->show_bits(raw.bits);
-            event.operation = order[index].recorder->note_text(raw.operation);
-        } else if (access) {
-            event.value = std::to_string(raw.bits);
-        }
-        return event;
-    };
-    // The window first..last (of `threads` only, when given), named, valued and re-analysed.
-    auto window = [&](std::size_t first, std::size_t last, const std::vector<int>& threads) {
+// A round's steps merged from every thread's buffer into timestamp order. A round can hold many
+// thousands, so the damage is first looked for with values as raw numbers and no names; only
+// the steps shown get those.
+class MergedRound {
+  public:
+    explicit MergedRound(const std::vector<std::unique_ptr<ThreadRecorder>>& threads)
+        : lanes_(threads.size()) {
+        for (const auto& recorder : threads)
+            for (const RawEvent& event : recorder->events())
+                order_.push_back(Ref{event.time, recorder.get(), &event});
+        std::stable_sort(order_.begin(), order_.end(),
+                         [](const Ref& a, const Ref& b) { return a.time < b.time; });
+    }
+
+    std::size_t size() const { return order_.size(); }
+
+    // Every step with raw values, for the search for damage.
+    Trace raw() const {
+        Trace full;
+        full.events.reserve(order_.size());
+        for (std::size_t index = 0; index < order_.size(); ++index)
+            full.events.push_back(event_at(index, false));
+        return full;
+    }
+
+    // The steps first..last (of `threads` only, when given), named, valued and re-analysed.
+    Trace window(std::size_t first, std::size_t last, const std::vector<int>& threads) const {
         Trace shown;
-        shown.lanes.resize(threads_.size());
+        shown.lanes.resize(lanes_);
         for (std::size_t index = first; index < last; ++index) {
             TraceEvent event = event_at(index, true);
             if (!threads.empty() &&
@@ -144,26 +138,46 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
         }
         mark_damage(shown);
         return shown;
-    };
-
-    Trace full;
-    full.events.reserve(order.size());
-    for (std::size_t index = 0; index < order.size(); ++index)
-        full.events.push_back(event_at(index, false));
-    const int damage = mark_damage(full, DamageScope::first);
-    if (damage == 0) {
-        // No damage found in the steps: show the last ones.
-        std::size_t first = order.size() > before + after ? order.size() - before - after : 0;
-        return window(first, order.size(), {});
     }
 
-    // Focus on the two threads the damage involves: the one that did it, and the one whose
-    // write it overwrote or half-read; from just before the first of their steps that the
-    // damage note cites, to a few steps after it.
-    const std::size_t at = static_cast<std::size_t>(damage - 1);
+  private:
+    struct Ref {
+        std::uint64_t time;
+        const ThreadRecorder* recorder;
+        const RawEvent* event;
+    };
+
+    TraceEvent event_at(std::size_t index, bool shown) const {
+        const RawEvent& raw = *order_[index].event;
+        TraceEvent event;
+        event.step = static_cast<int>(index) + 1;
+        event.thread = order_[index].recorder->thread();
+        event.op = raw.op;
+        event.operation_index = static_cast<int>(raw.operation);
+        event.object = reinterpret_cast<std::uintptr_t>(raw.object);
+        const bool access = raw.op == Op::read || raw.op == Op::write;
+        if (shown) {
+            event.target = raw.object->name();
+            if (access) event.value = raw.object->show_bits(raw.bits);
+            event.operation = order_[index].recorder->note_text(raw.operation);
+        } else if (access) {
+            event.value = std::to_string(raw.bits);
+        }
+        return event;
+    }
+
+    std::size_t lanes_;
+    std::vector<Ref> order_;
+};
+
+// Where the story of the damage at index `at` starts: just before the first of the steps its
+// note cites (the write of the other thread it overwrote or half-read, and what the damaging
+// thread knew before), at least `before` steps back, at most kMostStepsBeforeDamage. Sets
+// `other` to the other thread involved (0: none).
+std::size_t story_start(const Trace& full, std::size_t at, std::size_t before, int& other) {
     const TraceEvent& harm = full.events[at];
     std::size_t first = at > before ? at - before : 0;
-    int other = 0;
+    other = 0;
     for (std::size_t index = at; index-- > 0;) {
         const TraceEvent& event = full.events[index];
         if (event.object != harm.object) continue;
@@ -171,13 +185,32 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
             other = event.thread;
             first = std::min(first, index);
         } else if (other != 0 && event.thread == harm.thread) {
-            first = std::min(first, index);  // what the damaging thread knew before
+            first = std::min(first, index);
             break;
         }
     }
     first = first > 1 ? first - 2 : 0;
-    first = std::max(first, at > kMostStepsBeforeDamage ? at - kMostStepsBeforeDamage : 0);
-    return window(first, std::min(order.size(), at + after + 1), {harm.thread, other});
+    return std::max(first, at > kMostStepsBeforeDamage ? at - kMostStepsBeforeDamage : 0);
+}
+
+}  // namespace
+
+Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
+    const MergedRound round(threads_);
+    Trace full = round.raw();
+    const int damage = mark_damage(full, DamageScope::first);
+    if (damage == 0) {
+        // No damage found in the steps: show the last ones.
+        const std::size_t size = round.size();
+        return round.window(size > before + after ? size - before - after : 0, size, {});
+    }
+    // Focus on the two threads the damage involves: the one that did it, and the one whose
+    // write it overwrote or half-read.
+    const auto at = static_cast<std::size_t>(damage - 1);
+    int other = 0;
+    const std::size_t first = story_start(full, at, before, other);
+    return round.window(first, std::min(round.size(), at + after + 1),
+                        {full.events[at].thread, other});
 }
 
 }  // namespace racedemo
