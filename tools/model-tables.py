@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""The model-checker tables of docs/performance.md, measured by running racedemo itself.
+
+  tools/model-tables.py --racedemo build-bench/racedemo pct        # bug-finding: pct vs random
+  tools/model-tables.py --racedemo build-bench/racedemo reduction  # none / dpor / reads-from
+  tools/model-tables.py --racedemo build-bench/racedemo speed      # model steps per second
+
+Each table is printed as Markdown with the exact command of every row, so that a reader can
+run any row again. Nothing here is estimated: every figure is what racedemo's --json said.
+"""
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+
+SCENARIOS = ["unsafe-map", "mutex-map", "trie-race", "stack", "rwmutex-cache", "counter"]
+
+
+def run_json(racedemo, args, timeout):
+    """racedemo's JSON for `args`, or None when it did not finish within `timeout` seconds."""
+    command = [racedemo] + args + ["--json"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode not in (0, 3):
+        sys.exit(f"model-tables: {shlex.join(command)} exited {done.returncode}: {done.stderr}")
+    return json.loads(done.stdout)
+
+
+def shown(args):
+    return "`racedemo " + shlex.join(args) + "`"
+
+
+def pct_table(racedemo, seed, runs, threads):
+    print(f"| scenario | strategy | corrupted of {runs} | first corrupting schedule (steps) "
+          "| command |")
+    print("|---|---|---:|---:|---|")
+    for scenario in ["trie-race", "stack", "rwmutex-cache"]:
+        rows = [("pct", ["--strategy", "pct", "--depth", str(d)]) for d in (1, 2, 3)]
+        rows.append(("random", ["--strategy", "random"]))
+        for name, extra in rows:
+            args = [scenario, "--mode", "model", "--threads", str(threads), "--runs", str(runs),
+                    "--seed", str(seed)] + extra
+            result = run_json(racedemo, args, 600)
+            label = name if name == "random" else f"pct, depth {extra[-1]}"
+            first = result.get("schedule") or []
+            first_text = str(len(first)) if result["corrupted_runs"] else "none"
+            print(f"| {scenario} | {label} | {result['corrupted_runs']} | {first_text} "
+                  f"| {shown(args)} |")
+
+
+def reduction_cell(racedemo, args, timeout):
+    result = run_json(racedemo, args, timeout)
+    if result is None:
+        return f"not finished in {timeout} s"
+    complete = "" if result["complete"] else " (cut: budget)"
+    seconds = result["elapsed_ms"] / 1000
+    return (f"{result['schedules_explored']:,} / {result['steps']:,} / {seconds:.2f} s"
+            f"{complete}")
+
+
+def reduction_table(racedemo, threads_list, budget, timeout):
+    print("Each cell: schedules / steps / seconds; \"cut\" marks a search stopped by the budget "
+          f"of {budget:,} schedules (never a complete result).")
+    print()
+    print("| scenario | variant | threads | none | dpor | reads-from |")
+    print("|---|---|---:|---|---|---|")
+    for scenario in SCENARIOS:
+        for variant in (["--fixed"] if scenario == "mutex-map" else ["", "--fixed"]):
+            for threads in threads_list:
+                cells = []
+                for reduction in ["none", "dpor", "reads-from"]:
+                    args = [scenario, "--mode", "model", "--explore", "--threads", str(threads),
+                            "--reduction", reduction, "--budget", str(budget)]
+                    if variant:
+                        args.append(variant)
+                    cells.append(reduction_cell(racedemo, args, timeout))
+                name = "fixed" if variant else "unsafe"
+                print(f"| {scenario} | {name} | {threads} | " + " | ".join(cells) + " |")
+    print()
+    print("Command of a cell: `racedemo SCENARIO --mode model --explore --threads N "
+          f"--reduction R --budget {budget} [--fixed] --json`.")
+
+
+def speed_table(racedemo, runs, threads, seed):
+    print("| scenario | schedules | steps | seconds | steps per second | command |")
+    print("|---|---:|---:|---:|---:|---|")
+    for scenario in SCENARIOS:
+        args = [scenario, "--mode", "model", "--strategy", "random", "--runs", str(runs),
+                "--threads", str(threads), "--seed", str(seed)]
+        result = run_json(racedemo, args, 600)
+        seconds = result["elapsed_ms"] / 1000
+        rate = result["steps"] / seconds if seconds > 0 else 0
+        print(f"| {scenario} | {result['runs']:,} | {result['steps']:,} | {seconds:.3f} "
+              f"| {rate / 1e6:.1f} M | {shown(args)} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--racedemo", required=True)
+    parser.add_argument("table", choices=["pct", "reduction", "speed"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--threads", type=int, nargs="+", default=None)
+    parser.add_argument("--budget", type=int, default=2_000_000)
+    parser.add_argument("--timeout", type=int, default=300)
+    options = parser.parse_args()
+    if options.table == "pct":
+        pct_table(options.racedemo, options.seed, options.runs or 1000,
+                  (options.threads or [8])[0])
+    elif options.table == "reduction":
+        reduction_table(options.racedemo, options.threads or [2, 3, 4], options.budget,
+                        options.timeout)
+    else:
+        speed_table(options.racedemo, options.runs or 20000, (options.threads or [3])[0],
+                    options.seed)
+
+
+if __name__ == "__main__":
+    main()
