@@ -32,12 +32,10 @@ struct ShowValue {
 // Building one allocates nothing and formats nothing: a literal is kept as its pointer, an
 // indexed name ("t3[47].key", "n3['g']") as its pattern and indexes, and the text is made
 // only when a trace prints it. A growing map builds thousands of slots a round, a trie node
-// 26 links, and a trace shows a dozen. A name computed at run time (std::string) is kept too.
+// 26 links, and a trace shows a dozen.
 class ObjectName {
   public:
     ObjectName(const char* text) : pattern_(text) {}  // NOLINT: implicit on purpose
-    ObjectName(std::string text)                      // NOLINT: implicit on purpose
-        : owned_(std::move(text)) {}
 
     // pattern: a string literal with a replacement field for each index, e.g. "entries[{}]",
     // "t{}[{}].key" or "n{}['{:c}']" (an index shown as a character).
@@ -50,17 +48,15 @@ class ObjectName {
     }
 
     std::string str() const {
-        if (pattern_ == nullptr) return owned_;
         if (!indexed_) return pattern_;
         return fmt::format(fmt::runtime(pattern_), first_, second_);
     }
 
   private:
-    const char* pattern_ = nullptr;  // null: the name is owned_
-    bool indexed_ = false;
+    const char* pattern_;
     int first_ = 0;
     int second_ = 0;
-    std::string owned_;
+    bool indexed_ = false;
 };
 
 // A named piece of shared state: a memory cell or a lock.

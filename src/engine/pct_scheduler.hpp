@@ -10,9 +10,9 @@
 #pragma once
 
 #include <cstdint>
-#include <random>
 #include <vector>
 
+#include "engine/random_scheduler.hpp"
 #include "engine/scheduler.hpp"
 
 namespace racedemo {
@@ -35,7 +35,7 @@ class PctScheduler final : public Scheduler {
     std::uint64_t runs_;
     std::uint64_t run_ = 0;
     int steps_per_run_ = 0;  // k
-    std::mt19937_64 random_;
+    SplitMix64 random_;
     std::vector<int> priority_;       // per thread; higher runs first
     std::vector<int> change_points_;  // step counts, ascending
 };
