@@ -1,7 +1,5 @@
 #include "engine/random_scheduler.hpp"
 
-#include <bit>
-
 namespace racedemo {
 
 std::uint64_t run_seed(std::uint64_t seed, std::uint64_t run) {
@@ -21,7 +19,10 @@ bool RandomScheduler::begin_execution() {
 
 Choice RandomScheduler::next_thread(const ExecutionView& view) {
     ThreadMask enabled = view.enabled;
-    auto index = draw(random_, static_cast<std::uint64_t>(std::popcount(enabled)));
+    // Counted by hand: without -mpopcnt, std::popcount is a library call.
+    std::uint64_t count = 0;
+    for (ThreadMask rest = enabled; rest != 0; rest &= rest - 1) ++count;
+    auto index = draw(random_, count);
     for (; index > 0; --index) enabled &= enabled - 1;  // drop the lowest threads
     return Choice::run(lowest_thread(enabled));
 }
