@@ -2,10 +2,10 @@
 #include <benchmark/benchmark.h>
 
 #include "engine/model.hpp"
-#include "real/real_runner.hpp"
-#include "real/real_trace.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
+#include "real/real_runner.hpp"
+#include "real/real_trace.hpp"
 
 namespace {
 
@@ -38,6 +38,47 @@ BENCHMARK(BM_ModelExplore)
     ->Args({3, 0, 1})
     ->Args({3, 1, 1})
     ->Args({3, 0, 0})
+    ->Unit(benchmark::kMillisecond);
+
+// Model steps per second of each scenario: 20,000 random schedules at 3 threads in one
+// run_model call, as `racedemo NAME --mode model --strategy random --runs 20000 --threads 3`.
+// The engine's target: at least 10 M steps/s everywhere, no scenario 3x slower than the fastest.
+void BM_ModelRandom(benchmark::State& state, const char* name) {
+    const Scenario& scenario = *find_scenario(name);
+    ModelOptions options;
+    options.strategy = Strategy::random;
+    options.runs = 20'000;
+    TrialConfig config{3, true};
+    std::uint64_t steps = 0;
+    for (auto _ : state) {
+        options.seed = static_cast<std::uint64_t>(state.iterations()) + 1;
+        steps += run_model(scenario, Variant::unsafe, config, options).steps;
+    }
+    state.counters["steps/s"] = benchmark::Counter(double(steps), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_ModelRandom, unsafe_map, "unsafe-map")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, mutex_map, "mutex-map")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, trie_race, "trie-race")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, stack, "stack")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, rwmutex_cache, "rwmutex-cache")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, counter, "counter")->Unit(benchmark::kMillisecond);
+
+// The same scenarios explored without reduction: the first 20,000 schedules at 3 threads.
+void BM_ModelExploreAll(benchmark::State& state, const char* name) {
+    const Scenario& scenario = *find_scenario(name);
+    ModelOptions options;
+    options.strategy = Strategy::explore;
+    options.reduction = Reduction::none;
+    options.budget = 20'000;
+    TrialConfig config{3, true};
+    std::uint64_t steps = 0;
+    for (auto _ : state) steps += run_model(scenario, Variant::unsafe, config, options).steps;
+    state.counters["steps/s"] = benchmark::Counter(double(steps), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_ModelExploreAll, unsafe_map, "unsafe-map")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelExploreAll, trie_race, "trie-race")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelExploreAll, stack, "stack")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelExploreAll, rwmutex_cache, "rwmutex-cache")
     ->Unit(benchmark::kMillisecond);
 
 // One load and one store of a shared cell: plain, and recorded by the real-mode tracer.

@@ -11,10 +11,10 @@
 
 #include <array>
 #include <atomic>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "racedemo/scenario.hpp"
@@ -24,24 +24,31 @@ namespace {
 
 using racedemo::Shared;
 
+// A node costs one allocation and formats nothing: its 26 links and its end flag are named by
+// pattern ("n3['g']"), and the name is made only if a trace shows the cell.
 struct Node {
-    explicit Node(int id) : id(id), name(id == 0 ? std::string("root") : fmt::format("n{}", id)) {
-        for (char letter = 'a'; letter <= 'z'; ++letter)
-            children.emplace_back(link_name(letter), nullptr);
-    }
+    explicit Node(int id)
+        : id(id),
+          children(make_links(id, std::make_index_sequence<26>())),
+          end(id == 0 ? racedemo::ObjectName("root.end")
+                      : racedemo::ObjectName::indexed("n{}.end", id),
+              false) {}
     Shared<Node*>& child(char letter) { return children[static_cast<std::size_t>(letter - 'a')]; }
 
-    // "n3['g']": how a trace names the link for `letter`.
-    std::string link_name(char letter) const {
-        std::string link = name;
-        link.append("['").push_back(letter);
-        return link.append("']");
-    }
-
     int id;
-    std::string name;
-    std::deque<Shared<Node*>> children;  // one link per letter; deque: cells never move
-    Shared<bool> end{name + ".end", false};
+    std::array<Shared<Node*>, 26> children;  // one link per letter
+    Shared<bool> end;
+
+  private:
+    // "n3['g']": how a trace names the link for `letter`.
+    static racedemo::ObjectName link_name(int id, char letter) {
+        if (id == 0) return racedemo::ObjectName::indexed("root['{:c}']", letter);
+        return racedemo::ObjectName::indexed("n{}['{:c}']", id, letter);
+    }
+    template <std::size_t... Letter>
+    static std::array<Shared<Node*>, 26> make_links(int id, std::index_sequence<Letter...>) {
+        return {{Shared<Node*>(link_name(id, static_cast<char>('a' + Letter)), nullptr)...}};
+    }
 };
 
 }  // namespace
@@ -49,7 +56,10 @@ struct Node {
 // A link shows as the node it points to, the way the lesson draws it.
 template <>
 struct racedemo::ShowValue<Node*> {
-    static std::string show(Node* node) { return node == nullptr ? "nil" : node->name; }
+    static std::string show(Node* node) {
+        if (node == nullptr) return "nil";
+        return node->id == 0 ? "root" : fmt::format("n{}", node->id);
+    }
 };
 
 namespace {

@@ -29,32 +29,34 @@ struct ShowValue {
 };
 
 // The name a trace prints for a piece of shared state ("root['g']", "stack.len", "mu").
-// An indexed name ("t3[47].key") is kept as its pattern and indexes and formatted only when a
-// trace prints it: a growing map builds thousands of slots a round and a trace shows a dozen.
+// Building one allocates nothing and formats nothing: a literal is kept as its pointer, an
+// indexed name ("t3[47].key", "n3['g']") as its pattern and indexes, and the text is made
+// only when a trace prints it. A growing map builds thousands of slots a round, a trie node
+// 26 links, and a trace shows a dozen.
 class ObjectName {
   public:
-    ObjectName(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit on purpose
-    ObjectName(const char* text) : text_(text) {}             // NOLINT: implicit on purpose
+    ObjectName(const char* text) : pattern_(text) {}  // NOLINT: implicit on purpose
 
-    // pattern: a string literal with a {} for each index, e.g. "entries[{}]" or "t{}[{}].key".
+    // pattern: a string literal with a replacement field for each index, e.g. "entries[{}]",
+    // "t{}[{}].key" or "n{}['{:c}']" (an index shown as a character).
     static ObjectName indexed(const char* pattern, int first, int second = 0) {
-        ObjectName name{std::string()};
-        name.pattern_ = pattern;
+        ObjectName name(pattern);
+        name.indexed_ = true;
         name.first_ = first;
         name.second_ = second;
         return name;
     }
 
     std::string str() const {
-        if (pattern_ == nullptr) return text_;
+        if (!indexed_) return pattern_;
         return fmt::format(fmt::runtime(pattern_), first_, second_);
     }
 
   private:
-    std::string text_;
-    const char* pattern_ = nullptr;
+    const char* pattern_;
     int first_ = 0;
     int second_ = 0;
+    bool indexed_ = false;
 };
 
 // A named piece of shared state: a memory cell or a lock.
@@ -75,17 +77,13 @@ class SharedObject {
 
 enum class LockKind : std::uint8_t { exclusive, shared };
 
-// A lock the model scheduler understands. The model runtime keeps its bookkeeping here.
+// A lock the model scheduler understands (its model state lives in the model's object table).
 class LockObject : public SharedObject {
   public:
     using SharedObject::SharedObject;
     // The real lock, used by real mode (with or without tracing).
     virtual void native_acquire(LockKind kind) = 0;
     virtual void native_release(LockKind kind) = 0;
-
-    // Model-mode state: which virtual thread holds it exclusively (-1: none), how many share it.
-    int model_writer = -1;
-    int model_readers = 0;
 
   protected:
     // Through the current runtime when there is one, natively otherwise.
@@ -216,7 +214,7 @@ class Shared final : public SharedObject {
 // std::mutex as the lesson uses it: lock, touch, unlock.
 class Mutex final : public LockObject {
   public:
-    explicit Mutex(std::string name = "mu") : LockObject(std::move(name)) {}
+    explicit Mutex(ObjectName name = "mu") : LockObject(std::move(name)) {}
     void lock() { acquire_as(LockKind::exclusive); }
     void unlock() { release_as(LockKind::exclusive); }
 
@@ -230,7 +228,7 @@ class Mutex final : public LockObject {
 // A reader/writer lock (Go's RWMutex, C++'s std::shared_mutex): many readers or one writer.
 class RWMutex final : public LockObject {
   public:
-    explicit RWMutex(std::string name = "mu") : LockObject(std::move(name)) {}
+    explicit RWMutex(ObjectName name = "mu") : LockObject(std::move(name)) {}
     void lock() { acquire_as(LockKind::exclusive); }
     void unlock() { release_as(LockKind::exclusive); }
     void lock_shared() { acquire_as(LockKind::shared); }
@@ -249,7 +247,7 @@ class RWMutex final : public LockObject {
 
 // The unsafe variants' "lock": it has the shape of a mutex and protects nothing.
 struct NoLock {
-    explicit NoLock(std::string = {}) {}
+    explicit NoLock(const char* = nullptr) {}
     void lock() {}
     void unlock() {}
     void lock_shared() {}

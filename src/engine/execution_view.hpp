@@ -1,0 +1,61 @@
+// What a scheduler sees of the execution in progress, and what it is told of each step.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+
+#include "engine/object_table.hpp"
+#include "racedemo/shared_state.hpp"
+
+namespace racedemo {
+
+using ThreadMask = std::uint64_t;  // a set of virtual threads, bit t for thread t (0-based)
+constexpr int max_model_threads = 64;
+
+constexpr ThreadMask bit(int thread) {
+    return ThreadMask{1} << thread;
+}
+inline int lowest_thread(ThreadMask threads) {
+    return std::countr_zero(threads);
+}
+
+// The operation a thread is paused in front of: its next step.
+struct PendingOp {
+    int object = -1;  // index in the execution's ObjectTable
+    Op op = Op::read;
+};
+
+// A read-only view of the current state of an execution.
+struct ExecutionView {
+    int threads = 0;
+    ThreadMask enabled = 0;              // threads that can take a step now
+    ThreadMask unfinished = 0;           // threads not yet returned (enabled, or blocked on a lock)
+    int steps = 0;                       // steps taken so far
+    int last_thread = -1;                // the thread that took the last step
+    int preemptions = 0;                 // so far
+    const PendingOp* pending = nullptr;  // per thread
+    const ObjectTable* objects = nullptr;
+
+    const PendingOp& pending_of(int thread) const { return pending[thread]; }
+    // Whether running `thread` next switches away from a thread that could go on.
+    bool preempts(int thread) const {
+        return last_thread >= 0 && thread != last_thread && (enabled & bit(last_thread)) != 0;
+    }
+    // The default policy: keep running the thread that ran last, else the lowest-numbered.
+    int default_choice(ThreadMask candidates) const {
+        if (last_thread >= 0 && (candidates & bit(last_thread)) != 0) return last_thread;
+        return lowest_thread(candidates);
+    }
+};
+
+// One committed step, told to the scheduler.
+struct StepRecord {
+    int step = 0;  // 0-based
+    int thread = 0;
+    Op op = Op::read;
+    int object = -1;         // stable index within the execution
+    int reads_from = -1;     // reads: the step whose write it reads (-1: the initial value)
+    int after_release = -1;  // acquisitions: the step of the lock's previous release (-1: none)
+};
+
+}  // namespace racedemo

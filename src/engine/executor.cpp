@@ -1,0 +1,304 @@
+#include "engine/executor.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <typeinfo>
+#include <utility>
+
+namespace racedemo {
+namespace {
+
+namespace context = boost::context;
+
+// Thrown inside a deadlocked thread to unwind its stack when its execution is over.
+struct UnwindThread {};
+
+bool is_lock_op(Op op) {
+    return op != Op::read && op != Op::write;
+}
+
+// A plain Mutex has no readers for a pending writer to hold back.
+ObjectKind kind_of(const LockObject& lock) {
+    return typeid(lock) == typeid(Mutex) ? ObjectKind::mutex : ObjectKind::rw_lock;
+}
+
+}  // namespace
+
+Executor::Executor(TrialFactory factory, const TrialConfig& config)
+    : factory_(factory),
+      config_(config),
+      thread_count_(config.threads),
+      threads_(static_cast<std::size_t>(config.threads)),
+      pending_(static_cast<std::size_t>(config.threads)) {
+    config_.model = true;
+    stacks_.reserve(threads_.size());
+    view_.threads = thread_count_;
+    view_.pending = pending_.data();
+    view_.objects = &objects_;
+}
+
+Executor::~Executor() = default;
+
+// ---- Runtime -------------------------------------------------------------------------------
+
+void Executor::before_access(const SharedObject& cell, Op op) {
+    if (phase_ != Phase::unwinding) scheduling_point(cell, ObjectKind::cell, op);
+}
+
+void Executor::after_access(const SharedObject& cell, Op, std::uint64_t bits) {
+    if (tracing_ && phase_ == Phase::running && !draining_)
+        execution_.trace.events.back().value = cell.show_bits(bits);
+}
+
+void Executor::acquire(LockObject& lock, LockKind kind) {
+    // The lock's model state changes when the step is committed (see commit()).
+    if (phase_ == Phase::unwinding) return;
+    scheduling_point(lock, kind_of(lock), kind == LockKind::exclusive ? Op::lock : Op::lock_shared);
+}
+
+void Executor::release(LockObject& lock, LockKind kind) {
+    if (phase_ == Phase::unwinding) return;
+    scheduling_point(lock, kind_of(lock),
+                     kind == LockKind::exclusive ? Op::unlock : Op::unlock_shared);
+}
+
+void Executor::note(std::string_view text) {
+    if (!tracing_ || phase_ == Phase::unwinding) return;
+    VirtualThread& thread = threads_[static_cast<std::size_t>(current_)];
+    if (thread.notes++ == 0) thread.lane = text;
+    thread.operation = text;
+}
+
+// ---- One execution -------------------------------------------------------------------------
+
+void Executor::begin(StepSource& source, bool tracing) {
+    source_ = &source;
+    tracing_ = tracing;
+    phase_ = Phase::starting;
+    draining_ = false;
+    running_ = true;
+    current_ = next_ = -1;
+    view_.enabled = 0;
+    view_.unfinished = thread_count_ == max_model_threads ? ~ThreadMask{0} : bit(thread_count_) - 1;
+    view_.steps = view_.preemptions = 0;
+    view_.last_thread = -1;
+    execution_.end = ExecutionEnd::finished;
+    execution_.outcome = Outcome{};
+    execution_.schedule.clear();
+    execution_.preemptions = 0;
+    execution_.failure = nullptr;
+    if (tracing_) execution_.trace = Trace{};
+    objects_.reset();
+    for (VirtualThread& thread : threads_) {
+        thread.finished = false;
+        thread.lane.clear();
+        thread.operation.clear();
+        thread.notes = 0;
+    }
+}
+
+Execution& Executor::run(StepSource& source, bool tracing) {
+    begin(source, tracing);
+    std::unique_ptr<Trial> trial = factory_(config_);
+    trial_ = trial.get();
+    // The fibers point into the trial: unwind them before it goes, however the execution ends.
+    struct UnwindGuard {
+        Executor& executor;
+        ~UnwindGuard() { executor.unwind_threads(); }
+    } guard{*this};
+
+    start_threads();
+    phase_ = Phase::running;
+    draining_ = !running_;  // an actor failed already
+    next_ = decide();
+    while (next_ >= 0) switch_to(next_);
+    finish_execution();
+    return execution_;
+}
+
+void Executor::start_threads() {
+    for (int t = 0; t < thread_count_; ++t) {
+        VirtualThread& thread = threads_[static_cast<std::size_t>(t)];
+        thread.fiber = context::fiber(
+            std::allocator_arg, PooledStack{&stacks_},
+            [this, t](context::fiber&& main) { return thread_main(t, std::move(main)); });
+        thread.stack = stacks_.last_allocated();
+    }
+    // Each thread runs up to its first shared operation, which is not yet a step.
+    for (int t = 0; t < thread_count_; ++t) switch_to(t);
+}
+
+void Executor::finish_execution() {
+    execution_.preemptions = view_.preemptions;
+    if (execution_.end == ExecutionEnd::finished) {
+        execution_.outcome = trial_->arbiter();  // on the main stack, no runtime installed
+    } else if (execution_.end == ExecutionEnd::deadlock) {
+        execution_.outcome = deadlock_outcome();
+    }
+    if (!tracing_) return;
+    execution_.trace.lanes.clear();
+    for (const VirtualThread& thread : threads_) execution_.trace.lanes.push_back(thread.lane);
+}
+
+context::fiber Executor::thread_main(int thread, context::fiber&& main) {
+    finish_stack_switch(nullptr, &main_stack_, &main_stack_size_);
+    main_ = std::move(main);
+    try {
+        trial_->actor(thread);
+    } catch (const UnwindThread&) {
+        // A deadlocked thread, unwound: nothing more to do.
+    } catch (...) {
+        if (!execution_.failure) execution_.failure = std::current_exception();
+        stop(ExecutionEnd::failed);
+    }
+    threads_[static_cast<std::size_t>(thread)].finished = true;
+    view_.unfinished &= ~bit(thread);
+    if (phase_ == Phase::running) next_ = decide();
+    start_stack_switch(nullptr, main_stack_, main_stack_size_);  // this stack is done
+    return std::move(main_);
+}
+
+void Executor::switch_to(int thread) {
+    current_ = thread;
+    // Installed on the main context around the switch: the fibers share the OS thread's
+    // thread-local runtime, so it must be ours exactly while one of them runs.
+    RuntimeScope scope(this);
+    VirtualThread& target = threads_[static_cast<std::size_t>(thread)];
+    start_stack_switch(&main_fake_stack_, target.stack, fiber_stack_size);
+    target.fiber = std::move(target.fiber).resume();
+    finish_stack_switch(main_fake_stack_, nullptr, nullptr);
+}
+
+void Executor::yield_to_main() {
+    VirtualThread& self = threads_[static_cast<std::size_t>(current_)];
+    start_stack_switch(&self.fake_stack, main_stack_, main_stack_size_);
+    main_ = std::move(main_).resume();
+    finish_stack_switch(self.fake_stack, &main_stack_, &main_stack_size_);
+    if (phase_ == Phase::unwinding) throw UnwindThread{};
+}
+
+void Executor::unwind_threads() {
+    // Only threads blocked on a lock are left (an execution that could go on was drained).
+    // Each is resumed to throw from its acquisition; the destructors that run on the way
+    // (a lock_guard releasing another mutex) still reach the runtime, which ignores them now.
+    phase_ = Phase::unwinding;
+    for (int t = 0; t < thread_count_; ++t) {
+        if (threads_[static_cast<std::size_t>(t)].fiber) switch_to(t);
+    }
+    trial_ = nullptr;
+}
+
+void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op op) {
+    const int self = current_;
+    const int index = objects_.index_of(object, kind);
+    pending_[static_cast<std::size_t>(self)] = PendingOp{index, op};
+    if (is_lock_op(op)) objects_.arrive(index, op);
+    if (phase_ == Phase::starting) {
+        yield_to_main();  // resumed when chosen
+        return;
+    }
+    next_ = decide();
+    // Running on needs no switch; otherwise the main context resumes the chosen thread.
+    if (next_ != self) yield_to_main();
+}
+
+// ---- Steps ---------------------------------------------------------------------------------
+
+void Executor::refresh_view() {
+    ThreadMask enabled = 0;
+    for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1) {
+        const int t = lowest_thread(rest);
+        const PendingOp& pending = pending_[static_cast<std::size_t>(t)];
+        if (!is_lock_op(pending.op) || objects_.can_step(pending.object, pending.op))
+            enabled |= bit(t);
+    }
+    view_.enabled = enabled;
+}
+
+// Called once per state, when the thread that took the last step has reached its next
+// scheduling point or finished. Returns the thread that takes the next step (committed
+// already), or -1 when the execution is over.
+int Executor::decide() {
+    refresh_view();
+    if (draining_) {
+        if (view_.enabled == 0) return -1;
+        const int thread = view_.default_choice(view_.enabled);
+        commit(thread);
+        return thread;
+    }
+    int thread = source_->choose(view_);
+    if (view_.enabled == 0) {
+        if (running_)
+            execution_.end =
+                view_.unfinished == 0 ? ExecutionEnd::finished : ExecutionEnd::deadlock;
+        running_ = false;
+        return -1;
+    }
+    if (thread < 0) {
+        stop(ExecutionEnd::stopped);  // not a schedule after all: drain it
+        thread = view_.default_choice(view_.enabled);
+    }
+    commit(thread);
+    return thread;
+}
+
+// Ends the execution as a schedule; what is left of it is drained.
+int Executor::stop(ExecutionEnd end) {
+    if (running_) execution_.end = end;
+    running_ = false;
+    draining_ = true;
+    return -1;
+}
+
+void Executor::commit(int thread) {
+    const PendingOp pending = pending_[static_cast<std::size_t>(thread)];
+    const int step = view_.steps;
+    const StepLinks links = objects_.apply(pending.object, pending.op, thread, step);
+    const bool preempts = view_.preempts(thread);
+    view_.last_thread = thread;
+    if (draining_) return;
+    if (preempts) ++view_.preemptions;
+    ++view_.steps;
+    execution_.schedule.push_back(thread + 1);
+    if (tracing_) trace_step(thread, step);
+    source_->committed(
+        StepRecord{step, thread, pending.op, pending.object, links.reads_from, links.after_release},
+        view_);
+}
+
+void Executor::trace_step(int thread, int step) {
+    const VirtualThread& chosen = threads_[static_cast<std::size_t>(thread)];
+    const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
+    const SharedObject& object = objects_.object(pending.object);
+    TraceEvent event;
+    event.step = step + 1;
+    event.thread = thread + 1;
+    event.op = pending.op;
+    event.target = object.name();
+    event.operation = chosen.operation;
+    event.operation_index = chosen.notes;
+    event.object = reinterpret_cast<std::uintptr_t>(&object);
+    execution_.trace.events.push_back(std::move(event));
+}
+
+Outcome Executor::deadlock_outcome() const {
+    std::vector<std::string> waits;
+    for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1) {
+        const int t = lowest_thread(rest);
+        const PendingOp& pending = pending_[static_cast<std::size_t>(t)];
+        const ObjectState& lock = objects_.state(pending.object);  // only lock ops can block
+        std::string holder;
+        if (lock.writer >= 0) {
+            holder = fmt::format("held by T{}", lock.writer + 1);
+        } else if (lock.readers > 0) {
+            holder = fmt::format("held by {} reader{}", lock.readers, lock.readers == 1 ? "" : "s");
+        }
+        if (pending.op == Op::lock_shared && lock.writer < 0) holder += ", behind a waiting writer";
+        waits.push_back(fmt::format("T{} waits for {} ({})", t + 1,
+                                    objects_.object(pending.object).name(), holder));
+    }
+    return Outcome::corrupt("deadlock", fmt::format("{}", fmt::join(waits, "; ")));
+}
+
+}  // namespace racedemo

@@ -1,0 +1,118 @@
+// The executor: runs a scenario's threads as fibers (Boost.Context) on the calling OS thread
+// and performs the step of whichever thread it is told to run. It is the Runtime installed in
+// the fibers: every shared access and lock operation stops its thread at a scheduling point.
+//
+// It knows nothing about how a thread is chosen: at each state it asks its StepSource. The
+// question is asked right on the stack of the thread that just reached its scheduling point,
+// so a thread that goes on costs no context switch; only when another thread is chosen does
+// control go back to the main context, which resumes that one.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "engine/execution_view.hpp"
+#include "engine/object_table.hpp"
+#include "engine/scheduler.hpp"
+#include "engine/stack_pool.hpp"
+#include "engine/trace.hpp"
+#include "racedemo/scenario.hpp"
+
+namespace racedemo {
+
+// Who decides each step (the Explorer, through its Scheduler).
+class StepSource {
+  public:
+    virtual ~StepSource() = default;
+    // The thread to take the next step, or -1. With no thread enabled -1 ends the execution;
+    // otherwise -1 stops it early, and the rest is drained without being part of a schedule.
+    virtual int choose(const ExecutionView& view) = 0;
+    virtual void committed(const StepRecord& step, const ExecutionView& view) = 0;
+};
+
+// One execution, as it came out.
+struct Execution {
+    ExecutionEnd end = ExecutionEnd::finished;
+    Outcome outcome;            // finished: the arbiter's verdict; deadlock: who waits for what
+    std::vector<int> schedule;  // 1-based threads, one per step
+    int preemptions = 0;
+    Trace trace;                 // only when traced
+    std::exception_ptr failure;  // failed: what an actor threw
+
+    int steps() const { return static_cast<int>(schedule.size()); }
+};
+
+class Executor final : public Runtime {
+  public:
+    Executor(TrialFactory factory, const TrialConfig& config);
+    Executor(const Executor&) = delete;
+    Executor& operator=(const Executor&) = delete;
+    ~Executor() override;
+
+    // Runs one execution of a fresh trial. With `tracing`, records every step and note.
+    Execution& run(StepSource& source, bool tracing);
+
+    // Runtime: what Shared<T> and the locks call inside a fiber.
+    void before_access(const SharedObject& cell, Op op) override;
+    void after_access(const SharedObject& cell, Op op, std::uint64_t bits) override;
+    void acquire(LockObject& lock, LockKind kind) override;
+    void release(LockObject& lock, LockKind kind) override;
+    void note(std::string_view text) override;
+    bool wants_notes() const override { return tracing_; }
+
+  private:
+    enum class Phase { starting, running, unwinding };
+    struct VirtualThread {
+        boost::context::fiber fiber;  // empty once finished (or never started)
+        const void* stack = nullptr;  // for the sanitizer
+        void* fake_stack = nullptr;
+        bool finished = false;
+        std::string lane;       // tracing: its first note
+        std::string operation;  // tracing: its latest note
+        int notes = 0;
+    };
+
+    void begin(StepSource& source, bool tracing);
+    void start_threads();
+    boost::context::fiber thread_main(int thread, boost::context::fiber&& main);
+    void switch_to(int thread);
+    void yield_to_main();
+    void unwind_threads();
+    void scheduling_point(const SharedObject& object, ObjectKind kind, Op op);
+    int decide();
+    void refresh_view();
+    int stop(ExecutionEnd end);
+    void commit(int thread);
+    void trace_step(int thread, int step);
+    void finish_execution();
+    Outcome deadlock_outcome() const;
+
+    TrialFactory factory_;
+    TrialConfig config_;
+    const int thread_count_;
+    StackPool stacks_;  // before threads_: fibers return their stacks to it
+    std::vector<VirtualThread> threads_;
+    std::vector<PendingOp> pending_;
+    ObjectTable objects_;
+    ExecutionView view_;
+    boost::context::fiber main_;        // the main context, while a fiber runs
+    const void* main_stack_ = nullptr;  // for the sanitizer
+    std::size_t main_stack_size_ = 0;
+    void* main_fake_stack_ = nullptr;
+    Trial* trial_ = nullptr;
+    StepSource* source_ = nullptr;
+
+    Phase phase_ = Phase::starting;
+    // An execution that cannot be a schedule (stopped, failed) still runs to its end:
+    // unwinding a thread paused in a destructor (a lock_guard's unlock) would terminate.
+    bool draining_ = false;
+    bool tracing_ = false;
+    bool running_ = false;  // an execution has not ended (as finished, deadlock, stopped...)
+    int current_ = -1;      // the fiber that runs
+    int next_ = -1;         // the thread chosen for the next step; -1: the execution is over
+    Execution execution_;
+};
+
+}  // namespace racedemo

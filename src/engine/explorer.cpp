@@ -1,0 +1,181 @@
+#include "engine/explorer.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "engine/determinism_check.hpp"
+#include "engine/explore_scheduler.hpp"
+#include "engine/pct_scheduler.hpp"
+#include "engine/random_scheduler.hpp"
+#include "engine/replay_scheduler.hpp"
+
+namespace racedemo {
+namespace {
+
+TrialFactory checked_factory(const Scenario& scenario, Variant variant, const TrialConfig& config) {
+    TrialFactory factory = scenario.factory(variant);
+    if (factory == nullptr)
+        throw std::invalid_argument(fmt::format("scenario {} has no program", scenario.name));
+    if (config.threads < 1 || config.threads > max_model_threads) {
+        throw std::invalid_argument(fmt::format("the model runs 1 to {} threads, not {}",
+                                                max_model_threads, config.threads));
+    }
+    return factory;
+}
+
+// Reduction::reads_from is prototyped apart; until it lands, dpor stands in for it and no
+// StateCoverage is added. This is where it will be made.
+std::unique_ptr<StateCoverage> make_state_coverage(Reduction) {
+    return nullptr;
+}
+
+}  // namespace
+
+Explorer::Explorer(const Scenario& scenario, Variant variant, const TrialConfig& config,
+                   const ModelOptions& options)
+    : scenario_(scenario),
+      options_(options),
+      threads_(config.threads),
+      executor_(checked_factory(scenario, variant, config), config) {}
+
+int Explorer::choose(const ExecutionView& view) {
+    const Choice choice =
+        view.enabled == 0 ? scheduler_->at_end(view) : scheduler_->next_thread(view);
+    if (choice.stop != StopKind::none) {
+        stop_ = choice.stop;
+        stop_position_ = view.steps + 1;
+        return -1;
+    }
+    return choice.thread;
+}
+
+void Explorer::committed(const StepRecord& step, const ExecutionView& view) {
+    scheduler_->step_committed(step, view);
+}
+
+// One execution under `scheduler`; raises what it came to when that is an error.
+Execution& Explorer::execute(Scheduler& scheduler, bool tracing) {
+    scheduler_ = &scheduler;
+    stop_ = StopKind::none;
+    Execution& execution = executor_.run(*this, tracing);
+    if (stop_ == StopKind::infeasible)
+        throw ScheduleError{stop_position_, scheduler.stop_message()};
+    if (stop_ == StopKind::diverged) throw std::logic_error(scheduler.stop_message());
+    if (execution.end == ExecutionEnd::failed) std::rethrow_exception(execution.failure);
+    ExecutionSummary summary{execution.end, execution.steps(), execution.preemptions, nullptr};
+    if (execution.end == ExecutionEnd::finished || execution.end == ExecutionEnd::deadlock)
+        summary.outcome = &execution.outcome;
+    scheduler.end_execution(summary);
+    return execution;
+}
+
+void Explorer::tally(const Execution& execution, ModelResult& result) {
+    const Outcome& outcome = execution.outcome;
+    ++result.schedules_explored;
+    ++result.outcomes[outcome.label];
+    if (result.schedules_explored == 1) first_schedule_ = execution.schedule;
+    if (!outcome.corrupted) return;
+    ++result.schedules_corrupt;
+    const bool series = options_.strategy == Strategy::random || options_.strategy == Strategy::pct;
+    if (series && !result.first_corrupt_schedule)
+        result.first_corrupt_schedule = execution.schedule;
+    // Fewest preemptions, then fewest steps, then the lexicographically smallest.
+    const int steps = execution.steps();
+    if (!best_ || std::tie(execution.preemptions, steps, execution.schedule) <
+                      std::tie(std::get<0>(*best_), std::get<1>(*best_), std::get<2>(*best_))) {
+        best_.emplace(execution.preemptions, steps, execution.schedule);
+    }
+}
+
+ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
+    ReplayScheduler replay(schedule);
+    replay.begin_execution();
+    Execution& execution = execute(replay, true);
+    ModelRun run;
+    run.schedule = execution.schedule;
+    run.outcome = execution.outcome;
+    run.preemptions = execution.preemptions;
+    run.deadlock = execution.end == ExecutionEnd::deadlock;
+    run.trace = std::move(execution.trace);
+    mark_damage(run.trace);
+    return run;
+}
+
+// Strategy replay: the one execution, traced as it runs.
+ModelResult Explorer::replay_once() {
+    ModelResult result;
+    ModelRun run = traced_run(options_.schedule);
+    result.steps = run.schedule.size();
+    ++result.schedules_explored;
+    ++result.outcomes[run.outcome.label];
+    if (run.outcome.corrupted) {
+        ++result.schedules_corrupt;
+        result.shortest_schedule = run.schedule;
+    }
+    result.shown = std::move(run);
+    return result;
+}
+
+void Explorer::run_series(Scheduler& scheduler, ModelResult& result) {
+    while (scheduler.begin_execution()) {
+        if (options_.stop.stop_requested()) {
+            result.interrupted = true;  // report what was covered so far
+            return;
+        }
+        if (options_.progress && result.schedules_explored % 4096 == 4095)
+            options_.progress(result.schedules_explored + 1);
+        const Execution& execution = execute(scheduler, false);
+        result.steps += static_cast<std::uint64_t>(execution.steps());
+        if (execution.end == ExecutionEnd::finished || execution.end == ExecutionEnd::deadlock)
+            tally(execution, result);
+    }
+}
+
+std::unique_ptr<Scheduler> Explorer::make_scheduler() const {
+    switch (options_.strategy) {
+        case Strategy::random:
+            return std::make_unique<RandomScheduler>(options_.seed, options_.runs);
+        case Strategy::pct:
+            return std::make_unique<PctScheduler>(threads_, options_.pct_depth, options_.seed,
+                                                  options_.runs);
+        default:
+            break;
+    }
+    ExploreLimits limits{options_.reduction != Reduction::none, options_.preemption_bound,
+                         options_.budget};
+    return std::make_unique<ExploreScheduler>(threads_, limits,
+                                              make_state_coverage(options_.reduction));
+}
+
+// explore: the shortest corrupting schedule; random, pct: the first that corrupted. Else the
+// first schedule run.
+const std::vector<int>& Explorer::schedule_to_show(const ModelResult& result) const {
+    if (result.first_corrupt_schedule) return *result.first_corrupt_schedule;
+    if (best_) return std::get<2>(*best_);
+    return first_schedule_;
+}
+
+ModelResult Explorer::run() {
+    if (options_.strategy == Strategy::replay) return replay_once();
+    ModelResult result;
+    std::unique_ptr<Scheduler> scheduler = make_scheduler();
+    // Explore replays a prefix in every execution: only there can a nondeterministic scenario
+    // mislead the search, so only there is the check paid for.
+    if (options_.strategy == Strategy::explore)
+        scheduler = std::make_unique<DeterminismCheck>(std::move(scheduler), scenario_.name);
+    run_series(*scheduler, result);
+    result.complete = !result.interrupted && scheduler->complete();
+    if (best_) result.shortest_schedule = std::get<2>(*best_);
+    // Untraced runs formatted nothing: the run to show again, with everything traced.
+    result.shown = traced_run(schedule_to_show(result));
+    return result;
+}
+
+ModelResult run_model(const Scenario& scenario, Variant variant, const TrialConfig& config,
+                      const ModelOptions& options) {
+    Explorer explorer(scenario, variant, config, options);
+    return explorer.run();
+}
+
+}  // namespace racedemo

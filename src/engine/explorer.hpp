@@ -1,0 +1,49 @@
+// The explorer: drives executions of a scenario under one scheduler and sums them up into one
+// ModelResult, including the run to show, re-executed with tracing. run_model() (model.hpp)
+// is its public face.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <vector>
+
+#include "engine/executor.hpp"
+#include "engine/model.hpp"
+#include "engine/scheduler.hpp"
+
+namespace racedemo {
+
+class Explorer final : private StepSource {
+  public:
+    Explorer(const Scenario& scenario, Variant variant, const TrialConfig& config,
+             const ModelOptions& options);
+
+    ModelResult run();
+
+  private:
+    // StepSource: the executor asks, the current scheduler answers.
+    int choose(const ExecutionView& view) override;
+    void committed(const StepRecord& step, const ExecutionView& view) override;
+
+    Execution& execute(Scheduler& scheduler, bool tracing);
+    ModelResult replay_once();
+    void run_series(Scheduler& scheduler, ModelResult& result);
+    void tally(const Execution& execution, ModelResult& result);
+    const std::vector<int>& schedule_to_show(const ModelResult& result) const;
+    ModelRun traced_run(const std::vector<int>& schedule);
+    std::unique_ptr<Scheduler> make_scheduler() const;
+
+    const Scenario& scenario_;
+    const ModelOptions& options_;
+    const int threads_;
+    Executor executor_;
+    Scheduler* scheduler_ = nullptr;
+    StopKind stop_ = StopKind::none;  // why the scheduler stopped the current execution
+    int stop_position_ = 0;           // 1-based step at which it did
+    std::vector<int> first_schedule_;
+    std::optional<std::tuple<int, int, std::vector<int>>> best_;  // preemptions, steps, schedule
+};
+
+}  // namespace racedemo

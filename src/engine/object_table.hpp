@@ -1,0 +1,76 @@
+// The model state of the shared objects of one execution (loom's object store).
+//
+// Each object a thread touches gets a stable index, in the order threads first reach it, and
+// its model state: for a cell, the step that last wrote it; for a lock, its owner, readers,
+// waiting writers and the step that last released it. The public types (Shared<T>, Mutex,
+// RWMutex) carry no model bookkeeping: it all lives here.
+//
+// reset() forgets everything in O(1) (a generation count) and every vector keeps its capacity,
+// so a steady exploration allocates nothing. Adding a kind of object (a channel): a value in
+// ObjectKind, its state in ObjectState, its rules in can_step() and apply().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "racedemo/shared_state.hpp"
+
+namespace racedemo {
+
+enum class ObjectKind : std::uint8_t { cell, mutex, rw_lock };
+
+struct ObjectState {
+    const SharedObject* object = nullptr;
+    ObjectKind kind = ObjectKind::cell;
+    int last_write = -1;      // cells: the step that wrote the value now held (-1: initial)
+    int writer = -1;          // locks: the thread holding it exclusively (-1: none)
+    int readers = 0;          // locks: how many threads share it
+    int writers_waiting = 0;  // locks: threads paused in front of an exclusive acquisition
+    int last_release = -1;    // locks: the step of the latest release (-1: none yet)
+};
+
+// What a committed step connects to, for reductions: the write a read reads from, the
+// release an acquisition comes after (-1: the initial value / no release yet).
+struct StepLinks {
+    int reads_from = -1;
+    int after_release = -1;
+};
+
+class ObjectTable {
+  public:
+    void reset();
+    // The object's index in this execution, registering it on first sight.
+    int index_of(const SharedObject& object, ObjectKind kind);
+    int size() const { return static_cast<int>(used_); }
+    const ObjectState& state(int index) const { return states_[static_cast<std::size_t>(index)]; }
+    const SharedObject& object(int index) const { return *state(index).object; }
+    bool is_lock(int index) const { return state(index).kind != ObjectKind::cell; }
+    bool is_reader_writer(int index) const { return state(index).kind == ObjectKind::rw_lock; }
+
+    // A thread has stopped in front of `op` on the object.
+    void arrive(int index, Op op);
+    // Whether a thread paused in front of `op` may take its step now.
+    bool can_step(int index, Op op) const;
+    // The step happens: the object's state changes.
+    StepLinks apply(int index, Op op, int thread, int step);
+
+  private:
+    struct Slot {
+        const SharedObject* key = nullptr;
+        std::uint64_t generation = 0;
+        std::size_t index = 0;
+    };
+    std::size_t home(const SharedObject* object) const;
+    int find(const SharedObject* object) const;
+    void grow();
+    int add(const SharedObject& object, ObjectKind kind);
+    StepLinks apply_to_lock(ObjectState& lock, Op op, int thread, int step);
+
+    std::vector<Slot> slots_;
+    std::vector<ObjectState> states_;
+    std::size_t used_ = 0;
+    std::uint64_t generation_ = 1;
+};
+
+}  // namespace racedemo

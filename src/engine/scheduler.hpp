@@ -1,0 +1,60 @@
+// The Scheduler interface: how the next thread is chosen (after awslabs/shuttle's Scheduler).
+//
+// An Explorer asks a scheduler for executions until it has none left. Within one, the
+// executor asks it for the thread to take each step among the enabled ones, tells it of each
+// committed step, and at the end tells it how the execution ended. One strategy per file:
+// replay_scheduler, random_scheduler, pct_scheduler, explore_scheduler; determinism_check
+// wraps any of them.
+#pragma once
+
+#include <string>
+
+#include "engine/execution_view.hpp"
+#include "racedemo/scenario.hpp"
+
+namespace racedemo {
+
+// Why a scheduler ends an execution early.
+enum class StopKind {
+    none,
+    abandon,     // not a schedule worth counting (explored already, beyond the bound)
+    infeasible,  // a replayed schedule names a thread that cannot move (a ScheduleError)
+    diverged,    // the program is not deterministic (a logic_error)
+};
+
+struct Choice {
+    int thread = -1;
+    StopKind stop = StopKind::none;
+
+    static Choice run(int thread) { return {thread, StopKind::none}; }
+    static Choice halt(StopKind why) { return {-1, why}; }
+};
+
+enum class ExecutionEnd { finished, deadlock, stopped, failed };
+
+// How an execution ended, told to the scheduler.
+struct ExecutionSummary {
+    ExecutionEnd end = ExecutionEnd::finished;
+    int steps = 0;
+    int preemptions = 0;
+    const Outcome* outcome = nullptr;  // finished or deadlock only
+};
+
+class Scheduler {
+  public:
+    virtual ~Scheduler() = default;
+    // Prepares the next execution; false when there is none left.
+    virtual bool begin_execution() = 0;
+    // The thread to take the next step (view.enabled is not empty), or a reason to stop.
+    virtual Choice next_thread(const ExecutionView& view) = 0;
+    // No thread can move (finished or deadlocked): a last chance to object.
+    virtual Choice at_end(const ExecutionView& /*view*/) { return {}; }
+    virtual void step_committed(const StepRecord& /*step*/, const ExecutionView& /*view*/) {}
+    virtual void end_execution(const ExecutionSummary& summary) = 0;
+    // Why the latest execution was stopped (infeasible, diverged), for the error raised.
+    virtual std::string stop_message() const { return {}; }
+    // Whether the executions run covered every schedule (explore within its bound).
+    virtual bool complete() const { return false; }
+};
+
+}  // namespace racedemo

@@ -1,0 +1,52 @@
+#include "engine/stack_pool.hpp"
+
+#include <cstdlib>
+#include <new>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace racedemo {
+
+StackPool::~StackPool() {
+    for (void* base : free_) std::free(base);
+}
+
+boost::context::stack_context StackPool::allocate() {
+    void* base = nullptr;
+    if (free_.empty()) {
+        base = std::malloc(fiber_stack_size);
+        if (base == nullptr) throw std::bad_alloc();
+    } else {
+        base = free_.back();
+        free_.pop_back();
+    }
+    boost::context::stack_context stack;
+    stack.size = fiber_stack_size;
+    stack.sp = static_cast<char*>(base) + fiber_stack_size;
+    last_allocated_ = base;
+    return stack;
+}
+
+void StackPool::deallocate(boost::context::stack_context& stack) noexcept {
+    free_.push_back(static_cast<char*>(stack.sp) - stack.size);
+}
+
+void start_stack_switch(void** fake_stack, const void* bottom, std::size_t size) {
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_start_switch_fiber(fake_stack, bottom, size);
+#else
+    (void)fake_stack, (void)bottom, (void)size;
+#endif
+}
+
+void finish_stack_switch(void* fake_stack, const void** bottom, std::size_t* size) {
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_finish_switch_fiber(fake_stack, bottom, size);
+#else
+    (void)fake_stack, (void)bottom, (void)size;
+#endif
+}
+
+}  // namespace racedemo

@@ -1,0 +1,44 @@
+// Fiber stacks, recycled: allocating them afresh for every execution would cost more than the
+// steps themselves. Also the AddressSanitizer annotations for moving between stacks.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+#include <cstddef>
+#include <vector>
+
+namespace racedemo {
+
+// Scenario code, fmt and the scheduler itself run on these stacks; sanitizers need the room.
+constexpr std::size_t fiber_stack_size = 256 * 1024;
+
+class StackPool {
+  public:
+    StackPool() = default;
+    StackPool(const StackPool&) = delete;
+    StackPool& operator=(const StackPool&) = delete;
+    ~StackPool();
+
+    // At most `stacks` are ever in use at once, so deallocate() never has to grow the list.
+    void reserve(std::size_t stacks) { free_.reserve(stacks); }
+    boost::context::stack_context allocate();
+    void deallocate(boost::context::stack_context& stack) noexcept;
+    // The stack the latest fiber got, for the sanitizer.
+    const void* last_allocated() const { return last_allocated_; }
+
+  private:
+    std::vector<void*> free_;
+    const void* last_allocated_ = nullptr;
+};
+
+// The stack allocator a fiber keeps inside its own stack: a handle on the pool.
+struct PooledStack {
+    StackPool* pool;
+    boost::context::stack_context allocate() { return pool->allocate(); }
+    void deallocate(boost::context::stack_context& stack) noexcept { pool->deallocate(stack); }
+};
+
+// AddressSanitizer has to be told when execution moves to another stack (no-ops otherwise).
+void start_stack_switch(void** fake_stack, const void* bottom, std::size_t size);
+void finish_stack_switch(void* fake_stack, const void** bottom, std::size_t* size);
+
+}  // namespace racedemo
