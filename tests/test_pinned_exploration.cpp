@@ -11,27 +11,15 @@
 #include <vector>
 
 #include "engine/model.hpp"
+#include "pinned_exploration.hpp"
 #include "racedemo/scenario.hpp"
-
-namespace {
 
 using racedemo::ModelOptions;
 using racedemo::ModelResult;
 using racedemo::Reduction;
 using racedemo::Variant;
 
-struct PinnedExploration {
-    const char* scenario;
-    Variant variant;
-    int threads;
-    Reduction reduction;
-    std::uint64_t schedules;
-    std::uint64_t corrupt;
-    std::uint64_t steps;
-    std::size_t shortest_steps;  // 0: no corrupting schedule
-    std::map<std::string, std::uint64_t> outcomes;
-};
-
+// The rows, shared with test_reads_from.cpp (pinned_exploration.hpp).
 const std::vector<PinnedExploration>& pinned() {
     static const std::vector<PinnedExploration> rows{
         {"unsafe-map",
@@ -214,6 +202,8 @@ const std::vector<PinnedExploration>& pinned() {
     };
     return rows;
 }
+
+namespace {
 
 ModelResult explore(const PinnedExploration& row) {
     const racedemo::Scenario* scenario = racedemo::find_scenario(row.scenario);

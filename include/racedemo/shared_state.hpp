@@ -70,6 +70,9 @@ class SharedObject {
     std::string name() const { return name_.str(); }
     // Renders the raw bits of a value read or written (cells); locks print nothing.
     virtual std::string show_bits(std::uint64_t /*bits*/) const { return {}; }
+    // Whether a value's bits are an address, which names different objects in different
+    // executions (the model checker's state caching compares other values by their bits).
+    virtual bool holds_address() const { return false; }
 
   private:
     ObjectName name_;
@@ -202,6 +205,7 @@ class Shared final : public SharedObject {
     std::string show_bits(std::uint64_t bits) const override {
         return ShowValue<T>::show(from_bits<T>(bits));
     }
+    bool holds_address() const override { return std::is_pointer_v<T>; }
 
   private:
     using Raw = detail::RawBits<T>;

@@ -35,6 +35,10 @@ struct ExecutionView {
     int preemptions = 0;                 // so far
     const PendingOp* pending = nullptr;  // per thread
     const ObjectTable* objects = nullptr;
+    // The bits the last step's access read or wrote (cells). Known once the access is done,
+    // that is from the state after it on: a reduction that tells states apart by the values
+    // read (reads_from) takes them from here.
+    std::uint64_t last_bits = 0;
 
     const PendingOp& pending_of(int thread) const { return pending[thread]; }
     // Whether running `thread` next switches away from a thread that could go on.

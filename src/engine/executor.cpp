@@ -47,6 +47,7 @@ void Executor::before_access(const SharedObject& cell, Op op) {
 }
 
 void Executor::after_access(const SharedObject& cell, Op, std::uint64_t bits) {
+    view_.last_bits = bits;  // for the next state's scheduler (reads_from)
     if (tracing_ && phase_ == Phase::running && !draining_)
         execution_.trace.events.back().value = cell.show_bits(bits);
 }

@@ -1,10 +1,17 @@
 #include "engine/explore_scheduler.hpp"
 
+#include <algorithm>
+#include <bit>
+
 namespace racedemo {
 
 ExploreScheduler::ExploreScheduler(int threads, ExploreLimits limits,
                                    std::unique_ptr<StateCoverage> coverage)
-    : limits_(limits), dpor_(threads, path_), coverage_(std::move(coverage)) {}
+    : limits_(limits),
+      dpor_(threads, path_),
+      coverage_(std::move(coverage)),
+      sleep_sets_(limits.dpor || coverage_ != nullptr),
+      races_(limits.dpor && coverage_ == nullptr) {}
 
 bool ExploreScheduler::begin_execution() {
     if (started_ && !advance()) {
@@ -13,68 +20,79 @@ bool ExploreScheduler::begin_execution() {
     }
     started_ = true;
     if (schedules_ >= limits_.budget) return false;  // with schedules left
-    if (limits_.dpor) dpor_.begin_execution();
+    if (sleep_sets_) dpor_.begin_execution();
     if (coverage_) coverage_->begin_execution();
     settled_ = 0;
-    cut_ = false;
     return true;
 }
 
 // Settles the last step once its thread has reached its next scheduling point (or finished).
 void ExploreScheduler::settle_through(const ExecutionView& view) {
-    if (!limits_.dpor || settled_ >= view.steps) return;
+    if (settled_ >= view.steps) return;
     settled_ = view.steps;
-    dpor_.settle(view.steps - 1, view, view.steps - 1 >= first_new_step_);
+    if (coverage_) coverage_->settle(view);
+    if (sleep_sets_)
+        dpor_.settle(view.steps - 1, view, races_ && view.steps - 1 >= first_new_step_);
 }
 
 Choice ExploreScheduler::next_thread(const ExecutionView& view) {
     settle_through(view);
     const auto depth = static_cast<std::size_t>(view.steps);
     if (depth < path_.size()) return Choice::run(path_[depth].chosen);  // the prefix
-    if (cut_) return Choice::halt(StopKind::abandon);
     return branch(view);
 }
 
 Choice ExploreScheduler::at_end(const ExecutionView& view) {
     settle_through(view);
-    if (limits_.dpor && view.unfinished != 0) dpor_.races_of_blocked_threads(view);
+    if (races_ && view.unfinished != 0) dpor_.races_of_blocked_threads(view);
     return {};
 }
 
 // A new state: run the default choice among the threads not asleep, and remember the state.
+// With a StateCoverage, a state expanded before is cut, or expanded only where it was not.
 Choice ExploreScheduler::branch(const ExecutionView& view) {
     SearchNode node;
     node.enabled = view.enabled;
     node.last_thread = view.last_thread;
     node.preemptions = view.preemptions;
-    if (limits_.dpor) {
+    if (sleep_sets_) {
         node.sleep = dpor_.next_sleep();
         node.sleep_arrivals = dpor_.next_sleep_arrivals();
     }
-    const ThreadMask candidates = view.enabled & ~node.sleep;
+    ThreadMask branches = view.enabled;
+    if (coverage_) {
+        const StateVisit visit = coverage_->visit(node.sleep);
+        if (visit.covered) return Choice::halt(StopKind::abandon);  // explored from here before
+        node.sleep = visit.sleep;
+        node.sleep_arrivals &= visit.sleep;
+        branches &= visit.only;
+    }
+    const ThreadMask candidates = branches & ~node.sleep;
     if (candidates == 0) return Choice::halt(StopKind::abandon);  // all explored already
     const int choice = view.default_choice(candidates);
     if (exceeds_bound(node, choice)) {
         pruned_ = true;
         return Choice::halt(StopKind::abandon);
     }
-    // Without reduction every enabled thread is a branch; DPOR adds branches as it finds races.
-    node.backtrack = limits_.dpor ? bit(choice) : view.enabled;
+    // Without races to find every branch is taken; DPOR adds branches as it finds races.
+    node.backtrack = races_ ? bit(choice) : branches;
     node.done = bit(choice);
     node.chosen = choice;
     path_.push_back(node);
+    estimator_.enter();
     return Choice::run(choice);
 }
 
 void ExploreScheduler::step_committed(const StepRecord& step, const ExecutionView& view) {
-    if (limits_.dpor) dpor_.record(step, *view.objects);
-    // Told of every step; a cut is honoured once past the replayed prefix (next_thread()).
-    if (coverage_ && coverage_->covered(step)) cut_ = true;
+    if (sleep_sets_) dpor_.record(step, *view.objects);
+    if (coverage_) coverage_->record(step, view);
 }
 
 void ExploreScheduler::end_execution(const ExecutionSummary& summary) {
-    if (summary.end == ExecutionEnd::finished || summary.end == ExecutionEnd::deadlock)
+    if (summary.end == ExecutionEnd::finished || summary.end == ExecutionEnd::deadlock) {
         ++schedules_;
+        estimator_.leaf(1);
+    }
 }
 
 bool ExploreScheduler::exceeds_bound(const SearchNode& node, int thread) const {
@@ -107,16 +125,27 @@ bool ExploreScheduler::advance() {
             left &= left - 1;
             node.done |= bit(thread);
             if (exceeds_bound(node, thread)) {
-                if (limits_.dpor) seek_where_run_began(node, thread);
+                estimator_.skip();
+                if (races_) seek_where_run_began(node, thread);
                 continue;
             }
             node.chosen = thread;
             first_new_step_ = static_cast<int>(path_.size()) - 1;
+            estimator_.next_branch();
             return true;
         }
+        estimator_.finish();
         path_.pop_back();
     }
     return false;
+}
+
+double ExploreScheduler::estimated_schedules() const {
+    const double guess = estimator_.estimate([this](std::size_t depth) {
+        const SearchNode& node = path_[depth];
+        return std::popcount(node.backtrack & ~node.done & ~node.sleep);
+    });
+    return std::max(guess, static_cast<double>(schedules_));
 }
 
 }  // namespace racedemo

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <stdexcept>
 
 #include "engine/determinism_check.hpp"
 #include "engine/explore_scheduler.hpp"
 #include "engine/pct_scheduler.hpp"
 #include "engine/random_scheduler.hpp"
+#include "engine/reads_from.hpp"
 #include "engine/replay_scheduler.hpp"
 
 namespace racedemo {
@@ -24,11 +26,22 @@ TrialFactory checked_factory(const Scenario& scenario, Variant variant, const Tr
     return factory;
 }
 
-// Reduction::reads_from is prototyped apart; until it lands, dpor stands in for it and no
-// StateCoverage is added. This is where it will be made.
-std::unique_ptr<StateCoverage> make_state_coverage(Reduction) {
-    return nullptr;
+// Reduction::reads_from caches states; its states carry no preemption counts, so under a
+// preemption bound a state reached with fewer preemptions could not stand for one reached with
+// more: there reads_from runs as dpor (no coverage).
+bool caches_states(const ModelOptions& options) {
+    return options.reduction == Reduction::reads_from && options.preemption_bound < 0;
 }
+
+std::unique_ptr<StateCoverage> make_state_coverage(const ModelOptions& options, int threads) {
+    if (!caches_states(options)) return nullptr;
+    return std::make_unique<ReadsFromCoverage>(threads);
+}
+
+// A bounded DPOR search's budget when it looks for a shorter corrupting schedule (see
+// Explorer::seek_shorter_corruption()): enough for the small bounds it runs at, cheap beside
+// the search it follows.
+constexpr std::uint64_t shortest_search_budget = 20'000;
 
 }  // namespace
 
@@ -80,7 +93,11 @@ void Explorer::tally(const Execution& execution, ModelResult& result) {
     const bool series = options_.strategy == Strategy::random || options_.strategy == Strategy::pct;
     if (series && !result.first_corrupt_schedule)
         result.first_corrupt_schedule = execution.schedule;
-    // Fewest preemptions, then fewest steps, then the lexicographically smallest.
+    consider_shortest(execution);
+}
+
+// Fewest preemptions, then fewest steps, then the lexicographically smallest.
+void Explorer::consider_shortest(const Execution& execution) {
     const int steps = execution.steps();
     if (!best_ || std::tie(execution.preemptions, steps, execution.schedule) <
                       std::tie(std::get<0>(*best_), std::get<1>(*best_), std::get<2>(*best_))) {
@@ -126,6 +143,7 @@ void Explorer::run_series(Scheduler& scheduler, ModelResult& result) {
         if (options_.progress && result.schedules_explored % 4096 == 4095)
             options_.progress(result.schedules_explored + 1);
         const Execution& execution = execute(scheduler, false);
+        ++result.executions;
         result.steps += static_cast<std::uint64_t>(execution.steps());
         if (execution.end == ExecutionEnd::finished || execution.end == ExecutionEnd::deadlock)
             tally(execution, result);
@@ -145,7 +163,7 @@ std::unique_ptr<Scheduler> Explorer::make_scheduler() const {
     ExploreLimits limits{options_.reduction != Reduction::none, options_.preemption_bound,
                          options_.budget};
     return std::make_unique<ExploreScheduler>(threads_, limits,
-                                              make_state_coverage(options_.reduction));
+                                              make_state_coverage(options_, threads_));
 }
 
 // explore: the shortest corrupting schedule; random, pct: the first that corrupted. Else the
@@ -156,16 +174,52 @@ const std::vector<int>& Explorer::schedule_to_show(const ModelResult& result) co
     return first_schedule_;
 }
 
+// With state caching the corrupting schedule with the fewest preemptions may run through a
+// state first reached by a longer schedule, and be cut there: the search then knows only the
+// longer one. A DPOR search under preemption bound 0, 1, 2, ... finds the fewest-preemption
+// one; each is cheap (a small bound keeps the space small, and a budget caps it), and the
+// bounds stop at the one found first, or at the preemptions of the schedule already known.
+void Explorer::seek_shorter_corruption() {
+    const int known = std::get<0>(*best_);
+    for (int bound = 0; bound <= known && !options_.stop.stop_requested(); ++bound) {
+        ExploreScheduler search(threads_, ExploreLimits{true, bound, shortest_search_budget});
+        bool found = false;
+        while (search.begin_execution() && !options_.stop.stop_requested()) {
+            const Execution& execution = execute(search, false);
+            const bool ended =
+                execution.end == ExecutionEnd::finished || execution.end == ExecutionEnd::deadlock;
+            if (!ended || !execution.outcome.corrupted) continue;
+            consider_shortest(execution);
+            found = true;
+        }
+        if (found) return;
+    }
+}
+
+// explore: the search's guess at its whole size, and the time it would take at this rate.
+void Explorer::estimate(const ExploreScheduler& search, double seconds, ModelResult& result) {
+    const double schedules = search.estimated_schedules();
+    const auto run = static_cast<double>(result.schedules_explored);
+    result.estimate = SearchEstimate{schedules, run > 0 ? seconds * schedules / run : 0};
+}
+
 ModelResult Explorer::run() {
     if (options_.strategy == Strategy::replay) return replay_once();
     ModelResult result;
     std::unique_ptr<Scheduler> scheduler = make_scheduler();
+    const auto* search = dynamic_cast<const ExploreScheduler*>(scheduler.get());
     // Explore replays a prefix in every execution: only there can a nondeterministic scenario
     // mislead the search, so only there is the check paid for.
-    if (options_.strategy == Strategy::explore)
+    if (search != nullptr)
         scheduler = std::make_unique<DeterminismCheck>(std::move(scheduler), scenario_.name);
+    const auto start = std::chrono::steady_clock::now();
     run_series(*scheduler, result);
     result.complete = !result.interrupted && scheduler->complete();
+    if (search != nullptr && !result.complete) {
+        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+        estimate(*search, seconds.count(), result);
+    }
+    if (best_ && search != nullptr && caches_states(options_)) seek_shorter_corruption();
     if (best_) result.shortest_schedule = std::get<2>(*best_);
     // Untraced runs formatted nothing: the run to show again, with everything traced.
     result.shown = traced_run(schedule_to_show(result));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/executor.hpp"
+#include "engine/explore_scheduler.hpp"
 #include "engine/model.hpp"
 #include "engine/scheduler.hpp"
 
@@ -31,6 +32,9 @@ class Explorer final : private StepSource {
     ModelResult replay_once();
     void run_series(Scheduler& scheduler, ModelResult& result);
     void tally(const Execution& execution, ModelResult& result);
+    void consider_shortest(const Execution& execution);
+    void seek_shorter_corruption();
+    static void estimate(const ExploreScheduler& search, double seconds, ModelResult& result);
     const std::vector<int>& schedule_to_show(const ModelResult& result) const;
     ModelRun traced_run(const std::vector<int>& schedule);
     std::unique_ptr<Scheduler> make_scheduler() const;

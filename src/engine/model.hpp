@@ -24,8 +24,9 @@ namespace racedemo {
 // explore: depth-first over every schedule, up to equivalence (Reduction), bound and budget.
 enum class Strategy { replay, random, pct, explore };
 // How explore merges equivalent schedules. none: every interleaving. dpor: source-DPOR with
-// sleep sets (Mazurkiewicz equivalence). reads_from: coarser, one representative per
-// reads-from class (every read reads from the same write, locks taken in the same order).
+// sleep sets (Mazurkiewicz equivalence). reads_from: coarser: depth-first search with sleep
+// sets that cuts an execution where it reaches a state (the values read, the latest writes,
+// see reads_from.hpp) explored before. Under a preemption bound it runs as dpor.
 enum class Reduction { none, dpor, reads_from };
 
 struct ModelOptions {
@@ -34,7 +35,8 @@ struct ModelOptions {
     std::uint64_t seed = 1;            // random
     int preemption_bound = -1;         // explore: most preemptions per schedule; -1 unbounded
     std::uint64_t budget = 1'000'000;  // explore: most schedules to run
-    Reduction reduction = Reduction::dpor;
+    // reads_from: the only one that completes the stack and rwmutex-cache at 4 threads.
+    Reduction reduction = Reduction::reads_from;
     std::uint64_t runs = 1;  // random, pct: how many schedules to run
     int pct_depth = 3;       // pct: the bug depth D (D - 1 priority change points)
     // Cancellation (SIGINT): an exploration or a series of runs stops at the next execution
@@ -63,6 +65,10 @@ struct ModelResult {
     ModelRun
         shown;  // replay/random: that run; explore: the shortest corrupting run, else a clean one
     std::uint64_t schedules_explored = 0;
+    // Every execution run: the schedules, plus (explore) those abandoned before their end,
+    // where they reached a state explored before (reads_from), where every way on was asleep
+    // (dpor, reads_from), or at the preemption bound.
+    std::uint64_t executions = 0;
     std::uint64_t schedules_corrupt = 0;
     bool complete = false;    // explore: every schedule (within the bound) was covered
     std::uint64_t steps = 0;  // steps executed over all schedules
@@ -71,8 +77,9 @@ struct ModelResult {
     std::map<std::string, std::uint64_t> outcomes;      // label -> schedules
     // random, pct: the first schedule that corrupted (its replay reproduces it), if any.
     std::optional<std::vector<int>> first_corrupt_schedule;
-    std::optional<SearchEstimate> estimate;  // explore, when cut by the budget or the bound
-    bool interrupted = false;                // stopped through ModelOptions::stop
+    // explore, when not complete (cut by the budget, the bound or an interruption).
+    std::optional<SearchEstimate> estimate;
+    bool interrupted = false;  // stopped through ModelOptions::stop
 };
 
 // A replayed schedule that cannot be followed (names a thread that is blocked, finished or
