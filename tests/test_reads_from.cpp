@@ -214,7 +214,7 @@ TEST_CASE("reads-from finds every final state of random small programs" *
         const int threads = 2 + round % 2;
         program = random_program(random, threads);
         CAPTURE(round);
-        ModelResult full = explore(scenario, Variant::fixed, threads, Reduction::none, 100'000);
+        ModelResult full = explore(scenario, Variant::fixed, threads, Reduction::none, 20'000);
         // A rare large one: DPOR (checked against full enumeration in test_model.cpp) instead.
         if (!full.complete) full = explore(scenario, Variant::fixed, threads, Reduction::dpor);
         const ModelResult reduced =

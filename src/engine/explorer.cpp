@@ -41,7 +41,7 @@ std::unique_ptr<StateCoverage> make_state_coverage(const ModelOptions& options, 
 // A bounded DPOR search's budget when it looks for a shorter corrupting schedule (see
 // Explorer::seek_shorter_corruption()): enough for the small bounds it runs at, cheap beside
 // the search it follows.
-constexpr std::uint64_t shortest_search_budget = 20'000;
+constexpr std::uint64_t shortest_search_budget = 20000;
 
 }  // namespace
 
@@ -125,6 +125,7 @@ ModelResult Explorer::replay_once() {
     ModelRun run = traced_run(options_.schedule);
     result.steps = run.schedule.size();
     ++result.schedules_explored;
+    ++result.executions;
     ++result.outcomes[run.outcome.label];
     if (run.outcome.corrupted) {
         ++result.schedules_corrupt;
