@@ -76,7 +76,10 @@ TEST_CASE("bad input: exit 2, one line on stderr naming the value, nothing on st
         {{"3", "--schedule", "1,1,1,1,1,1"}, "position 6"},
         {{"3", "--schedule", "1,2", "--explore"}, "--schedule"},
         {{"3", "--quiz", "--mode", "real"}, "--quiz"},
-        {{"3", "--mode", "model", "--runs", "5"}, "--runs"},
+        {{"3", "--mode", "model", "--explore", "--runs", "5"}, "--runs"},
+        {{"3", "--mode", "model", "--reduction", "none"}, "--reduction"},
+        {{"3", "--strategy", "pct", "--depth", "99"}, "--depth 99"},
+        {{"list", "--threads", "3"}, "--threads is not an option of 'list'"},
         {{"1", "--threads", "1"}, "at least 2"},
         {{"3", "--bench"}, "--bench"},
     };
