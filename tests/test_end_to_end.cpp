@@ -347,3 +347,36 @@ TEST_CASE("a closed stdout ends racedemo with an error, never by SIGPIPE") {
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 1);
 }
+
+TEST_CASE("a scenario's --help page: what races, its options with its defaults, its examples") {
+    for (std::string key : {"trie-race", "3"}) {
+        INFO(key);
+        auto page = run_racedemo({key, "--help"});
+        CHECK(page.exit_code == 0);
+        CHECK(page.err.empty());
+        CHECK(page.out.find("Usage: racedemo trie-race") != std::string::npos);
+        CHECK(page.out.find("concurrent inserts into a trie") != std::string::npos);
+        CHECK(page.out.find("--threads N=2") != std::string::npos);
+        CHECK(page.out.find("--strategy random|pct|explore=random") != std::string::npos);
+        CHECK(page.out.find("racedemo trie-race --explore") != std::string::npos);
+        for (std::size_t start = 0, end = 0; start < page.out.size(); start = end + 1) {
+            end = page.out.find('\n', start);
+            if (end == std::string::npos) end = page.out.size();
+            CHECK(end - start <= 100);  // no line wider than 100 columns
+        }
+    }
+}
+
+TEST_CASE("model mode: --runs N random schedules report how many corrupted, with a replay") {
+    auto result = run_racedemo({"counter", "--mode", "model", "--runs", "20", "--json"});
+    REQUIRE(result.exit_code == 0);
+    auto json = nlohmann::json::parse(result.out);
+    CHECK(json["strategy"] == "random");
+    CHECK(json["runs_requested"] == 20);
+    CHECK(json["runs"].is_number_integer());
+    CHECK(json["corrupted_runs"].is_number_integer());
+    CHECK(json["steps"].get<int>() > 0);
+    CHECK(json["schedule"].is_array());
+    CHECK(json["interrupted"] == false);
+    CHECK(json["replay"].get<std::string>().find("--schedule") != std::string::npos);
+}

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <sstream>
 
 #include "cli/validators.hpp"
 
@@ -74,14 +75,27 @@ struct Parser {
 // refusal itself (CLI11's own "Excludes:" lists would double the width of every line).
 class HelpFormatter : public CLI::Formatter {
   public:
-    std::string make_option_opts(const CLI::Option* option) const override {
-        if (option->get_type_size() == 0) return {};
-        std::string out = " " + option->get_type_name();
-        if (!option->get_default_str().empty()) out += "=" + option->get_default_str();
-        if (option->get_required()) out += " " + get_label("REQUIRED");
-        return out;
-    }
+    // These override CLI::Formatter's (not marked `override`: pmccabe cannot read that keyword).
+    std::string make_option_opts(const CLI::Option* option) const;
+    // In a list of commands, a scenario shows the first line of its page: its summary.
+    std::string make_subcommand(const CLI::App* command) const;
 };
+
+std::string HelpFormatter::make_subcommand(const CLI::App* command) const {
+    const std::string& description = command->get_description();
+    std::stringstream out;
+    CLI::detail::format_help(out, command->get_display_name(true),
+                             description.substr(0, description.find('\n')), column_width_);
+    return out.str();
+}
+
+std::string HelpFormatter::make_option_opts(const CLI::Option* option) const {
+    if (option->get_type_size() == 0) return {};
+    std::string out = " " + option->get_type_name();
+    if (!option->get_default_str().empty()) out += "=" + option->get_default_str();
+    if (option->get_required()) out += " " + get_label("REQUIRED");
+    return out;
+}
 
 const Scenario& lookup(const std::string& key) {
     if (const Scenario* scenario = find_scenario(key)) return *scenario;
@@ -121,7 +135,7 @@ void setup_explain(Parser& parser) {
 void setup_walkthrough(Parser& parser) {
     WalkthroughFlags& options = parser.walkthrough;
     options.app = parser.app.add_subcommand(
-        "walkthrough", "every scenario in order, for a class: lesson, unsafe run, fix, takeaway");
+        "walkthrough", "every scenario in order, for a class: lesson, runs, fix, takeaway");
     options.app->add_flag("--no-pause", options.no_pause,
                           "run straight through (also when not on a terminal)");
     CLI::Option* only =
@@ -142,8 +156,7 @@ void add_real_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("N")
         ->default_str(std::to_string(scenario.default_threads));
     app.add_option("--runs", o.runs,
-                   "real mode: trials, each in its own process; model mode: random or pct "
-                   "schedules (default 1)")
+                   "trials (real mode), or random/pct schedules (model mode: default 1)")
         ->transform(whole_number(1, kMaxRuns))
         ->type_name("N")
         ->default_str(std::to_string(RealOptions{}.runs));
@@ -257,7 +270,7 @@ void setup_scenario(Parser& parser, const Scenario& scenario) {
     options->threads = scenario.default_threads;
     CLI::App* app = parser.app.add_subcommand(
         std::string(scenario.name),
-        fmt::format("{}: {}\n\n{}\n", scenario.number, scenario.summary, lesson_start(scenario)));
+        fmt::format("{}\n\n{}\n", scenario.summary, lesson_start(scenario)));
     app->alias(std::to_string(scenario.number));
     app->footer(scenario_examples(scenario));
     app->group("Scenarios");
@@ -277,7 +290,7 @@ void setup(Parser& parser) {
         "  racedemo trie-race --threads 8          real threads, outcome histogram\n"
         "  racedemo trie-race --fixed --threads 8  the same with a mutex\n"
         "  racedemo 3 --mode model --explore       every schedule; the shortest bad one\n"
-        "  racedemo 3 --help                       a scenario's own page and options\n"
+        "  racedemo 3 --help                       the page of a scenario, its options\n"
         "  racedemo explain trie-race\n"
         "Exit codes: 0 ran, 2 bad usage, 3 verdict differs from --expect, 1 other errors.");
     // One command, then its options: "racedemo list 3" is not "list", then scenario 3.
@@ -325,6 +338,10 @@ struct RunShape {
         return model() && (strategy == Strategy::random || strategy == Strategy::pct);
     }
     bool trials() const { return runner == Runner::real || runner == Runner::detector; }
+    bool counted() const { return trials() || series(); }
+    bool pct() const { return model() && strategy == Strategy::pct; }
+    bool explore() const { return model() && strategy == Strategy::explore; }
+    bool one_model_run() const { return model() && strategy != Strategy::explore; }
     std::string context() const {
         switch (runner) {
             case Runner::real:
@@ -340,7 +357,7 @@ struct RunShape {
             case Strategy::replay:
                 return "on a replay (--schedule)";
             case Strategy::random:
-                return "on random schedules (model mode's default strategy)";
+                return "on random schedules (the default strategy of model mode)";
             case Strategy::pct:
                 return "on pct schedules";
             case Strategy::explore:
@@ -353,30 +370,22 @@ struct RunShape {
 // An option that has an effect only in some runs: refused, never ignored, elsewhere.
 struct Applicability {
     const char* option;
-    bool (*applies)(const RunShape&);
+    bool (RunShape::*applies)() const;
     const char* purpose;
 };
 
 const Applicability kApplicability[] = {
-    {"--explore", [](const RunShape& s) { return s.model(); }, "works in model mode"},
-    {"--strategy", [](const RunShape& s) { return s.model(); }, "works in model mode"},
-    {"--schedule", [](const RunShape& s) { return s.model(); }, "works in model mode"},
-    {"--quiz", [](const RunShape& s) { return s.model() && s.strategy != Strategy::explore; },
-     "asks about one model run"},
-    {"--runs", [](const RunShape& s) { return s.trials() || s.series(); },
-     "counts real-mode trials, or random and pct schedules"},
-    {"--timeout", [](const RunShape& s) { return s.trials(); }, "guards real-mode trials"},
-    {"--seed", [](const RunShape& s) { return s.series(); },
-     "seeds random and pct schedules in model mode"},
-    {"--depth", [](const RunShape& s) { return s.model() && s.strategy == Strategy::pct; },
-     "sets the depth of --strategy pct"},
-    {"--preemptions",
-     [](const RunShape& s) { return s.model() && s.strategy == Strategy::explore; },
-     "bounds an exploration (--explore)"},
-    {"--budget", [](const RunShape& s) { return s.model() && s.strategy == Strategy::explore; },
-     "bounds an exploration (--explore)"},
-    {"--reduction", [](const RunShape& s) { return s.model() && s.strategy == Strategy::explore; },
-     "chooses an exploration's reduction (--explore)"},
+    {"--explore", &RunShape::model, "works in model mode"},
+    {"--strategy", &RunShape::model, "works in model mode"},
+    {"--schedule", &RunShape::model, "works in model mode"},
+    {"--quiz", &RunShape::one_model_run, "asks about one model run"},
+    {"--runs", &RunShape::counted, "counts real-mode trials, or random and pct schedules"},
+    {"--timeout", &RunShape::trials, "guards real-mode trials"},
+    {"--seed", &RunShape::series, "seeds random and pct schedules in model mode"},
+    {"--depth", &RunShape::pct, "sets the depth of --strategy pct"},
+    {"--preemptions", &RunShape::explore, "bounds an exploration (--explore)"},
+    {"--budget", &RunShape::explore, "bounds an exploration (--explore)"},
+    {"--reduction", &RunShape::explore, "chooses the reduction of an exploration (--explore)"},
 };
 
 // The options that mean model mode when --mode is not given.
@@ -404,7 +413,7 @@ RunShape shape_of(const ScenarioOptions& o) {
 
 void refuse_ineffective(const ScenarioOptions& o, const RunShape& shape) {
     for (const Applicability& rule : kApplicability)
-        if (o.given(rule.option) && !rule.applies(shape))
+        if (o.given(rule.option) && !(shape.*rule.applies)())
             throw UsageError(fmt::format("{} has no effect {}: it {}", rule.option, shape.context(),
                                          rule.purpose));
     if (o.bench && o.scenario->bench == nullptr)
