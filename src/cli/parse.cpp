@@ -295,7 +295,9 @@ void setup(Parser& parser) {
         "Exit codes: 0 ran, 2 bad usage, 3 verdict differs from --expect, 1 other errors.");
     // One command, then its options: "racedemo list 3" is not "list", then scenario 3.
     parser.app.require_subcommand(0, 1);
-    parser.app.formatter(std::make_shared<HelpFormatter>());
+    auto formatter = std::make_shared<HelpFormatter>();
+    formatter->column_width(22);  // the longest scenario summary still fits in 100 columns
+    parser.app.formatter(formatter);
     parser.app.allow_extras();
     setup_list(parser);
     setup_explain(parser);
