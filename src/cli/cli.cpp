@@ -81,8 +81,6 @@ int execute(const Request& request, const Terminal& terminal, std::FILE* out) {
     return std::visit(
         overloaded{[&](const HelpRequest& help) {
                        fmt::print(out, "{}", help.text);
-                       if (help.with_scenarios) fmt::print(out, "\nScenarios:\n");
-                       if (help.with_scenarios) print_list(out);
                        return int{kExitRan};
                    },
                    [&](const ListRequest&) {

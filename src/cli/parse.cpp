@@ -491,7 +491,7 @@ Request resolve(const Parser& parser) {
         refuse_extras(*options->app, std::string(options->scenario->name));
         return run_request(*options);
     }
-    return HelpRequest{parser.app.help(), true};
+    return HelpRequest{parser.app.help()};
 }
 
 }  // namespace

@@ -44,10 +44,10 @@ struct RunRequest {
     Mode mode() const { return runner == Runner::model ? Mode::model : Mode::real; }
 };
 
-// `racedemo --help`, `racedemo <scenario> --help`, and `racedemo` alone (with the list).
+// `racedemo --help`, `racedemo <scenario> --help`, and `racedemo` alone (its help lists the
+// scenarios).
 struct HelpRequest {
     std::string text;
-    bool with_scenarios = false;
 };
 struct ListRequest {};
 struct ExplainRequest {
