@@ -121,6 +121,9 @@ TEST_CASE("quiz and answers") {
 
 TEST_CASE("subcommands") {
     CHECK(std::holds_alternative<ListRequest>(parse_request({"list"})));
+    CHECK(std::holds_alternative<GlossaryRequest>(parse_request({"glossary"})));
+    CHECK(usage_error({"glossary", "--threads", "2"}) ==
+          "--threads is not an option of 'glossary'");
     Request explain = parse_request({"explain", "4"});
     REQUIRE(std::holds_alternative<ExplainRequest>(explain));
     CHECK(std::get<ExplainRequest>(explain).scenario->name == "stack");

@@ -380,3 +380,12 @@ TEST_CASE("model mode: --runs N random schedules report how many corrupted, with
     CHECK(json["interrupted"] == false);
     CHECK(json["replay"].get<std::string>().find("--schedule") != std::string::npos);
 }
+
+TEST_CASE("glossary: the words the reports use") {
+    auto result = run_racedemo({"glossary"});
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("data race") != std::string::npos);
+    CHECK(result.out.find("NO BUG FOUND") != std::string::npos);
+    CHECK(result.out.find('\x1b') == std::string::npos);
+    CHECK(run_racedemo({"glossary", "--color", "always"}).out.find('\x1b') != std::string::npos);
+}

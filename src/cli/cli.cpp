@@ -7,6 +7,7 @@
 
 #include "cli/classroom.hpp"
 #include "cli/pipeline.hpp"
+#include "present/glossary.hpp"
 #include "present/lesson.hpp"
 
 namespace racedemo {
@@ -68,6 +69,7 @@ ColorChoice color_choice(const Request& request) {
     return std::visit(overloaded{[](const RunRequest& run) { return run.color; },
                                  [](const ExplainRequest& explain) { return explain.color; },
                                  [](const WalkthroughRequest& walk) { return walk.color; },
+                                 [](const GlossaryRequest& glossary) { return glossary.color; },
                                  [](const auto&) { return ColorChoice::automatic; }},
                       request);
 }
@@ -85,6 +87,11 @@ int execute(const Request& request, const Terminal& terminal, std::FILE* out) {
                    },
                    [&](const ListRequest&) {
                        print_list(out);
+                       return int{kExitRan};
+                   },
+                   [&](const GlossaryRequest&) {
+                       fmt::print(out, "{}",
+                                  render_glossary(Style(terminal.color, terminal.width)));
                        return int{kExitRan};
                    },
                    [&](const ExplainRequest& explain_request) {

@@ -66,6 +66,8 @@ struct WalkthroughFlags {
 struct Parser {
     CLI::App app{"racedemo: race conditions made visible, step by step", "racedemo"};
     CLI::App* list = nullptr;
+    CLI::App* glossary = nullptr;
+    ColorChoice glossary_color = ColorChoice::automatic;
     ExplainOptions explain;
     WalkthroughFlags walkthrough;
     std::vector<std::unique_ptr<ScenarioOptions>> runs;
@@ -120,6 +122,11 @@ CLI::Option* add_color(CLI::App& app, ColorChoice& color) {
 
 void setup_list(Parser& parser) {
     parser.list = parser.app.add_subcommand("list", "the scenarios, one a line");
+}
+
+void setup_glossary(Parser& parser) {
+    parser.glossary = parser.app.add_subcommand("glossary", "the words the reports use");
+    add_color(*parser.glossary, parser.glossary_color);
 }
 
 void setup_explain(Parser& parser) {
@@ -300,10 +307,12 @@ void setup(Parser& parser) {
     parser.app.formatter(formatter);
     parser.app.allow_extras();
     setup_list(parser);
+    setup_glossary(parser);
     setup_explain(parser);
     setup_walkthrough(parser);
     for (const Scenario* scenario : scenarios()) setup_scenario(parser, *scenario);
-    for (CLI::App* command : {parser.list, parser.explain.app, parser.walkthrough.app})
+    for (CLI::App* command :
+         {parser.list, parser.glossary, parser.explain.app, parser.walkthrough.app})
         command->allow_extras();
 }
 
@@ -477,6 +486,10 @@ Request resolve(const Parser& parser) {
     if (parser.list->parsed()) {
         refuse_extras(*parser.list, "list");
         return ListRequest{};
+    }
+    if (parser.glossary->parsed()) {
+        refuse_extras(*parser.glossary, "glossary");
+        return GlossaryRequest{parser.glossary_color};
     }
     if (parser.explain.app->parsed()) {
         refuse_extras(*parser.explain.app, "explain");

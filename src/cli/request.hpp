@@ -50,6 +50,9 @@ struct HelpRequest {
     std::string text;
 };
 struct ListRequest {};
+struct GlossaryRequest {
+    ColorChoice color = ColorChoice::automatic;
+};
 struct ExplainRequest {
     const Scenario* scenario = nullptr;
     bool markdown = false;  // the page docs/scenarios/ holds, with real output
@@ -62,8 +65,8 @@ struct WalkthroughRequest {
     ColorChoice color = ColorChoice::automatic;
 };
 
-using Request =
-    std::variant<HelpRequest, ListRequest, ExplainRequest, WalkthroughRequest, RunRequest>;
+using Request = std::variant<HelpRequest, ListRequest, GlossaryRequest, ExplainRequest,
+                             WalkthroughRequest, RunRequest>;
 
 // A request for `scenario` with the defaults a bare `racedemo <scenario>` gets.
 RunRequest default_run(const Scenario& scenario);
