@@ -87,7 +87,7 @@ asan: deps
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS)
 
-# libFuzzer on parse_command_line and parse_schedule (tests/fuzz): needs clang and its runtimes.
+# libFuzzer on parse_request and parse_schedule (tests/fuzz): needs clang and its runtimes.
 # Crashes go to tests/fuzz/crashes/, which `make test` replays from then on.
 fuzz: PACKAGES += clang libclang-rt-14-dev
 fuzz: deps

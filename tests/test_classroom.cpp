@@ -80,3 +80,24 @@ TEST_CASE("quiz options are checked") {
     CHECK(run_racedemo({"trie-race", "--quiz", "--explore"}).exit_code == 2);
     CHECK(run_racedemo({"trie-race", "--answers"}).exit_code == 2);
 }
+
+TEST_CASE("--expect with --quiz checks the quiz run's verdict: 0 when it agrees, 3 when not") {
+    // The answers tell whether seed 5's run corrupts; the expectation is checked against that.
+    auto answers = run_racedemo({"stack", "--quiz", "--seed", "5", "--answers"});
+    REQUIRE(answers.exit_code == 0);
+    const bool corrupts = answers.out.find("A1. yes") != std::string::npos;
+    REQUIRE((corrupts || answers.out.find("A1. no") != std::string::npos));
+    const std::string right = corrupts ? "corrupt" : "clean";
+    const std::string wrong = corrupts ? "clean" : "corrupt";
+    auto agreeing = run_racedemo({"stack", "--quiz", "--seed", "5", "--expect", right});
+    CHECK(agreeing.exit_code == 0);
+    CHECK(agreeing.out.find("Q1.") != std::string::npos);  // the quiz was still asked
+    auto differing = run_racedemo({"stack", "--quiz", "--seed", "5", "--expect", wrong});
+    CHECK(differing.exit_code == 3);
+    CHECK(differing.err.find("expected " + wrong) != std::string::npos);
+    // A replayed quiz with a known bad schedule: the trie loses a key (see the test above).
+    auto replayed = run_racedemo(
+        {"trie-race", "--quiz", "--schedule", "1,2,2,2,2,2,2,2,1,1,1,1", "--expect", "clean"});
+    CHECK(replayed.exit_code == 3);
+    CHECK(replayed.err.find("verdict is CORRUPTED") != std::string::npos);
+}

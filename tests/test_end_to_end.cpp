@@ -76,7 +76,10 @@ TEST_CASE("bad input: exit 2, one line on stderr naming the value, nothing on st
         {{"3", "--schedule", "1,1,1,1,1,1"}, "position 6"},
         {{"3", "--schedule", "1,2", "--explore"}, "--schedule"},
         {{"3", "--quiz", "--mode", "real"}, "--quiz"},
-        {{"3", "--mode", "model", "--runs", "5"}, "--runs"},
+        {{"3", "--mode", "model", "--explore", "--runs", "5"}, "--runs"},
+        {{"3", "--mode", "model", "--reduction", "none"}, "--reduction"},
+        {{"3", "--strategy", "pct", "--depth", "99"}, "--depth 99"},
+        {{"list", "--threads", "3"}, "--threads is not an option of 'list'"},
         {{"1", "--threads", "1"}, "at least 2"},
         {{"3", "--bench"}, "--bench"},
     };
@@ -343,4 +346,46 @@ TEST_CASE("a closed stdout ends racedemo with an error, never by SIGPIPE") {
     waitpid(child, &status, 0);
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 1);
+}
+
+TEST_CASE("a scenario's --help page: what races, its options with its defaults, its examples") {
+    for (std::string key : {"trie-race", "3"}) {
+        INFO(key);
+        auto page = run_racedemo({key, "--help"});
+        CHECK(page.exit_code == 0);
+        CHECK(page.err.empty());
+        CHECK(page.out.find("Usage: racedemo trie-race") != std::string::npos);
+        CHECK(page.out.find("concurrent inserts into a trie") != std::string::npos);
+        CHECK(page.out.find("--threads N=2") != std::string::npos);
+        CHECK(page.out.find("--strategy random|pct|explore=random") != std::string::npos);
+        CHECK(page.out.find("racedemo trie-race --explore") != std::string::npos);
+        for (std::size_t start = 0, end = 0; start < page.out.size(); start = end + 1) {
+            end = page.out.find('\n', start);
+            if (end == std::string::npos) end = page.out.size();
+            CHECK(end - start <= 100);  // no line wider than 100 columns
+        }
+    }
+}
+
+TEST_CASE("model mode: --runs N random schedules report how many corrupted, with a replay") {
+    auto result = run_racedemo({"counter", "--mode", "model", "--runs", "20", "--json"});
+    REQUIRE(result.exit_code == 0);
+    auto json = nlohmann::json::parse(result.out);
+    CHECK(json["strategy"] == "random");
+    CHECK(json["runs_requested"] == 20);
+    CHECK(json["runs"].is_number_integer());
+    CHECK(json["corrupted_runs"].is_number_integer());
+    CHECK(json["steps"].get<int>() > 0);
+    CHECK(json["schedule"].is_array());
+    CHECK(json["interrupted"] == false);
+    CHECK(json["replay"].get<std::string>().find("--schedule") != std::string::npos);
+}
+
+TEST_CASE("glossary: the words the reports use") {
+    auto result = run_racedemo({"glossary"});
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("data race") != std::string::npos);
+    CHECK(result.out.find("NO BUG FOUND") != std::string::npos);
+    CHECK(result.out.find('\x1b') == std::string::npos);
+    CHECK(run_racedemo({"glossary", "--color", "always"}).out.find('\x1b') != std::string::npos);
 }

@@ -24,41 +24,56 @@ int first_damage_step(const ModelRun& run) {
     return 0;
 }
 
+// The four runs of a scenario the walkthrough shows (only the fixed ones for a safe-only one).
+std::vector<RunRequest> course_runs(const Scenario& scenario, bool fixed) {
+    RunRequest real = default_run(scenario);
+    real.variant = scenario.effective(fixed ? Variant::fixed : Variant::unsafe);
+    RunRequest model = real;
+    model.runner = Runner::model;
+    model.model.strategy = Strategy::explore;
+    return {real, model};
+}
+
+bool show_scenario(const WalkthroughOptions& options, const Scenario& scenario,
+                   const RunPrinter& run, const std::function<bool(std::string_view)>& step,
+                   std::FILE* out) {
+    auto show = [&](const RunRequest& request) {
+        fmt::print(out, "\n$ {}\n", command_line(request));
+        run(request, out);
+    };
+    if (scenario.unsafe != nullptr) {
+        const std::vector<RunRequest> unsafe = course_runs(scenario, false);
+        if (!step("the unsafe program on real threads")) return false;
+        show(unsafe[0]);
+        if (!step("the same bug, step by step")) return false;
+        show(unsafe[1]);
+    }
+    if (!step("the fixed program")) return false;
+    for (const RunRequest& request : course_runs(scenario, true)) show(request);
+    const Style style(options.color);
+    fmt::print(out, "\n{} {}\n", style.strong("Takeaway:"), scenario.takeaway);
+    return true;
+}
+
 }  // namespace
 
-bool walkthrough(const WalkthroughOptions& options, const CommandRunner& run, std::FILE* in,
+bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::FILE* in,
                  std::FILE* out) {
     const Style style(options.color);
     std::vector<const Scenario*> course;
     for (const Scenario* scenario : scenarios())
         if (options.only != 0 ? scenario->number == options.only : scenario->number >= options.from)
             course.push_back(scenario);
-
-    const std::string color = options.color ? "always" : "never";
     auto step = [&](std::string_view next) {
         return !options.pause || wait_for_enter(in, out, next);
     };
     for (std::size_t index = 0; index < course.size(); ++index) {
         const Scenario& scenario = *course[index];
-        const std::string name(scenario.name);
         fmt::print(out, "\n{}\n\n{}\n",
                    style.strong(fmt::format("=== {} of {}: {:02} {} — {}", index + 1, course.size(),
-                                            scenario.number, name, scenario.summary)),
+                                            scenario.number, scenario.name, scenario.summary)),
                    scenario.lesson);
-        if (scenario.unsafe != nullptr) {
-            if (!step("the unsafe program on real threads")) return false;
-            fmt::print(out, "\n$ racedemo {}\n", name);
-            run({name, "--color", color}, out);
-            if (!step("the same bug, step by step")) return false;
-            fmt::print(out, "\n$ racedemo {} --mode model --explore\n", name);
-            run({name, "--mode", "model", "--explore", "--color", color}, out);
-        }
-        if (!step("the fixed program")) return false;
-        fmt::print(out, "\n$ racedemo {} --fixed\n", name);
-        run({name, "--fixed", "--color", color}, out);
-        fmt::print(out, "\n$ racedemo {} --fixed --mode model --explore\n", name);
-        run({name, "--fixed", "--mode", "model", "--explore", "--color", color}, out);
-        fmt::print(out, "\n{} {}\n", style.strong("Takeaway:"), scenario.takeaway);
+        if (!show_scenario(options, scenario, run, step, out)) return false;
         if (index + 1 < course.size() && !step("the next scenario")) return false;
     }
     fmt::print(out, "\n{}\n", style.strong("End of the walkthrough."));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/request.hpp"
 #include "engine/model.hpp"
 #include "present/report.hpp"
 #include "racedemo/scenario.hpp"
@@ -15,16 +16,17 @@ namespace racedemo {
 struct WalkthroughOptions {
     int from = 1;       // first scenario number
     int only = 0;       // just this scenario (0: all from `from` on)
-    bool pause = true;  // wait for Enter between steps (only on a terminal)
+    bool pause = true;  // wait for Enter between steps (decided: a terminal, no --no-pause)
     bool color = false;
 };
 
-// Runs `racedemo <args>` and prints to `out` (the walkthrough shows real commands).
-using CommandRunner = std::function<void(const std::vector<std::string>& args, std::FILE* out)>;
+// Runs a request through the pipeline and prints its report to `out`.
+using RunPrinter = std::function<void(const RunRequest& request, std::FILE* out)>;
 
-// Every scenario in order: lesson, unsafe run with its interleaving, fixed run, takeaway.
-// Reads Enter (or q) from `in` between steps when pausing. Returns false when the user quit.
-bool walkthrough(const WalkthroughOptions& options, const CommandRunner& run, std::FILE* in,
+// Every scenario in order: lesson, unsafe run with its interleaving, fixed run, takeaway. Each
+// run is shown with its command line (command_line of its request), then run. Reads Enter (or
+// q) from `in` between steps when pausing. Returns false when the user quit.
+bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::FILE* in,
                  std::FILE* out);
 
 // A quiz on one model run: the interleaving with its values hidden and the questions; then

@@ -1,12 +1,31 @@
 #include "cli/interrupt.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <stdexcept>
+
 namespace racedemo {
 namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
+// The write end of the current StopOnInterrupt's pipe, or -1. Lock-free, so the handler may
+// read it.
+std::atomic<int> g_wake_fd{-1};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void record_signal(int signal) {
+    const int saved_errno = errno;
     g_signal = signal;
+    const int fd = g_wake_fd.load();
+    if (fd >= 0) {
+        const char byte = 1;
+        [[maybe_unused]] ssize_t written = write(fd, &byte, 1);
+    }
+    errno = saved_errno;
 }
 
 void install(void (*handler)(int)) {
@@ -31,6 +50,41 @@ int interrupted() {
 }
 void clear_interrupt() {
     g_signal = 0;
+}
+
+// One pipe for the life of the process, never closed: the handler may have read its write end
+// just before a StopOnInterrupt ends, and must not write to a closed (or reused) descriptor.
+const int* wake_pipe() {
+    static const auto fds = [] {
+        std::array<int, 2> pair{-1, -1};
+        if (pipe2(pair.data(), O_CLOEXEC) != 0) throw std::runtime_error("cannot create a pipe");
+        return pair;
+    }();
+    return fds.data();
+}
+
+StopOnInterrupt::StopOnInterrupt() {
+    const int* fds = wake_pipe();
+    pipe_[0] = fds[0];
+    pipe_[1] = fds[1];
+    g_wake_fd.store(pipe_[1]);
+    // A signal that came before the pipe was published is in the flag: the watcher looks at the
+    // flag after every wake-up and once at its start. It ends on the destructor's zero byte.
+    watcher_ = std::thread([this] {
+        char byte = 1;
+        for (;;) {
+            if (interrupted() != 0) source_.request_stop();
+            const ssize_t got = read(pipe_[0], &byte, 1);
+            if (got == 0 || (got < 0 && errno != EINTR) || (got > 0 && byte == 0)) return;
+        }
+    });
+}
+
+StopOnInterrupt::~StopOnInterrupt() {
+    g_wake_fd.store(-1);
+    const char done = 0;
+    [[maybe_unused]] ssize_t written = write(pipe_[1], &done, 1);
+    watcher_.join();
 }
 
 }  // namespace racedemo

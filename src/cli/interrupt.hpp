@@ -1,8 +1,11 @@
 // Ctrl-C and SIGTERM: long runs stop soon, clean up their trial processes, and report what they
-// had so far. The handler only records the signal; the loops that run for long look at it.
+// had so far. The handler only records the signal (and wakes a watcher, below); the loops that
+// run for long look at it.
 #pragma once
 
 #include <csignal>
+#include <stop_token>
+#include <thread>
 
 namespace racedemo {
 
@@ -15,5 +18,25 @@ void default_interrupts();
 int interrupted();
 // For tests: forget a recorded interrupt.
 void clear_interrupt();
+
+// Turns an interrupt into a stop request, for code that takes a std::stop_token (the model
+// engine). request_stop is not async-signal-safe (it may lock and run callbacks), so the handler
+// does not call it: it writes a byte to a pipe, and a small watcher thread, blocked on that pipe,
+// calls request_stop. The destructor wakes the watcher through the same pipe and joins it.
+// One at a time.
+class StopOnInterrupt {
+  public:
+    StopOnInterrupt();
+    ~StopOnInterrupt();
+    StopOnInterrupt(const StopOnInterrupt&) = delete;
+    StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
+
+    std::stop_token token() const { return source_.get_token(); }
+
+  private:
+    std::stop_source source_;
+    int pipe_[2] = {-1, -1};
+    std::thread watcher_;
+};
 
 }  // namespace racedemo

@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "racedemo/bench.hpp"
 #include "engine/model.hpp"
-#include "real/real_runner.hpp"
+#include "racedemo/bench.hpp"
 #include "racedemo/scenario.hpp"
+#include "real/real_runner.hpp"
 
 namespace racedemo {
 
@@ -24,10 +24,13 @@ struct RunHeader {
     int threads = 2;
 };
 
-// Text styling: plain unless colour was asked for (a terminal, --color always).
+// Text styling: plain unless colour was asked for (a terminal, --color always), and the width
+// of the screen a report is drawn for. Both are decided once, where the terminal is looked at.
 class Style {
   public:
-    explicit Style(bool color) : color_(color) {}
+    explicit Style(bool color, int width = 80) : color_(color), width_(width) {}
+    bool color() const { return color_; }
+    int width() const { return width_; }
     std::string bad(std::string_view text) const;                 // CORRUPTED, damage marks
     std::string good(std::string_view text) const;                // CLEAN
     std::string strong(std::string_view text) const;              // headings
@@ -36,20 +39,11 @@ class Style {
 
   private:
     bool color_;
+    int width_;
 };
 
 std::string render_real(const RunHeader& header, const RealOptions& options,
                         const RealResult& result, const Style& style);
-nlohmann::json real_json(const RunHeader& header, const RealOptions& options,
-                         const RealResult& result);
-
-// `replay_command` is the command line that replays the shown schedule.
-std::string render_model(const RunHeader& header, const ModelOptions& options,
-                         const ModelResult& result, const std::string& replay_command,
-                         const Style& style);
-nlohmann::json model_json(const RunHeader& header, const ModelOptions& options,
-                          const ModelResult& result, const std::string& replay_command);
-
 // Swimlanes: one column per thread, time going down, damage marked.
 std::string render_swimlanes(const Trace& trace, const Style& style);
 
@@ -64,7 +58,6 @@ nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings
                           const BenchTable& table);
 
 bool verdict_corrupt(const RealResult& result);
-bool verdict_corrupt(const ModelResult& result);
 
 }  // namespace racedemo
 

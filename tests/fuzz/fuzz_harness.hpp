@@ -3,7 +3,7 @@
 // (test_fuzz_replay.cpp, part of `make test`).
 //
 // One input is used twice:
-//  - split into argv words, it goes to parse_command_line. Words end at '\n' or '\0'; a separator
+//  - split into argv words, it goes to parse_request. Words end at '\n' or '\0'; a separator
 //    at the very end closes the last word instead of starting an empty one, so a corpus file is
 //    one word a line. At most kMaxWords words.
 //  - as text (without one trailing '\n'), it goes to parse_schedule, with 1 to 8 threads.
@@ -19,7 +19,7 @@
 #include <typeinfo>
 #include <vector>
 
-#include "cli/cli.hpp"
+#include "cli/parse.hpp"
 
 namespace racedemo::fuzz {
 
@@ -91,20 +91,22 @@ inline std::string check_schedule(const std::vector<int>& schedule, const std::s
     return {};
 }
 
-// Checks what the caller of parse_command_line relies on in a command it returned.
-inline std::string check_command(const Command& command) {
-    const bool needs_scenario =
-        command.kind == Command::Kind::run || command.kind == Command::Kind::explain;
-    if (needs_scenario && command.scenario == nullptr)
-        return "a run or explain command without a scenario";
-    if (command.kind != Command::Kind::run) return {};
-    if (command.threads < 1 || command.threads < command.scenario->min_threads)
-        return "a run command with " + std::to_string(command.threads) + " threads";
-    if (command.model.strategy == Strategy::replay)
-        for (int thread : command.model.schedule)
-            if (thread < 1 || thread > command.threads)
+// Checks what the caller of parse_request relies on in a request it returned.
+inline std::string check_request(const Request& request) {
+    if (const auto* explain = std::get_if<ExplainRequest>(&request))
+        return explain->scenario == nullptr ? "an explain request without a scenario" : "";
+    const auto* run = std::get_if<RunRequest>(&request);
+    if (run == nullptr) return {};
+    if (run->scenario == nullptr) return "a run request without a scenario";
+    if (run->threads < 1 || run->threads < run->scenario->min_threads)
+        return "a run request with " + std::to_string(run->threads) + " threads";
+    if (run->runner == Runner::model && run->model.strategy == Strategy::replay)
+        for (int thread : run->model.schedule)
+            if (thread < 1 || thread > run->threads)
                 return "a replay schedule naming thread " + std::to_string(thread) + " of " +
-                       std::to_string(command.threads);
+                       std::to_string(run->threads);
+    if (run->runner == Runner::model && (run->model.runs < 1 || run->model.pct_depth < 1))
+        return "a model request with no runs or no depth";
     return {};
 }
 
@@ -113,13 +115,13 @@ inline std::string check_command(const Command& command) {
 inline std::string check_input(const std::uint8_t* data, std::size_t size) {
     const std::vector<std::string> words = split_words(data, size);
     try {
-        const Command command = parse_command_line(words);
-        if (std::string problem = check_command(command); !problem.empty())
-            return "parse_command_line(" + quote(words) + "): " + problem;
+        const Request request = parse_request(words);
+        if (std::string problem = check_request(request); !problem.empty())
+            return "parse_request(" + quote(words) + "): " + problem;
     } catch (const UsageError&) {
         // Bad usage, refused with a message: the contract.
     } catch (...) {
-        return "parse_command_line(" + quote(words) + ") threw " +
+        return "parse_request(" + quote(words) + ") threw " +
                describe_exception(std::current_exception());
     }
 
@@ -133,8 +135,8 @@ inline std::string check_input(const std::uint8_t* data, std::size_t size) {
                        "): " + problem;
         } catch (const UsageError&) {
         } catch (...) {
-            return "parse_schedule(" + quote({text}) + ", " + std::to_string(threads) +
-                   ") threw " + describe_exception(std::current_exception());
+            return "parse_schedule(" + quote({text}) + ", " + std::to_string(threads) + ") threw " +
+                   describe_exception(std::current_exception());
         }
     }
     return {};

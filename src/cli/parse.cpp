@@ -1,0 +1,531 @@
+#include "cli/parse.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <sstream>
+
+#include "cli/validators.hpp"
+
+namespace racedemo {
+namespace {
+
+// Upper bounds keep a typo from asking for a week-long run or ten thousand threads.
+constexpr long long kMaxThreads = 64;
+constexpr long long kMaxRuns = 1'000'000;
+constexpr long long kMaxBudget = 100'000'000;
+constexpr long long kMaxPreemptions = 1000;
+constexpr long long kMaxDepth = 20;
+constexpr double kMaxTimeoutSeconds = 3600;
+
+const std::vector<std::pair<std::string, ColorChoice>> kColors = {{"auto", ColorChoice::automatic},
+                                                                  {"always", ColorChoice::always},
+                                                                  {"never", ColorChoice::never}};
+
+// What the options of one scenario's subcommand write. Each scenario has its own, so that its
+// help page shows its own defaults.
+struct ScenarioOptions {
+    const Scenario* scenario = nullptr;
+    CLI::App* app = nullptr;
+    int threads = 2;
+    int runs = RealOptions{}.runs;
+    double timeout = RealOptions{}.timeout_seconds;
+    Mode mode = Mode::real;
+    bool fixed = false, explore = false, bench = false, quiz = false, answers = false;
+    bool json = false;
+    std::string schedule, detector;
+    std::uint64_t seed = ModelOptions{}.seed;
+    Strategy strategy = Strategy::random;
+    int depth = ModelOptions{}.pct_depth;
+    int preemptions = -1;
+    std::uint64_t budget = ModelOptions{}.budget;
+    Reduction reduction = ModelOptions{}.reduction;
+    ColorChoice color = ColorChoice::automatic;
+    Expectation expect = Expectation::none;
+
+    bool given(const std::string& name) const { return app->count(name) > 0; }
+};
+
+struct ExplainOptions {
+    CLI::App* app = nullptr;
+    std::string key;
+    bool markdown = false;
+    ColorChoice color = ColorChoice::automatic;
+};
+
+struct WalkthroughFlags {
+    CLI::App* app = nullptr;
+    bool no_pause = false;
+    std::string only, from;
+    ColorChoice color = ColorChoice::automatic;
+};
+
+// The whole command line: the CLI11 application and what its options write.
+struct Parser {
+    CLI::App app{"racedemo: race conditions made visible, step by step", "racedemo"};
+    CLI::App* list = nullptr;
+    CLI::App* glossary = nullptr;
+    ColorChoice glossary_color = ColorChoice::automatic;
+    ExplainOptions explain;
+    WalkthroughFlags walkthrough;
+    std::vector<std::unique_ptr<ScenarioOptions>> runs;
+};
+
+// Help pages show each option's type and default; which options go together is told by the
+// refusal itself (CLI11's own "Excludes:" lists would double the width of every line).
+class HelpFormatter : public CLI::Formatter {
+  public:
+    // These override CLI::Formatter's (not marked `override`: pmccabe cannot read that keyword).
+    std::string make_option_opts(const CLI::Option* option) const;
+    // In a list of commands, a scenario shows the first line of its page: its summary.
+    std::string make_subcommand(const CLI::App* command) const;
+};
+
+std::string HelpFormatter::make_subcommand(const CLI::App* command) const {
+    const std::string& description = command->get_description();
+    std::stringstream out;
+    CLI::detail::format_help(out, command->get_display_name(true),
+                             description.substr(0, description.find('\n')), column_width_);
+    return out.str();
+}
+
+std::string HelpFormatter::make_option_opts(const CLI::Option* option) const {
+    if (option->get_type_size() == 0) return {};
+    std::string out = " " + option->get_type_name();
+    if (!option->get_default_str().empty()) out += "=" + option->get_default_str();
+    if (option->get_required()) out += " " + get_label("REQUIRED");
+    return out;
+}
+
+const Scenario& lookup(const std::string& key) {
+    if (const Scenario* scenario = find_scenario(key)) return *scenario;
+    if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos)
+        throw UsageError(fmt::format("unknown scenario '{}' (they are numbered 1 to {})", key,
+                                     scenarios().size()));
+    if (std::string_view guess = closest_scenario_name(key); !guess.empty())
+        throw UsageError(fmt::format(
+            "unknown scenario '{}' (did you mean '{}'? 'racedemo list' shows all)", key, guess));
+    throw UsageError(fmt::format("unknown scenario '{}' ('racedemo list' shows all)", key));
+}
+
+// ---- setup: one function per subcommand
+
+CLI::Option* add_color(CLI::App& app, ColorChoice& color) {
+    return app
+        .add_option("--color", color, "colour: auto (a terminal, no NO_COLOR), always, never")
+        ->transform(one_of(kColors))
+        ->type_name("auto|always|never")
+        ->default_str("auto");
+}
+
+void setup_list(Parser& parser) {
+    parser.list = parser.app.add_subcommand("list", "the scenarios, one a line");
+}
+
+void setup_glossary(Parser& parser) {
+    parser.glossary = parser.app.add_subcommand("glossary", "the words the reports use");
+    add_color(*parser.glossary, parser.glossary_color);
+}
+
+void setup_explain(Parser& parser) {
+    ExplainOptions& options = parser.explain;
+    options.app = parser.app.add_subcommand(
+        "explain", "the lesson of a scenario: what goes wrong, why, the fix");
+    options.app->add_option("scenario", options.key, "a scenario, by name or number")->required();
+    CLI::Option* markdown = options.app->add_flag(
+        "--markdown", options.markdown, "write the page docs/scenarios/ holds, with real output");
+    add_color(*options.app, options.color)->excludes(markdown);
+}
+
+void setup_walkthrough(Parser& parser) {
+    WalkthroughFlags& options = parser.walkthrough;
+    options.app = parser.app.add_subcommand(
+        "walkthrough", "every scenario in order, for a class: lesson, runs, fix, takeaway");
+    options.app->add_flag("--no-pause", options.no_pause,
+                          "run straight through (also when not on a terminal)");
+    CLI::Option* only =
+        options.app->add_option("--only", options.only, "just this scenario (number or name)")
+            ->type_name("N");
+    options.app->add_option("--from", options.from, "start at this scenario (number or name)")
+        ->type_name("N")
+        ->excludes(only);
+    add_color(*options.app, options.color);
+}
+
+void add_real_options(CLI::App& app, ScenarioOptions& o) {
+    const Scenario& scenario = *o.scenario;
+    app.add_option("--threads", o.threads, "threads to run")
+        ->transform(whole_number(
+            scenario.min_threads, kMaxThreads,
+            fmt::format("{} needs at least {} threads", scenario.name, scenario.min_threads)))
+        ->type_name("N")
+        ->default_str(std::to_string(scenario.default_threads));
+    app.add_option("--runs", o.runs,
+                   "trials (real mode), or random/pct schedules (model mode: default 1)")
+        ->transform(whole_number(1, kMaxRuns))
+        ->type_name("N")
+        ->default_str(std::to_string(RealOptions{}.runs));
+    app.add_option("--mode", o.mode, "real (OS threads) or model (deterministic scheduler)")
+        ->transform(one_of<Mode>({{"real", Mode::real}, {"model", Mode::model}}))
+        ->type_name("real|model")
+        ->default_str("real");
+    app.add_flag("--fixed", o.fixed, "run the fixed (locked) variant");
+    app.add_option("--timeout", o.timeout, "real mode: seconds before a trial counts as hung")
+        ->transform(seconds(kMaxTimeoutSeconds))
+        ->type_name("SECONDS")
+        ->default_str(fmt::format("{:g}", RealOptions{}.timeout_seconds));
+}
+
+void add_model_options(CLI::App& app, ScenarioOptions& o) {
+    app.add_option("--strategy", o.strategy, "model mode: how schedules are chosen")
+        ->transform(one_of<Strategy>(
+            {{"random", Strategy::random}, {"pct", Strategy::pct}, {"explore", Strategy::explore}}))
+        ->type_name("random|pct|explore")
+        ->default_str("random");
+    app.add_flag("--explore", o.explore, "the same as --strategy explore: every schedule");
+    app.add_option("--schedule", o.schedule, "model mode: replay this schedule (1,2,2,1,...)")
+        ->type_name("LIST");
+    app.add_option("--seed", o.seed, "random and pct: the seed of the first schedule")
+        ->transform(seed_number())
+        ->type_name("N")
+        ->default_str(std::to_string(ModelOptions{}.seed));
+    app.add_option("--depth", o.depth, "pct: the bug depth it aims at")
+        ->transform(whole_number(1, kMaxDepth))
+        ->type_name("D")
+        ->default_str(std::to_string(ModelOptions{}.pct_depth));
+    app.add_option("--preemptions", o.preemptions, "explore: at most K preemptions a schedule")
+        ->transform(whole_number(0, kMaxPreemptions))
+        ->type_name("K");
+    app.add_option("--budget", o.budget, "explore: at most N schedules")
+        ->transform(whole_number(1, kMaxBudget))
+        ->type_name("N")
+        ->default_str(std::to_string(ModelOptions{}.budget));
+    app.add_option("--reduction", o.reduction, "explore: how equivalent schedules are merged")
+        ->transform(one_of<Reduction>({{"none", Reduction::none},
+                                       {"dpor", Reduction::dpor},
+                                       {"reads-from", Reduction::reads_from}}))
+        ->type_name("none|dpor|reads-from")
+        ->default_str(std::string(name_of(ModelOptions{}.reduction)));
+}
+
+void add_other_options(CLI::App& app, ScenarioOptions& o) {
+    app.add_flag("--bench", o.bench, "measure instead of demonstrating (rwmutex-cache: the locks)");
+    app.add_option("--detector", o.detector, "run under a race detector and sum up its reports")
+        ->transform(one_of<std::string>({{"tsan", "tsan"}}))
+        ->type_name("tsan");
+    app.add_flag("--quiz", o.quiz, "model mode: predict what happens, then see (--answers)");
+    app.add_flag("--answers", o.answers, "with --quiz: print the solution");
+    app.add_flag("--json", o.json, "print one JSON document instead of text");
+    add_color(app, o.color);
+    app.add_option("--expect", o.expect, "exit 3 unless the verdict is this")
+        ->transform(
+            one_of<Expectation>({{"corrupt", Expectation::corrupt}, {"clean", Expectation::clean}}))
+        ->type_name("corrupt|clean");
+}
+
+void excludes_all(CLI::App& app, const std::string& option, std::vector<std::string> others) {
+    for (const std::string& other : others) app.get_option(option)->excludes(other);
+}
+
+// Options that can never go together, whatever their values (CLI11 refuses them itself).
+void declare_conflicts(CLI::App& app) {
+    excludes_all(app, "--bench",
+                 {"--threads", "--runs", "--mode", "--fixed", "--timeout", "--strategy",
+                  "--explore", "--schedule", "--seed", "--depth", "--preemptions", "--budget",
+                  "--reduction", "--detector", "--quiz", "--expect"});
+    excludes_all(app, "--detector",
+                 {"--mode", "--strategy", "--explore", "--schedule", "--seed", "--depth",
+                  "--preemptions", "--budget", "--reduction", "--quiz"});
+    excludes_all(app, "--explore", {"--strategy", "--schedule", "--seed", "--runs", "--depth"});
+    excludes_all(
+        app, "--schedule",
+        {"--strategy", "--seed", "--runs", "--depth", "--preemptions", "--budget", "--reduction"});
+    excludes_all(app, "--quiz", {"--json", "--runs", "--explore"});
+    excludes_all(app, "--json", {"--color"});
+    app.get_option("--answers")->needs("--quiz");
+}
+
+// The first paragraph of the lesson: what races.
+std::string_view lesson_start(const Scenario& scenario) {
+    std::string_view lesson = scenario.lesson;
+    return lesson.substr(0, lesson.find("\n\n"));
+}
+
+std::string scenario_examples(const Scenario& scenario) {
+    const std::string name(scenario.name);
+    std::string out = "Examples:\n";
+    auto example = [&out](std::string command, std::string_view what) {
+        out += fmt::format("  {:<44} {}\n", "racedemo " + command, what);
+    };
+    if (scenario.unsafe != nullptr) {
+        example(name + " --threads 8", "real threads, an outcome histogram");
+        example(name + " --explore", "every schedule; the shortest bad one");
+        example(fmt::format("{} --strategy pct --runs 100", scenario.number),
+                "100 pct schedules, seed 1");
+    }
+    example(name + " --fixed --explore", "the fix, on every schedule");
+    if (scenario.bench != nullptr) example(name + " --bench", "measure the locks");
+    example("explain " + name, "the lesson and the code");
+    return out;
+}
+
+void setup_scenario(Parser& parser, const Scenario& scenario) {
+    auto options = std::make_unique<ScenarioOptions>();
+    options->scenario = &scenario;
+    options->threads = scenario.default_threads;
+    CLI::App* app = parser.app.add_subcommand(
+        std::string(scenario.name),
+        fmt::format("{}\n\n{}\n", scenario.summary, lesson_start(scenario)));
+    app->alias(std::to_string(scenario.number));
+    app->footer(scenario_examples(scenario));
+    app->group("Scenarios");
+    options->app = app;
+    add_real_options(*app, *options);
+    add_model_options(*app, *options);
+    add_other_options(*app, *options);
+    declare_conflicts(*app);
+    app->allow_extras();
+    parser.runs.push_back(std::move(options));
+}
+
+void setup(Parser& parser) {
+    parser.app.footer(
+        "Examples:\n"
+        "  racedemo list\n"
+        "  racedemo trie-race --threads 8          real threads, outcome histogram\n"
+        "  racedemo trie-race --fixed --threads 8  the same with a mutex\n"
+        "  racedemo 3 --mode model --explore       every schedule; the shortest bad one\n"
+        "  racedemo 3 --help                       the page of a scenario, its options\n"
+        "  racedemo explain trie-race\n"
+        "Exit codes: 0 ran, 2 bad usage, 3 verdict differs from --expect, 1 other errors.");
+    // One command, then its options: "racedemo list 3" is not "list", then scenario 3.
+    parser.app.require_subcommand(0, 1);
+    auto formatter = std::make_shared<HelpFormatter>();
+    formatter->column_width(22);  // the longest scenario summary still fits in 100 columns
+    parser.app.formatter(formatter);
+    parser.app.allow_extras();
+    setup_list(parser);
+    setup_glossary(parser);
+    setup_explain(parser);
+    setup_walkthrough(parser);
+    for (const Scenario* scenario : scenarios()) setup_scenario(parser, *scenario);
+    for (CLI::App* command :
+         {parser.list, parser.glossary, parser.explain.app, parser.walkthrough.app})
+        command->allow_extras();
+}
+
+// ---- after CLI11: what it cannot know (values against each other, the registry)
+
+// Words a command did not take: an option it does not have, or an argument too many.
+void refuse_extras(const CLI::App& command, const std::string& name) {
+    const std::vector<std::string> extras = command.remaining();
+    if (extras.empty()) return;
+    const std::string& word = extras.front();
+    if (word.rfind("-", 0) == 0)
+        throw UsageError(
+            fmt::format("{} is not an option of '{}'", word.substr(0, word.find('=')), name));
+    throw UsageError(fmt::format("unexpected argument '{}' to '{}'", word, name));
+}
+
+void refuse_top_level_extras(const CLI::App& app) {
+    const std::vector<std::string> extras = app.remaining();
+    if (extras.empty()) return;
+    const std::string& word = extras.front();
+    if (word.rfind("-", 0) != 0) lookup(word);  // throws: it is no scenario
+    throw UsageError(
+        fmt::format("{} is not an option of racedemo itself; give it after a scenario or a command",
+                    word.substr(0, word.find('='))));
+}
+
+// What a run is, as far as the options that depend on it are concerned.
+struct RunShape {
+    Runner runner = Runner::real;
+    Strategy strategy = Strategy::random;
+
+    bool model() const { return runner == Runner::model; }
+    bool series() const {
+        return model() && (strategy == Strategy::random || strategy == Strategy::pct);
+    }
+    bool trials() const { return runner == Runner::real || runner == Runner::detector; }
+    bool counted() const { return trials() || series(); }
+    bool pct() const { return model() && strategy == Strategy::pct; }
+    bool explore() const { return model() && strategy == Strategy::explore; }
+    bool one_model_run() const { return model() && strategy != Strategy::explore; }
+    std::string context() const {
+        switch (runner) {
+            case Runner::real:
+                return "in real mode";
+            case Runner::detector:
+                return "under --detector";
+            case Runner::bench:
+                return "with --bench";
+            case Runner::model:
+                break;
+        }
+        switch (strategy) {
+            case Strategy::replay:
+                return "on a replay (--schedule)";
+            case Strategy::random:
+                return "on random schedules (the default strategy of model mode)";
+            case Strategy::pct:
+                return "on pct schedules";
+            case Strategy::explore:
+                return "on an exploration";
+        }
+        return "here";
+    }
+};
+
+// An option that has an effect only in some runs: refused, never ignored, elsewhere.
+struct Applicability {
+    const char* option;
+    bool (RunShape::*applies)() const;
+    const char* purpose;
+};
+
+const Applicability kApplicability[] = {
+    {"--explore", &RunShape::model, "works in model mode"},
+    {"--strategy", &RunShape::model, "works in model mode"},
+    {"--schedule", &RunShape::model, "works in model mode"},
+    {"--quiz", &RunShape::one_model_run, "asks about one model run"},
+    {"--runs", &RunShape::counted, "counts real-mode trials, or random and pct schedules"},
+    {"--timeout", &RunShape::trials, "guards real-mode trials"},
+    {"--seed", &RunShape::series, "seeds random and pct schedules in model mode"},
+    {"--depth", &RunShape::pct, "sets the depth of --strategy pct"},
+    {"--preemptions", &RunShape::explore, "bounds an exploration (--explore)"},
+    {"--budget", &RunShape::explore, "bounds an exploration (--explore)"},
+    {"--reduction", &RunShape::explore, "chooses the reduction of an exploration (--explore)"},
+};
+
+// The options that mean model mode when --mode is not given.
+constexpr const char* kModelOptions[] = {"--explore", "--strategy",  "--schedule",
+                                         "--seed",    "--depth",     "--preemptions",
+                                         "--budget",  "--reduction", "--quiz"};
+
+RunShape shape_of(const ScenarioOptions& o) {
+    RunShape shape;
+    bool model_option = false;
+    for (const char* option : kModelOptions) model_option = model_option || o.given(option);
+    if (o.bench)
+        shape.runner = Runner::bench;
+    else if (o.given("--detector"))
+        shape.runner = Runner::detector;
+    else if (o.given("--mode"))
+        shape.runner = o.mode == Mode::model ? Runner::model : Runner::real;
+    else
+        shape.runner = model_option ? Runner::model : Runner::real;
+    shape.strategy = o.given("--schedule") ? Strategy::replay
+                     : o.explore           ? Strategy::explore
+                                           : o.strategy;
+    return shape;
+}
+
+void refuse_ineffective(const ScenarioOptions& o, const RunShape& shape) {
+    for (const Applicability& rule : kApplicability)
+        if (o.given(rule.option) && !(shape.*rule.applies)())
+            throw UsageError(fmt::format("{} has no effect {}: it {}", rule.option, shape.context(),
+                                         rule.purpose));
+    if (o.bench && o.scenario->bench == nullptr)
+        throw UsageError(fmt::format("--bench: {} has nothing to measure (try rwmutex-cache)",
+                                     o.scenario->name));
+}
+
+ModelOptions model_options(const ScenarioOptions& o, const RunShape& shape) {
+    ModelOptions model;
+    model.strategy = shape.strategy;
+    if (shape.strategy == Strategy::replay) model.schedule = parse_schedule(o.schedule, o.threads);
+    model.seed = o.seed;
+    model.runs = o.given("--runs") ? static_cast<std::uint64_t>(o.runs) : 1;
+    model.pct_depth = o.depth;
+    model.preemption_bound = o.preemptions;
+    model.budget = o.budget;
+    model.reduction = o.reduction;
+    return model;
+}
+
+// The detector runs two trials unless told: ThreadSanitizer sees a race without it happening.
+constexpr int kDetectorRuns = 2;
+
+RunRequest run_request(const ScenarioOptions& o) {
+    const RunShape shape = shape_of(o);
+    refuse_ineffective(o, shape);
+    RunRequest request = default_run(*o.scenario);
+    request.runner = shape.runner;
+    request.variant = o.scenario->effective(o.fixed ? Variant::fixed : Variant::unsafe);
+    request.threads = o.threads;
+    request.real.threads = o.threads;
+    request.real.runs =
+        shape.runner == Runner::detector && !o.given("--runs") ? kDetectorRuns : o.runs;
+    request.real.timeout_seconds = o.timeout;
+    if (shape.model()) request.model = model_options(o, shape);
+    request.quiz = o.quiz;
+    request.answers = o.answers;
+    request.json = o.json;
+    request.color = o.color;
+    request.expect = o.expect;
+    return request;
+}
+
+ExplainRequest explain_request(const ExplainOptions& o) {
+    return ExplainRequest{&lookup(o.key), o.markdown, o.color};
+}
+
+WalkthroughRequest walkthrough_request(const WalkthroughFlags& o) {
+    WalkthroughRequest request;
+    request.pause = !o.no_pause;
+    request.color = o.color;
+    if (!o.only.empty()) request.only = lookup(o.only).number;
+    if (!o.from.empty()) request.from = lookup(o.from).number;
+    return request;
+}
+
+Request resolve(const Parser& parser) {
+    refuse_top_level_extras(parser.app);
+    if (parser.list->parsed()) {
+        refuse_extras(*parser.list, "list");
+        return ListRequest{};
+    }
+    if (parser.glossary->parsed()) {
+        refuse_extras(*parser.glossary, "glossary");
+        return GlossaryRequest{parser.glossary_color};
+    }
+    if (parser.explain.app->parsed()) {
+        refuse_extras(*parser.explain.app, "explain");
+        return explain_request(parser.explain);
+    }
+    if (parser.walkthrough.app->parsed()) {
+        refuse_extras(*parser.walkthrough.app, "walkthrough");
+        return walkthrough_request(parser.walkthrough);
+    }
+    for (const auto& options : parser.runs) {
+        if (!options->app->parsed()) continue;
+        refuse_extras(*options->app, std::string(options->scenario->name));
+        return run_request(*options);
+    }
+    return HelpRequest{parser.app.help()};
+}
+
+}  // namespace
+
+Request parse_request(const std::vector<std::string>& args) {
+    Parser parser;
+    setup(parser);
+    // CLI11 takes the arguments reversed (it pops them from the back).
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+        parser.app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        return HelpRequest{parser.app.help()};
+    } catch (const CLI::CallForAllHelp&) {
+        return HelpRequest{parser.app.help("", CLI::AppFormatMode::All)};
+    } catch (const CLI::ValidationError& error) {
+        throw UsageError(join_validation_message(error.what()));
+    } catch (const CLI::ParseError& error) {
+        throw UsageError(error.what());
+    }
+    return resolve(parser);
+}
+
+}  // namespace racedemo

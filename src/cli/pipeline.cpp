@@ -1,0 +1,199 @@
+#include "cli/pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "cli/classroom.hpp"
+#include "cli/interrupt.hpp"
+
+namespace racedemo {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+RunHeader header_of(const RunRequest& request) {
+    return RunHeader{request.scenario, request.variant, request.mode(), request.threads};
+}
+
+// A progress line on stderr for real runs that take more than a second (on a terminal only).
+TrialObserver progress_line(const RunRequest& request, const Terminal& terminal) {
+    if (!terminal.progress) return {};
+    const auto started = Clock::now();
+    auto shown = std::make_shared<bool>(false);
+    const int runs = request.real.runs;
+    return [runs, started, shown](int run, const TrialResult&) {
+        const bool last = run == runs;
+        if (Clock::now() - started > std::chrono::seconds(1) && !last && run % 10 == 0) {
+            fmt::print(stderr, "\rrun {} of {}", run, runs);
+            *shown = true;
+        } else if (last && *shown) {
+            fmt::print(stderr, "\r{:40}\r", "");
+        }
+        return true;
+    };
+}
+
+RealReport run_real_request(const RunRequest& request, const Terminal& terminal) {
+    RealReport report{request.real, {}};
+    report.result = run_real(*request.scenario, request.variant, request.real,
+                             progress_line(request, terminal));
+    if (report.result.interrupted_by != 0 && terminal.progress) fmt::print(stderr, "\r{:40}\r", "");
+    return report;
+}
+
+ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
+                              const Terminal& terminal) {
+    const auto started = Clock::now();
+    bool progress_shown = false;
+    if (terminal.progress)
+        options.progress = [&](std::uint64_t schedules) {
+            if (Clock::now() - started < std::chrono::seconds(1)) return;
+            fmt::print(stderr, "\rexploring: {} schedules", schedules);
+            progress_shown = true;
+        };
+    StopOnInterrupt stop;
+    options.stop = stop.token();
+    ModelResult result =
+        run_model(*request.scenario, request.variant, TrialConfig{request.threads, true}, options);
+    if (progress_shown) fmt::print(stderr, "\r{:40}\r", "");
+    result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    return result;
+}
+
+ModelReport run_model_request(const RunRequest& request, const Terminal& terminal) {
+    ModelReport report{request.model, {}, {}};
+    try {
+        report.result = run_model_watched(request, request.model, terminal);
+    } catch (const ScheduleError& error) {
+        throw UsageError(fmt::format("--schedule: position {}: {}", error.position, error.reason));
+    }
+    // An engine that polls the signal itself stops without saying so: the flag says it.
+    if (interrupted() != 0) report.result.interrupted = true;
+    report.replay = replay_command(request, pointed_schedule(report));
+    return report;
+}
+
+DetectorReport run_detector_request(const RunRequest& request) {
+    RunRequest real = default_run(*request.scenario);
+    real.variant = request.variant;
+    real.threads = request.threads;
+    real.real = request.real;
+    return DetectorReport{request.real.runs, run_tsan_detector(command_words(real))};
+}
+
+BenchReport run_bench_request(const RunRequest& request, const Terminal& terminal) {
+    BenchReport report;
+    BenchSettings& settings = report.settings;
+    settings.max_threads = 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // Contention settles within about 20 ms of the threads starting (docs/performance.md): each
+    // sample runs 30 ms untimed, then times 30 ms. The whole grid takes about half a minute.
+    settings.warmup_seconds_per_sample = 0.03;
+    settings.seconds_per_sample = 0.03;
+    settings.repetitions = 5;
+    const bool show_progress = terminal.progress;
+    settings.progress = [show_progress](int done, int total) {
+        if (show_progress) fmt::print(stderr, "\rmeasuring: {} of {} rows", done, total);
+    };
+    report.table = request.scenario->bench(settings);
+    if (show_progress) fmt::print(stderr, "\r{:30}\r", "");
+    settings.progress = nullptr;
+    return report;
+}
+
+std::string read_answer(std::FILE* out, std::string_view question) {
+    fmt::print(out, "{} ", question);
+    std::fflush(out);
+    char line[64] = {};
+    if (std::fgets(line, sizeof line, stdin) == nullptr) return {};
+    std::string answer(line);
+    while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.back())))
+        answer.pop_back();
+    return answer;
+}
+
+// The quiz: the run's steps with the values hidden; then the answers, now (--answers), after
+// the student's own (on a terminal), or as the command that prints them.
+void run_quiz(const RunRequest& request, const RunReport& report, const Terminal& terminal,
+              std::FILE* out) {
+    const ModelRun& run = std::get<ModelReport>(report.body).result.shown;
+    const Style style(terminal.color, terminal.width);
+    fmt::print(out, "{}", quiz_questions(report.header, run, style));
+    if (request.answers) {
+        fmt::print(out, "{}", quiz_answers(run, style));
+    } else if (terminal.interactive) {
+        const std::string corrupts = read_answer(out, " Your answer to Q1:");
+        const std::string step = read_answer(out, " Your answer to Q2:");
+        fmt::print(out, "{}{}", quiz_score(run, corrupts, step, style), quiz_answers(run, style));
+    } else {
+        RunRequest answers = replay_request(request, run.schedule);
+        answers.quiz = answers.answers = true;
+        fmt::print(out, " The answers: {}\n", command_line(answers));
+    }
+}
+
+std::string_view shouted(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::corrupted:
+            return "CORRUPTED";
+        case Verdict::clean:
+            return "CLEAN";
+        case Verdict::no_bug_found:
+            return "NO BUG FOUND";
+    }
+    return "?";
+}
+
+}  // namespace
+
+RunReport run_request(const RunRequest& request, const Terminal& terminal) {
+    RunReport report{header_of(request), RealReport{}, 0};
+    switch (request.runner) {
+        case Runner::real:
+            report.body = run_real_request(request, terminal);
+            report.interrupted_by = std::get<RealReport>(report.body).result.interrupted_by;
+            break;
+        case Runner::model:
+            report.body = run_model_request(request, terminal);
+            report.interrupted_by = interrupted();
+            break;
+        case Runner::detector:
+            report.body = run_detector_request(request);
+            break;
+        case Runner::bench:
+            report.body = run_bench_request(request, terminal);
+            break;
+    }
+    return report;
+}
+
+std::string render_report(const RunRequest& request, const RunReport& report,
+                          const Terminal& terminal) {
+    if (request.json) return report_json(report).dump(2) + "\n";
+    return render_text(report, Style(terminal.color, terminal.width));
+}
+
+int check_expectation(Expectation expect, Verdict verdict) {
+    if (expect == Expectation::none) return kExitRan;
+    const Verdict wanted = expect == Expectation::corrupt ? Verdict::corrupted : Verdict::clean;
+    if (verdict == wanted) return kExitRan;
+    fmt::print(stderr, "racedemo: expected {} but the verdict is {}\n",
+               expect == Expectation::corrupt ? "corrupt" : "clean", shouted(verdict));
+    return kExitExpectation;
+}
+
+int execute_run(const RunRequest& request, const Terminal& terminal, std::FILE* out) {
+    const RunReport report = run_request(request, terminal);
+    if (request.quiz)
+        run_quiz(request, report, terminal, out);
+    else
+        fmt::print(out, "{}", render_report(request, report, terminal));
+    std::fflush(out);
+    if (report.interrupted_by != 0) return 128 + report.interrupted_by;  // as a shell reports it
+    return check_expectation(request.expect, verdict_of(report));
+}
+
+}  // namespace racedemo

@@ -1,0 +1,28 @@
+// The run pipeline: a request goes to its runner (real, model, detector, bench), which returns
+// one typed report; a reporter (text or JSON) renders it. The command line, the walkthrough and
+// `explain --markdown` all come through here.
+#pragma once
+
+#include <cstdio>
+
+#include "cli/request.hpp"
+#include "cli/terminal.hpp"
+#include "present/run_report.hpp"
+
+namespace racedemo {
+
+// Runs `request` by its runner. Throws UsageError when a replayed schedule cannot be followed.
+RunReport run_request(const RunRequest& request, const Terminal& terminal);
+
+// The report as the request asked for it: JSON, or text styled for `terminal`.
+std::string render_report(const RunRequest& request, const RunReport& report,
+                          const Terminal& terminal);
+
+// Runs, prints (or quizzes) to `out`, and returns the exit code: 128 + the signal when
+// interrupted, 3 when the verdict is not the --expect'ed one, else 0.
+int execute_run(const RunRequest& request, const Terminal& terminal, std::FILE* out);
+
+// 0, or 3 with one line on stderr, when `verdict` is not what `expect` asked for.
+int check_expectation(Expectation expect, Verdict verdict);
+
+}  // namespace racedemo

@@ -1,0 +1,130 @@
+#include "cli/request.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <charconv>
+
+namespace racedemo {
+namespace {
+
+void add(std::vector<std::string>& words, std::string option, const auto& value) {
+    words.push_back(std::move(option));
+    words.push_back(fmt::format("{}", value));
+}
+
+void add_real_words(const RunRequest& request, std::vector<std::string>& words) {
+    const RealOptions defaults;
+    if (request.real.runs != defaults.runs) add(words, "--runs", request.real.runs);
+    if (request.real.timeout_seconds != defaults.timeout_seconds)
+        add(words, "--timeout", request.real.timeout_seconds);
+}
+
+void add_explore_words(const ModelOptions& model, std::vector<std::string>& words) {
+    const ModelOptions defaults;
+    words.push_back("--explore");
+    if (model.preemption_bound >= 0) add(words, "--preemptions", model.preemption_bound);
+    if (model.budget != defaults.budget) add(words, "--budget", model.budget);
+    if (model.reduction != defaults.reduction) add(words, "--reduction", name_of(model.reduction));
+}
+
+void add_model_words(const RunRequest& request, std::vector<std::string>& words) {
+    const ModelOptions& model = request.model;
+    const ModelOptions defaults;
+    words.insert(words.end(), {"--mode", "model"});
+    if (model.strategy == Strategy::replay || request.threads != request.scenario->default_threads)
+        add(words, "--threads", request.threads);
+    if (model.strategy == Strategy::explore) return add_explore_words(model, words);
+    if (model.strategy == Strategy::replay)
+        return add(words, "--schedule", fmt::format("{}", fmt::join(model.schedule, ",")));
+    if (model.strategy == Strategy::pct) add(words, "--strategy", "pct");
+    if (model.strategy == Strategy::pct && model.pct_depth != defaults.pct_depth)
+        add(words, "--depth", model.pct_depth);
+    if (model.runs != defaults.runs) add(words, "--runs", model.runs);
+    if (model.seed != defaults.seed) add(words, "--seed", model.seed);
+}
+
+void add_runner_words(const RunRequest& request, std::vector<std::string>& words) {
+    switch (request.runner) {
+        case Runner::model:
+            return add_model_words(request, words);
+        case Runner::bench:
+            words.push_back("--bench");
+            return;
+        case Runner::detector:
+            add(words, "--detector", "tsan");
+            [[fallthrough]];
+        case Runner::real:
+            if (request.threads != request.scenario->default_threads)
+                add(words, "--threads", request.threads);
+            return add_real_words(request, words);
+    }
+}
+
+}  // namespace
+
+RunRequest default_run(const Scenario& scenario) {
+    RunRequest request;
+    request.scenario = &scenario;
+    request.variant = scenario.effective(Variant::unsafe);
+    request.threads = scenario.default_threads;
+    request.real.threads = scenario.default_threads;
+    return request;
+}
+
+std::vector<std::string> command_words(const RunRequest& request) {
+    std::vector<std::string> words{std::string(request.scenario->name)};
+    if (request.variant == Variant::fixed && request.scenario->unsafe != nullptr)
+        words.push_back("--fixed");
+    add_runner_words(request, words);
+    if (request.quiz) words.push_back("--quiz");
+    if (request.answers) words.push_back("--answers");
+    if (request.json) words.push_back("--json");
+    if (request.expect != Expectation::none)
+        add(words, "--expect", request.expect == Expectation::corrupt ? "corrupt" : "clean");
+    return words;
+}
+
+std::string command_line(const RunRequest& request) {
+    return fmt::format("racedemo {}", fmt::join(command_words(request), " "));
+}
+
+RunRequest replay_request(const RunRequest& request, const std::vector<int>& schedule) {
+    RunRequest replay = default_run(*request.scenario);
+    replay.variant = request.variant;
+    replay.threads = request.threads;
+    replay.runner = Runner::model;
+    replay.model.strategy = Strategy::replay;
+    replay.model.schedule = schedule;
+    return replay;
+}
+
+std::string replay_command(const RunRequest& request, const std::vector<int>& schedule) {
+    return command_line(replay_request(request, schedule));
+}
+
+std::vector<int> parse_schedule(const std::string& text, int threads) {
+    std::vector<int> schedule;
+    std::size_t start = 0;
+    for (int position = 1;; ++position) {
+        const std::size_t comma = text.find(',', start);
+        const std::string token =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        int thread = 0;
+        auto [stop, error] = std::from_chars(token.data(), token.data() + token.size(), thread);
+        if (token.empty() || error != std::errc() || stop != token.data() + token.size() ||
+            thread < 1)
+            throw UsageError(
+                fmt::format("--schedule: position {} is '{}', not a thread number (1 to {})",
+                            position, token, threads));
+        if (thread > threads)
+            throw UsageError(
+                fmt::format("--schedule: position {} names thread {}, but there {} only {}",
+                            position, thread, threads == 1 ? "is" : "are", threads));
+        schedule.push_back(thread);
+        if (comma == std::string::npos) return schedule;
+        start = comma + 1;
+    }
+}
+
+}  // namespace racedemo

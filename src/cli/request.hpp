@@ -1,0 +1,88 @@
+// What the user asked for, typed: the command line parsed into one of these, and nothing else.
+// Everything behind the parser (runners, reporters, the classroom) trusts these values.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/model.hpp"
+#include "present/run_report.hpp"
+#include "racedemo/scenario.hpp"
+#include "real/real_runner.hpp"
+
+namespace racedemo {
+
+enum class ColorChoice { automatic, always, never };
+enum class Expectation { none, corrupt, clean };
+
+// Exit codes, the contract graders and scripts rely on.
+enum ExitCode : int { kExitRan = 0, kExitError = 1, kExitUsage = 2, kExitExpectation = 3 };
+
+// Bad usage: `what` is the one line for stderr (without the "racedemo: " prefix).
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// `racedemo <scenario> ...`: one run of a scenario, by one runner.
+struct RunRequest {
+    const Scenario* scenario = nullptr;
+    Runner runner = Runner::real;
+    Variant variant = Variant::unsafe;  // the variant that really runs (see Scenario::effective)
+    int threads = 2;
+    RealOptions real;      // Runner::real and ::detector: trials and their watchdog
+    ModelOptions model;    // Runner::model: strategy and its settings (stop and progress unset)
+    bool quiz = false;     // model: predict, then reveal
+    bool answers = false;  // with quiz: print the solution
+    bool json = false;
+    ColorChoice color = ColorChoice::automatic;
+    Expectation expect = Expectation::none;
+
+    Mode mode() const { return runner == Runner::model ? Mode::model : Mode::real; }
+};
+
+// `racedemo --help`, `racedemo <scenario> --help`, and `racedemo` alone (its help lists the
+// scenarios).
+struct HelpRequest {
+    std::string text;
+};
+struct ListRequest {};
+struct GlossaryRequest {
+    ColorChoice color = ColorChoice::automatic;
+};
+struct ExplainRequest {
+    const Scenario* scenario = nullptr;
+    bool markdown = false;  // the page docs/scenarios/ holds, with real output
+    ColorChoice color = ColorChoice::automatic;
+};
+struct WalkthroughRequest {
+    int from = 1;       // first scenario number
+    int only = 0;       // just this scenario (0: all from `from` on)
+    bool pause = true;  // wait for Enter between steps, when on a terminal
+    ColorChoice color = ColorChoice::automatic;
+};
+
+using Request = std::variant<HelpRequest, ListRequest, GlossaryRequest, ExplainRequest,
+                             WalkthroughRequest, RunRequest>;
+
+// A request for `scenario` with the defaults a bare `racedemo <scenario>` gets.
+RunRequest default_run(const Scenario& scenario);
+
+// The words after "racedemo" that make `request` again: options equal to their default are
+// left out, except --threads of a replay (a schedule is only valid for its thread count).
+// The one place a request becomes a command line (replays, the walkthrough, the detector).
+std::vector<std::string> command_words(const RunRequest& request);
+// "racedemo " and the words.
+std::string command_line(const RunRequest& request);
+// The request that replays `schedule` of `request`'s run in model mode.
+RunRequest replay_request(const RunRequest& request, const std::vector<int>& schedule);
+// command_line(replay_request(request, schedule)).
+std::string replay_command(const RunRequest& request, const std::vector<int>& schedule);
+
+// "1,2,2,1" -> {1, 2, 2, 1}; thread numbers must be in 1..threads. Throws UsageError.
+std::vector<int> parse_schedule(const std::string& text, int threads);
+
+}  // namespace racedemo

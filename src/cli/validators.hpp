@@ -1,0 +1,41 @@
+// CLI11 validators with racedemo's wording (attach them with ->transform: they also write the
+// value in the one form CLI11 converts safely): each refuses a value with "VALUE: why", and CLI11
+// puts the option's name in front ("--threads 0: must be from 1 to 64" once joined).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace racedemo {
+
+// A whole number in low..high, written plainly (decimal digits, no sign or spaces). `note`
+// explains the lower bound when it is the scenario's own.
+CLI::Validator whole_number(long long low, long long high, std::string note = {});
+// A seed: a whole number from 0 to 2^64 - 1.
+CLI::Validator seed_number();
+// Seconds: more than 0 and at most `most`, finite.
+CLI::Validator seconds(double most);
+
+// One of `names`, converted to its enum value (IsMember, then Transformer).
+template <class Enum>
+CLI::Validator one_of(const std::vector<std::pair<std::string, Enum>>& names) {
+    std::string list;
+    for (const auto& [name, value] : names) list += (list.empty() ? "" : ", ") + name;
+    const CLI::Validator member = CLI::IsMember(names);
+    const CLI::Validator convert = CLI::Transformer(names);
+    return CLI::Validator(
+        [member, convert, list](std::string& value) {
+            const std::string given = value;
+            if (!member(value).empty()) return "'" + given + "': not one of " + list;
+            value = given;
+            return convert(value);
+        },
+        "");
+}
+
+// "--threads: 0: must be ..." (CLI11's ValidationError) -> "--threads 0: must be ...".
+std::string join_validation_message(const std::string& message);
+
+}  // namespace racedemo

@@ -1,0 +1,166 @@
+// The --bench table: text and JSON.
+#include <algorithm>
+#include <cmath>
+
+#include "present/report.hpp"
+#include "present/run_report.hpp"
+
+namespace racedemo {
+namespace {
+
+// The two variants a bench table ranks (the first two that are not for reference).
+std::pair<std::size_t, std::size_t> ranked_pair(const BenchTable& table) {
+    std::vector<std::size_t> ranked;
+    for (std::size_t index = 0; index < table.variants.size(); ++index)
+        if (std::find(table.reference.begin(), table.reference.end(), table.variants[index]) ==
+            table.reference.end())
+            ranked.push_back(index);
+    return {ranked.at(0), ranked.at(1)};
+}
+
+enum class BenchWinner { first, second, tie };
+
+// Within kBenchTie of each other, two variants tie: a closer lead is within a quiet machine's
+// noise from one run to the next.
+BenchWinner bench_winner(double first_ns, double second_ns) {
+    if (second_ns * kBenchTie < first_ns) return BenchWinner::second;
+    if (first_ns * kBenchTie < second_ns) return BenchWinner::first;
+    return BenchWinner::tie;
+}
+
+std::string describe_row(const BenchTable& table, const BenchRow& row) {
+    std::vector<std::string> parts;
+    for (std::size_t index = 0; index < table.parameters.size(); ++index)
+        parts.push_back(fmt::format("{} {}", table.parameters[index], row.parameters[index]));
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string bench_head(const RunHeader& header, const BenchSettings& settings,
+                       const BenchTable& table, const Style& style) {
+    std::string out = style.strong(fmt::format("{:02} {} · bench · {}", header.scenario->number,
+                                               header.scenario->name, table.title)) +
+                      "\n";
+    out += style.dim(fmt::format(
+               " median of {} samples of {:g} ms per cell, each after {:g} ms of warm-up; lower "
+               "is better;\n the bar grows with the winner's lead; within {:.0f}% it is a tie",
+               settings.repetitions, settings.seconds_per_sample * 1000,
+               settings.warmup_seconds_per_sample * 1000, (kBenchTie - 1) * 100)) +
+           "\n";
+    std::string columns = " ";
+    for (const std::string& name : table.parameters) columns += fmt::format("{:>9}", name);
+    for (const std::string& name : table.variants) columns += fmt::format("{:>13}", name);
+    return out + style.dim(columns + "  winner") + "\n";
+}
+
+// Where the second ranked variant wins and loses, and by how much at most.
+struct BenchTally {
+    int wins = 0, losses = 0;
+    const BenchRow* best = nullptr;   // its largest win
+    const BenchRow* worst = nullptr;  // its largest loss
+    double best_ratio = 1, worst_ratio = 1;
+
+    void count(const BenchRow& row, bool won, double ratio) {
+        if (won) {
+            ++wins;
+            if (ratio > best_ratio) best_ratio = ratio, best = &row;
+        } else {
+            ++losses;
+            if (ratio > worst_ratio) worst_ratio = ratio, worst = &row;
+        }
+    }
+};
+
+std::string bench_row(const BenchTable& table, const BenchRow& row, BenchTally& tally,
+                      const Style& style) {
+    auto [first, second] = ranked_pair(table);
+    std::string line = " ";
+    for (int value : row.parameters) line += fmt::format("{:>9}", value);
+    for (double ns : row.ns_per_op) line += fmt::format("{:>13.1f}", ns);
+    const double a_ns = row.ns_per_op[first], b_ns = row.ns_per_op[second];
+    const BenchWinner winner = bench_winner(a_ns, b_ns);
+    const double ratio = b_ns < a_ns ? a_ns / b_ns : b_ns / a_ns;
+    if (winner == BenchWinner::tie) return line + fmt::format("  {:<12} {:>5.2f}x", "tie", ratio);
+    const bool b_won = winner == BenchWinner::second;
+    tally.count(row, b_won, ratio);
+    const int length = std::clamp(static_cast<int>(std::lround(std::log2(ratio) * 6)), 1, 12);
+    std::string drawn;
+    for (int i = 0; i < length; ++i) drawn += "█";
+    return line +
+           fmt::format("  {:<12} {:>5.2f}x ",
+                       b_won ? table.variants[second] : table.variants[first], ratio) +
+           (b_won ? style.good(drawn) : style.bad(drawn));
+}
+
+std::string bench_summary(const BenchTable& table, const BenchTally& tally, const Style& style) {
+    auto [first, second] = ranked_pair(table);
+    const std::string& a = table.variants[first];
+    const std::string& b = table.variants[second];
+    const int rows = static_cast<int>(table.rows.size());
+    std::string out;
+    if (tally.worst != nullptr)
+        out += fmt::format(
+            " {} {} loses to {} in {} of {} rows; at worst it is {:.1f}x slower ({}).\n",
+            style.bad("Where it loses:"), b, a, tally.losses, rows, tally.worst_ratio,
+            describe_row(table, *tally.worst));
+    if (tally.best != nullptr)
+        out += fmt::format(" {} {} beats {} in {} of {} rows; at best it is {:.1f}x faster ({}).\n",
+                           style.good("Where it wins:"), b, a, tally.wins, rows, tally.best_ratio,
+                           describe_row(table, *tally.best));
+    if (rows - tally.losses - tally.wins > 0)
+        out += fmt::format(" Ties: {} of {} rows, where neither is {:.0f}% faster.\n",
+                           rows - tally.losses - tally.wins, rows, (kBenchTie - 1) * 100);
+    return out;
+}
+
+std::string_view row_winner(const BenchTable& table, const BenchRow& row) {
+    auto [first, second] = ranked_pair(table);
+    switch (bench_winner(row.ns_per_op[first], row.ns_per_op[second])) {
+        case BenchWinner::first:
+            return table.variants[first];
+        case BenchWinner::second:
+            return table.variants[second];
+        case BenchWinner::tie:
+            break;
+    }
+    return "tie";
+}
+
+nlohmann::json row_json(const BenchTable& table, const BenchRow& row) {
+    nlohmann::json entry = nlohmann::json::object();
+    for (std::size_t index = 0; index < table.parameters.size(); ++index)
+        entry[table.parameters[index]] = row.parameters[index];
+    for (std::size_t index = 0; index < table.variants.size(); ++index)
+        entry[table.variants[index] + "_ns"] = row.ns_per_op[index];
+    entry["winner"] = row_winner(table, row);
+    return entry;
+}
+
+}  // namespace
+
+std::string render_bench(const RunHeader& header, const BenchSettings& settings,
+                         const BenchTable& table, const Style& style) {
+    std::string out = bench_head(header, settings, table, style);
+    BenchTally tally;
+    for (const BenchRow& row : table.rows) out += bench_row(table, row, tally, style) + "\n";
+    return out + bench_summary(table, tally, style);
+}
+
+void to_json(nlohmann::json& json, const BenchReport& report) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const BenchRow& row : report.table.rows) rows.push_back(row_json(report.table, row));
+    json["mode"] = "bench";
+    json["bench"] = rows;
+    json["bench_title"] = report.table.title;
+    json["bench_repetitions"] = report.settings.repetitions;
+    json["bench_sample_ms"] = report.settings.seconds_per_sample * 1000;
+    json["bench_warmup_ms"] = report.settings.warmup_seconds_per_sample * 1000;
+}
+
+nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings,
+                          const BenchTable& table) {
+    nlohmann::json json = header;
+    to_json(json, BenchReport{settings, table});
+    return json;
+}
+
+}  // namespace racedemo

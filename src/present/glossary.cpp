@@ -1,0 +1,68 @@
+#include "present/glossary.hpp"
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <utility>
+
+namespace racedemo {
+namespace {
+
+constexpr std::pair<std::string_view, std::string_view> kTerms[] = {
+    {"race condition",
+     "The result depends on the order in which threads happen to run; some orders are wrong."},
+    {"data race",
+     "Two threads touch the same memory at the same time, at least one writes, and nothing "
+     "orders them. In C++ that is undefined behaviour."},
+    {"lost update",
+     "Two threads read the same old value and both write a new one: one write overwrites the "
+     "other and its work is gone."},
+    {"critical section",
+     "The steps that must run without another thread in between, such as read, add one, write."},
+    {"mutex", "A lock only one thread holds at a time; the others wait until it is unlocked."},
+    {"reader/writer lock",
+     "Many readers at once, or one writer alone. Whether it beats a mutex has to be measured."},
+    {"deadlock",
+     "Threads wait for each other in a cycle, each holding what the next one needs: none moves."},
+    {"step", "One access to shared state or one lock operation: where threads may switch."},
+    {"schedule",
+     "Which thread takes each step, as a list of thread numbers; replay one with --schedule."},
+    {"preemption", "A switch away from a thread that could have gone on."},
+    {"model mode",
+     "The scenario's threads run one step at a time under a deterministic scheduler, so a run "
+     "can be replayed exactly."},
+    {"exploration",
+     "Running every schedule (--explore), merging those that cannot differ (the reduction). "
+     "Cut short by a budget or bound it proves nothing: NO BUG FOUND, never CLEAN."},
+    {"pct",
+     "Probabilistic concurrency testing (--strategy pct): random thread priorities with a few "
+     "change points, which find bugs of a small depth with a known probability."},
+};
+
+// `text` in lines of at most `width` columns, each indented by two spaces.
+std::string wrapped(std::string_view text, std::size_t width) {
+    std::string out, line;
+    while (!text.empty()) {
+        const std::size_t space = text.find(' ');
+        const std::string_view word = text.substr(0, space);
+        if (!line.empty() && line.size() + 1 + word.size() > width) {
+            out += "  " + line + "\n";
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + std::string(word);
+        text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    }
+    return out + "  " + line + "\n";
+}
+
+}  // namespace
+
+std::string render_glossary(const Style& style) {
+    std::string out = style.strong("Glossary") + "\n";
+    for (const auto& [term, meaning] : kTerms)
+        out += fmt::format("\n{}\n{}", style.strong(term),
+                           wrapped(meaning, static_cast<std::size_t>(style.width()) - 2));
+    return out;
+}
+
+}  // namespace racedemo

@@ -1,0 +1,165 @@
+// The text report of a model run: the interleaving, the search's counts, one verdict line.
+#include <map>
+
+#include "present/run_report.hpp"
+#include "present/text.hpp"
+
+namespace racedemo {
+namespace {
+
+constexpr std::size_t kStepsAfterLastDamage = 4;
+
+bool is_series(const ModelOptions& options) {
+    return options.strategy == Strategy::random || options.strategy == Strategy::pct;
+}
+
+std::string series_what(const ModelOptions& options) {
+    const std::string kind = options.strategy == Strategy::pct
+                                 ? fmt::format("pct schedule{}, depth {}",
+                                               options.runs == 1 ? "" : "s", options.pct_depth)
+                                 : fmt::format("random schedule{}", options.runs == 1 ? "" : "s");
+    if (options.runs == 1) return fmt::format("{}, seed {}", kind, options.seed);
+    return fmt::format("{} {}, seed {}", options.runs, kind, options.seed);
+}
+
+std::string heading_what(const ModelReport& report) {
+    const ModelResult& result = report.result;
+    switch (report.options.strategy) {
+        case Strategy::replay:
+            return "replayed schedule";
+        case Strategy::random:
+        case Strategy::pct:
+            return series_what(report.options);
+        case Strategy::explore:
+            break;
+    }
+    if (result.shown.outcome.corrupted) return "shortest schedule that corrupts";
+    return verdict_of(report) == Verdict::clean ? "every schedule clean; the first one shown"
+                                                : "no corrupting schedule found; the first shown";
+}
+
+// The story ends a few steps after the last damage; the rest is the threads running to their
+// end, counted rather than drawn (--json has every step).
+std::string story(const ModelRun& run, const Style& style) {
+    Trace shown = run.trace;
+    std::size_t last_damage = 0;
+    for (std::size_t index = 0; index < shown.events.size(); ++index)
+        if (!shown.events[index].note.empty()) last_damage = index + 1;
+    const std::size_t keep = last_damage + kStepsAfterLastDamage;
+    if (last_damage == 0 || shown.events.size() <= keep) return render_swimlanes(shown, style);
+    std::map<int, int> per_thread;
+    for (std::size_t index = keep; index < shown.events.size(); ++index)
+        ++per_thread[shown.events[index].thread];
+    std::vector<std::string> counts;
+    for (auto [thread, steps] : per_thread) counts.push_back(fmt::format("T{} {}", thread, steps));
+    const std::string rest =
+        style.dim(fmt::format("   ... {} more steps to the end ({})", shown.events.size() - keep,
+                              fmt::join(counts, ", ")));
+    shown.events.resize(keep);
+    return render_swimlanes(shown, style) + rest + "\n";
+}
+
+std::string_view reduction_note(Reduction reduction) {
+    switch (reduction) {
+        case Reduction::none:
+            return " (no reduction)";
+        case Reduction::dpor:
+            return " (partial-order reduction)";
+        case Reduction::reads_from:
+            return " (reads-from reduction)";
+    }
+    return "";
+}
+
+std::string explore_summary(const ModelReport& report) {
+    const ModelResult& result = report.result;
+    const ModelOptions& options = report.options;
+    const std::string bound =
+        options.preemption_bound >= 0
+            ? fmt::format(", at most {} preemptions", options.preemption_bound)
+            : "";
+    const std::string coverage = result.complete      ? ", complete"
+                                 : result.interrupted ? ", INCOMPLETE (interrupted)"
+                                                      : ", INCOMPLETE (budget or bound reached)";
+    return fmt::format(" explored {}{}, {} corrupt{}; {} steps{}\n",
+                       text::counted(result.schedules_explored, "schedule"),
+                       reduction_note(options.reduction), result.schedules_corrupt, bound,
+                       result.steps, coverage);
+}
+
+std::string series_summary(const ModelReport& report, const Style& style) {
+    const ModelResult& result = report.result;
+    std::string out;
+    if (result.interrupted)
+        out += fmt::format(" {} after {} of {} schedules\n", style.bad("interrupted"),
+                           result.schedules_explored, report.options.runs);
+    if (report.options.runs > 1 || result.interrupted)
+        out += fmt::format(" ran {}: {} corrupted; {} steps in all\n",
+                           text::counted(result.schedules_explored, "schedule"),
+                           result.schedules_corrupt, result.steps);
+    if (result.first_corrupt_schedule && *result.first_corrupt_schedule != result.shown.schedule)
+        out += " the first corrupting schedule is not the one shown: the replay below shows it\n";
+    return out;
+}
+
+// "about 40 seconds", "about 3.5 hours".
+std::string duration(double seconds) {
+    if (seconds < 90) return fmt::format("about {:.0f} seconds", seconds);
+    if (seconds < 90 * 60) return fmt::format("about {:.0f} minutes", seconds / 60);
+    if (seconds < 48 * 3600) return fmt::format("about {:.1f} hours", seconds / 3600);
+    if (seconds < 730 * 86400) return fmt::format("about {:.0f} days", seconds / 86400);
+    return fmt::format("about {:.0f} years", seconds / (365.25 * 86400));
+}
+
+std::string estimate_line(const ModelResult& result) {
+    if (!result.estimate) return {};
+    return fmt::format(" a complete search would take about {:.3g} schedules, {}\n",
+                       result.estimate->schedules, duration(result.estimate->seconds));
+}
+
+std::string corrupted_line(const ModelReport& report, const Style& style) {
+    const ModelRun& run = report.result.shown;
+    if (run.outcome.corrupted)
+        return fmt::format("{} {}\n", style.bad("CORRUPTED:"),
+                           run.outcome.evidence.empty() ? run.outcome.label : run.outcome.evidence);
+    return fmt::format("{} {} of {} schedules corrupted; the replay below shows the first\n",
+                       style.bad("CORRUPTED:"), report.result.schedules_corrupt,
+                       report.result.schedules_explored);
+}
+
+std::string verdict_line(const ModelReport& report, const Style& style) {
+    const ModelResult& result = report.result;
+    const bool explore = report.options.strategy == Strategy::explore;
+    switch (verdict_of(report)) {
+        case Verdict::corrupted:
+            return corrupted_line(report, style);
+        case Verdict::no_bug_found:
+            return fmt::format(
+                "{} {} run, none corrupts; but the search {}, so this is no proof\n",
+                style.bad("NO BUG FOUND:"), text::counted(result.schedules_explored, "schedule"),
+                result.interrupted ? "was interrupted" : "was cut by its budget or bound");
+        case Verdict::clean:
+            break;
+    }
+    std::string what = explore
+                           ? fmt::format("no schedule of {} corrupts", result.schedules_explored)
+                       : report.options.runs > 1 && !explore
+                           ? fmt::format("none of {} schedules corrupts", result.schedules_explored)
+                           : std::string("this schedule corrupts nothing");
+    return fmt::format("{} {}\n", style.good("CLEAN:"), what);
+}
+
+}  // namespace
+
+std::string render_model(const RunHeader& header, const ModelReport& report, const Style& style) {
+    std::string out = style.strong(text::heading(header, heading_what(report))) + "\n";
+    out += story(report.result.shown, style);
+    if (report.options.strategy == Strategy::explore)
+        out += explore_summary(report) + estimate_line(report.result);
+    if (is_series(report.options)) out += series_summary(report, style);
+    out += verdict_line(report, style);
+    out += style.dim(fmt::format(" replay: {}", report.replay)) + "\n";
+    return out;
+}
+
+}  // namespace racedemo

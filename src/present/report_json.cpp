@@ -1,0 +1,121 @@
+// JSON of the typed reports: one to_json beside each type, found by nlohmann through ADL.
+#include "present/run_report.hpp"
+
+namespace racedemo {
+namespace {
+
+template <class T>
+nlohmann::json nullable(const std::optional<T>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json outcomes_json(const Histogram& histogram) {
+    nlohmann::json outcomes = nlohmann::json::object();
+    for (const auto& [label, count] : histogram.rows) outcomes[label] = count;
+    return outcomes;
+}
+
+nlohmann::json trace_json(const std::optional<TrialResult>& first_bad) {
+    if (!first_bad || !first_bad->trace) return nlohmann::json::array();
+    return first_bad->trace->events;
+}
+
+// The fields a model run shares with a real one, so that one reader handles both.
+void shared_model_fields(nlohmann::json& json, const ModelReport& report) {
+    const ModelResult& result = report.result;
+    json["runs"] = result.schedules_explored;
+    json["verdict"] = verdict_name(verdict_of(report));
+    json["outcomes"] = result.outcomes;
+    json["corrupted_runs"] = result.schedules_corrupt;
+    json["crashed_runs"] = 0;
+    json["hung_runs"] = 0;
+    json["first_corruption_ms"] = nullptr;
+    json["evidence"] = result.shown.outcome.evidence;
+    json["steps"] = result.steps;
+    json["elapsed_ms"] = result.elapsed_ms;
+    json["interrupted"] = result.interrupted;
+}
+
+void strategy_fields(nlohmann::json& json, const ModelOptions& options) {
+    const bool series = options.strategy == Strategy::random || options.strategy == Strategy::pct;
+    json["strategy"] = name_of(options.strategy);
+    json["seed"] = options.seed;
+    json["runs_requested"] = series ? nlohmann::json(options.runs) : nlohmann::json(nullptr);
+    json["depth"] = options.strategy == Strategy::pct ? nlohmann::json(options.pct_depth) : nullptr;
+    json["reduction"] = name_of(options.reduction);
+    json["preemption_bound"] =
+        options.preemption_bound >= 0 ? nlohmann::json(options.preemption_bound) : nullptr;
+}
+
+}  // namespace
+
+void to_json(nlohmann::json& json, const RunHeader& header) {
+    json["scenario"] = header.scenario->name;
+    json["number"] = header.scenario->number;
+    json["variant"] = fmt::format("{}", header.variant);
+    json["mode"] = fmt::format("{}", header.mode);
+    json["threads"] = header.threads;
+}
+
+void to_json(nlohmann::json& json, const TraceEvent& event) {
+    json = {{"step", event.step},     {"thread", event.thread}, {"op", op_name(event.op)},
+            {"target", event.target}, {"value", event.value},   {"operation", event.operation},
+            {"note", event.note}};
+}
+
+void to_json(nlohmann::json& json, const SearchEstimate& estimate) {
+    json = {{"schedules", estimate.schedules}, {"seconds", estimate.seconds}};
+}
+
+void to_json(nlohmann::json& json, const RealReport& report) {
+    const RealResult& result = report.result;
+    json["runs"] = result.runs_done;
+    json["runs_requested"] = report.options.runs;
+    json["verdict"] = verdict_corrupt(result) ? "corrupted" : "clean";
+    json["outcomes"] = outcomes_json(result.outcomes);
+    json["corrupted_runs"] = result.corrupted_runs;
+    json["crashed_runs"] = result.crashed_runs;
+    json["hung_runs"] = result.hung_runs;
+    json["failed_runs"] = result.failed_runs;
+    json["rounds"] = result.rounds_total;
+    json["elapsed_ms"] = result.elapsed_ms;
+    json["interrupted"] = result.interrupted_by != 0;
+    json["timeout_seconds"] = report.options.timeout_seconds;
+    json["first_corruption_ms"] = nullable(result.first_corruption_ms);
+    json["first_corrupt_run"] = nullable(result.first_corrupt_run);
+    json["evidence"] = result.first_bad ? result.first_bad->outcome.evidence : "";
+    json["trace"] = trace_json(result.first_bad);
+}
+
+void to_json(nlohmann::json& json, const ModelReport& report) {
+    const ModelResult& result = report.result;
+    shared_model_fields(json, report);
+    strategy_fields(json, report.options);
+    json["schedules_explored"] = result.schedules_explored;
+    json["schedules_corrupt"] = result.schedules_corrupt;
+    json["complete"] = result.complete;
+    json["schedule"] = pointed_schedule(report);
+    json["shortest_schedule"] = nullable(result.shortest_schedule);
+    json["first_corrupt_schedule"] = nullable(result.first_corrupt_schedule);
+    json["estimate"] = nullable(result.estimate);
+    json["preemptions"] = result.shown.preemptions;
+    json["deadlock"] = result.shown.deadlock;
+    json["replay"] = report.replay;
+    json["trace"] = result.shown.trace.events;
+}
+
+nlohmann::json report_json(const RunReport& report) {
+    nlohmann::json json = report.header;
+    std::visit(
+        [&](const auto& body) {
+            // The detector's JSON is written beside its parser (src/real/detector.cpp).
+            if constexpr (std::is_same_v<std::decay_t<decltype(body)>, DetectorReport>)
+                json = detector_json(report.header, body.runs, body.result);
+            else
+                to_json(json, body);
+        },
+        report.body);
+    return json;
+}
+
+}  // namespace racedemo

@@ -1,0 +1,99 @@
+#include "present/run_report.hpp"
+
+namespace racedemo {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+    using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+}  // namespace
+
+Verdict verdict_of(const ModelReport& report) {
+    const ModelResult& result = report.result;
+    if (result.schedules_corrupt > 0 || result.shown.outcome.corrupted) return Verdict::corrupted;
+    const bool cut = report.options.strategy == Strategy::explore && !result.complete;
+    return cut || result.interrupted ? Verdict::no_bug_found : Verdict::clean;
+}
+
+Verdict verdict_of(const RunReport& report) {
+    return std::visit(
+        overloaded{[](const RealReport& real) {
+                       return verdict_corrupt(real.result) ? Verdict::corrupted : Verdict::clean;
+                   },
+                   [](const ModelReport& model) { return verdict_of(model); },
+                   [](const DetectorReport& detector) {
+                       return detector.result.races.empty() ? Verdict::clean : Verdict::corrupted;
+                   },
+                   [](const BenchReport&) { return Verdict::clean; }},
+        report.body);
+}
+
+std::string_view verdict_name(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::corrupted:
+            return "corrupted";
+        case Verdict::clean:
+            return "clean";
+        case Verdict::no_bug_found:
+            return "no-bug-found";
+    }
+    return "?";
+}
+
+const std::vector<int>& pointed_schedule(const ModelReport& report) {
+    const ModelResult& result = report.result;
+    const Strategy strategy = report.options.strategy;
+    if ((strategy == Strategy::random || strategy == Strategy::pct) &&
+        result.first_corrupt_schedule)
+        return *result.first_corrupt_schedule;
+    if (strategy == Strategy::explore && result.shortest_schedule) return *result.shortest_schedule;
+    return result.shown.schedule;
+}
+
+std::string render_text(const RunReport& report, const Style& style) {
+    const RunHeader& header = report.header;
+    return std::visit(
+        overloaded{[&](const RealReport& real) {
+                       return render_real(header, real.options, real.result, style);
+                   },
+                   [&](const ModelReport& model) { return render_model(header, model, style); },
+                   [&](const DetectorReport& detector) {
+                       return render_detector(header, detector.runs, detector.result, style);
+                   },
+                   [&](const BenchReport& bench) {
+                       return render_bench(header, bench.settings, bench.table, style);
+                   }},
+        report.body);
+}
+
+std::string_view name_of(Strategy strategy) {
+    switch (strategy) {
+        case Strategy::replay:
+            return "replay";
+        case Strategy::random:
+            return "random";
+        case Strategy::pct:
+            return "pct";
+        case Strategy::explore:
+            return "explore";
+    }
+    return "?";
+}
+
+std::string_view name_of(Reduction reduction) {
+    switch (reduction) {
+        case Reduction::none:
+            return "none";
+        case Reduction::dpor:
+            return "dpor";
+        case Reduction::reads_from:
+            return "reads-from";
+    }
+    return "?";
+}
+
+}  // namespace racedemo

@@ -1,0 +1,73 @@
+// One run's report, typed: what a runner (real, model, detector, bench) returns and what every
+// reporter (text, JSON; HTML later) renders. Reporters read these, never the command line.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "engine/model.hpp"
+#include "present/report.hpp"
+#include "racedemo/bench.hpp"
+#include "real/detector.hpp"
+#include "real/real_runner.hpp"
+
+namespace racedemo {
+
+enum class Runner { real, model, detector, bench };
+
+// A run's conclusion. no_bug_found: a model search that was cut (by its budget, its bound or an
+// interrupt) before it covered everything, and found nothing: never to be called clean.
+enum class Verdict { corrupted, clean, no_bug_found };
+
+struct RealReport {
+    RealOptions options;
+    RealResult result;
+};
+
+struct ModelReport {
+    ModelOptions options;  // as run (the progress callback and stop token do not matter here)
+    ModelResult result;
+    std::string replay;  // the command line that replays the schedule the report points to
+};
+
+struct DetectorReport {
+    int runs = 0;
+    DetectorResult result;
+};
+
+struct BenchReport {
+    BenchSettings settings;
+    BenchTable table;
+};
+
+struct RunReport {
+    RunHeader header;
+    std::variant<RealReport, ModelReport, DetectorReport, BenchReport> body;
+    int interrupted_by = 0;  // SIGINT or SIGTERM stopped the run early
+};
+
+Verdict verdict_of(const ModelReport& report);
+// corrupted, clean or no_bug_found; a bench measures and is always clean.
+Verdict verdict_of(const RunReport& report);
+std::string_view verdict_name(Verdict verdict);  // "corrupted", "clean", "no-bug-found"
+std::string_view name_of(Strategy strategy);     // "random", "pct", "explore", "replay"
+std::string_view name_of(Reduction reduction);   // "none", "dpor", "reads-from"
+
+// The schedule a model report points to: the first corrupting one of a random or pct series
+// (when one corrupted), the shortest corrupting one of an exploration, else the run shown.
+const std::vector<int>& pointed_schedule(const ModelReport& report);
+
+// Text, for people: the heading, the interleaving, the counts, one verdict line.
+std::string render_text(const RunReport& report, const Style& style);
+std::string render_model(const RunHeader& header, const ModelReport& report, const Style& style);
+
+// JSON, for programs: one document (see DESIGN.md for the fields).
+nlohmann::json report_json(const RunReport& report);
+void to_json(nlohmann::json& json, const RunHeader& header);
+void to_json(nlohmann::json& json, const TraceEvent& event);
+void to_json(nlohmann::json& json, const SearchEstimate& estimate);
+void to_json(nlohmann::json& json, const RealReport& report);
+void to_json(nlohmann::json& json, const ModelReport& report);
+void to_json(nlohmann::json& json, const BenchReport& report);
+
+}  // namespace racedemo

@@ -1,0 +1,164 @@
+// Reports rendered from hand-built results: what the text and the JSON say about a random or pct
+// series, a cut exploration and an interrupted run (the engine's side is tested elsewhere).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "cli/request.hpp"
+#include "present/run_report.hpp"
+
+using namespace racedemo;
+
+namespace {
+
+TraceEvent event(int step, int thread, Op op, std::string target, std::string value) {
+    TraceEvent made;
+    made.step = step;
+    made.thread = thread;
+    made.op = op;
+    made.target = std::move(target);
+    made.value = std::move(value);
+    return made;
+}
+
+ModelRun clean_run(std::vector<int> schedule) {
+    ModelRun run;
+    run.schedule = std::move(schedule);
+    run.outcome = Outcome::clean();
+    run.trace.events = {event(1, 1, Op::read, "hits", "0"), event(2, 1, Op::write, "hits", "1"),
+                        event(3, 2, Op::read, "hits", "1"), event(4, 2, Op::write, "hits", "2")};
+    run.trace.lanes = {"hit()", "hit()"};
+    return run;
+}
+
+RunReport report_of(const RunRequest& request, const ModelResult& result) {
+    ModelReport model{request.model, result, {}};
+    model.replay = replay_command(request, pointed_schedule(model));
+    return RunReport{{request.scenario, request.variant, Mode::model, request.threads}, model, 0};
+}
+
+RunRequest model_request(Strategy strategy, std::uint64_t runs) {
+    RunRequest request = default_run(*find_scenario("counter"));
+    request.runner = Runner::model;
+    request.model.strategy = strategy;
+    request.model.runs = runs;
+    request.model.seed = 7;
+    return request;
+}
+
+// A pct series of 50 schedules in which 3 corrupted, the first being 1,2,1,2.
+ModelResult pct_series() {
+    ModelResult result;
+    result.shown = clean_run({1, 1, 2, 2});
+    result.schedules_explored = 50;
+    result.schedules_corrupt = 3;
+    result.steps = 200;
+    result.elapsed_ms = 12.5;
+    result.outcomes = {{"clean", 47}, {"lost increment", 3}};
+    result.first_corrupt_schedule = std::vector<int>{1, 2, 1, 2};
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("JSON of a pct series: strategy, runs, corrupted runs, steps, time, first schedule") {
+    RunRequest request = model_request(Strategy::pct, 50);
+    request.model.pct_depth = 4;
+    const nlohmann::json json = report_json(report_of(request, pct_series()));
+    CHECK(json["scenario"] == "counter");
+    CHECK(json["mode"] == "model");
+    CHECK(json["strategy"] == "pct");
+    CHECK(json["depth"] == 4);
+    CHECK(json["seed"] == 7);
+    CHECK(json["runs"] == 50);
+    CHECK(json["runs_requested"] == 50);
+    CHECK(json["corrupted_runs"] == 3);
+    CHECK(json["steps"] == 200);
+    CHECK(json["elapsed_ms"] == 12.5);
+    CHECK(json["verdict"] == "corrupted");
+    CHECK(json["schedule"] == std::vector<int>{1, 2, 1, 2});
+    CHECK(json["first_corrupt_schedule"] == std::vector<int>{1, 2, 1, 2});
+    CHECK(json["replay"] == "racedemo counter --mode model --threads 2 --schedule 1,2,1,2");
+    CHECK(json["outcomes"]["lost increment"] == 3);
+    CHECK(json["estimate"].is_null());
+    CHECK(json["interrupted"] == false);
+    CHECK(json["trace"].size() == 4);
+}
+
+TEST_CASE("text of a random series: how many corrupted, and the replay of the first") {
+    RunRequest request = model_request(Strategy::random, 50);
+    const std::string text = render_text(report_of(request, pct_series()), Style(false));
+    CHECK(text.find("50 random schedules, seed 7") != std::string::npos);
+    CHECK(text.find("ran 50 schedules: 3 corrupted") != std::string::npos);
+    CHECK(text.find("CORRUPTED: 3 of 50 schedules corrupted") != std::string::npos);
+    CHECK(text.find("replay: racedemo counter --mode model --threads 2 --schedule 1,2,1,2") !=
+          std::string::npos);
+    CHECK(text.find("CLEAN") == std::string::npos);
+}
+
+TEST_CASE("a series with no corruption has no first schedule and is clean") {
+    ModelResult result = pct_series();
+    result.schedules_corrupt = 0;
+    result.first_corrupt_schedule.reset();
+    const RunReport report = report_of(model_request(Strategy::random, 50), result);
+    const nlohmann::json json = report_json(report);
+    CHECK(json["verdict"] == "clean");
+    CHECK(json["first_corrupt_schedule"].is_null());
+    CHECK(json["schedule"] == std::vector<int>{1, 1, 2, 2});  // the run shown
+    CHECK(render_text(report, Style(false)).find("CLEAN: none of 50 schedules corrupts") !=
+          std::string::npos);
+}
+
+TEST_CASE("an interrupted model run never renders CLEAN, in text or JSON") {
+    for (Strategy strategy : {Strategy::random, Strategy::pct, Strategy::explore}) {
+        INFO(name_of(strategy));
+        ModelResult result;
+        result.shown = clean_run({1, 1, 2, 2});
+        result.schedules_explored = 20;
+        result.complete = strategy == Strategy::explore;  // even one that claims completeness
+        result.interrupted = true;
+        const RunReport report = report_of(model_request(strategy, 100), result);
+        const std::string text = render_text(report, Style(false));
+        CHECK(text.find("CLEAN") == std::string::npos);
+        CHECK(text.find("NO BUG FOUND") != std::string::npos);
+        CHECK(text.find("interrupted") != std::string::npos);
+        const nlohmann::json json = report_json(report);
+        CHECK(json["interrupted"] == true);
+        CHECK(json["verdict"] == "no-bug-found");
+        CHECK(verdict_of(report) == Verdict::no_bug_found);
+    }
+}
+
+TEST_CASE("an exploration cut by its budget prints the estimate and is no proof") {
+    RunRequest request = model_request(Strategy::explore, 1);
+    request.model.budget = 1000;
+    ModelResult result;
+    result.shown = clean_run({1, 1, 2, 2});
+    result.schedules_explored = 1000;
+    result.complete = false;
+    result.estimate = SearchEstimate{2.5e6, 7200};
+    const RunReport report = report_of(request, result);
+    const std::string text = render_text(report, Style(false));
+    CHECK(text.find("INCOMPLETE (budget or bound reached)") != std::string::npos);
+    CHECK(text.find("a complete search would take about 2.5e+06 schedules, about 2.0 hours") !=
+          std::string::npos);
+    CHECK(text.find("NO BUG FOUND") != std::string::npos);
+    CHECK(text.find("CLEAN") == std::string::npos);
+    const nlohmann::json json = report_json(report);
+    CHECK(json["estimate"]["schedules"] == 2.5e6);
+    CHECK(json["estimate"]["seconds"] == 7200);
+    CHECK(json["verdict"] == "no-bug-found");
+    CHECK(json["complete"] == false);
+}
+
+TEST_CASE("a complete exploration that found nothing is clean, with no estimate") {
+    ModelResult result;
+    result.shown = clean_run({1, 1, 2, 2});
+    result.schedules_explored = 6;
+    result.complete = true;
+    const RunReport report = report_of(model_request(Strategy::explore, 1), result);
+    CHECK(render_text(report, Style(false)).find("CLEAN: no schedule of 6 corrupts") !=
+          std::string::npos);
+    CHECK(report_json(report)["estimate"].is_null());
+    CHECK(report_json(report)["reduction"] == std::string(name_of(ModelOptions{}.reduction)));
+}
