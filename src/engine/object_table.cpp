@@ -74,16 +74,4 @@ StepLinks ObjectTable::apply_to_lock(ObjectState& lock, Op op, int thread, int s
     return links;
 }
 
-StepLinks ObjectTable::apply(int index, Op op, int thread, int step) {
-    ObjectState& object = states_[static_cast<std::size_t>(index)];
-    if (object.kind != ObjectKind::cell) return apply_to_lock(object, op, thread, step);
-    StepLinks links;
-    if (op == Op::read) {
-        links.reads_from = object.last_write;
-    } else {
-        object.last_write = step;
-    }
-    return links;
-}
-
 }  // namespace racedemo
