@@ -75,7 +75,12 @@ class SharedObject {
     virtual bool holds_address() const { return false; }
 
   private:
+    friend class ObjectTable;
     ObjectName name_;
+    // The model's object table keeps the object's index here, valid while `model_generation_`
+    // is the table's current execution: finding an object is a compare, not a hash lookup.
+    mutable std::uint64_t model_generation_ = 0;
+    mutable int model_index_ = -1;
 };
 
 enum class LockKind : std::uint8_t { exclusive, shared };

@@ -25,6 +25,7 @@ class DeterminismCheck final : public Scheduler {
     void end_execution(const ExecutionSummary& summary) override;
     std::string stop_message() const override;
     bool complete() const override { return inner_->complete(); }
+    bool observes_steps() const override { return inner_->observes_steps(); }
 
   private:
     struct State {

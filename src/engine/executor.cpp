@@ -38,7 +38,9 @@ Executor::Executor(TrialFactory factory, const TrialConfig& config)
     view_.objects = &objects_;
 }
 
-Executor::~Executor() = default;
+Executor::~Executor() {
+    close_threads();
+}
 
 // ---- Runtime -------------------------------------------------------------------------------
 
@@ -76,10 +78,12 @@ void Executor::note(std::string_view text) {
 void Executor::begin(StepSource& source, bool tracing) {
     source_ = &source;
     tracing_ = tracing;
+    observed_ = source.observes_steps();
     phase_ = Phase::starting;
     draining_ = false;
     running_ = true;
-    current_ = next_ = -1;
+    current_ = from_ = main_context;
+    next_ = -1;
     view_.enabled = 0;
     view_.unfinished = thread_count_ == max_model_threads ? ~ThreadMask{0} : bit(thread_count_) - 1;
     view_.steps = view_.preemptions = 0;
@@ -92,7 +96,7 @@ void Executor::begin(StepSource& source, bool tracing) {
     if (tracing_) execution_.trace = Trace{};
     objects_.reset();
     for (VirtualThread& thread : threads_) {
-        thread.finished = false;
+        thread.active = thread.finished = false;
         thread.lane.clear();
         thread.operation.clear();
         thread.notes = 0;
@@ -103,6 +107,16 @@ Execution& Executor::run(StepSource& source, bool tracing) {
     begin(source, tracing);
     std::unique_ptr<Trial> trial = factory_(config_);
     trial_ = trial.get();
+    play();
+    finish_execution();  // on the main stack, no runtime installed
+    trial_ = nullptr;
+    return execution_;
+}
+
+// The execution proper: returns when no thread can go on.
+void Executor::play() {
+    // The fibers share the OS thread's thread-local runtime: ours while the execution runs.
+    RuntimeScope scope(this);
     // The fibers point into the trial: unwind them before it goes, however the execution ends.
     struct UnwindGuard {
         Executor& executor;
@@ -113,21 +127,24 @@ Execution& Executor::run(StepSource& source, bool tracing) {
     phase_ = Phase::running;
     draining_ = !running_;  // an actor failed already
     next_ = decide();
-    while (next_ >= 0) switch_to(next_);
-    finish_execution();
-    return execution_;
+    if (next_ >= 0) transfer(main_context, next_);  // back when the execution is over
 }
 
 void Executor::start_threads() {
-    for (int t = 0; t < thread_count_; ++t) {
-        VirtualThread& thread = threads_[static_cast<std::size_t>(t)];
-        thread.fiber = context::fiber(
-            std::allocator_arg, PooledStack{&stacks_},
-            [this, t](context::fiber&& main) { return thread_main(t, std::move(main)); });
-        thread.stack = stacks_.last_allocated();
-    }
     // Each thread runs up to its first shared operation, which is not yet a step.
-    for (int t = 0; t < thread_count_; ++t) switch_to(t);
+    for (int t = 0; t < thread_count_; ++t) {
+        if (!threads_[static_cast<std::size_t>(t)].context.fiber) create_fiber(t);
+        transfer(main_context, t);
+    }
+}
+
+void Executor::create_fiber(int thread) {
+    Context& created = threads_[static_cast<std::size_t>(thread)].context;
+    created.fiber = context::fiber(
+        std::allocator_arg, PooledStack{&stacks_},
+        [this, thread](context::fiber&& caller) { return thread_main(thread, std::move(caller)); });
+    created.stack = stacks_.last_allocated();
+    created.stack_size = fiber_stack_size;
 }
 
 void Executor::finish_execution() {
@@ -142,9 +159,24 @@ void Executor::finish_execution() {
     for (const VirtualThread& thread : threads_) execution_.trace.lanes.push_back(thread.lane);
 }
 
-context::fiber Executor::thread_main(int thread, context::fiber&& main) {
-    finish_stack_switch(nullptr, &main_stack_, &main_stack_size_);
-    main_ = std::move(main);
+// A virtual thread's whole life: one actor per execution, until the executor goes.
+context::fiber Executor::thread_main(int thread, context::fiber&& caller) {
+    arrived(thread, std::move(caller));
+    while (!closing_) {
+        run_actor(thread);
+        // On to the next step's thread, or back to the main context when there is none;
+        // resumed by the next execution's start (or to close).
+        const bool goes_on = phase_ == Phase::running && next_ >= 0;
+        transfer(thread, goes_on ? next_ : main_context);
+    }
+    from_ = thread;  // the main context resumes with this fiber gone
+    start_stack_switch(nullptr, main_.stack, main_.stack_size);  // this stack is done
+    return std::move(main_.fiber);
+}
+
+void Executor::run_actor(int thread) {
+    VirtualThread& self = threads_[static_cast<std::size_t>(thread)];
+    self.active = true;
     try {
         trial_->actor(thread);
     } catch (const UnwindThread&) {
@@ -153,30 +185,27 @@ context::fiber Executor::thread_main(int thread, context::fiber&& main) {
         if (!execution_.failure) execution_.failure = std::current_exception();
         stop(ExecutionEnd::failed);
     }
-    threads_[static_cast<std::size_t>(thread)].finished = true;
+    self.active = false;
+    self.finished = true;
     view_.unfinished &= ~bit(thread);
     if (phase_ == Phase::running) next_ = decide();
-    start_stack_switch(nullptr, main_stack_, main_stack_size_);  // this stack is done
-    return std::move(main_);
 }
 
-void Executor::switch_to(int thread) {
-    current_ = thread;
-    // Installed on the main context around the switch: the fibers share the OS thread's
-    // thread-local runtime, so it must be ours exactly while one of them runs.
-    RuntimeScope scope(this);
-    VirtualThread& target = threads_[static_cast<std::size_t>(thread)];
-    start_stack_switch(&main_fake_stack_, target.stack, fiber_stack_size);
-    target.fiber = std::move(target.fiber).resume();
-    finish_stack_switch(main_fake_stack_, nullptr, nullptr);
+// Suspends context `from` (the one running) and resumes `to`; returns when `from` is resumed.
+void Executor::transfer(int from, int to) {
+    Context& target = context(to);
+    start_stack_switch(&context(from).fake_stack, target.stack, target.stack_size);
+    from_ = from;
+    current_ = to;
+    arrived(from, std::move(target.fiber).resume());
 }
 
-void Executor::yield_to_main() {
-    VirtualThread& self = threads_[static_cast<std::size_t>(current_)];
-    start_stack_switch(&self.fake_stack, main_stack_, main_stack_size_);
-    main_ = std::move(main_).resume();
-    finish_stack_switch(self.fake_stack, &main_stack_, &main_stack_size_);
-    if (phase_ == Phase::unwinding) throw UnwindThread{};
+// Context `self` runs again: keeps the suspended context of whoever switched to it.
+void Executor::arrived(int self, context::fiber&& caller) {
+    Context& previous = context(from_);
+    finish_stack_switch(context(self).fake_stack, &previous.stack, &previous.stack_size);
+    previous.fiber = std::move(caller);
+    current_ = self;
 }
 
 void Executor::unwind_threads() {
@@ -185,9 +214,16 @@ void Executor::unwind_threads() {
     // (a lock_guard releasing another mutex) still reach the runtime, which ignores them now.
     phase_ = Phase::unwinding;
     for (int t = 0; t < thread_count_; ++t) {
-        if (threads_[static_cast<std::size_t>(t)].fiber) switch_to(t);
+        if (threads_[static_cast<std::size_t>(t)].active) transfer(main_context, t);
     }
-    trial_ = nullptr;
+}
+
+// Each fiber, waiting for an execution, is resumed once more to return.
+void Executor::close_threads() {
+    closing_ = true;
+    for (int t = 0; t < thread_count_; ++t) {
+        if (threads_[static_cast<std::size_t>(t)].context.fiber) transfer(main_context, t);
+    }
 }
 
 void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op op) {
@@ -196,12 +232,13 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
     pending_[static_cast<std::size_t>(self)] = PendingOp{index, op};
     if (is_lock_op(op)) objects_.arrive(index, op);
     if (phase_ == Phase::starting) {
-        yield_to_main();  // resumed when chosen
-        return;
+        transfer(self, main_context);  // resumed when chosen
+    } else {
+        next_ = decide();
+        // Running on needs no switch; with no thread left to run, the main context takes over.
+        if (next_ != self) transfer(self, next_ >= 0 ? next_ : main_context);
     }
-    next_ = decide();
-    // Running on needs no switch; otherwise the main context resumes the chosen thread.
-    if (next_ != self) yield_to_main();
+    if (phase_ == Phase::unwinding) throw UnwindThread{};
 }
 
 // ---- Steps ---------------------------------------------------------------------------------
@@ -263,9 +300,10 @@ void Executor::commit(int thread) {
     ++view_.steps;
     execution_.schedule.push_back(thread + 1);
     if (tracing_) trace_step(thread, step);
-    source_->committed(
-        StepRecord{step, thread, pending.op, pending.object, links.reads_from, links.after_release},
-        view_);
+    if (observed_)
+        source_->committed(StepRecord{step, thread, pending.op, pending.object, links.reads_from,
+                                      links.after_release},
+                           view_);
 }
 
 void Executor::trace_step(int thread, int step) {

@@ -4,8 +4,9 @@
 //
 // It knows nothing about how a thread is chosen: at each state it asks its StepSource. The
 // question is asked right on the stack of the thread that just reached its scheduling point,
-// so a thread that goes on costs no context switch; only when another thread is chosen does
-// control go back to the main context, which resumes that one.
+// so a thread that goes on costs no context switch, and another thread chosen is switched to
+// directly. The fibers live as long as the executor: each loops, running its actor once per
+// execution; control goes back to the main context only when an execution is over.
 #pragma once
 
 #include <boost/context/fiber.hpp>
@@ -30,6 +31,8 @@ class StepSource {
     // otherwise -1 stops it early, and the rest is drained without being part of a schedule.
     virtual int choose(const ExecutionView& view) = 0;
     virtual void committed(const StepRecord& step, const ExecutionView& view) = 0;
+    // Whether committed() is wanted in the execution about to run.
+    virtual bool observes_steps() const = 0;
 };
 
 // One execution, as it came out.
@@ -64,22 +67,36 @@ class Executor final : public Runtime {
 
   private:
     enum class Phase { starting, running, unwinding };
-    struct VirtualThread {
-        boost::context::fiber fiber;  // empty once finished (or never started)
-        const void* stack = nullptr;  // for the sanitizer
+    // A suspended context: a virtual thread's fiber, or the main context (the caller of run()).
+    struct Context {
+        boost::context::fiber fiber;  // empty while it runs
+        const void* stack = nullptr;  // for the sanitizer: its stack and size
+        std::size_t stack_size = 0;
         void* fake_stack = nullptr;
+    };
+    struct VirtualThread {
+        Context context;      // its fiber lives as long as the executor
+        bool active = false;  // inside its actor
         bool finished = false;
         std::string lane;       // tracing: its first note
         std::string operation;  // tracing: its latest note
         int notes = 0;
     };
+    static constexpr int main_context = -1;
 
     void begin(StepSource& source, bool tracing);
+    void play();
     void start_threads();
-    boost::context::fiber thread_main(int thread, boost::context::fiber&& main);
-    void switch_to(int thread);
-    void yield_to_main();
+    void create_fiber(int thread);
+    boost::context::fiber thread_main(int thread, boost::context::fiber&& caller);
+    void run_actor(int thread);
+    Context& context(int who) {
+        return who == main_context ? main_ : threads_[static_cast<std::size_t>(who)].context;
+    }
+    void transfer(int from, int to);
+    void arrived(int self, boost::context::fiber&& caller);
     void unwind_threads();
+    void close_threads();
     void scheduling_point(const SharedObject& object, ObjectKind kind, Op op);
     int decide();
     void refresh_view();
@@ -97,10 +114,7 @@ class Executor final : public Runtime {
     std::vector<PendingOp> pending_;
     ObjectTable objects_;
     ExecutionView view_;
-    boost::context::fiber main_;        // the main context, while a fiber runs
-    const void* main_stack_ = nullptr;  // for the sanitizer
-    std::size_t main_stack_size_ = 0;
-    void* main_fake_stack_ = nullptr;
+    Context main_;  // the main context, while a fiber runs
     Trial* trial_ = nullptr;
     StepSource* source_ = nullptr;
 
@@ -109,9 +123,12 @@ class Executor final : public Runtime {
     // unwinding a thread paused in a destructor (a lock_guard's unlock) would terminate.
     bool draining_ = false;
     bool tracing_ = false;
-    bool running_ = false;  // an execution has not ended (as finished, deadlock, stopped...)
-    int current_ = -1;      // the fiber that runs
-    int next_ = -1;         // the thread chosen for the next step; -1: the execution is over
+    bool observed_ = false;       // the source is told of each step
+    bool running_ = false;        // an execution has not ended (as finished, deadlock, stopped...)
+    bool closing_ = false;        // the executor goes: the fibers return
+    int current_ = main_context;  // the context that runs
+    int from_ = main_context;     // the context that switched to the one that runs
+    int next_ = -1;               // the thread chosen for the next step; -1: the execution is over
     Execution execution_;
 };
 

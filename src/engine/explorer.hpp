@@ -27,6 +27,7 @@ class Explorer final : private StepSource {
     // StepSource: the executor asks, the current scheduler answers.
     int choose(const ExecutionView& view) override;
     void committed(const StepRecord& step, const ExecutionView& view) override;
+    bool observes_steps() const override { return scheduler_->observes_steps(); }
 
     Execution& execute(Scheduler& scheduler, bool tracing);
     ModelResult replay_once();

@@ -5,9 +5,11 @@
 // waiting writers and the step that last released it. The public types (Shared<T>, Mutex,
 // RWMutex) carry no model bookkeeping: it all lives here.
 //
-// reset() forgets everything in O(1) (a generation count) and every vector keeps its capacity,
-// so a steady exploration allocates nothing. Adding a kind of object (a channel): a value in
-// ObjectKind, its state in ObjectState, its rules in can_step() and apply().
+// reset() forgets everything in O(1): it takes a new generation number, unique in the process,
+// and an object's index is kept on the object itself, tagged with the generation that gave it.
+// The vector keeps its capacity, so a steady exploration allocates nothing. Adding a kind of object
+// (a channel): a value in ObjectKind, its state in ObjectState, its rules in can_step() and
+// apply().
 #pragma once
 
 #include <cstddef>
@@ -39,9 +41,13 @@ struct StepLinks {
 
 class ObjectTable {
   public:
+    ObjectTable();
     void reset();
     // The object's index in this execution, registering it on first sight.
-    int index_of(const SharedObject& object, ObjectKind kind);
+    int index_of(const SharedObject& object, ObjectKind kind) {
+        if (object.model_generation_ == generation_) return object.model_index_;
+        return add(object, kind);
+    }
     int size() const { return static_cast<int>(used_); }
     const ObjectState& state(int index) const { return states_[static_cast<std::size_t>(index)]; }
     const SharedObject& object(int index) const { return *state(index).object; }
@@ -53,24 +59,26 @@ class ObjectTable {
     // Whether a thread paused in front of `op` may take its step now.
     bool can_step(int index, Op op) const;
     // The step happens: the object's state changes.
-    StepLinks apply(int index, Op op, int thread, int step);
+    // Inline for cells, the steps most frequent.
+    StepLinks apply(int index, Op op, int thread, int step) {
+        ObjectState& object = states_[static_cast<std::size_t>(index)];
+        if (object.kind != ObjectKind::cell) return apply_to_lock(object, op, thread, step);
+        StepLinks links;
+        if (op == Op::read) {
+            links.reads_from = object.last_write;
+        } else {
+            object.last_write = step;
+        }
+        return links;
+    }
 
   private:
-    struct Slot {
-        const SharedObject* key = nullptr;
-        std::uint64_t generation = 0;
-        std::size_t index = 0;
-    };
-    std::size_t home(const SharedObject* object) const;
-    int find(const SharedObject* object) const;
-    void grow();
     int add(const SharedObject& object, ObjectKind kind);
     StepLinks apply_to_lock(ObjectState& lock, Op op, int thread, int step);
 
-    std::vector<Slot> slots_;
     std::vector<ObjectState> states_;
     std::size_t used_ = 0;
-    std::uint64_t generation_ = 1;
+    std::uint64_t generation_;  // never 0, the generation of an object no table has seen
 };
 
 }  // namespace racedemo

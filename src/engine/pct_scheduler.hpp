@@ -24,6 +24,7 @@ class PctScheduler final : public Scheduler {
     bool begin_execution() override;
     Choice next_thread(const ExecutionView& view) override;
     void end_execution(const ExecutionSummary& summary) override;
+    bool observes_steps() const override { return false; }
 
   private:
     void shuffle_priorities();

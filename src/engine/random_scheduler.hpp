@@ -39,6 +39,7 @@ class RandomScheduler final : public Scheduler {
     bool begin_execution() override;
     Choice next_thread(const ExecutionView& view) override;
     void end_execution(const ExecutionSummary&) override { ++run_; }
+    bool observes_steps() const override { return false; }
 
   private:
     std::uint64_t seed_;

@@ -50,6 +50,8 @@ class Scheduler {
     // No thread can move (finished or deadlocked): a last chance to object.
     virtual Choice at_end(const ExecutionView& /*view*/) { return {}; }
     virtual void step_committed(const StepRecord& /*step*/, const ExecutionView& /*view*/) {}
+    // Whether step_committed() matters: a scheduler that ignores it spares a call per step.
+    virtual bool observes_steps() const { return true; }
     virtual void end_execution(const ExecutionSummary& summary) = 0;
     // Why the latest execution was stopped (infeasible, diverged), for the error raised.
     virtual std::string stop_message() const { return {}; }

@@ -3,10 +3,6 @@
 #include <cstdlib>
 #include <new>
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/common_interface_defs.h>
-#endif
-
 namespace racedemo {
 
 StackPool::~StackPool() {
@@ -31,22 +27,6 @@ boost::context::stack_context StackPool::allocate() {
 
 void StackPool::deallocate(boost::context::stack_context& stack) noexcept {
     free_.push_back(static_cast<char*>(stack.sp) - stack.size);
-}
-
-void start_stack_switch(void** fake_stack, const void* bottom, std::size_t size) {
-#if defined(__SANITIZE_ADDRESS__)
-    __sanitizer_start_switch_fiber(fake_stack, bottom, size);
-#else
-    (void)fake_stack, (void)bottom, (void)size;
-#endif
-}
-
-void finish_stack_switch(void* fake_stack, const void** bottom, std::size_t* size) {
-#if defined(__SANITIZE_ADDRESS__)
-    __sanitizer_finish_switch_fiber(fake_stack, bottom, size);
-#else
-    (void)fake_stack, (void)bottom, (void)size;
-#endif
 }
 
 }  // namespace racedemo
