@@ -17,8 +17,19 @@ import sys
 SCENARIOS = ["unsafe-map", "mutex-map", "trie-race", "stack", "rwmutex-cache", "counter"]
 
 
+CACHE = {}  # command line -> racedemo's JSON (or None), kept across runs with --cache
+
+
 def run_json(racedemo, args, timeout):
     """racedemo's JSON for `args`, or None when it did not finish within `timeout` seconds."""
+    key = shlex.join(args)
+    if key in CACHE:
+        return CACHE[key]
+    CACHE[key] = result = run_uncached(racedemo, args, timeout)
+    return result
+
+
+def run_uncached(racedemo, args, timeout):
     command = [racedemo] + args + ["--json"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
@@ -61,17 +72,17 @@ def reduction_cell(racedemo, args, timeout):
             f"{complete}")
 
 
-def reduction_table(racedemo, threads_list, budget, timeout):
+def reduction_table(racedemo, threads_list, budget, timeout, reductions):
     print("Each cell: schedules / steps / seconds; \"cut\" marks a search stopped by the budget "
           f"of {budget:,} schedules (never a complete result).")
     print()
-    print("| scenario | variant | threads | none | dpor | reads-from |")
-    print("|---|---|---:|---|---|---|")
+    print("| scenario | variant | threads | " + " | ".join(reductions) + " |")
+    print("|---|---|---:|" + "---|" * len(reductions))
     for scenario in SCENARIOS:
         for variant in (["--fixed"] if scenario == "mutex-map" else ["", "--fixed"]):
             for threads in threads_list:
                 cells = []
-                for reduction in ["none", "dpor", "reads-from"]:
+                for reduction in reductions:
                     args = [scenario, "--mode", "model", "--explore", "--threads", str(threads),
                             "--reduction", reduction, "--budget", str(budget)]
                     if variant:
@@ -106,16 +117,28 @@ def main():
     parser.add_argument("--threads", type=int, nargs="+", default=None)
     parser.add_argument("--budget", type=int, default=2_000_000)
     parser.add_argument("--timeout", type=int, default=300)
+    parser.add_argument("--reductions", nargs="+", default=["none", "dpor", "reads-from"])
+    parser.add_argument("--cache", help="a JSON file of earlier results: rows in it are not run "
+                        "again (for a table measured in parts), new rows are added to it")
     options = parser.parse_args()
+    if options.cache:
+        try:
+            with open(options.cache) as file:
+                CACHE.update(json.load(file))
+        except FileNotFoundError:
+            pass
     if options.table == "pct":
         pct_table(options.racedemo, options.seed, options.runs or 1000,
                   (options.threads or [8])[0])
     elif options.table == "reduction":
         reduction_table(options.racedemo, options.threads or [2, 3, 4], options.budget,
-                        options.timeout)
+                        options.timeout, options.reductions)
     else:
         speed_table(options.racedemo, options.runs or 20000, (options.threads or [3])[0],
                     options.seed)
+    if options.cache:
+        with open(options.cache, "w") as file:
+            json.dump(CACHE, file)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,8 @@ void Executor::play() {
     draining_ = !running_;  // an actor failed already
     next_ = decide();
     if (next_ >= 0) transfer(main_context, next_);  // back when the execution is over
+    // Who waits for what: before unwinding the blocked threads forgets it.
+    if (execution_.end == ExecutionEnd::deadlock) execution_.outcome = deadlock_outcome();
 }
 
 void Executor::start_threads() {
@@ -151,8 +153,6 @@ void Executor::finish_execution() {
     execution_.preemptions = view_.preemptions;
     if (execution_.end == ExecutionEnd::finished) {
         execution_.outcome = trial_->arbiter();  // on the main stack, no runtime installed
-    } else if (execution_.end == ExecutionEnd::deadlock) {
-        execution_.outcome = deadlock_outcome();
     }
     if (!tracing_) return;
     execution_.trace.lanes.clear();
