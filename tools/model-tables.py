@@ -18,6 +18,7 @@ SCENARIOS = ["unsafe-map", "mutex-map", "trie-race", "stack", "rwmutex-cache", "
 
 
 CACHE = {}  # command line -> racedemo's JSON (or None), kept across runs with --cache
+CACHE_FILE = None
 
 
 def run_json(racedemo, args, timeout):
@@ -26,6 +27,9 @@ def run_json(racedemo, args, timeout):
     if key in CACHE:
         return CACHE[key]
     CACHE[key] = result = run_uncached(racedemo, args, timeout)
+    if CACHE_FILE:  # saved row by row: a long table survives an interruption
+        with open(CACHE_FILE, "w") as file:
+            json.dump(CACHE, file)
     return result
 
 
@@ -121,6 +125,8 @@ def main():
     parser.add_argument("--cache", help="a JSON file of earlier results: rows in it are not run "
                         "again (for a table measured in parts), new rows are added to it")
     options = parser.parse_args()
+    global CACHE_FILE
+    CACHE_FILE = options.cache
     if options.cache:
         try:
             with open(options.cache) as file:
