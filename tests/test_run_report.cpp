@@ -135,6 +135,7 @@ TEST_CASE("an exploration cut by its budget prints the estimate and is no proof"
     ModelResult result;
     result.shown = clean_run({1, 1, 2, 2});
     result.schedules_explored = 1000;
+    result.executions = 1234;
     result.complete = false;
     result.estimate = SearchEstimate{2.5e6, 7200};
     const RunReport report = report_of(request, result);
@@ -149,6 +150,7 @@ TEST_CASE("an exploration cut by its budget prints the estimate and is no proof"
     CHECK(json["estimate"]["seconds"] == 7200);
     CHECK(json["verdict"] == "no-bug-found");
     CHECK(json["complete"] == false);
+    CHECK(json["executions"] == 1234);
 }
 
 TEST_CASE("a complete exploration that found nothing is clean, with no estimate") {

@@ -93,6 +93,7 @@ void to_json(nlohmann::json& json, const ModelReport& report) {
     strategy_fields(json, report.options);
     json["schedules_explored"] = result.schedules_explored;
     json["schedules_corrupt"] = result.schedules_corrupt;
+    json["executions"] = result.executions;  // with those stopped early at an explored state
     json["complete"] = result.complete;
     json["schedule"] = pointed_schedule(report);
     json["shortest_schedule"] = nullable(result.shortest_schedule);
