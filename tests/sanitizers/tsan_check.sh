@@ -107,7 +107,11 @@ for binary in "$racedemo" "$planted" "$tests"; do
         exit 1
     fi
 done
-if ! nm -D "$racedemo" 2>/dev/null | grep -q __tsan_init && ! ldd "$racedemo" | grep -q libtsan; then
+# Read each tool's whole output before matching: with pipefail, `nm | grep -q`
+# fails whenever grep stops early and nm dies of SIGPIPE (this broke CI once).
+dynamic_symbols=$(nm -D "$racedemo" 2>/dev/null)
+linked_libraries=$(ldd "$racedemo" 2>/dev/null)
+if [[ $dynamic_symbols != *__tsan_init* && $linked_libraries != *libtsan* ]]; then
     echo "FAIL  $racedemo is not built with ThreadSanitizer"
     echo "tsan_check: FAIL"
     exit 1
