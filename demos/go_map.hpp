@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "racedemo/scenario.hpp"
@@ -177,32 +178,52 @@ class MapTrial final : public Trial {
         bool caught_write;
     };
 
+    // What one reader saw go wrong: the first instance of each kind (facts, not text: a
+    // series of model executions formats none of it).
     struct ReaderLog {
-        int caught = 0;         // iterations during which a write was under way
-        std::string torn;       // first entry read half-written
-        std::string duplicate;  // first key seen twice in one iteration
-        std::string missing;    // first iteration that skipped keys present all along
+        int caught = 0;     // iterations during which a write was under way
+        bool torn = false;  // an entry read half-written: the first one's key and value
+        int torn_key = 0;
+        int torn_value = 0;
+        bool duplicate = false;  // a key seen twice in one iteration: the first such key
+        int duplicate_key = 0;
+        int skipped = 0;  // the first iteration that skipped keys present all along:
+        int present = 0;  // how many it skipped, of how many were present
 
         void judge(const Iteration& seen) {
             caught += seen.caught_write;
             std::vector<int> keys;
             for (auto [key, value] : seen.entries) {
                 keys.push_back(key);
-                if (value != key && torn.empty())
-                    torn = fmt::format("read m[{}] = {}, but only {} was ever stored there", key,
-                                       value, key);
+                if (value != key && !torn) {
+                    torn = true;
+                    torn_key = key;
+                    torn_value = value;
+                }
             }
             std::sort(keys.begin(), keys.end());
             auto twice = std::adjacent_find(keys.begin(), keys.end());
-            if (twice != keys.end() && duplicate.empty())
-                duplicate = fmt::format("one iteration returned key {} twice", *twice);
-            int skipped = 0;
+            if (twice != keys.end() && !duplicate) {
+                duplicate = true;
+                duplicate_key = *twice;
+            }
+            int skipped_now = 0;
             for (int key = 0; key < seen.present; ++key)
-                skipped += !std::binary_search(keys.begin(), keys.end(), key);
-            if (skipped > 0 && missing.empty())
-                missing = fmt::format(
-                    "an iteration missed {} of the {} keys already in the map (moved by a growth)",
-                    skipped, seen.present);
+                skipped_now += !std::binary_search(keys.begin(), keys.end(), key);
+            if (skipped_now > 0 && skipped == 0) {
+                skipped = skipped_now;
+                present = seen.present;
+            }
+        }
+        // Keeps, of each kind, the first fact of the two logs (this one first).
+        void merge(const ReaderLog& other) {
+            caught += other.caught;
+            if (!torn)
+                std::tie(torn, torn_key, torn_value) =
+                    std::tie(other.torn, other.torn_key, other.torn_value);
+            if (!duplicate)
+                std::tie(duplicate, duplicate_key) = std::tie(other.duplicate, other.duplicate_key);
+            if (skipped == 0) std::tie(skipped, present) = std::tie(other.skipped, other.present);
         }
     };
 
@@ -224,25 +245,36 @@ class MapTrial final : public Trial {
 
 template <class Lock>
 Outcome MapTrial<Lock>::arbiter() {
-    int caught = 0;
-    std::string torn, duplicate, missing;
-    for (const ReaderLog& log : readers_) {
-        caught += log.caught;
-        if (torn.empty()) torn = log.torn;
-        if (duplicate.empty()) duplicate = log.duplicate;
-        if (missing.empty()) missing = log.missing;
-    }
-    if (caught == 0 && torn.empty() && duplicate.empty() && missing.empty())
+    ReaderLog first;
+    for (const ReaderLog& log : readers_) first.merge(log);
+    const int caught = first.caught;
+    if (caught == 0 && !first.torn && !first.duplicate && first.skipped == 0)
         return Outcome::clean();
-    std::string go = fmt::format(
-        "fatal error: concurrent map iteration and map write (caught in {} iteration{})", caught,
-        caught == 1 ? "" : "s");
+    auto go = [caught] {
+        return fmt::format(
+            "fatal error: concurrent map iteration and map write (caught in {} iteration{})",
+            caught, caught == 1 ? "" : "s");
+    };
     // The label names the worst thing that really happened; Go's check is always mentioned.
-    if (!torn.empty()) return Outcome::corrupt("torn entry", fmt::format("{}; {}", torn, go));
-    if (!duplicate.empty())
-        return Outcome::corrupt("duplicate key", fmt::format("{}; {}", duplicate, go));
-    if (!missing.empty())
-        return Outcome::corrupt("missing keys", fmt::format("{}; {}", missing, go));
+    if (first.torn) {
+        return Outcome::corrupt("torn entry", [&] {
+            return fmt::format("read m[{}] = {}, but only {} was ever stored there; {}",
+                               first.torn_key, first.torn_value, first.torn_key, go());
+        });
+    }
+    if (first.duplicate) {
+        return Outcome::corrupt("duplicate key", [&] {
+            return fmt::format("one iteration returned key {} twice; {}", first.duplicate_key,
+                               go());
+        });
+    }
+    if (first.skipped > 0) {
+        return Outcome::corrupt("missing keys", [&] {
+            return fmt::format(
+                "an iteration missed {} of the {} keys already in the map (moved by a growth); {}",
+                first.skipped, first.present, go());
+        });
+    }
     return Outcome::corrupt("concurrent map iteration and map write", go);
 }
 

@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -97,45 +96,63 @@ class StackTrial final : public racedemo::Trial {
 
     racedemo::Outcome arbiter() override {
         // Every pushed entry must come out exactly once: popped, or still on the stack.
-        std::map<int, int> seen;
-        for (const auto& entries : popped_)
-            for (int entry : entries) ++seen[entry];
-        for (int entry : stack_.Entries()) ++seen[entry];
-
-        std::vector<std::string> lost, doubled, garbage;
-        for (int thread = 0; thread < threads_; ++thread)
-            for (int i = 1; i <= per_thread_; ++i)
-                if (seen.find((thread + 1) * 100 + i) == seen.end())
-                    lost.push_back(std::to_string((thread + 1) * 100 + i));
-        for (auto [entry, count] : seen) {
-            bool pushed = entry % 100 >= 1 && entry % 100 <= per_thread_ && entry / 100 >= 1 &&
-                          entry / 100 <= threads_;
-            if (!pushed)
-                garbage.push_back(std::to_string(entry));
-            else if (count > 1)
-                doubled.push_back(fmt::format("{} ({}x)", entry, count));
-        }
-        if (lost.empty() && doubled.empty() && garbage.empty()) return racedemo::Outcome::clean();
-
-        std::vector<std::string> kinds, evidence;
-        if (!lost.empty()) {
-            kinds.push_back("lost push");
-            evidence.push_back(fmt::format("lost {}", fmt::join(lost, ", ")));
-        }
-        if (!doubled.empty()) {
-            kinds.push_back("double pop");
-            evidence.push_back(fmt::format("came out twice: {}", fmt::join(doubled, ", ")));
-        }
-        if (!garbage.empty()) {
-            kinds.push_back("garbage pop");
-            evidence.push_back(fmt::format("never pushed: {}", fmt::join(garbage, ", ")));
-        }
+        const std::vector<int> out = came_out();
+        const std::vector<int> all = pushes();
+        const bool lost = std::any_of(all.begin(), all.end(), [&](int entry) {
+            return !std::binary_search(out.begin(), out.end(), entry);
+        });
+        const bool doubled = std::adjacent_find(out.begin(), out.end(), [&](int a, int b) {
+                                 return a == b && pushed(a);
+                             }) != out.end();
+        const bool garbage = std::any_of(out.begin(), out.end(), [&](int e) { return !pushed(e); });
+        if (!lost && !doubled && !garbage) return racedemo::Outcome::clean();
         return racedemo::Outcome::corrupt(
-            fmt::format("{}", fmt::join(kinds, " + ")),
-            fmt::format("{} (of {} pushes)", fmt::join(evidence, "; "), threads_ * per_thread_));
+            racedemo::label_of(
+                {{lost, "lost push"}, {doubled, "double pop"}, {garbage, "garbage pop"}}),
+            [&] { return evidence(out); });
     }
 
   private:
+    // Every entry popped or left on the stack, sorted.
+    std::vector<int> came_out() {
+        std::vector<int> out = stack_.Entries();
+        for (const auto& entries : popped_) out.insert(out.end(), entries.begin(), entries.end());
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+    std::vector<int> pushes() const {
+        std::vector<int> all;
+        for (int thread = 0; thread < threads_; ++thread)
+            for (int i = 1; i <= per_thread_; ++i) all.push_back((thread + 1) * 100 + i);
+        return all;
+    }
+    bool pushed(int entry) const {
+        return entry % 100 >= 1 && entry % 100 <= per_thread_ && entry / 100 >= 1 &&
+               entry / 100 <= threads_;
+    }
+    // What went wrong, entry by entry; `out` is sorted.
+    std::string evidence(const std::vector<int>& out) const {
+        std::vector<std::string> lost, doubled, garbage;
+        for (int entry : pushes())
+            if (!std::binary_search(out.begin(), out.end(), entry))
+                lost.push_back(std::to_string(entry));
+        for (auto first = out.begin(); first != out.end();) {
+            auto last = std::upper_bound(first, out.end(), *first);
+            if (!pushed(*first))
+                garbage.push_back(std::to_string(*first));
+            else if (last - first > 1)
+                doubled.push_back(fmt::format("{} ({}x)", *first, last - first));
+            first = last;
+        }
+        std::vector<std::string> parts;
+        if (!lost.empty()) parts.push_back(fmt::format("lost {}", fmt::join(lost, ", ")));
+        if (!doubled.empty())
+            parts.push_back(fmt::format("came out twice: {}", fmt::join(doubled, ", ")));
+        if (!garbage.empty())
+            parts.push_back(fmt::format("never pushed: {}", fmt::join(garbage, ", ")));
+        return fmt::format("{} (of {} pushes)", fmt::join(parts, "; "), threads_ * per_thread_);
+    }
+
     int threads_;
     int per_thread_;
     Stack<Lock> stack_;

@@ -21,9 +21,9 @@
 #include <thread>
 #include <vector>
 
-#include "rw_cache.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
+#include "rw_cache.hpp"
 
 namespace {
 
@@ -51,45 +51,52 @@ class CacheTrial final : public racedemo::Trial {
         racedemo::note("Get({})", racedemo::ShowValue<Key>::show(other));
         int value = cache_.Get(other);
         if (value != 0 && value != value_for(other))
-            seen_[static_cast<std::size_t>(thread)] =
-                fmt::format("Get({}) returned {}", racedemo::ShowValue<Key>::show(other), value);
+            seen_[static_cast<std::size_t>(thread)] = value;
     }
 
     racedemo::Outcome arbiter() override {
-        std::vector<std::string> lost, torn, torn_reads;
+        bool lost = false, torn = false, torn_read = false;
         for (int thread = 0; thread < threads_; ++thread) {
-            Key key{thread};
-            int value = cache_.Get(key);
-            if (value == 0)
-                lost.push_back(racedemo::ShowValue<Key>::show(key));
-            else if (value != value_for(key))
-                torn.push_back(
-                    fmt::format("{} holds {}", racedemo::ShowValue<Key>::show(key), value));
-            if (!seen_[static_cast<std::size_t>(thread)].empty())
-                torn_reads.push_back(seen_[static_cast<std::size_t>(thread)]);
+            const int value = cache_.Get(Key{thread});
+            lost |= value == 0;
+            torn |= value != 0 && value != value_for(Key{thread});
+            torn_read |= seen_[static_cast<std::size_t>(thread)] != 0;
         }
-        if (lost.empty() && torn.empty() && torn_reads.empty()) return racedemo::Outcome::clean();
-        std::vector<std::string> kinds, evidence;
-        if (!lost.empty()) {
-            kinds.push_back("lost write");
-            evidence.push_back(fmt::format("lost {}", fmt::join(lost, ", ")));
-        }
-        if (!torn.empty()) {
-            kinds.push_back("torn write");
-            evidence.push_back(fmt::format("{}", fmt::join(torn, ", ")));
-        }
-        if (!torn_reads.empty()) {
-            kinds.push_back("torn read");
-            evidence.push_back(fmt::format("{}", fmt::join(torn_reads, ", ")));
-        }
-        return racedemo::Outcome::corrupt(fmt::format("{}", fmt::join(kinds, " + ")),
-                                          fmt::format("{}", fmt::join(evidence, "; ")));
+        if (!lost && !torn && !torn_read) return racedemo::Outcome::clean();
+        return racedemo::Outcome::corrupt(
+            racedemo::label_of(
+                {{lost, "lost write"}, {torn, "torn write"}, {torn_read, "torn read"}}),
+            [this] { return evidence(); });
     }
 
   private:
+    // What went wrong, key by key.
+    std::string evidence() {
+        std::vector<std::string> lost, torn, torn_reads;
+        for (int thread = 0; thread < threads_; ++thread) {
+            Key key{thread};
+            const int value = cache_.Get(key);
+            const std::string name = racedemo::ShowValue<Key>::show(key);
+            if (value == 0)
+                lost.push_back(name);
+            else if (value != value_for(key))
+                torn.push_back(fmt::format("{} holds {}", name, value));
+            if (const int seen = seen_[static_cast<std::size_t>(thread)]; seen != 0) {
+                Key other{(thread + 1) % threads_};
+                torn_reads.push_back(fmt::format("Get({}) returned {}",
+                                                 racedemo::ShowValue<Key>::show(other), seen));
+            }
+        }
+        std::vector<std::string> parts;
+        if (!lost.empty()) parts.push_back(fmt::format("lost {}", fmt::join(lost, ", ")));
+        if (!torn.empty()) parts.push_back(fmt::format("{}", fmt::join(torn, ", ")));
+        if (!torn_reads.empty()) parts.push_back(fmt::format("{}", fmt::join(torn_reads, ", ")));
+        return fmt::format("{}", fmt::join(parts, "; "));
+    }
+
     int threads_;
     Cache<Lock> cache_;
-    std::vector<std::string> seen_;  // per thread: a wrong value its Get returned
+    std::vector<int> seen_;  // per thread: a wrong value its Get returned (0: none)
 };
 
 // --- The measurement (the operation it times is in rw_cache.hpp) ----------------------------

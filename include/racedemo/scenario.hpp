@@ -7,10 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <source_location>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "racedemo/bench.hpp"
@@ -18,6 +21,17 @@
 namespace racedemo {
 
 enum class Variant { unsafe, fixed };
+
+namespace detail {
+inline thread_local bool evidence_wanted = true;
+}
+
+// Whether the evidence of the outcome being judged will be read. A series of model executions
+// only counts labels (and runs the one it shows again, traced), so it spares arbiters the
+// formatting of thousands of evidence texts nobody reads.
+inline bool evidence_wanted() {
+    return detail::evidence_wanted;
+}
 
 // What one execution of a scenario came to.
 struct Outcome {
@@ -29,6 +43,38 @@ struct Outcome {
     static Outcome corrupt(std::string label, std::string evidence) {
         return {std::move(label), true, std::move(evidence)};
     }
+    // The evidence made only when it will be read: `make_evidence()` returns its text.
+    template <class MakeEvidence>
+    requires std::is_invocable_r_v<std::string, MakeEvidence&>
+    static Outcome corrupt(std::string label, MakeEvidence&& make_evidence) {
+        return {std::move(label), true, evidence_wanted() ? make_evidence() : std::string()};
+    }
+};
+
+// The label of an outcome with several kinds of damage: the kinds found, joined by " + "
+// ("lost write + torn write"). Plain appends: a series judges thousands of executions.
+inline std::string label_of(std::initializer_list<std::pair<bool, std::string_view>> kinds) {
+    std::string label;
+    for (const auto& [found, kind] : kinds) {
+        if (!found) continue;
+        if (!label.empty()) label += " + ";
+        label += kind;
+    }
+    return label;
+}
+
+// Sets evidence_wanted() for the arbiter about to run on this thread.
+class EvidenceScope {
+  public:
+    explicit EvidenceScope(bool wanted) : previous_(detail::evidence_wanted) {
+        detail::evidence_wanted = wanted;
+    }
+    ~EvidenceScope() { detail::evidence_wanted = previous_; }
+    EvidenceScope(const EvidenceScope&) = delete;
+    EvidenceScope& operator=(const EvidenceScope&) = delete;
+
+  private:
+    bool previous_;
 };
 
 // How a trial is to be built: model mode asks for a small workload that exploration can cover.

@@ -77,9 +77,8 @@ class SharedObject {
   private:
     friend class ObjectTable;
     ObjectName name_;
-    // The model's object table keeps the object's index here, valid while `model_generation_`
-    // is the table's current execution: finding an object is a compare, not a hash lookup.
-    mutable std::uint64_t model_generation_ = 0;
+    // The model's object table keeps the object's index here (it checks that the index is
+    // still this object's): finding an object is a compare, not a hash lookup.
     mutable int model_index_ = -1;
 };
 

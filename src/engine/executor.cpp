@@ -133,11 +133,16 @@ void Executor::play() {
 }
 
 void Executor::start_threads() {
-    // Each thread runs up to its first shared operation, which is not yet a step.
     for (int t = 0; t < thread_count_; ++t) {
         if (!threads_[static_cast<std::size_t>(t)].context.fiber) create_fiber(t);
-        transfer(main_context, t);
     }
+    // Each thread runs up to its first shared operation (not yet a step), then starts the
+    // next; the last one comes back here. A chain costs one switch a thread, not two.
+    transfer(main_context, 0);
+}
+
+int Executor::started(int thread) const {
+    return thread + 1 < thread_count_ ? thread + 1 : main_context;
 }
 
 void Executor::create_fiber(int thread) {
@@ -152,7 +157,9 @@ void Executor::create_fiber(int thread) {
 void Executor::finish_execution() {
     execution_.preemptions = view_.preemptions;
     if (execution_.end == ExecutionEnd::finished) {
-        execution_.outcome = trial_->arbiter();  // on the main stack, no runtime installed
+        // On the main stack, no runtime installed; untraced, nobody reads the evidence.
+        EvidenceScope evidence(tracing_);
+        execution_.outcome = trial_->arbiter();
     }
     if (!tracing_) return;
     execution_.trace.lanes.clear();
@@ -166,8 +173,12 @@ context::fiber Executor::thread_main(int thread, context::fiber&& caller) {
         run_actor(thread);
         // On to the next step's thread, or back to the main context when there is none;
         // resumed by the next execution's start (or to close).
-        const bool goes_on = phase_ == Phase::running && next_ >= 0;
-        transfer(thread, goes_on ? next_ : main_context);
+        if (phase_ == Phase::starting) {
+            transfer(thread, started(thread));  // it returned before any shared operation
+        } else {
+            const bool goes_on = phase_ == Phase::running && next_ >= 0;
+            transfer(thread, goes_on ? next_ : main_context);
+        }
     }
     from_ = thread;  // the main context resumes with this fiber gone
     start_stack_switch(nullptr, main_.stack, main_.stack_size);  // this stack is done
@@ -232,7 +243,7 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
     pending_[static_cast<std::size_t>(self)] = PendingOp{index, op};
     if (is_lock_op(op)) objects_.arrive(index, op);
     if (phase_ == Phase::starting) {
-        transfer(self, main_context);  // resumed when chosen
+        transfer(self, started(self));  // resumed when chosen
     } else {
         next_ = decide();
         // Running on needs no switch; with no thread left to run, the main context takes over.

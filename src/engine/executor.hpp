@@ -87,6 +87,7 @@ class Executor final : public Runtime {
     void begin(StepSource& source, bool tracing);
     void play();
     void start_threads();
+    int started(int thread) const;  // who runs once `thread` has reached its first step
     void create_fiber(int thread);
     boost::context::fiber thread_main(int thread, boost::context::fiber&& caller);
     void run_actor(int thread);

@@ -1,32 +1,12 @@
 #include "engine/object_table.hpp"
 
 #include <algorithm>
-#include <atomic>
 
 namespace racedemo {
-
-namespace {
-
-// Generations are unique across every table in the process (tables on other OS threads
-// included), so an object can never match a table it was not registered in.
-std::uint64_t next_generation() {
-    static std::atomic<std::uint64_t> generations{0};
-    return generations.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-}  // namespace
-
-ObjectTable::ObjectTable() : generation_(next_generation()) {}
-
-void ObjectTable::reset() {
-    generation_ = next_generation();
-    used_ = 0;
-}
 
 int ObjectTable::add(const SharedObject& object, ObjectKind kind) {
     if (used_ == states_.size()) states_.emplace_back();
     states_[used_] = ObjectState{&object, kind};
-    object.model_generation_ = generation_;
     object.model_index_ = static_cast<int>(used_);
     return static_cast<int>(used_++);
 }

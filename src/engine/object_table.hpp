@@ -5,11 +5,13 @@
 // waiting writers and the step that last released it. The public types (Shared<T>, Mutex,
 // RWMutex) carry no model bookkeeping: it all lives here.
 //
-// reset() forgets everything in O(1): it takes a new generation number, unique in the process,
-// and an object's index is kept on the object itself, tagged with the generation that gave it.
-// The vector keeps its capacity, so a steady exploration allocates nothing. Adding a kind of object
-// (a channel): a value in ObjectKind, its state in ObjectState, its rules in can_step() and
-// apply().
+// reset() forgets everything in O(1). An object keeps its index on itself, and the index is
+// trusted only when this table's entry at that index is that object: an index left from an
+// earlier execution (or from another table) points past the end or at another object. A new
+// object starts with no index, so an object created where a dead one was is never mistaken
+// for it. The vector keeps its capacity, so a steady exploration allocates nothing. Adding a
+// kind of object (a channel): a value in ObjectKind, its state in ObjectState, its rules in
+// can_step() and apply().
 #pragma once
 
 #include <cstddef>
@@ -41,11 +43,13 @@ struct StepLinks {
 
 class ObjectTable {
   public:
-    ObjectTable();
-    void reset();
+    // Forgets every object: an index kept on an object no longer matches.
+    void reset() { used_ = 0; }
     // The object's index in this execution, registering it on first sight.
     int index_of(const SharedObject& object, ObjectKind kind) {
-        if (object.model_generation_ == generation_) return object.model_index_;
+        // The index kept on the object is this execution's if this table's entry there is it.
+        const auto index = static_cast<std::size_t>(object.model_index_);
+        if (index < used_ && states_[index].object == &object) return object.model_index_;
         return add(object, kind);
     }
     int size() const { return static_cast<int>(used_); }
@@ -78,7 +82,6 @@ class ObjectTable {
 
     std::vector<ObjectState> states_;
     std::size_t used_ = 0;
-    std::uint64_t generation_;  // never 0, the generation of an object no table has seen
 };
 
 }  // namespace racedemo

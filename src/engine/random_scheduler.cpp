@@ -1,5 +1,7 @@
 #include "engine/random_scheduler.hpp"
 
+#include <array>
+
 namespace racedemo {
 
 std::uint64_t run_seed(std::uint64_t seed, std::uint64_t run) {
@@ -17,8 +19,34 @@ bool RandomScheduler::begin_execution() {
     return true;
 }
 
+namespace {
+
+// For every set of threads among the first eight: how many it holds, and its i-th thread.
+// Looked up, the choice of a small run costs no branch that depends on the set (counting and
+// dropping bits one by one mispredicts at almost every step).
+struct SmallSets {
+    std::array<std::uint8_t, 256> size{};
+    std::array<std::array<std::uint8_t, 8>, 256> nth{};
+
+    constexpr SmallSets() {
+        for (unsigned set = 0; set < 256; ++set) {
+            for (unsigned thread = 0; thread < 8; ++thread) {
+                if ((set & (1u << thread)) != 0)
+                    nth[set][size[set]++] = static_cast<std::uint8_t>(thread);
+            }
+        }
+    }
+};
+constexpr SmallSets small_sets;
+
+}  // namespace
+
 Choice RandomScheduler::next_thread(const ExecutionView& view) {
     ThreadMask enabled = view.enabled;
+    if (enabled < small_sets.size.size()) {
+        const auto count = small_sets.size[enabled];
+        return Choice::run(small_sets.nth[enabled][draw(random_, count)]);
+    }
     // Counted by hand: without -mpopcnt, std::popcount is a library call.
     std::uint64_t count = 0;
     for (ThreadMask rest = enabled; rest != 0; rest &= rest - 1) ++count;
