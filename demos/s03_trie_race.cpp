@@ -11,8 +11,8 @@
 
 #include <array>
 #include <atomic>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
