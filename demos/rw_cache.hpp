@@ -28,12 +28,19 @@ struct Key {
 
 }  // namespace racedemo::rw_cache
 
+// A key prints as the name it stands for, quoted as Go prints a string: "alice" (or "").
+template <>
+struct fmt::formatter<racedemo::rw_cache::Key> : fmt::formatter<std::string_view> {
+    template <class FormatContext>
+    auto format(racedemo::rw_cache::Key key, FormatContext& context) const {
+        return fmt::format_to(context.out(), "\"{}\"",
+                              key.index < 0 ? "" : racedemo::rw_cache::kKeys[key.index % 8]);
+    }
+};
+
 template <>
 struct racedemo::ShowValue<racedemo::rw_cache::Key> {
-    static std::string show(rw_cache::Key key) {
-        return key.index < 0 ? std::string("\"\"")
-                             : fmt::format("\"{}\"", rw_cache::kKeys[key.index % 8]);
-    }
+    static std::string show(rw_cache::Key key) { return fmt::format("{}", key); }
 };
 
 namespace racedemo::rw_cache {
@@ -71,6 +78,13 @@ class Cache {
         return 0;  // a missing key reads as the zero value, as in Go
     }
     // lesson:end
+
+    // Empty again, for the model's next execution.
+    void Reset() {
+        for (Shared<Key>& key : keys_) key.poke(Key{});
+        for (Shared<int>& value : values_) value.poke(0);
+        count_.poke(0);
+    }
 
   private:
     Shared<Key>& key_at(int slot) { return keys_[static_cast<std::size_t>(slot)]; }

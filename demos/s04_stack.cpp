@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -54,6 +55,12 @@ class Stack {
     }
     // lesson:end
 
+    // Empty again, for the model's next execution.
+    void Reset() {
+        for (Shared<int>& entry : entries_) entry.poke(kEmpty);
+        len_.poke(0);
+    }
+
     // The entries left on the stack, bottom first (for the arbiter).
     std::vector<int> Entries() {
         std::lock_guard guard(mx_);
@@ -79,7 +86,7 @@ class StackTrial final : public racedemo::Trial {
         : threads_(config.threads),
           per_thread_(config.model ? 1 : 4),
           stack_(threads_ * per_thread_),
-          popped_(static_cast<std::size_t>(threads_)) {}
+          popped_(static_cast<std::size_t>(threads_ * per_thread_), kEmpty) {}
 
     void actor(int thread) override {
         for (int i = 1; i <= per_thread_; ++i) {
@@ -89,18 +96,22 @@ class StackTrial final : public racedemo::Trial {
         }
         for (int i = 0; i < per_thread_; ++i) {
             racedemo::note("Pop()");
-            int entry = stack_.Pop();
-            if (entry != kEmpty) popped_[static_cast<std::size_t>(thread)].push_back(entry);
+            popped_[static_cast<std::size_t>(thread * per_thread_ + i)] = stack_.Pop();
         }
+    }
+
+    bool reset() override {
+        stack_.Reset();
+        std::fill(popped_.begin(), popped_.end(), kEmpty);
+        return true;
     }
 
     racedemo::Outcome arbiter() override {
         // Every pushed entry must come out exactly once: popped, or still on the stack.
         const std::vector<int> out = came_out();
-        const std::vector<int> all = pushes();
-        const bool lost = std::any_of(all.begin(), all.end(), [&](int entry) {
-            return !std::binary_search(out.begin(), out.end(), entry);
-        });
+        bool lost = false;
+        for_each_push(
+            [&](int entry) { lost |= !std::binary_search(out.begin(), out.end(), entry); });
         const bool doubled = std::adjacent_find(out.begin(), out.end(), [&](int a, int b) {
                                  return a == b && pushed(a);
                              }) != out.end();
@@ -116,15 +127,16 @@ class StackTrial final : public racedemo::Trial {
     // Every entry popped or left on the stack, sorted.
     std::vector<int> came_out() {
         std::vector<int> out = stack_.Entries();
-        for (const auto& entries : popped_) out.insert(out.end(), entries.begin(), entries.end());
+        out.reserve(out.size() + popped_.size());
+        std::copy_if(popped_.begin(), popped_.end(), std::back_inserter(out),
+                     [](int entry) { return entry != kEmpty; });
         std::sort(out.begin(), out.end());
         return out;
     }
-    std::vector<int> pushes() const {
-        std::vector<int> all;
+    template <class Visit>
+    void for_each_push(Visit visit) const {
         for (int thread = 0; thread < threads_; ++thread)
-            for (int i = 1; i <= per_thread_; ++i) all.push_back((thread + 1) * 100 + i);
-        return all;
+            for (int i = 1; i <= per_thread_; ++i) visit((thread + 1) * 100 + i);
     }
     bool pushed(int entry) const {
         return entry % 100 >= 1 && entry % 100 <= per_thread_ && entry / 100 >= 1 &&
@@ -133,9 +145,10 @@ class StackTrial final : public racedemo::Trial {
     // What went wrong, entry by entry; `out` is sorted.
     std::string evidence(const std::vector<int>& out) const {
         std::vector<std::string> lost, doubled, garbage;
-        for (int entry : pushes())
+        for_each_push([&](int entry) {
             if (!std::binary_search(out.begin(), out.end(), entry))
                 lost.push_back(std::to_string(entry));
+        });
         for (auto first = out.begin(); first != out.end();) {
             auto last = std::upper_bound(first, out.end(), *first);
             if (!pushed(*first))
@@ -156,7 +169,8 @@ class StackTrial final : public racedemo::Trial {
     int threads_;
     int per_thread_;
     Stack<Lock> stack_;
-    std::vector<std::vector<int>> popped_;  // per thread, so recording them races with nothing
+    // What each pop returned (kEmpty: nothing), a slot per pop: recording races with nothing.
+    std::vector<int> popped_;
 };
 
 }  // namespace

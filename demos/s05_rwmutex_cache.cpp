@@ -45,13 +45,19 @@ class CacheTrial final : public racedemo::Trial {
 
     void actor(int thread) override {
         Key own{thread % 8 + (thread / 8) * 8};
-        racedemo::note("Set({}, {})", racedemo::ShowValue<Key>::show(own), value_for(own));
+        racedemo::note("Set({}, {})", own, value_for(own));
         cache_.Set(own, value_for(own));
         Key other{(thread + 1) % threads_};
-        racedemo::note("Get({})", racedemo::ShowValue<Key>::show(other));
+        racedemo::note("Get({})", other);
         int value = cache_.Get(other);
         if (value != 0 && value != value_for(other))
             seen_[static_cast<std::size_t>(thread)] = value;
+    }
+
+    bool reset() override {
+        cache_.Reset();
+        std::fill(seen_.begin(), seen_.end(), 0);
+        return true;
     }
 
     racedemo::Outcome arbiter() override {

@@ -136,11 +136,15 @@ TEST_CASE("an exploration cut by its budget prints the estimate and is no proof"
     result.shown = clean_run({1, 1, 2, 2});
     result.schedules_explored = 1000;
     result.executions = 1234;
+    result.steps = 5000;
     result.complete = false;
     result.estimate = SearchEstimate{2.5e6, 7200};
     const RunReport report = report_of(request, result);
     const std::string text = render_text(report, Style(false));
     CHECK(text.find("INCOMPLETE (budget or bound reached)") != std::string::npos);
+    // The steps of the executions cut at an explored state are counted, and said to be.
+    CHECK(text.find(" 5000 steps in 1234 executions, 234 of them stopped at a state explored "
+                    "before\n") != std::string::npos);
     CHECK(text.find("a complete search would take about 2.5e+06 schedules, about 2.0 hours") !=
           std::string::npos);
     CHECK(text.find("NO BUG FOUND") != std::string::npos);

@@ -91,6 +91,10 @@ class Trial {
     virtual void actor(int thread) = 0;
     // Runs alone after every actor has returned: judges the final state.
     virtual Outcome arbiter() = 0;
+    // Optional: puts the shared state back as a new trial would have it and returns true, so
+    // that the model runs its next execution on this trial instead of building another (a
+    // search runs millions). The default, false, has a trial built for every execution.
+    virtual bool reset() { return false; }
 };
 
 using TrialFactory = std::unique_ptr<Trial> (*)(const TrialConfig&);

@@ -203,8 +203,9 @@ class Shared final : public SharedObject {
         runtime->after_access(*this, Op::write, to_bits(value));
     }
 
-    // Untraced access for set-up and for the arbiter, which run when no other thread does.
+    // Untraced access for set-up, reset and the arbiter, which run when no other thread does.
     T peek() const { return std::bit_cast<T>(bits_); }
+    void poke(T value) { bits_ = std::bit_cast<Raw>(value); }
 
     std::string show_bits(std::uint64_t bits) const override {
         return ShowValue<T>::show(from_bits<T>(bits));

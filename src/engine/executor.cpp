@@ -97,19 +97,18 @@ void Executor::begin(StepSource& source, bool tracing) {
     objects_.reset();
     for (VirtualThread& thread : threads_) {
         thread.active = thread.finished = false;
+        thread.notes = 0;
+        if (!tracing_) continue;  // lanes and operations are read only from a traced execution
         thread.lane.clear();
         thread.operation.clear();
-        thread.notes = 0;
     }
 }
 
 Execution& Executor::run(StepSource& source, bool tracing) {
     begin(source, tracing);
-    std::unique_ptr<Trial> trial = factory_(config_);
-    trial_ = trial.get();
+    if (!trial_ || !trial_->reset()) trial_ = factory_(config_);
     play();
     finish_execution();  // on the main stack, no runtime installed
-    trial_ = nullptr;
     return execution_;
 }
 

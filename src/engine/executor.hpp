@@ -11,6 +11,7 @@
 
 #include <boost/context/fiber.hpp>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -115,8 +116,8 @@ class Executor final : public Runtime {
     std::vector<PendingOp> pending_;
     ObjectTable objects_;
     ExecutionView view_;
-    Context main_;  // the main context, while a fiber runs
-    Trial* trial_ = nullptr;
+    Context main_;                  // the main context, while a fiber runs
+    std::unique_ptr<Trial> trial_;  // kept for the next execution when it can be reset
     StepSource* source_ = nullptr;
 
     Phase phase_ = Phase::starting;

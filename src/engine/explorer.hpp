@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -48,6 +50,7 @@ class Explorer final : private StepSource {
     StopKind stop_ = StopKind::none;  // why the scheduler stopped the current execution
     int stop_position_ = 0;           // 1-based step at which it did
     std::vector<int> first_schedule_;
+    std::map<std::string, std::uint64_t>::iterator last_label_;   // in the result's outcomes
     std::optional<std::tuple<int, int, std::vector<int>>> best_;  // preemptions, steps, schedule
 };
 

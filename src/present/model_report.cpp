@@ -81,10 +81,19 @@ std::string explore_summary(const ModelReport& report) {
     const std::string coverage = result.complete      ? ", complete"
                                  : result.interrupted ? ", INCOMPLETE (interrupted)"
                                                       : ", INCOMPLETE (budget or bound reached)";
-    return fmt::format(" explored {}{}, {} corrupt{}; {} steps{}\n",
+    // A state-caching search also runs executions that stop at a state already explored:
+    // the steps are theirs too, so they are counted beside them, on a line of their own.
+    const std::uint64_t cut = result.executions > result.schedules_explored
+                                  ? result.executions - result.schedules_explored
+                                  : 0;
+    const std::string steps =
+        cut == 0 ? fmt::format("{} steps in all", result.steps)
+                 : fmt::format("{} steps in {}, {} of them stopped at a state explored before",
+                               result.steps, text::counted(result.executions, "execution"), cut);
+    return fmt::format(" explored {}{}, {} corrupt{}{}\n {}\n",
                        text::counted(result.schedules_explored, "schedule"),
-                       reduction_note(options.reduction), result.schedules_corrupt, bound,
-                       result.steps, coverage);
+                       reduction_note(options.reduction), result.schedules_corrupt, bound, coverage,
+                       steps);
 }
 
 std::string series_summary(const ModelReport& report, const Style& style) {
