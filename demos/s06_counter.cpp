@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <optional>
 
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
@@ -45,13 +46,18 @@ class CounterTrial final : public racedemo::Trial {
     void actor(int) override {
         for (int hit = 0; hit < hits_per_thread_; ++hit) {
             racedemo::note("Hit()");
-            counter_.Hit();
+            counter_->Hit();
         }
+    }
+
+    bool reset() override {
+        counter_.emplace();  // a new counter in the same place: nothing allocated
+        return true;
     }
 
     racedemo::Outcome arbiter() override {
         const int expected = threads_ * hits_per_thread_;
-        const int counted = counter_.Hits();
+        const int counted = counter_->Hits();
         if (counted == expected) return racedemo::Outcome::clean();
         return racedemo::Outcome::corrupt("lost updates", [&] {
             return fmt::format("counted {} of {} hits: {} lost", counted, expected,
@@ -62,7 +68,7 @@ class CounterTrial final : public racedemo::Trial {
   private:
     int threads_;
     int hits_per_thread_;
-    Counter<Lock> counter_;
+    std::optional<Counter<Lock>> counter_{std::in_place};
 };
 
 }  // namespace

@@ -113,6 +113,12 @@ class Runtime {
     virtual void note(std::string_view text) = 0;
     // Whether note() is worth formatting for: an exploring model runtime traces nothing.
     virtual bool wants_notes() const { return true; }
+    // Whether after_access() is to be called: a model runtime that neither traces nor compares
+    // values does without it (a call saved on every access). Not virtual: asked every access.
+    bool wants_values() const { return wants_values_; }
+
+  protected:
+    bool wants_values_ = true;
 };
 
 namespace detail {
@@ -191,7 +197,7 @@ class Shared final : public SharedObject {
         if (runtime == nullptr) return raw_load();
         runtime->before_access(*this, Op::read);
         T value = raw_load();
-        runtime->after_access(*this, Op::read, to_bits(value));
+        if (runtime->wants_values()) runtime->after_access(*this, Op::read, to_bits(value));
         return value;
     }
 
@@ -200,7 +206,7 @@ class Shared final : public SharedObject {
         if (runtime == nullptr) return raw_store(value);
         runtime->before_access(*this, Op::write);
         raw_store(value);
-        runtime->after_access(*this, Op::write, to_bits(value));
+        if (runtime->wants_values()) runtime->after_access(*this, Op::write, to_bits(value));
     }
 
     // Untraced access for set-up, reset and the arbiter, which run when no other thread does.

@@ -75,10 +75,11 @@ void Executor::note(std::string_view text) {
 
 // ---- One execution -------------------------------------------------------------------------
 
-void Executor::begin(StepSource& source, bool tracing) {
-    source_ = &source;
+void Executor::begin(Scheduler& scheduler, bool tracing) {
+    scheduler_ = &scheduler;
     tracing_ = tracing;
-    observed_ = source.observes_steps();
+    observed_ = scheduler.observes_steps();
+    wants_values_ = tracing_ || observed_;  // for the trace, and for reductions by value
     phase_ = Phase::starting;
     draining_ = false;
     running_ = true;
@@ -93,6 +94,7 @@ void Executor::begin(StepSource& source, bool tracing) {
     execution_.schedule.clear();
     execution_.preemptions = 0;
     execution_.failure = nullptr;
+    execution_.stop = StopKind::none;
     if (tracing_) execution_.trace = Trace{};
     objects_.reset();
     for (VirtualThread& thread : threads_) {
@@ -104,8 +106,8 @@ void Executor::begin(StepSource& source, bool tracing) {
     }
 }
 
-Execution& Executor::run(StepSource& source, bool tracing) {
-    begin(source, tracing);
+Execution& Executor::run(Scheduler& scheduler, bool tracing) {
+    begin(scheduler, tracing);
     if (!trial_ || !trial_->reset()) trial_ = factory_(config_);
     play();
     finish_execution();  // on the main stack, no runtime installed
@@ -122,11 +124,12 @@ void Executor::play() {
         ~UnwindGuard() { executor.unwind_threads(); }
     } guard{*this};
 
-    start_threads();
-    phase_ = Phase::running;
-    draining_ = !running_;  // an actor failed already
-    next_ = decide();
-    if (next_ >= 0) transfer(main_context, next_);  // back when the execution is over
+    start_threads();  // back when the execution is over, or when no thread went on
+    if (phase_ == Phase::starting) {
+        // The last thread returned before its first step: the first choice is made here.
+        begin_running();
+        if (next_ >= 0) transfer(main_context, next_);  // back when the execution is over
+    }
     // Who waits for what: before unwinding the blocked threads forgets it.
     if (execution_.end == ExecutionEnd::deadlock) execution_.outcome = deadlock_outcome();
 }
@@ -142,6 +145,13 @@ void Executor::start_threads() {
 
 int Executor::started(int thread) const {
     return thread + 1 < thread_count_ ? thread + 1 : main_context;
+}
+
+// Every thread has reached its first step (or returned): the first step is chosen.
+void Executor::begin_running() {
+    phase_ = Phase::running;
+    draining_ = !running_;  // an actor failed already
+    next_ = decide();
 }
 
 void Executor::create_fiber(int thread) {
@@ -241,10 +251,15 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
     const int index = objects_.index_of(object, kind);
     pending_[static_cast<std::size_t>(self)] = PendingOp{index, op};
     if (is_lock_op(op)) objects_.arrive(index, op);
-    if (phase_ == Phase::starting) {
+    if (phase_ == Phase::starting && started(self) != main_context) {
         transfer(self, started(self));  // resumed when chosen
     } else {
-        next_ = decide();
+        // The last thread to start makes the first choice itself: no detour through main.
+        if (phase_ == Phase::starting) {
+            begin_running();
+        } else {
+            next_ = decide();
+        }
         // Running on needs no switch; with no thread left to run, the main context takes over.
         if (next_ != self) transfer(self, next_ >= 0 ? next_ : main_context);
     }
@@ -275,7 +290,7 @@ int Executor::decide() {
         commit(thread);
         return thread;
     }
-    int thread = source_->choose(view_);
+    int thread = choose();
     if (view_.enabled == 0) {
         if (running_)
             execution_.end =
@@ -289,6 +304,17 @@ int Executor::decide() {
     }
     commit(thread);
     return thread;
+}
+
+// The scheduler's choice: a thread, or -1. With no thread enabled -1 ends the execution;
+// otherwise -1 stops it early, and the rest is drained without being part of a schedule.
+int Executor::choose() {
+    const Choice choice =
+        view_.enabled == 0 ? scheduler_->at_end(view_) : scheduler_->next_thread(view_);
+    if (choice.stop == StopKind::none) return choice.thread;
+    execution_.stop = choice.stop;
+    execution_.stop_position = view_.steps + 1;
+    return -1;
 }
 
 // Ends the execution as a schedule; what is left of it is drained.
@@ -311,9 +337,9 @@ void Executor::commit(int thread) {
     execution_.schedule.push_back(thread + 1);
     if (tracing_) trace_step(thread, step);
     if (observed_)
-        source_->committed(StepRecord{step, thread, pending.op, pending.object, links.reads_from,
-                                      links.after_release},
-                           view_);
+        scheduler_->step_committed(StepRecord{step, thread, pending.op, pending.object,
+                                              links.reads_from, links.after_release},
+                                   view_);
 }
 
 void Executor::trace_step(int thread, int step) {

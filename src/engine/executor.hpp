@@ -2,7 +2,7 @@
 // and performs the step of whichever thread it is told to run. It is the Runtime installed in
 // the fibers: every shared access and lock operation stops its thread at a scheduling point.
 //
-// It knows nothing about how a thread is chosen: at each state it asks its StepSource. The
+// It knows nothing about how a thread is chosen: at each state it asks its Scheduler. The
 // question is asked right on the stack of the thread that just reached its scheduling point,
 // so a thread that goes on costs no context switch, and another thread chosen is switched to
 // directly. The fibers live as long as the executor: each loops, running its actor once per
@@ -24,26 +24,16 @@
 
 namespace racedemo {
 
-// Who decides each step (the Explorer, through its Scheduler).
-class StepSource {
-  public:
-    virtual ~StepSource() = default;
-    // The thread to take the next step, or -1. With no thread enabled -1 ends the execution;
-    // otherwise -1 stops it early, and the rest is drained without being part of a schedule.
-    virtual int choose(const ExecutionView& view) = 0;
-    virtual void committed(const StepRecord& step, const ExecutionView& view) = 0;
-    // Whether committed() is wanted in the execution about to run.
-    virtual bool observes_steps() const = 0;
-};
-
 // One execution, as it came out.
 struct Execution {
     ExecutionEnd end = ExecutionEnd::finished;
     Outcome outcome;            // finished: the arbiter's verdict; deadlock: who waits for what
     std::vector<int> schedule;  // 1-based threads, one per step
     int preemptions = 0;
-    Trace trace;                 // only when traced
-    std::exception_ptr failure;  // failed: what an actor threw
+    StopKind stop = StopKind::none;  // why the scheduler stopped it, if it did
+    int stop_position = 0;           // the 1-based step at which it did
+    Trace trace;                     // only when traced
+    std::exception_ptr failure;      // failed: what an actor threw
 
     int steps() const { return static_cast<int>(schedule.size()); }
 };
@@ -55,8 +45,9 @@ class Executor final : public Runtime {
     Executor& operator=(const Executor&) = delete;
     ~Executor() override;
 
-    // Runs one execution of a fresh trial. With `tracing`, records every step and note.
-    Execution& run(StepSource& source, bool tracing);
+    // Runs one execution of a fresh (or reset) trial, each step chosen by `scheduler`. With
+    // `tracing`, records every step and note.
+    Execution& run(Scheduler& scheduler, bool tracing);
 
     // Runtime: what Shared<T> and the locks call inside a fiber.
     void before_access(const SharedObject& cell, Op op) override;
@@ -85,10 +76,11 @@ class Executor final : public Runtime {
     };
     static constexpr int main_context = -1;
 
-    void begin(StepSource& source, bool tracing);
+    void begin(Scheduler& scheduler, bool tracing);
     void play();
     void start_threads();
     int started(int thread) const;  // who runs once `thread` has reached its first step
+    void begin_running();
     void create_fiber(int thread);
     boost::context::fiber thread_main(int thread, boost::context::fiber&& caller);
     void run_actor(int thread);
@@ -101,6 +93,7 @@ class Executor final : public Runtime {
     void close_threads();
     void scheduling_point(const SharedObject& object, ObjectKind kind, Op op);
     int decide();
+    int choose();
     void refresh_view();
     int stop(ExecutionEnd end);
     void commit(int thread);
@@ -118,7 +111,7 @@ class Executor final : public Runtime {
     ExecutionView view_;
     Context main_;                  // the main context, while a fiber runs
     std::unique_ptr<Trial> trial_;  // kept for the next execution when it can be reset
-    StepSource* source_ = nullptr;
+    Scheduler* scheduler_ = nullptr;
 
     Phase phase_ = Phase::starting;
     // An execution that cannot be a schedule (stopped, failed) still runs to its end:

@@ -52,29 +52,12 @@ Explorer::Explorer(const Scenario& scenario, Variant variant, const TrialConfig&
       threads_(config.threads),
       executor_(checked_factory(scenario, variant, config), config) {}
 
-int Explorer::choose(const ExecutionView& view) {
-    const Choice choice =
-        view.enabled == 0 ? scheduler_->at_end(view) : scheduler_->next_thread(view);
-    if (choice.stop != StopKind::none) {
-        stop_ = choice.stop;
-        stop_position_ = view.steps + 1;
-        return -1;
-    }
-    return choice.thread;
-}
-
-void Explorer::committed(const StepRecord& step, const ExecutionView& view) {
-    scheduler_->step_committed(step, view);
-}
-
 // One execution under `scheduler`; raises what it came to when that is an error.
 Execution& Explorer::execute(Scheduler& scheduler, bool tracing) {
-    scheduler_ = &scheduler;
-    stop_ = StopKind::none;
-    Execution& execution = executor_.run(*this, tracing);
-    if (stop_ == StopKind::infeasible)
-        throw ScheduleError{stop_position_, scheduler.stop_message()};
-    if (stop_ == StopKind::diverged) throw std::logic_error(scheduler.stop_message());
+    Execution& execution = executor_.run(scheduler, tracing);
+    if (execution.stop == StopKind::infeasible)
+        throw ScheduleError{execution.stop_position, scheduler.stop_message()};
+    if (execution.stop == StopKind::diverged) throw std::logic_error(scheduler.stop_message());
     if (execution.end == ExecutionEnd::failed) std::rethrow_exception(execution.failure);
     ExecutionSummary summary{execution.end, execution.steps(), execution.preemptions, nullptr};
     if (execution.end == ExecutionEnd::finished || execution.end == ExecutionEnd::deadlock)

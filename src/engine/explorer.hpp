@@ -18,7 +18,7 @@
 
 namespace racedemo {
 
-class Explorer final : private StepSource {
+class Explorer final {
   public:
     Explorer(const Scenario& scenario, Variant variant, const TrialConfig& config,
              const ModelOptions& options);
@@ -26,11 +26,6 @@ class Explorer final : private StepSource {
     ModelResult run();
 
   private:
-    // StepSource: the executor asks, the current scheduler answers.
-    int choose(const ExecutionView& view) override;
-    void committed(const StepRecord& step, const ExecutionView& view) override;
-    bool observes_steps() const override { return scheduler_->observes_steps(); }
-
     Execution& execute(Scheduler& scheduler, bool tracing);
     ModelResult replay_once();
     void run_series(Scheduler& scheduler, ModelResult& result);
@@ -46,9 +41,6 @@ class Explorer final : private StepSource {
     const ModelOptions& options_;
     const int threads_;
     Executor executor_;
-    Scheduler* scheduler_ = nullptr;
-    StopKind stop_ = StopKind::none;  // why the scheduler stopped the current execution
-    int stop_position_ = 0;           // 1-based step at which it did
     std::vector<int> first_schedule_;
     std::map<std::string, std::uint64_t>::iterator last_label_;   // in the result's outcomes
     std::optional<std::tuple<int, int, std::vector<int>>> best_;  // preemptions, steps, schedule
