@@ -11,6 +11,7 @@ run any row again. Nothing here is estimated: every figure is what racedemo's --
 import argparse
 import json
 import shlex
+import statistics
 import subprocess
 import sys
 
@@ -99,17 +100,38 @@ def reduction_table(racedemo, threads_list, budget, timeout, reductions):
           f"--reduction R --budget {budget} [--fixed] --json`.")
 
 
-def speed_table(racedemo, runs, threads, seed):
-    print("| scenario | schedules | steps | seconds | steps per second | command |")
+def speed_table(racedemo, runs, threads, seed, rounds):
+    """Steps per second of every scenario, measured in `rounds` rounds that each run every
+    scenario once, so that a slow spell of a shared machine slows all of them alike; the
+    ratio to the fastest scenario is taken within each round."""
+    commands = {scenario: [scenario, "--mode", "model", "--strategy", "random", "--runs",
+                           str(runs), "--threads", str(threads), "--seed", str(seed)]
+                for scenario in SCENARIOS}
+    rates = {scenario: [] for scenario in SCENARIOS}
+    ratios = {scenario: [] for scenario in SCENARIOS}
+    steps = {}
+    for _ in range(rounds):
+        this_round = {}
+        for scenario, args in commands.items():
+            result = run_uncached(racedemo, args, 600)
+            steps[scenario] = result["steps"]
+            this_round[scenario] = result["steps"] / (result["elapsed_ms"] / 1000)
+            rates[scenario].append(this_round[scenario])
+        fastest = max(this_round.values())
+        for scenario, rate in this_round.items():
+            ratios[scenario].append(fastest / rate)
+    print(f"| scenario | steps per run of {runs:,} schedules | median steps per second "
+          f"| lowest – highest | times slower than the fastest (median) | command |")
     print("|---|---:|---:|---:|---:|---|")
-    for scenario in SCENARIOS:
-        args = [scenario, "--mode", "model", "--strategy", "random", "--runs", str(runs),
-                "--threads", str(threads), "--seed", str(seed)]
-        result = run_json(racedemo, args, 600)
-        seconds = result["elapsed_ms"] / 1000
-        rate = result["steps"] / seconds if seconds > 0 else 0
-        print(f"| {scenario} | {result['runs']:,} | {result['steps']:,} | {seconds:.3f} "
-              f"| {rate / 1e6:.1f} M | {shown(args)} |")
+    for scenario, args in commands.items():
+        print(f"| {scenario} | {steps[scenario]:,} | {statistics.median(rates[scenario]) / 1e6:.1f} M "
+              f"| {min(rates[scenario]) / 1e6:.1f} – {max(rates[scenario]) / 1e6:.1f} M "
+              f"| {statistics.median(ratios[scenario]):.2f} | {shown(args)} |")
+    slowest = min(statistics.median(r) for r in rates.values())
+    spread = max(statistics.median(r) for r in ratios.values())
+    print(f"\n{rounds} rounds. Slowest median: {slowest / 1e6:.1f} M steps per second "
+          f"({'at least' if slowest >= 10e6 else 'below'} 10 M); the slowest scenario is "
+          f"{spread:.2f} times slower than the fastest ({'within' if spread <= 3 else 'beyond'} 3).")
 
 
 def main():
@@ -120,6 +142,7 @@ def main():
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--threads", type=int, nargs="+", default=None)
     parser.add_argument("--budget", type=int, default=2_000_000)
+    parser.add_argument("--rounds", type=int, default=9, help="speed: rounds of every scenario")
     parser.add_argument("--timeout", type=int, default=300)
     parser.add_argument("--reductions", nargs="+", default=["none", "dpor", "reads-from"])
     parser.add_argument("--cache", help="a JSON file of earlier results: rows in it are not run "
@@ -141,7 +164,7 @@ def main():
                         options.timeout, options.reductions)
     else:
         speed_table(options.racedemo, options.runs or 20000, (options.threads or [3])[0],
-                    options.seed)
+                    options.seed, options.rounds)
     if options.cache:
         with open(options.cache, "w") as file:
             json.dump(CACHE, file)
