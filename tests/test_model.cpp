@@ -11,9 +11,10 @@
 #include <vector>
 
 #include "engine/model.hpp"
+#include "engine/trace.hpp"
+#include "model_options.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
-#include "engine/trace.hpp"
 
 namespace {
 
@@ -201,13 +202,6 @@ ModelOptions explore(Reduction reduction, std::uint64_t budget = 1'000'000) {
     options.strategy = Strategy::explore;
     options.reduction = reduction;
     options.budget = budget;
-    return options;
-}
-
-ModelOptions replay(std::vector<int> schedule) {
-    ModelOptions options;
-    options.strategy = Strategy::replay;
-    options.schedule = std::move(schedule);
     return options;
 }
 

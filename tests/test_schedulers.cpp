@@ -14,6 +14,7 @@
 #include "engine/pct_scheduler.hpp"
 #include "engine/random_scheduler.hpp"
 #include "engine/replay_scheduler.hpp"
+#include "model_options.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
 
@@ -102,13 +103,6 @@ ModelOptions series(Strategy strategy, std::uint64_t runs, std::uint64_t seed, i
     options.runs = runs;
     options.seed = seed;
     options.pct_depth = depth;
-    return options;
-}
-
-ModelOptions replay(std::vector<int> schedule) {
-    ModelOptions options;
-    options.strategy = Strategy::replay;
-    options.schedule = std::move(schedule);
     return options;
 }
 

@@ -9,16 +9,10 @@
 #include "cli/pipeline.hpp"
 #include "present/glossary.hpp"
 #include "present/lesson.hpp"
+#include "present/overloaded.hpp"
 
 namespace racedemo {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 void print_list(std::FILE* out) {
     for (const Scenario* scenario : scenarios())

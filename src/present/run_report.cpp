@@ -1,16 +1,8 @@
 #include "present/run_report.hpp"
 
+#include "present/overloaded.hpp"
+
 namespace racedemo {
-namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
-}  // namespace
 
 Verdict verdict_of(const ModelReport& report) {
     const ModelResult& result = report.result;
