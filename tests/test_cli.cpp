@@ -154,6 +154,8 @@ TEST_CASE("each scenario's --help is its own page, by name and by number") {
               page.find('\n', threads));
         CHECK(page.find(fmt::format("racedemo {} --fixed --explore", name)) != std::string::npos);
         CHECK(page.find("--strategy") != std::string::npos);
+        // --bench is offered only where there is something to measure.
+        CHECK((page.find("--bench") != std::string::npos) == (scenario->bench != nullptr));
         CHECK(help_of({std::to_string(scenario->number), "--help"}) == page);
     }
 }
