@@ -90,10 +90,13 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     view_.steps = view_.preemptions = 0;
     view_.last_thread = -1;
     execution_.end = ExecutionEnd::finished;
-    execution_.outcome = Outcome{};
+    // Cleared in place: the strings keep their buffers.
+    execution_.outcome.label.clear();
+    execution_.outcome.corrupted = false;
+    execution_.outcome.evidence.clear();
     execution_.schedule.clear();
     execution_.preemptions = 0;
-    execution_.failure = nullptr;
+    if (execution_.failure) execution_.failure = nullptr;
     execution_.stop = StopKind::none;
     if (tracing_) execution_.trace = Trace{};
     objects_.reset();
