@@ -433,12 +433,12 @@ TEST_CASE("infeasible replays throw ScheduleError") {
 
     ScheduleError finished = schedule_error(counter, 2, {1, 1, 1});
     CHECK(finished.position == 3);
-    CHECK(finished.reason == "thread 1 has finished");
+    CHECK(finished.reason == "thread 1 has finished; thread 2 can run");
 
     const Scenario locked = make_scenario<LockedCounterTrial>("locked-counter");
     ScheduleError blocked = schedule_error(locked, 2, {1, 2});
     CHECK(blocked.position == 2);
-    CHECK(blocked.reason == "thread 2 is blocked on mu");
+    CHECK(blocked.reason == "thread 2 is blocked on mu (held by thread 1); thread 1 can run");
 
     // A feasible schedule with the same prefix runs.
     ModelResult fine = run(locked, 2, replay({1, 1, 1, 1, 2}));
@@ -452,7 +452,7 @@ TEST_CASE("an infeasible replay or a failing actor leaves no thread behind") {
     const Scenario guarded = make_scenario<GuardedCounterTrial>("guarded-counter");
     ScheduleError blocked = schedule_error(guarded, 2, {1, 1, 1, 2});
     CHECK(blocked.position == 4);
-    CHECK(blocked.reason == "thread 2 is blocked on mu");
+    CHECK(blocked.reason == "thread 2 is blocked on mu (held by thread 1); thread 1 can run");
 
     GuardedCounterTrial::fail_ = true;
     CHECK_THROWS_WITH_AS(run(guarded, 2, replay({1, 1, 1, 2})), "boom", std::runtime_error);
@@ -483,7 +483,8 @@ TEST_CASE("a waiting writer keeps new readers out of a RWMutex") {
     // arriving after, may not share it.
     ScheduleError error = schedule_error(readers_writer, 3, {1, 1, 2, 3, 2});
     CHECK(error.position == 5);
-    CHECK(error.reason == "thread 2 is blocked on mu");
+    CHECK(error.reason ==
+          "thread 2 is blocked on mu (held by 1 reader, a writer is queued); thread 1 can run");
     // Before T3 waits, T2 may join T1.
     ModelResult fine = run(readers_writer, 3, replay({1, 1, 2, 2}));
     CHECK_FALSE(fine.shown.deadlock);

@@ -146,7 +146,7 @@ TEST_CASE("replay scheduler: follows its list, then the default policy") {
     REQUIRE(beyond.begin_execution());
     const Choice refused = beyond.next_thread(FakeState(0b11, 0, -1).view);
     CHECK(refused.stop == StopKind::infeasible);
-    CHECK(beyond.stop_message() == "thread 3 has finished");
+    CHECK(beyond.stop_message() == "thread 3 has finished; threads 1 and 2 can run");
 }
 
 TEST_CASE("random scheduler: deterministic per seed, every enabled thread and only those") {

@@ -1,6 +1,10 @@
 #include "engine/replay_scheduler.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <string>
+#include <vector>
 
 namespace racedemo {
 
@@ -22,6 +26,33 @@ Choice ReplayScheduler::at_end(const ExecutionView& view) {
     return follow(view);
 }
 
+namespace {
+
+// "thread 2 can run", "threads 1 and 3 can run", "threads 1, 2 and 4 can run".
+std::string who_can_run(const ExecutionView& view) {
+    if (view.enabled == 0)
+        return view.unfinished == 0 ? "every thread has finished" : "no thread can run";
+    std::vector<int> threads;
+    for (ThreadMask rest = view.enabled; rest != 0; rest &= rest - 1)
+        threads.push_back(lowest_thread(rest) + 1);
+    if (threads.size() == 1) return fmt::format("thread {} can run", threads.front());
+    const int last = threads.back();
+    threads.pop_back();
+    return fmt::format("threads {} and {} can run", fmt::join(threads, ", "), last);
+}
+
+// Why a thread paused in front of `op` cannot have the lock: "held by thread 1", "held by
+// 2 readers, a writer is queued" (a queued writer keeps new readers out).
+std::string holder_of(const ObjectState& lock, Op op) {
+    if (lock.writer >= 0) return fmt::format("held by thread {}", lock.writer + 1);
+    std::string held =
+        fmt::format("held by {} reader{}", lock.readers, lock.readers == 1 ? "" : "s");
+    if (op == Op::lock_shared && lock.writers_waiting > 0) held += ", a writer is queued";
+    return held;
+}
+
+}  // namespace
+
 Choice ReplayScheduler::follow(const ExecutionView& view) {
     const int entry = schedule_[static_cast<std::size_t>(view.steps)];
     const int thread = entry - 1;
@@ -30,10 +61,13 @@ Choice ReplayScheduler::follow(const ExecutionView& view) {
                                   view.threads == 1 ? "" : "s"));
     }
     if ((view.unfinished & bit(thread)) == 0)
-        return reject(fmt::format("thread {} has finished", entry));
+        return reject(fmt::format("thread {} has finished; {}", entry, who_can_run(view)));
     if ((view.enabled & bit(thread)) == 0) {
-        const SharedObject& lock = view.objects->object(view.pending_of(thread).object);
-        return reject(fmt::format("thread {} is blocked on {}", entry, lock.name()));
+        const PendingOp& pending = view.pending_of(thread);
+        return reject(fmt::format("thread {} is blocked on {} ({}); {}", entry,
+                                  view.objects->object(pending.object).name(),
+                                  holder_of(view.objects->state(pending.object), pending.op),
+                                  who_can_run(view)));
     }
     return Choice::run(thread);
 }
