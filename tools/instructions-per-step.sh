@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Instructions per model step of every scenario, counted by callgrind: the instructions of the
+# explorer's loop (Explorer::run_series, everything it calls included) over 2,000 random
+# schedules at 3 threads, divided by their steps. Unlike a rate in seconds this does not move
+# with the load of a shared machine, so two builds can be compared one after the other.
+# Usage: tools/instructions-per-step.sh [path/to/racedemo]   (a Release build: build-rel/racedemo)
+set -euo pipefail
+racedemo=${1:-build-rel/racedemo}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for scenario in unsafe-map mutex-map trie-race stack rwmutex-cache counter; do
+    args=("$scenario" --mode model --strategy random --runs 2000 --threads 3 --seed 1)
+    steps=$("$racedemo" "${args[@]}" --json | /usr/bin/python3 -c \
+        'import json, sys; print(json.load(sys.stdin)["steps"])')
+    valgrind --tool=callgrind --callgrind-out-file="$out/$scenario" "$racedemo" "${args[@]}" \
+        > /dev/null 2>&1
+    loop=$(callgrind_annotate --inclusive=yes "$out/$scenario" | awk '/Explorer::run_series/ {
+        if (!found) { gsub(",", "", $1); print $1; found = 1 } }')
+    printf '%-14s %5d instructions per step\n' "$scenario" $((loop / steps))
+done
