@@ -1,8 +1,8 @@
 // --detector tsan: the report parser on a real report's text, and the detector end to end.
 #include <doctest/doctest.h>
 
-#include "real/detector.hpp"
 #include "process.hpp"
+#include "real/detector.hpp"
 
 using racedemo::parse_tsan_reports;
 using racedemo::testing::run_racedemo;

@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "real/real_runner.hpp"
 #include "racedemo/scenario.hpp"
+#include "real/real_runner.hpp"
 
 using namespace racedemo;
 

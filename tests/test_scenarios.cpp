@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "racedemo/bench.hpp"
-#include "real/real_runner.hpp"
 #include "racedemo/scenario.hpp"
+#include "real/real_runner.hpp"
 
 using namespace racedemo;
 

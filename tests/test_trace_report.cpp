@@ -3,11 +3,11 @@
 
 #include <string>
 
-#include "racedemo/bench.hpp"
-#include "real/real_trace.hpp"
 #include "present/report.hpp"
+#include "racedemo/bench.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
+#include "real/real_trace.hpp"
 
 using namespace racedemo;
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "racedemo/scenario.hpp"
 #include "engine/trace.hpp"
+#include "racedemo/scenario.hpp"
 
 namespace racedemo {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "racedemo/shared_state.hpp"
 #include "engine/trace.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace racedemo {
 

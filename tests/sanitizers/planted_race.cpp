@@ -13,9 +13,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "real/real_runner.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
+#include "real/real_runner.hpp"
 
 namespace {
 
