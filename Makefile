@@ -10,7 +10,7 @@
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build needs (compiler, CMake and the libraries).
-PACKAGES = g++ make cmake libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libboost-context-dev pmccabe
+PACKAGES = g++ make cmake libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libboost-context-dev pmccabe clang-format
 
 # Sanitizer builds: -O1, as the sanitizers advise, builds and runs faster than -O2; asserts stay on.
 SANITIZER_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
@@ -101,7 +101,7 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:
-	clang-format -i src/*/*.cpp src/*/*.hpp include/racedemo/*.hpp demos/*.cpp demos/*.hpp tests/*.cpp tests/*.hpp
+	find src include demos tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-tsan $(BUILD)-asan $(BUILD)-fuzz
