@@ -119,6 +119,12 @@ TEST_CASE("quiz and answers") {
     CHECK(run_of({"stack", "--quiz", "--answers"}).answers);
 }
 
+TEST_CASE("--expect takes corrupt, clean or deadlocked, and a replay command keeps it") {
+    RunRequest deadlocked = run_of({"counter", "--mode", "model", "--expect", "deadlocked"});
+    CHECK(deadlocked.expect == Expectation::deadlocked);
+    CHECK(command_line(deadlocked).find("--expect deadlocked") != std::string::npos);
+}
+
 TEST_CASE("subcommands") {
     CHECK(std::holds_alternative<ListRequest>(parse_request({"list"})));
     CHECK(std::holds_alternative<GlossaryRequest>(parse_request({"glossary"})));

@@ -515,16 +515,66 @@ TEST_CASE("opposite lock orders deadlock") {
         CHECK(result.complete);
         CHECK(result.outcomes["deadlock"] > 0);
         CHECK(result.shown.deadlock);
-        CHECK(result.shown.outcome.corrupted);
+        // Deadlocks are counted apart from corruptions.
+        CHECK_FALSE(result.shown.outcome.corrupted);
+        CHECK(result.schedules_corrupt == 0);
+        CHECK(result.schedules_deadlocked == result.outcomes["deadlock"]);
+        CHECK_FALSE(result.shortest_schedule);
         CHECK(result.shown.outcome.label == "deadlock");
         CHECK(result.shown.schedule == std::vector<int>{1, 2});
         CHECK(result.shown.outcome.evidence ==
-              "T1 waits for b (held by T2); T2 waits for a (held by T1)");
+              "T1 holds a, waits for b (held by T2); T2 holds b, waits for a (held by T1)");
+        // The wait-for cycle, as data.
+        REQUIRE(result.shown.wait_for.size() == 2);
+        const racedemo::Waiter& first = result.shown.wait_for[0];
+        CHECK(first.thread == 1);
+        CHECK(first.holds == std::vector<std::string>{"a"});
+        CHECK(first.waits_for == "b");
+        CHECK(first.held_by == std::vector<int>{2});
+        CHECK(result.shown.wait_for[1].held_by == std::vector<int>{1});
 
-        REQUIRE(result.shortest_schedule);
-        ModelResult again = run(lock_order, 2, replay(*result.shortest_schedule));
+        REQUIRE(result.shortest_deadlock_schedule);
+        CHECK(*result.shortest_deadlock_schedule == result.shown.schedule);
+        ModelResult again = run(lock_order, 2, replay(*result.shortest_deadlock_schedule));
         CHECK(again.shown.deadlock);
+        CHECK(again.schedules_deadlocked == 1);
+        CHECK(again.shown.outcome.evidence == result.shown.outcome.evidence);
     }
+}
+
+// T1 takes the lock and returns without releasing it (an early return); T2 then waits forever,
+// while T1 has finished: a partial deadlock.
+struct EarlyReturnTrial final : Trial {
+    explicit EarlyReturnTrial(const TrialConfig&) {}
+    void actor(int thread) override {
+        mu.lock();
+        if (thread == 0) return;  // forgets to unlock
+        mu.unlock();
+    }
+    Outcome arbiter() override { return Outcome::clean(); }
+    racedemo::Mutex mu{"mu"};
+};
+
+TEST_CASE("a thread that waits for a lock whose holder has finished is deadlocked") {
+    const Scenario early_return = make_scenario<EarlyReturnTrial>("early-return");
+    ModelResult result = run(early_return, 2, explore(Reduction::dpor));
+    CHECK(result.complete);
+    CHECK(result.schedules_deadlocked == 1);  // T1 first: T2 waits forever
+    CHECK(result.schedules_explored == 2);    // T2 first: both finish
+    CHECK(result.shown.deadlock);
+    CHECK(result.shown.outcome.evidence == "T2 waits for mu (held by T1, which has finished)");
+    REQUIRE(result.shown.wait_for.size() == 1);
+    CHECK(result.shown.wait_for[0].holds.empty());
+
+    // A random series counts them too, and points at the first.
+    ModelOptions series;
+    series.strategy = racedemo::Strategy::random;
+    series.runs = 200;
+    ModelResult sampled = run(early_return, 2, series);
+    CHECK(sampled.schedules_deadlocked > 0);
+    CHECK(sampled.schedules_deadlocked + sampled.outcomes["clean"] == 200);
+    REQUIRE(sampled.first_deadlock_schedule);
+    CHECK(sampled.shown.schedule == *sampled.first_deadlock_schedule);
 }
 
 TEST_CASE("an actor's exception reaches the caller") {

@@ -168,3 +168,58 @@ TEST_CASE("a complete exploration that found nothing is clean, with no estimate"
     CHECK(report_json(report)["estimate"].is_null());
     CHECK(report_json(report)["reduction"] == std::string(name_of(ModelOptions{}.reduction)));
 }
+
+TEST_CASE("a deadlocked exploration says DEADLOCKED with the wait-for cycle, in text and JSON") {
+    ModelResult result;
+    result.shown.schedule = {1, 2};
+    result.shown.deadlock = true;
+    result.shown.outcome =
+        Outcome{"deadlock", false,
+                "T1 holds a, waits for b (held by T2); T2 holds b, waits for a (held by T1)"};
+    result.shown.wait_for = {Waiter{1, {"a"}, "b", {2}, false}, Waiter{2, {"b"}, "a", {1}, false}};
+    result.shown.trace.events = {event(1, 1, Op::lock, "a", ""), event(2, 2, Op::lock, "b", "")};
+    result.shown.trace.lanes = {"transfer(a, b)", "transfer(b, a)"};
+    result.schedules_explored = 6;
+    result.schedules_deadlocked = 2;
+    result.complete = true;
+    result.outcomes = {{"clean", 4}, {"deadlock", 2}};
+    result.shortest_deadlock_schedule = std::vector<int>{1, 2};
+    const RunReport report = report_of(model_request(Strategy::explore, 1), result);
+    CHECK(verdict_of(report) == Verdict::deadlocked);
+    const std::string text = render_text(report, Style(false));
+    CHECK(text.find("shortest schedule that deadlocks") != std::string::npos);
+    CHECK(text.find(", 0 corrupt, 2 deadlocked, complete") != std::string::npos);
+    CHECK(text.find("DEADLOCKED: T1 holds a, waits for b (held by T2); T2 holds b, waits for a "
+                    "(held by T1)\n") != std::string::npos);
+    CHECK(text.find("--schedule 1,2") != std::string::npos);  // the replay of the deadlock
+    CHECK(text.find("CLEAN") == std::string::npos);
+    const nlohmann::json json = report_json(report);
+    CHECK(json["verdict"] == "deadlocked");
+    CHECK(json["schedules_deadlocked"] == 2);
+    CHECK(json["schedules_corrupt"] == 0);
+    CHECK(json["shortest_deadlock_schedule"] == std::vector<int>{1, 2});
+    REQUIRE(json["wait_for"].size() == 2);
+    CHECK(json["wait_for"][0]["thread"] == 1);
+    CHECK(json["wait_for"][0]["holds"] == std::vector<std::string>{"a"});
+    CHECK(json["wait_for"][0]["waits_for"] == "b");
+    CHECK(json["wait_for"][0]["held_by"] == std::vector<int>{2});
+}
+
+TEST_CASE(
+    "corruptions and deadlocks in one exploration: the corruption is shown, the deadlock named") {
+    ModelResult result;
+    result.shown = clean_run({1, 2, 2, 1});
+    result.shown.outcome = Outcome::corrupt("lost increment", "counted 1 of 2 hits: 1 lost");
+    result.schedules_explored = 6;
+    result.schedules_corrupt = 2;
+    result.schedules_deadlocked = 1;
+    result.complete = true;
+    result.shortest_schedule = std::vector<int>{1, 2, 2, 1};
+    result.shortest_deadlock_schedule = std::vector<int>{2, 1, 1};
+    const RunReport report = report_of(model_request(Strategy::explore, 1), result);
+    CHECK(verdict_of(report) == Verdict::corrupted);
+    const std::string text = render_text(report, Style(false));
+    CHECK(text.find("CORRUPTED: counted 1 of 2 hits: 1 lost\n") != std::string::npos);
+    CHECK(text.find(" 1 schedule also deadlocked; --schedule 2,1,1 replays one\n") !=
+          std::string::npos);
+}

@@ -220,9 +220,10 @@ void add_other_options(CLI::App& app, ScenarioOptions& o) {
     app.add_flag("--json", o.json, "print one JSON document instead of text");
     add_color(app, o.color);
     app.add_option("--expect", o.expect, "exit 3 unless the verdict is this")
-        ->transform(
-            one_of<Expectation>({{"corrupt", Expectation::corrupt}, {"clean", Expectation::clean}}))
-        ->type_name("corrupt|clean");
+        ->transform(one_of<Expectation>({{"corrupt", Expectation::corrupt},
+                                         {"clean", Expectation::clean},
+                                         {"deadlocked", Expectation::deadlocked}}))
+        ->type_name("corrupt|clean|deadlocked");
 }
 
 void excludes_all(CLI::App& app, const std::string& option, std::vector<std::string> others) {

@@ -139,6 +139,8 @@ std::string_view shouted(Verdict verdict) {
     switch (verdict) {
         case Verdict::corrupted:
             return "CORRUPTED";
+        case Verdict::deadlocked:
+            return "DEADLOCKED";
         case Verdict::clean:
             return "CLEAN";
         case Verdict::no_bug_found:
@@ -178,10 +180,12 @@ std::string render_report(const RunRequest& request, const RunReport& report,
 
 int check_expectation(Expectation expect, Verdict verdict) {
     if (expect == Expectation::none) return kExitRan;
-    const Verdict wanted = expect == Expectation::corrupt ? Verdict::corrupted : Verdict::clean;
+    const Verdict wanted = expect == Expectation::corrupt      ? Verdict::corrupted
+                           : expect == Expectation::deadlocked ? Verdict::deadlocked
+                                                               : Verdict::clean;
     if (verdict == wanted) return kExitRan;
-    fmt::print(stderr, "racedemo: expected {} but the verdict is {}\n",
-               expect == Expectation::corrupt ? "corrupt" : "clean", shouted(verdict));
+    fmt::print(stderr, "racedemo: expected {} but the verdict is {}\n", expectation_name(expect),
+               shouted(verdict));
     return kExitExpectation;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -16,7 +17,9 @@
 namespace racedemo {
 
 enum class ColorChoice { automatic, always, never };
-enum class Expectation { none, corrupt, clean };
+enum class Expectation { none, corrupt, clean, deadlocked };
+// "corrupt", "clean", "deadlocked": as --expect takes it.
+std::string_view expectation_name(Expectation expect);
 
 // Exit codes, the contract graders and scripts rely on.
 enum ExitCode : int { kExitRan = 0, kExitError = 1, kExitUsage = 2, kExitExpectation = 3 };

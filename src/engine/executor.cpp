@@ -14,6 +14,21 @@ namespace context = boost::context;
 // Thrown inside a deadlocked thread to unwind its stack when its execution is over.
 struct UnwindThread {};
 
+// "T1 holds a, waits for b (held by T2)"; a holder that has finished says so.
+std::string describe(const Waiter& waiter, ThreadMask unfinished) {
+    std::vector<std::string> holders;
+    for (int holder : waiter.held_by) {
+        const bool finished = (unfinished & (ThreadMask{1} << (holder - 1))) == 0;
+        holders.push_back(fmt::format("T{}{}", holder, finished ? ", which has finished" : ""));
+    }
+    std::string why =
+        holders.empty() ? std::string() : fmt::format("held by {}", fmt::join(holders, " and "));
+    if (waiter.writer_queued) why += why.empty() ? "a writer is queued" : "; a writer is queued";
+    const std::string holds =
+        waiter.holds.empty() ? "" : fmt::format("holds {}, ", fmt::join(waiter.holds, " and "));
+    return fmt::format("T{} {}waits for {} ({})", waiter.thread, holds, waiter.waits_for, why);
+}
+
 bool is_lock_op(Op op) {
     return op != Op::read && op != Op::write;
 }
@@ -98,6 +113,7 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     execution_.preemptions = 0;
     if (execution_.failure) execution_.failure = nullptr;
     execution_.stop = StopKind::none;
+    execution_.wait_for.clear();
     if (tracing_) execution_.trace = Trace{};
     objects_.reset();
     for (VirtualThread& thread : threads_) {
@@ -134,7 +150,7 @@ void Executor::play() {
         if (next_ >= 0) transfer(main_context, next_);  // back when the execution is over
     }
     // Who waits for what: before unwinding the blocked threads forgets it.
-    if (execution_.end == ExecutionEnd::deadlock) execution_.outcome = deadlock_outcome();
+    if (execution_.end == ExecutionEnd::deadlock) record_deadlock();
 }
 
 void Executor::start_threads() {
@@ -360,23 +376,38 @@ void Executor::trace_step(int thread, int step) {
     execution_.trace.events.push_back(std::move(event));
 }
 
-Outcome Executor::deadlock_outcome() const {
+// Thread `thread` is stopped in front of a lock it cannot take: what it holds and who holds
+// what it wants.
+Waiter Executor::waiter(int thread) const {
+    Waiter waiter;
+    waiter.thread = thread + 1;
+    for (int index = 0; index < objects_.size(); ++index) {
+        const ObjectState& state = objects_.state(index);
+        if (state.kind == ObjectKind::cell) continue;
+        if (state.writer == thread || (state.reader_threads & bit(thread)) != 0)
+            waiter.holds.push_back(objects_.object(index).name());
+    }
+    const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
+    const ObjectState& lock = objects_.state(pending.object);  // only lock ops can block
+    waiter.waits_for = objects_.object(pending.object).name();
+    if (lock.writer >= 0) waiter.held_by.push_back(lock.writer + 1);
+    for (ThreadMask rest = lock.reader_threads; rest != 0; rest &= rest - 1)
+        waiter.held_by.push_back(lowest_thread(rest) + 1);
+    waiter.writer_queued =
+        pending.op == Op::lock_shared && lock.writer < 0 && lock.writers_waiting > 0;
+    return waiter;
+}
+
+// No thread can move and some have not finished: who holds what, and waits for what. Taken
+// before the blocked threads are unwound (which forgets it).
+void Executor::record_deadlock() {
     std::vector<std::string> waits;
     for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1) {
-        const int t = lowest_thread(rest);
-        const PendingOp& pending = pending_[static_cast<std::size_t>(t)];
-        const ObjectState& lock = objects_.state(pending.object);  // only lock ops can block
-        std::string holder;
-        if (lock.writer >= 0) {
-            holder = fmt::format("held by T{}", lock.writer + 1);
-        } else if (lock.readers > 0) {
-            holder = fmt::format("held by {} reader{}", lock.readers, lock.readers == 1 ? "" : "s");
-        }
-        if (pending.op == Op::lock_shared && lock.writer < 0) holder += ", behind a waiting writer";
-        waits.push_back(fmt::format("T{} waits for {} ({})", t + 1,
-                                    objects_.object(pending.object).name(), holder));
+        Waiter waiter = this->waiter(lowest_thread(rest));
+        waits.push_back(describe(waiter, view_.unfinished));
+        execution_.wait_for.push_back(std::move(waiter));
     }
-    return Outcome::corrupt("deadlock", fmt::format("{}", fmt::join(waits, "; ")));
+    execution_.outcome = Outcome{"deadlock", false, fmt::format("{}", fmt::join(waits, "; "))};
 }
 
 }  // namespace racedemo

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/execution_view.hpp"
+#include "engine/model.hpp"
 #include "engine/object_table.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/stack_pool.hpp"
@@ -27,8 +28,9 @@ namespace racedemo {
 // One execution, as it came out.
 struct Execution {
     ExecutionEnd end = ExecutionEnd::finished;
-    Outcome outcome;            // finished: the arbiter's verdict; deadlock: who waits for what
-    std::vector<int> schedule;  // 1-based threads, one per step
+    Outcome outcome;               // finished: the arbiter's verdict; deadlock: who waits for what
+    std::vector<Waiter> wait_for;  // deadlock: the threads left
+    std::vector<int> schedule;     // 1-based threads, one per step
     int preemptions = 0;
     StopKind stop = StopKind::none;  // why the scheduler stopped it, if it did
     int stop_position = 0;           // the 1-based step at which it did
@@ -99,7 +101,8 @@ class Executor final : public Runtime {
     void commit(int thread);
     void trace_step(int thread, int step);
     void finish_execution();
-    Outcome deadlock_outcome() const;
+    void record_deadlock();
+    Waiter waiter(int thread) const;
 
     TrialFactory factory_;
     TrialConfig config_;

@@ -39,7 +39,7 @@ std::unique_ptr<StateCoverage> make_state_coverage(const ModelOptions& options, 
 }
 
 // A bounded DPOR search's budget when it looks for a shorter corrupting schedule (see
-// Explorer::seek_shorter_corruption()): enough for the small bounds it runs at, cheap beside
+// Explorer::seek_shorter()): enough for the small bounds it runs at, cheap beside
 // the search it follows.
 constexpr std::uint64_t shortest_search_budget = 20000;
 
@@ -74,20 +74,24 @@ void Explorer::tally(const Execution& execution, ModelResult& result) {
         last_label_ = result.outcomes.try_emplace(outcome.label, 0).first;
     ++last_label_->second;
     if (result.schedules_explored == 1) first_schedule_ = execution.schedule;
-    if (!outcome.corrupted) return;
-    ++result.schedules_corrupt;
+    const bool deadlock = execution.end == ExecutionEnd::deadlock;
+    if (!outcome.corrupted && !deadlock) return;
+    ++(deadlock ? result.schedules_deadlocked : result.schedules_corrupt);
     const bool series = options_.strategy == Strategy::random || options_.strategy == Strategy::pct;
-    if (series && !result.first_corrupt_schedule)
-        result.first_corrupt_schedule = execution.schedule;
+    std::optional<std::vector<int>>& first =
+        deadlock ? result.first_deadlock_schedule : result.first_corrupt_schedule;
+    if (series && !first) first = execution.schedule;
     consider_shortest(execution);
 }
 
-// Fewest preemptions, then fewest steps, then the lexicographically smallest.
+// Fewest preemptions, then fewest steps, then the lexicographically smallest; corruptions
+// and deadlocks apart.
 void Explorer::consider_shortest(const Execution& execution) {
     const int steps = execution.steps();
-    if (!best_ || std::tie(execution.preemptions, steps, execution.schedule) <
-                      std::tie(std::get<0>(*best_), std::get<1>(*best_), std::get<2>(*best_))) {
-        best_.emplace(execution.preemptions, steps, execution.schedule);
+    Shortest& best = execution.end == ExecutionEnd::deadlock ? best_deadlock_ : best_;
+    if (!best || std::tie(execution.preemptions, steps, execution.schedule) <
+                     std::tie(std::get<0>(*best), std::get<1>(*best), std::get<2>(*best))) {
+        best.emplace(execution.preemptions, steps, execution.schedule);
     }
 }
 
@@ -100,6 +104,7 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     run.outcome = execution.outcome;
     run.preemptions = execution.preemptions;
     run.deadlock = execution.end == ExecutionEnd::deadlock;
+    run.wait_for = execution.wait_for;
     run.trace = std::move(execution.trace);
     mark_damage(run.trace);
     return run;
@@ -113,7 +118,10 @@ ModelResult Explorer::replay_once() {
     ++result.schedules_explored;
     ++result.executions;
     ++result.outcomes[run.outcome.label];
-    if (run.outcome.corrupted) {
+    if (run.deadlock) {
+        ++result.schedules_deadlocked;
+        result.shortest_deadlock_schedule = run.schedule;
+    } else if (run.outcome.corrupted) {
         ++result.schedules_corrupt;
         result.shortest_schedule = run.schedule;
     }
@@ -158,7 +166,9 @@ std::unique_ptr<Scheduler> Explorer::make_scheduler() const {
 // first schedule run.
 const std::vector<int>& Explorer::schedule_to_show(const ModelResult& result) const {
     if (result.first_corrupt_schedule) return *result.first_corrupt_schedule;
+    if (result.first_deadlock_schedule) return *result.first_deadlock_schedule;
     if (best_) return std::get<2>(*best_);
+    if (best_deadlock_) return std::get<2>(*best_deadlock_);
     return first_schedule_;
 }
 
@@ -167,16 +177,18 @@ const std::vector<int>& Explorer::schedule_to_show(const ModelResult& result) co
 // longer one. A DPOR search under preemption bound 0, 1, 2, ... finds the fewest-preemption
 // one; each is cheap (a small bound keeps the space small, and a budget caps it), and the
 // bounds stop at the one found first, or at the preemptions of the schedule already known.
-void Explorer::seek_shorter_corruption() {
-    const int known = std::get<0>(*best_);
+void Explorer::seek_shorter(const Shortest& known_best) {
+    const int known = std::get<0>(*known_best);
+    const bool deadlocks = &known_best == &best_deadlock_;
     for (int bound = 0; bound <= known && !options_.stop.stop_requested(); ++bound) {
         ExploreScheduler search(threads_, ExploreLimits{true, bound, shortest_search_budget});
         bool found = false;
         while (search.begin_execution() && !options_.stop.stop_requested()) {
             const Execution& execution = execute(search, false);
-            const bool ended =
-                execution.end == ExecutionEnd::finished || execution.end == ExecutionEnd::deadlock;
-            if (!ended || !execution.outcome.corrupted) continue;
+            const bool wanted =
+                deadlocks ? execution.end == ExecutionEnd::deadlock
+                          : execution.end == ExecutionEnd::finished && execution.outcome.corrupted;
+            if (!wanted) continue;
             consider_shortest(execution);
             found = true;
         }
@@ -207,8 +219,12 @@ ModelResult Explorer::run() {
         const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
         estimate(*search, seconds.count(), result);
     }
-    if (best_ && search != nullptr && caches_states(options_)) seek_shorter_corruption();
+    if (search != nullptr && caches_states(options_)) {
+        if (best_) seek_shorter(best_);
+        if (best_deadlock_) seek_shorter(best_deadlock_);
+    }
     if (best_) result.shortest_schedule = std::get<2>(*best_);
+    if (best_deadlock_) result.shortest_deadlock_schedule = std::get<2>(*best_deadlock_);
     // Untraced runs formatted nothing: the run to show again, with everything traced.
     result.shown = traced_run(schedule_to_show(result));
     return result;

@@ -31,7 +31,8 @@ class Explorer final {
     void run_series(Scheduler& scheduler, ModelResult& result);
     void tally(const Execution& execution, ModelResult& result);
     void consider_shortest(const Execution& execution);
-    void seek_shorter_corruption();
+    using Shortest = std::optional<std::tuple<int, int, std::vector<int>>>;  // preemptions, steps
+    void seek_shorter(const Shortest& known_best);
     static void estimate(const ExploreScheduler& search, double seconds, ModelResult& result);
     const std::vector<int>& schedule_to_show(const ModelResult& result) const;
     ModelRun traced_run(const std::vector<int>& schedule);
@@ -42,8 +43,9 @@ class Explorer final {
     const int threads_;
     Executor executor_;
     std::vector<int> first_schedule_;
-    std::map<std::string, std::uint64_t>::iterator last_label_;   // in the result's outcomes
-    std::optional<std::tuple<int, int, std::vector<int>>> best_;  // preemptions, steps, schedule
+    std::map<std::string, std::uint64_t>::iterator last_label_;  // in the result's outcomes
+    Shortest best_;           // the shortest corrupting schedule so far
+    Shortest best_deadlock_;  // the shortest deadlocking one
 };
 
 }  // namespace racedemo

@@ -46,13 +46,23 @@ struct ModelOptions {
     std::function<void(std::uint64_t schedules)> progress;
 };
 
+// A thread of a deadlocked execution: the locks it holds, and the one it waits for.
+struct Waiter {
+    int thread = 0;                  // 1-based
+    std::vector<std::string> holds;  // the locks it holds, exclusively or shared
+    std::string waits_for;           // the lock it cannot take
+    std::vector<int> held_by;        // 1-based threads holding that lock (finished ones too)
+    bool writer_queued = false;      // it wants to read, and a queued writer keeps it out
+};
+
 // One execution under the scheduler.
 struct ModelRun {
     std::vector<int> schedule;  // the full schedule it took, one thread per step
     Outcome outcome;
     Trace trace;  // every step, values shown, damage marked by analysis
     int preemptions = 0;
-    bool deadlock = false;
+    bool deadlock = false;         // no thread could move, and some had not finished
+    std::vector<Waiter> wait_for;  // deadlock: every thread left, and what it waits for
 };
 
 // An incomplete search's guess at the size of the whole one (Knuth's estimator).
@@ -62,21 +72,28 @@ struct SearchEstimate {
 };
 
 struct ModelResult {
-    ModelRun
-        shown;  // replay/random: that run; explore: the shortest corrupting run, else a clean one
+    // replay: that run; random, pct: the first that corrupted, else the first that deadlocked,
+    // else the first; explore: the shortest corrupting one, else the shortest deadlocking one,
+    // else the first.
+    ModelRun shown;
     std::uint64_t schedules_explored = 0;
     // Every execution run: the schedules, plus (explore) those abandoned before their end,
     // where they reached a state explored before (reads_from), where every way on was asleep
     // (dpor, reads_from), or at the preemption bound.
     std::uint64_t executions = 0;
-    std::uint64_t schedules_corrupt = 0;
+    std::uint64_t schedules_corrupt = 0;     // finished, with a corrupt outcome
+    std::uint64_t schedules_deadlocked = 0;  // ended with threads that could never move
     bool complete = false;    // explore: every schedule (within the bound) was covered
     std::uint64_t steps = 0;  // steps executed over all schedules
     double elapsed_ms = 0;    // wall time of the whole run, filled in by the caller
     std::optional<std::vector<int>> shortest_schedule;  // fewest preemptions, then fewest steps
     std::map<std::string, std::uint64_t> outcomes;      // label -> schedules
+    // The same for deadlocks: fewest preemptions, then fewest steps.
+    std::optional<std::vector<int>> shortest_deadlock_schedule;
     // random, pct: the first schedule that corrupted (its replay reproduces it), if any.
     std::optional<std::vector<int>> first_corrupt_schedule;
+    // random, pct: the first schedule that deadlocked, if any.
+    std::optional<std::vector<int>> first_deadlock_schedule;
     // explore, when not complete (cut by the budget, the bound or an interruption).
     std::optional<SearchEstimate> estimate;
     bool interrupted = false;  // stopped through ModelOptions::stop

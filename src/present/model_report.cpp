@@ -34,6 +34,7 @@ std::string heading_what(const ModelReport& report) {
             break;
     }
     if (result.shown.outcome.corrupted) return "shortest schedule that corrupts";
+    if (result.shown.deadlock) return "shortest schedule that deadlocks";
     return verdict_of(report) == Verdict::clean ? "every schedule clean; the first one shown"
                                                 : "no corrupting schedule found; the first shown";
 }
@@ -90,10 +91,14 @@ std::string explore_summary(const ModelReport& report) {
         cut == 0 ? fmt::format("{} steps in all", result.steps)
                  : fmt::format("{} steps in {}, {} of them stopped at a state explored before",
                                result.steps, text::counted(result.executions, "execution"), cut);
-    return fmt::format(" explored {}{}, {} corrupt{}{}\n {}\n",
+    const std::string deadlocked =
+        result.schedules_deadlocked == 0
+            ? ""
+            : fmt::format(", {} deadlocked", result.schedules_deadlocked);
+    return fmt::format(" explored {}{}, {} corrupt{}{}{}\n {}\n",
                        text::counted(result.schedules_explored, "schedule"),
-                       reduction_note(options.reduction), result.schedules_corrupt, bound, coverage,
-                       steps);
+                       reduction_note(options.reduction), result.schedules_corrupt, deadlocked,
+                       bound, coverage, steps);
 }
 
 std::string series_summary(const ModelReport& report, const Style& style) {
@@ -103,9 +108,13 @@ std::string series_summary(const ModelReport& report, const Style& style) {
         out += fmt::format(" {} after {} of {} schedules\n", style.bad("interrupted"),
                            result.schedules_explored, report.options.runs);
     if (report.options.runs > 1 || result.interrupted)
-        out += fmt::format(" ran {}: {} corrupted; {} steps in all\n",
+        out += fmt::format(" ran {}: {} corrupted{}; {} steps in all\n",
                            text::counted(result.schedules_explored, "schedule"),
-                           result.schedules_corrupt, result.steps);
+                           result.schedules_corrupt,
+                           result.schedules_deadlocked == 0
+                               ? ""
+                               : fmt::format(", {} deadlocked", result.schedules_deadlocked),
+                           result.steps);
     if (result.first_corrupt_schedule && *result.first_corrupt_schedule != result.shown.schedule)
         out += " the first corrupting schedule is not the one shown: the replay below shows it\n";
     return out;
@@ -136,12 +145,24 @@ std::string corrupted_line(const ModelReport& report, const Style& style) {
                        report.result.schedules_explored);
 }
 
+// A run shows one bad schedule; when there were deadlocks besides corruptions, they are named.
+std::string also_deadlocked(const ModelResult& result) {
+    const auto& deadlock = result.shortest_deadlock_schedule ? result.shortest_deadlock_schedule
+                                                             : result.first_deadlock_schedule;
+    if (!deadlock) return "";
+    return fmt::format(" {} also deadlocked; --schedule {} replays one\n",
+                       text::counted(result.schedules_deadlocked, "schedule"),
+                       fmt::join(*deadlock, ","));
+}
+
 std::string verdict_line(const ModelReport& report, const Style& style) {
     const ModelResult& result = report.result;
     const bool explore = report.options.strategy == Strategy::explore;
     switch (verdict_of(report)) {
         case Verdict::corrupted:
-            return corrupted_line(report, style);
+            return corrupted_line(report, style) + also_deadlocked(result);
+        case Verdict::deadlocked:
+            return fmt::format("{} {}\n", style.bad("DEADLOCKED:"), result.shown.outcome.evidence);
         case Verdict::no_bug_found:
             return fmt::format(
                 "{} {} run, none corrupts; but the search {}, so this is no proof\n",

@@ -87,20 +87,32 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     json["trace"] = trace_json(result.first_bad);
 }
 
+void to_json(nlohmann::json& json, const Waiter& waiter) {
+    json = {{"thread", waiter.thread},
+            {"holds", waiter.holds},
+            {"waits_for", waiter.waits_for},
+            {"held_by", waiter.held_by},
+            {"writer_queued", waiter.writer_queued}};
+}
+
 void to_json(nlohmann::json& json, const ModelReport& report) {
     const ModelResult& result = report.result;
     shared_model_fields(json, report);
     strategy_fields(json, report.options);
     json["schedules_explored"] = result.schedules_explored;
     json["schedules_corrupt"] = result.schedules_corrupt;
+    json["schedules_deadlocked"] = result.schedules_deadlocked;
     json["executions"] = result.executions;  // with those stopped early at an explored state
     json["complete"] = result.complete;
     json["schedule"] = pointed_schedule(report);
     json["shortest_schedule"] = nullable(result.shortest_schedule);
     json["first_corrupt_schedule"] = nullable(result.first_corrupt_schedule);
+    json["shortest_deadlock_schedule"] = nullable(result.shortest_deadlock_schedule);
+    json["first_deadlock_schedule"] = nullable(result.first_deadlock_schedule);
     json["estimate"] = nullable(result.estimate);
     json["preemptions"] = result.shown.preemptions;
     json["deadlock"] = result.shown.deadlock;
+    if (result.shown.deadlock) json["wait_for"] = result.shown.wait_for;
     json["replay"] = report.replay;
     json["trace"] = result.shown.trace.events;
 }

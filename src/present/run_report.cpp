@@ -7,6 +7,7 @@ namespace racedemo {
 Verdict verdict_of(const ModelReport& report) {
     const ModelResult& result = report.result;
     if (result.schedules_corrupt > 0 || result.shown.outcome.corrupted) return Verdict::corrupted;
+    if (result.schedules_deadlocked > 0 || result.shown.deadlock) return Verdict::deadlocked;
     const bool cut = report.options.strategy == Strategy::explore && !result.complete;
     return cut || result.interrupted ? Verdict::no_bug_found : Verdict::clean;
 }
@@ -28,6 +29,8 @@ std::string_view verdict_name(Verdict verdict) {
     switch (verdict) {
         case Verdict::corrupted:
             return "corrupted";
+        case Verdict::deadlocked:
+            return "deadlocked";
         case Verdict::clean:
             return "clean";
         case Verdict::no_bug_found:
@@ -39,10 +42,14 @@ std::string_view verdict_name(Verdict verdict) {
 const std::vector<int>& pointed_schedule(const ModelReport& report) {
     const ModelResult& result = report.result;
     const Strategy strategy = report.options.strategy;
-    if ((strategy == Strategy::random || strategy == Strategy::pct) &&
-        result.first_corrupt_schedule)
-        return *result.first_corrupt_schedule;
-    if (strategy == Strategy::explore && result.shortest_schedule) return *result.shortest_schedule;
+    if (strategy == Strategy::random || strategy == Strategy::pct) {
+        if (result.first_corrupt_schedule) return *result.first_corrupt_schedule;
+        if (result.first_deadlock_schedule) return *result.first_deadlock_schedule;
+    }
+    if (strategy == Strategy::explore) {
+        if (result.shortest_schedule) return *result.shortest_schedule;
+        if (result.shortest_deadlock_schedule) return *result.shortest_deadlock_schedule;
+    }
     return result.shown.schedule;
 }
 

@@ -17,7 +17,8 @@ enum class Runner { real, model, detector, bench };
 
 // A run's conclusion. no_bug_found: a model search that was cut (by its budget, its bound or an
 // interrupt) before it covered everything, and found nothing: never to be called clean.
-enum class Verdict { corrupted, clean, no_bug_found };
+// deadlocked: a model run in which no thread could move while some had not finished.
+enum class Verdict { corrupted, deadlocked, clean, no_bug_found };
 
 struct RealReport {
     RealOptions options;
@@ -47,14 +48,16 @@ struct RunReport {
 };
 
 Verdict verdict_of(const ModelReport& report);
-// corrupted, clean or no_bug_found; a bench measures and is always clean.
+// corrupted, deadlocked, clean or no_bug_found; a bench measures and is always clean.
 Verdict verdict_of(const RunReport& report);
-std::string_view verdict_name(Verdict verdict);  // "corrupted", "clean", "no-bug-found"
-std::string_view name_of(Strategy strategy);     // "random", "pct", "explore", "replay"
-std::string_view name_of(Reduction reduction);   // "none", "dpor", "reads-from"
+// "corrupted", "deadlocked", "clean", "no-bug-found"
+std::string_view verdict_name(Verdict verdict);
+std::string_view name_of(Strategy strategy);    // "random", "pct", "explore", "replay"
+std::string_view name_of(Reduction reduction);  // "none", "dpor", "reads-from"
 
 // The schedule a model report points to: the first corrupting one of a random or pct series
-// (when one corrupted), the shortest corrupting one of an exploration, else the run shown.
+// (else the first deadlocking one), the shortest corrupting one of an exploration (else the
+// shortest deadlocking one), else the run shown.
 const std::vector<int>& pointed_schedule(const ModelReport& report);
 
 // Text, for people: the heading, the interleaving, the counts, one verdict line.
@@ -66,6 +69,7 @@ nlohmann::json report_json(const RunReport& report);
 void to_json(nlohmann::json& json, const RunHeader& header);
 void to_json(nlohmann::json& json, const TraceEvent& event);
 void to_json(nlohmann::json& json, const SearchEstimate& estimate);
+void to_json(nlohmann::json& json, const Waiter& waiter);
 void to_json(nlohmann::json& json, const RealReport& report);
 void to_json(nlohmann::json& json, const ModelReport& report);
 void to_json(nlohmann::json& json, const BenchReport& report);
