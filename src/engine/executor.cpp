@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <typeinfo>
 #include <utility>
@@ -45,7 +47,8 @@ Executor::Executor(TrialFactory factory, const TrialConfig& config)
       config_(config),
       thread_count_(config.threads),
       threads_(static_cast<std::size_t>(config.threads)),
-      pending_(static_cast<std::size_t>(config.threads)) {
+      pending_(static_cast<std::size_t>(config.threads)),
+      held_(static_cast<std::size_t>(config.threads)) {
     config_.model = true;
     stacks_.reserve(threads_.size());
     view_.threads = thread_count_;
@@ -114,6 +117,8 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     if (execution_.failure) execution_.failure = nullptr;
     execution_.stop = StopKind::none;
     execution_.wait_for.clear();
+    execution_.lock_edges.clear();
+    for (std::vector<int>& held : held_) held.clear();
     if (tracing_) execution_.trace = Trace{};
     objects_.reset();
     for (VirtualThread& thread : threads_) {
@@ -287,6 +292,21 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
 
 // ---- Steps ---------------------------------------------------------------------------------
 
+// Which locks a thread holds when it takes another: the edges of the lock-order graph. A
+// drained step counts too: it is the program's own order, whoever chose it.
+void Executor::track_lock_order(int thread, const PendingOp& pending) {
+    std::vector<int>& held = held_[static_cast<std::size_t>(thread)];
+    if (pending.op == Op::lock || pending.op == Op::lock_shared) {
+        for (int first : held)
+            if (first != pending.object)
+                execution_.lock_edges.push_back({first, pending.object, thread});
+        held.push_back(pending.object);
+        return;
+    }
+    const auto last = std::find(held.rbegin(), held.rend(), pending.object);
+    if (last != held.rend()) held.erase(std::next(last).base());
+}
+
 void Executor::refresh_view() {
     ThreadMask enabled = 0;
     for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1) {
@@ -350,6 +370,7 @@ void Executor::commit(int thread) {
     const StepLinks links = objects_.apply(pending.object, pending.op, thread, step);
     const bool preempts = view_.preempts(thread);
     view_.last_thread = thread;
+    if (is_lock_op(pending.op)) track_lock_order(thread, pending);
     if (draining_) return;
     if (preempts) ++view_.preemptions;
     ++view_.steps;

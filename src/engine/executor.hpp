@@ -30,7 +30,14 @@ struct Execution {
     ExecutionEnd end = ExecutionEnd::finished;
     Outcome outcome;               // finished: the arbiter's verdict; deadlock: who waits for what
     std::vector<Waiter> wait_for;  // deadlock: the threads left
-    std::vector<int> schedule;     // 1-based threads, one per step
+    // A thread took lock `second` while it held lock `first` (object indexes of this execution).
+    struct LockEdge {
+        int first;
+        int second;
+        int thread;
+    };
+    std::vector<LockEdge> lock_edges;
+    std::vector<int> schedule;  // 1-based threads, one per step
     int preemptions = 0;
     StopKind stop = StopKind::none;  // why the scheduler stopped it, if it did
     int stop_position = 0;           // the 1-based step at which it did
@@ -50,6 +57,8 @@ class Executor final : public Runtime {
     // Runs one execution of a fresh (or reset) trial, each step chosen by `scheduler`. With
     // `tracing`, records every step and note.
     Execution& run(Scheduler& scheduler, bool tracing);
+    // The objects of the latest execution (valid until the next run()).
+    const ObjectTable& objects() const { return objects_; }
 
     // Runtime: what Shared<T> and the locks call inside a fiber.
     void before_access(const SharedObject& cell, Op op) override;
@@ -99,6 +108,7 @@ class Executor final : public Runtime {
     void refresh_view();
     int stop(ExecutionEnd end);
     void commit(int thread);
+    void track_lock_order(int thread, const PendingOp& pending);
     void trace_step(int thread, int step);
     void finish_execution();
     void record_deadlock();
@@ -110,6 +120,7 @@ class Executor final : public Runtime {
     StackPool stacks_;  // before threads_: fibers return their stacks to it
     std::vector<VirtualThread> threads_;
     std::vector<PendingOp> pending_;
+    std::vector<std::vector<int>> held_;  // per thread: the locks it holds, in the order taken
     ObjectTable objects_;
     ExecutionView view_;
     Context main_;                  // the main context, while a fiber runs

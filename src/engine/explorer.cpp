@@ -55,6 +55,7 @@ Explorer::Explorer(const Scenario& scenario, Variant variant, const TrialConfig&
 // One execution under `scheduler`; raises what it came to when that is an error.
 Execution& Explorer::execute(Scheduler& scheduler, bool tracing) {
     Execution& execution = executor_.run(scheduler, tracing);
+    note_lock_order(execution);
     if (execution.stop == StopKind::infeasible)
         throw ScheduleError{execution.stop_position, scheduler.stop_message()};
     if (execution.stop == StopKind::diverged) throw std::logic_error(scheduler.stop_message());
@@ -64,6 +65,14 @@ Execution& Explorer::execute(Scheduler& scheduler, bool tracing) {
         summary.outcome = &execution.outcome;
     scheduler.end_execution(summary);
     return execution;
+}
+
+void Explorer::note_lock_order(const Execution& execution) {
+    const ObjectTable& objects = executor_.objects();
+    for (const Execution::LockEdge& edge : execution.lock_edges) {
+        lock_order_.add(objects.object(edge.first).name(), objects.object(edge.second).name(),
+                        edge.thread + 1);
+    }
 }
 
 void Explorer::tally(const Execution& execution, ModelResult& result) {
@@ -126,6 +135,7 @@ ModelResult Explorer::replay_once() {
         result.shortest_schedule = run.schedule;
     }
     result.shown = std::move(run);
+    result.lock_order_inversions = lock_order_.inversions();
     return result;
 }
 
@@ -227,6 +237,7 @@ ModelResult Explorer::run() {
     if (best_deadlock_) result.shortest_deadlock_schedule = std::get<2>(*best_deadlock_);
     // Untraced runs formatted nothing: the run to show again, with everything traced.
     result.shown = traced_run(schedule_to_show(result));
+    result.lock_order_inversions = lock_order_.inversions();
     return result;
 }
 

@@ -13,6 +13,7 @@
 
 #include "engine/executor.hpp"
 #include "engine/explore_scheduler.hpp"
+#include "engine/lock_order.hpp"
 #include "engine/model.hpp"
 #include "engine/scheduler.hpp"
 
@@ -30,6 +31,7 @@ class Explorer final {
     ModelResult replay_once();
     void run_series(Scheduler& scheduler, ModelResult& result);
     void tally(const Execution& execution, ModelResult& result);
+    void note_lock_order(const Execution& execution);
     void consider_shortest(const Execution& execution);
     using Shortest = std::optional<std::tuple<int, int, std::vector<int>>>;  // preemptions, steps
     void seek_shorter(const Shortest& known_best);
@@ -44,8 +46,9 @@ class Explorer final {
     Executor executor_;
     std::vector<int> first_schedule_;
     std::map<std::string, std::uint64_t>::iterator last_label_;  // in the result's outcomes
-    Shortest best_;           // the shortest corrupting schedule so far
-    Shortest best_deadlock_;  // the shortest deadlocking one
+    Shortest best_;              // the shortest corrupting schedule so far
+    Shortest best_deadlock_;     // the shortest deadlocking one
+    LockOrderGraph lock_order_;  // over every execution run
 };
 
 }  // namespace racedemo

@@ -55,6 +55,14 @@ struct Waiter {
     bool writer_queued = false;      // it wants to read, and a queued writer keeps it out
 };
 
+// Locks taken in orders that close a cycle: threads[i] held locks[i] while it took the next
+// lock of the cycle. A potential deadlock, even where no run deadlocked (ThreadSanitizer's
+// "lock-order-inversion").
+struct LockOrderInversion {
+    std::vector<std::string> locks;
+    std::vector<int> threads;  // 1-based
+};
+
 // One execution under the scheduler.
 struct ModelRun {
     std::vector<int> schedule;  // the full schedule it took, one thread per step
@@ -97,6 +105,8 @@ struct ModelResult {
     // explore, when not complete (cut by the budget, the bound or an interruption).
     std::optional<SearchEstimate> estimate;
     bool interrupted = false;  // stopped through ModelOptions::stop
+    // Over every execution run: the cycles in the order in which threads took locks.
+    std::vector<LockOrderInversion> lock_order_inversions;
 };
 
 // A replayed schedule that cannot be followed (names a thread that is blocked, finished or

@@ -145,6 +145,21 @@ std::string corrupted_line(const ModelReport& report, const Style& style) {
                        report.result.schedules_explored);
 }
 
+// " lock-order inversion (a potential deadlock): T1 takes a then b; T2 takes b then a"
+std::string inversion_lines(const ModelResult& result, const Style& style) {
+    std::string out;
+    for (const LockOrderInversion& cycle : result.lock_order_inversions) {
+        std::vector<std::string> takes;
+        for (std::size_t i = 0; i < cycle.locks.size(); ++i) {
+            takes.push_back(fmt::format("T{} takes {} then {}", cycle.threads[i], cycle.locks[i],
+                                        cycle.locks[(i + 1) % cycle.locks.size()]));
+        }
+        out += fmt::format(" {} {}\n", style.bad("lock-order inversion (a potential deadlock):"),
+                           fmt::join(takes, "; "));
+    }
+    return out;
+}
+
 // A run shows one bad schedule; when there were deadlocks besides corruptions, they are named.
 std::string also_deadlocked(const ModelResult& result) {
     const auto& deadlock = result.shortest_deadlock_schedule ? result.shortest_deadlock_schedule
@@ -187,6 +202,7 @@ std::string render_model(const RunHeader& header, const ModelReport& report, con
     if (report.options.strategy == Strategy::explore)
         out += explore_summary(report) + estimate_line(report.result);
     if (is_series(report.options)) out += series_summary(report, style);
+    out += inversion_lines(report.result, style);
     out += verdict_line(report, style);
     out += style.dim(fmt::format(" replay: {}", report.replay)) + "\n";
     return out;

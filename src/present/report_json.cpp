@@ -113,6 +113,10 @@ void to_json(nlohmann::json& json, const ModelReport& report) {
     json["preemptions"] = result.shown.preemptions;
     json["deadlock"] = result.shown.deadlock;
     if (result.shown.deadlock) json["wait_for"] = result.shown.wait_for;
+    json["lock_order_inversions"] = nlohmann::json::array();
+    for (const LockOrderInversion& cycle : result.lock_order_inversions)
+        json["lock_order_inversions"].push_back(
+            {{"locks", cycle.locks}, {"threads", cycle.threads}});
     json["replay"] = report.replay;
     json["trace"] = result.shown.trace.events;
 }
