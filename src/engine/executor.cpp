@@ -294,7 +294,7 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
 
 // Which locks a thread holds when it takes another: the edges of the lock-order graph. A
 // drained step counts too: it is the program's own order, whoever chose it.
-void Executor::track_lock_order(int thread, const PendingOp& pending) {
+[[gnu::noinline]] void Executor::track_lock_order(int thread, const PendingOp& pending) {
     std::vector<int>& held = held_[static_cast<std::size_t>(thread)];
     if (pending.op == Op::lock || pending.op == Op::lock_shared) {
         for (int first : held)
@@ -366,11 +366,12 @@ int Executor::stop(ExecutionEnd end) {
 
 void Executor::commit(int thread) {
     const PendingOp pending = pending_[static_cast<std::size_t>(thread)];
+    if (is_lock_op(pending.op)) [[unlikely]]
+        track_lock_order(thread, pending);
     const int step = view_.steps;
     const StepLinks links = objects_.apply(pending.object, pending.op, thread, step);
     const bool preempts = view_.preempts(thread);
     view_.last_thread = thread;
-    if (is_lock_op(pending.op)) track_lock_order(thread, pending);
     if (draining_) return;
     if (preempts) ++view_.preemptions;
     ++view_.steps;
@@ -402,18 +403,17 @@ void Executor::trace_step(int thread, int step) {
 Waiter Executor::waiter(int thread) const {
     Waiter waiter;
     waiter.thread = thread + 1;
-    for (int index = 0; index < objects_.size(); ++index) {
-        const ObjectState& state = objects_.state(index);
-        if (state.kind == ObjectKind::cell) continue;
-        if (state.writer == thread || (state.reader_threads & bit(thread)) != 0)
-            waiter.holds.push_back(objects_.object(index).name());
-    }
+    for (int lock : held_[static_cast<std::size_t>(thread)])
+        waiter.holds.push_back(objects_.object(lock).name());
     const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
-    const ObjectState& lock = objects_.state(pending.object);  // only lock ops can block
     waiter.waits_for = objects_.object(pending.object).name();
-    if (lock.writer >= 0) waiter.held_by.push_back(lock.writer + 1);
-    for (ThreadMask rest = lock.reader_threads; rest != 0; rest &= rest - 1)
-        waiter.held_by.push_back(lowest_thread(rest) + 1);
+    // Its holders: the threads (finished ones too) that took it and have not released it.
+    for (int other = 0; other < thread_count_; ++other) {
+        const std::vector<int>& held = held_[static_cast<std::size_t>(other)];
+        if (std::find(held.begin(), held.end(), pending.object) != held.end())
+            waiter.held_by.push_back(other + 1);
+    }
+    const ObjectState& lock = objects_.state(pending.object);  // only lock ops can block
     waiter.writer_queued =
         pending.op == Op::lock_shared && lock.writer < 0 && lock.writers_waiting > 0;
     return waiter;

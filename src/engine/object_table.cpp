@@ -38,7 +38,6 @@ StepLinks ObjectTable::apply_to_lock(ObjectState& lock, Op op, int thread, int s
             break;
         case Op::lock_shared:
             ++lock.readers;
-            lock.reader_threads |= std::uint64_t{1} << thread;
             links.after_release = lock.last_release;
             break;
         case Op::unlock:
@@ -47,7 +46,6 @@ StepLinks ObjectTable::apply_to_lock(ObjectState& lock, Op op, int thread, int s
             break;
         case Op::unlock_shared:
             lock.readers = std::max(0, lock.readers - 1);
-            lock.reader_threads &= ~(std::uint64_t{1} << thread);
             lock.last_release = step;
             break;
         default:

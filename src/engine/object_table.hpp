@@ -27,12 +27,11 @@ enum class ObjectKind : std::uint8_t { cell, mutex, rw_lock };
 struct ObjectState {
     const SharedObject* object = nullptr;
     ObjectKind kind = ObjectKind::cell;
-    int last_write = -1;  // cells: the step that wrote the value now held (-1: initial)
-    int writer = -1;      // locks: the thread holding it exclusively (-1: none)
-    int readers = 0;      // locks: how many threads share it
-    std::uint64_t reader_threads = 0;  // locks: which threads share it (bit t for thread t)
-    int writers_waiting = 0;           // locks: threads paused in front of an exclusive acquisition
-    int last_release = -1;             // locks: the step of the latest release (-1: none yet)
+    int last_write = -1;      // cells: the step that wrote the value now held (-1: initial)
+    int writer = -1;          // locks: the thread holding it exclusively (-1: none)
+    int readers = 0;          // locks: how many threads share it
+    int writers_waiting = 0;  // locks: threads paused in front of an exclusive acquisition
+    int last_release = -1;    // locks: the step of the latest release (-1: none yet)
 };
 
 // What a committed step connects to, for reductions: the write a read reads from, the
