@@ -6,6 +6,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -540,6 +541,44 @@ TEST_CASE("opposite lock orders deadlock") {
         CHECK(again.schedules_deadlocked == 1);
         CHECK(again.shown.outcome.evidence == result.shown.outcome.evidence);
     }
+}
+
+// T1 takes the read lock, and takes it again (a helper that reads, called with the lock
+// held); T2 writes. Behind a queued writer the second read lock waits for ever under a
+// writer-preferring lock; a reader-preferring one lets it in.
+template <racedemo::RWPolicy policy>
+struct RecursiveReadTrial final : Trial {
+    explicit RecursiveReadTrial(const TrialConfig&) {}
+    void actor(int thread) override {
+        if (thread == 1) {
+            std::lock_guard write(mu);
+            return;
+        }
+        std::shared_lock read(mu);
+        std::shared_lock read_again(mu);
+    }
+    Outcome arbiter() override { return Outcome::clean(); }
+    RWMutex mu{"mu", policy};
+};
+
+TEST_CASE("a recursive read lock deadlocks behind a queued writer only when writers go first") {
+    using racedemo::RWPolicy;
+    const Scenario writers_first =
+        make_scenario<RecursiveReadTrial<RWPolicy::writer_preferring>>("recursive-read");
+    ModelResult stuck = run(writers_first, 2, explore(Reduction::dpor));
+    CHECK(stuck.complete);
+    CHECK(stuck.schedules_deadlocked == 1);  // T1 reads, T2 queues, T1 reads again
+    CHECK(stuck.shown.outcome.evidence ==
+          "T1 holds mu, waits for mu (held by T1; a writer is queued); T2 waits for mu (held by "
+          "T1)");
+    REQUIRE(stuck.shown.wait_for.size() == 2);
+    CHECK(stuck.shown.wait_for[0].writer_queued);
+
+    const Scenario readers_first =
+        make_scenario<RecursiveReadTrial<RWPolicy::reader_preferring>>("recursive-read");
+    ModelResult fine = run(readers_first, 2, explore(Reduction::dpor));
+    CHECK(fine.complete);
+    CHECK(fine.schedules_deadlocked == 0);
 }
 
 // T1 takes the lock and returns without releasing it (an early return); T2 then waits forever,

@@ -240,10 +240,24 @@ class Mutex final : public LockObject {
     std::mutex native_;
 };
 
+// Whom a reader/writer lock lets in first when readers hold it and a writer waits.
+enum class RWPolicy : std::uint8_t {
+    // A queued writer keeps new readers out (Go's RWMutex, the lesson's rule): a reader that
+    // takes the lock again while a writer is queued behind it deadlocks.
+    writer_preferring,
+    // New readers join the ones reading (glibc's default): nothing deadlocks, but a stream of
+    // readers can keep the writer waiting for as long as it lasts.
+    reader_preferring,
+};
+
 // A reader/writer lock (Go's RWMutex, C++'s std::shared_mutex): many readers or one writer.
+// The model follows its policy; real mode uses the platform's std::shared_mutex whatever the
+// policy (glibc's lets new readers in first).
 class RWMutex final : public LockObject {
   public:
-    explicit RWMutex(ObjectName name = "mu") : LockObject(std::move(name)) {}
+    explicit RWMutex(ObjectName name = "mu", RWPolicy policy = RWPolicy::writer_preferring)
+        : LockObject(std::move(name)), policy_(policy) {}
+    RWPolicy policy() const { return policy_; }
     void lock() { acquire_as(LockKind::exclusive); }
     void unlock() { release_as(LockKind::exclusive); }
     void lock_shared() { acquire_as(LockKind::shared); }
@@ -257,6 +271,7 @@ class RWMutex final : public LockObject {
     }
 
   private:
+    RWPolicy policy_;
     std::shared_mutex native_;
 };
 

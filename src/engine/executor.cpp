@@ -35,9 +35,14 @@ bool is_lock_op(Op op) {
     return op != Op::read && op != Op::write;
 }
 
-// A plain Mutex has no readers for a pending writer to hold back.
+// A plain Mutex has no readers for a pending writer to hold back; a reader/writer lock's kind
+// carries its policy.
 ObjectKind kind_of(const LockObject& lock) {
-    return typeid(lock) == typeid(Mutex) ? ObjectKind::mutex : ObjectKind::rw_lock;
+    if (typeid(lock) == typeid(Mutex)) return ObjectKind::mutex;
+    const bool readers_first =
+        typeid(lock) == typeid(RWMutex) &&
+        static_cast<const RWMutex&>(lock).policy() == RWPolicy::reader_preferring;
+    return readers_first ? ObjectKind::rw_lock_readers_first : ObjectKind::rw_lock;
 }
 
 }  // namespace

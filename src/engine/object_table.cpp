@@ -21,6 +21,7 @@ bool ObjectTable::can_step(int index, Op op) const {
         case Op::lock:
             return lock.writer < 0 && lock.readers == 0;
         case Op::lock_shared:
+            if (lock.kind == ObjectKind::rw_lock_readers_first) return lock.writer < 0;
             // A waiting writer keeps new readers out while others read (it goes first).
             return lock.writer < 0 && !(lock.readers > 0 && lock.writers_waiting > 0);
         default:

@@ -22,7 +22,8 @@
 
 namespace racedemo {
 
-enum class ObjectKind : std::uint8_t { cell, mutex, rw_lock };
+// rw_lock lets a queued writer go before new readers; rw_lock_readers_first does not.
+enum class ObjectKind : std::uint8_t { cell, mutex, rw_lock, rw_lock_readers_first };
 
 struct ObjectState {
     const SharedObject* object = nullptr;
@@ -56,7 +57,10 @@ class ObjectTable {
     const ObjectState& state(int index) const { return states_[static_cast<std::size_t>(index)]; }
     const SharedObject& object(int index) const { return *state(index).object; }
     bool is_lock(int index) const { return state(index).kind != ObjectKind::cell; }
-    bool is_reader_writer(int index) const { return state(index).kind == ObjectKind::rw_lock; }
+    bool is_reader_writer(int index) const {
+        const ObjectKind kind = state(index).kind;
+        return kind == ObjectKind::rw_lock || kind == ObjectKind::rw_lock_readers_first;
+    }
 
     // A thread has stopped in front of `op` on the object.
     void arrive(int index, Op op);
