@@ -112,12 +112,14 @@ class Runtime {
     // A label for what the current thread is doing ("insert(\"go\")"), shown over its lane.
     virtual void note(std::string_view text) = 0;
     // Whether note() is worth formatting for: an exploring model runtime traces nothing.
-    virtual bool wants_notes() const { return true; }
+    bool wants_notes() const { return wants_notes_; }
     // Whether after_access() is to be called: a model runtime that neither traces nor compares
-    // values does without it (a call saved on every access). Not virtual: asked every access.
+    // values does without it (a call saved on every access). Neither is virtual: both are
+    // asked at every step.
     bool wants_values() const { return wants_values_; }
 
   protected:
+    bool wants_notes_ = true;
     bool wants_values_ = true;
 };
 

@@ -103,6 +103,7 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     tracing_ = tracing;
     observed_ = scheduler.observes_steps();
     wants_values_ = tracing_ || observed_;  // for the trace, and for reductions by value
+    wants_notes_ = tracing_;
     phase_ = Phase::starting;
     draining_ = false;
     running_ = true;
@@ -123,7 +124,11 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     execution_.stop = StopKind::none;
     execution_.wait_for.clear();
     execution_.lock_edges.clear();
-    for (std::vector<int>& held : held_) held.clear();
+    if (locks_taken_) {
+        for (std::vector<int>& held : held_) held.clear();
+        locks_taken_ = false;
+    }
+    at_lock_ = 0;
     if (tracing_) execution_.trace = Trace{};
     objects_.reset();
     for (VirtualThread& thread : threads_) {
@@ -279,7 +284,12 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
     const int self = current_;
     const int index = objects_.index_of(object, kind);
     pending_[static_cast<std::size_t>(self)] = PendingOp{index, op};
-    if (is_lock_op(op)) objects_.arrive(index, op);
+    if (is_lock_op(op)) {
+        objects_.arrive(index, op);
+        at_lock_ |= bit(self);
+    } else {
+        at_lock_ &= ~bit(self);
+    }
     if (phase_ == Phase::starting && started(self) != main_context) {
         transfer(self, started(self));  // resumed when chosen
     } else {
@@ -302,6 +312,7 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
 [[gnu::noinline]] void Executor::track_lock_order(int thread, const PendingOp& pending) {
     std::vector<int>& held = held_[static_cast<std::size_t>(thread)];
     if (pending.op == Op::lock || pending.op == Op::lock_shared) {
+        locks_taken_ = true;
         for (int first : held)
             if (first != pending.object)
                 execution_.lock_edges.push_back({first, pending.object, thread});
@@ -313,14 +324,21 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
 }
 
 void Executor::refresh_view() {
-    ThreadMask enabled = 0;
-    for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1) {
+    // A thread in front of a shared access can always take it; only a lock can hold one back.
+    const ThreadMask at_lock = view_.unfinished & at_lock_;
+    view_.enabled = (view_.unfinished & ~at_lock_) | (at_lock != 0 ? may_lock(at_lock) : 0);
+}
+
+// Which of `threads`, each paused in front of a lock operation, can take it now. Out of line:
+// the common step (a shared access) keeps decide() small.
+[[gnu::noinline]] ThreadMask Executor::may_lock(ThreadMask threads) const {
+    ThreadMask can = 0;
+    for (ThreadMask rest = threads; rest != 0; rest &= rest - 1) {
         const int t = lowest_thread(rest);
         const PendingOp& pending = pending_[static_cast<std::size_t>(t)];
-        if (!is_lock_op(pending.op) || objects_.can_step(pending.object, pending.op))
-            enabled |= bit(t);
+        if (objects_.can_step(pending.object, pending.op)) can |= bit(t);
     }
-    view_.enabled = enabled;
+    return can;
 }
 
 // Called once per state, when the thread that took the last step has reached its next
@@ -381,6 +399,13 @@ void Executor::commit(int thread) {
     if (preempts) ++view_.preemptions;
     ++view_.steps;
     execution_.schedule.push_back(thread + 1);
+    if (tracing_ || observed_) [[unlikely]]
+        report_step(thread, pending, step, links);
+}
+
+// Out of commit's common path: an untraced random or pct series does neither.
+[[gnu::noinline]] void Executor::report_step(int thread, const PendingOp& pending, int step,
+                                             const StepLinks& links) {
     if (tracing_) trace_step(thread, step);
     if (observed_)
         scheduler_->step_committed(StepRecord{step, thread, pending.op, pending.object,

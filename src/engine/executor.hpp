@@ -66,7 +66,6 @@ class Executor final : public Runtime {
     void acquire(LockObject& lock, LockKind kind) override;
     void release(LockObject& lock, LockKind kind) override;
     void note(std::string_view text) override;
-    bool wants_notes() const override { return tracing_; }
 
   private:
     enum class Phase { starting, running, unwinding };
@@ -106,8 +105,10 @@ class Executor final : public Runtime {
     int decide();
     int choose();
     void refresh_view();
+    ThreadMask may_lock(ThreadMask threads) const;
     int stop(ExecutionEnd end);
     void commit(int thread);
+    void report_step(int thread, const PendingOp& pending, int step, const StepLinks& links);
     void track_lock_order(int thread, const PendingOp& pending);
     void trace_step(int thread, int step);
     void finish_execution();
@@ -121,6 +122,8 @@ class Executor final : public Runtime {
     std::vector<VirtualThread> threads_;
     std::vector<PendingOp> pending_;
     std::vector<std::vector<int>> held_;  // per thread: the locks it holds, in the order taken
+    bool locks_taken_ = false;            // held_ has something to clear
+    ThreadMask at_lock_ = 0;  // threads paused in front of a lock operation (maybe blocked)
     ObjectTable objects_;
     ExecutionView view_;
     Context main_;                  // the main context, while a fiber runs

@@ -55,7 +55,7 @@ Explorer::Explorer(const Scenario& scenario, Variant variant, const TrialConfig&
 // One execution under `scheduler`; raises what it came to when that is an error.
 Execution& Explorer::execute(Scheduler& scheduler, bool tracing) {
     Execution& execution = executor_.run(scheduler, tracing);
-    note_lock_order(execution);
+    if (!execution.lock_edges.empty()) note_lock_order(execution);
     if (execution.stop == StopKind::infeasible)
         throw ScheduleError{execution.stop_position, scheduler.stop_message()};
     if (execution.stop == StopKind::diverged) throw std::logic_error(scheduler.stop_message());

@@ -55,12 +55,11 @@ class ThreadRecorder final : public Runtime {
         lock.native_release(kind);
     }
     void note(std::string_view text) override { notes_.emplace_back(text); }
-    // Once the thread has recorded all the events it may, its notes would label nothing.
-    bool wants_notes() const override { return events_.size() < kMostEventsPerThread; }
 
     void clear() {
         events_.clear();
         notes_.resize(1);
+        wants_notes_ = true;
     }
 
     int thread() const { return thread_; }
@@ -74,6 +73,8 @@ class ThreadRecorder final : public Runtime {
         if (events_.size() >= kMostEventsPerThread) return;
         events_.push_back(RawEvent{timestamp(), &object, bits,
                                    static_cast<std::uint32_t>(notes_.size() - 1), op});
+        // Once the thread has recorded all the events it may, its notes would label nothing.
+        if (events_.size() == kMostEventsPerThread) wants_notes_ = false;
     }
 
     int thread_;  // 1-based
