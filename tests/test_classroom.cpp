@@ -1,6 +1,10 @@
 // The classroom: walkthrough (on a pipe and on a terminal) and the quiz.
 #include <doctest/doctest.h>
 
+#include <string_view>
+#include <vector>
+
+#include "cli/classroom.hpp"
 #include "process.hpp"
 #include "pty.hpp"
 
@@ -100,4 +104,26 @@ TEST_CASE("--expect with --quiz checks the quiz run's verdict: 0 when it agrees,
         {"trie-race", "--quiz", "--schedule", "1,2,2,2,2,2,2,2,1,1,1,1", "--expect", "clean"});
     CHECK(replayed.exit_code == 3);
     CHECK(replayed.err.find("verdict is CORRUPTED") != std::string::npos);
+}
+
+TEST_CASE(
+    "the walkthrough sets read-only right after unsafe-map, and --from counts in that order") {
+    auto names = [](const racedemo::WalkthroughOptions& options) {
+        std::vector<std::string_view> shown;
+        for (const racedemo::Scenario* scenario : racedemo::walkthrough_course(options))
+            shown.push_back(scenario->name);
+        return shown;
+    };
+    racedemo::WalkthroughOptions all;
+    const std::vector<std::string_view> course = names(all);
+    REQUIRE(course.size() == racedemo::scenarios().size());
+    CHECK(course[0] == "unsafe-map");
+    CHECK(course[1] == "read-only");
+    CHECK(course[2] == "mutex-map");
+    racedemo::WalkthroughOptions from_two;
+    from_two.from = 2;
+    CHECK(names(from_two).front() == "mutex-map");  // read-only comes before 02 in this order
+    racedemo::WalkthroughOptions only;
+    only.only = 11;
+    CHECK(names(only) == std::vector<std::string_view>{"read-only"});
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -7,11 +9,18 @@
 
 using namespace racedemo;
 
-TEST_CASE("scenarios are numbered 1..N without gaps, in order") {
+TEST_CASE("scenarios are listed by number, and number, file and name agree") {
     const auto& all = scenarios();
-    REQUIRE(all.size() >= 5);
-    for (std::size_t index = 0; index < all.size(); ++index)
-        CHECK(all[index]->number == static_cast<int>(index) + 1);
+    REQUIRE(all.size() >= 7);
+    CHECK(all.front()->number == 1);
+    for (std::size_t index = 1; index < all.size(); ++index)
+        CHECK(all[index - 1]->number < all[index]->number);
+    for (const Scenario* scenario : all) {
+        // demos/s11_read_only.cpp holds scenario 11, read-only.
+        std::string file = fmt::format("s{:02}_{}.cpp", scenario->number, scenario->name);
+        std::replace(file.begin(), file.end(), '-', '_');
+        CHECK(scenario->source_file == file);
+    }
 }
 
 TEST_CASE("scenario names are unique and usable on a command line") {

@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import sys
 
-SCENARIOS = ["unsafe-map", "mutex-map", "trie-race", "stack", "rwmutex-cache", "counter"]
+SCENARIOS = ["unsafe-map", "mutex-map", "trie-race", "stack", "rwmutex-cache", "counter", "read-only"]
 
 
 CACHE = {}  # command line -> racedemo's JSON (or None), kept across runs with --cache

@@ -118,7 +118,8 @@ struct Scenario {
     TrialFactory fixed = nullptr;
     std::string_view fixed_note;    // how --fixed relates to another scenario, if it does
     BenchFunction bench = nullptr;  // `--bench`: a throughput measurement, where it has one
-    std::string_view source_file;   // set by registration: the demo file that defines it
+    int shown_after = 0;  // the walkthrough shows it right after this scenario (0: by number)
+    std::string_view source_file;  // set by registration: the demo file that defines it
 
     TrialFactory factory(Variant variant) const {
         return variant == Variant::unsafe && unsafe != nullptr ? unsafe : fixed;

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <string>
+#include <vector>
 
 #include "present/lesson.hpp"
 
@@ -55,15 +58,31 @@ bool show_scenario(const WalkthroughOptions& options, const Scenario& scenario,
     return true;
 }
 
+// Where a scenario comes in the walkthrough: by number, unless it asks to follow another.
+double teaching_rank(const Scenario& scenario) {
+    return scenario.shown_after != 0 ? scenario.shown_after + 0.5 : scenario.number;
+}
+
 }  // namespace
+
+std::vector<const Scenario*> walkthrough_course(const WalkthroughOptions& options) {
+    std::vector<const Scenario*> course;
+    const Scenario* from = find_scenario(std::to_string(options.from));
+    const double from_rank = from != nullptr ? teaching_rank(*from) : options.from;
+    for (const Scenario* scenario : scenarios())
+        if (options.only != 0 ? scenario->number == options.only
+                              : teaching_rank(*scenario) >= from_rank)
+            course.push_back(scenario);
+    std::stable_sort(course.begin(), course.end(), [](const Scenario* a, const Scenario* b) {
+        return teaching_rank(*a) < teaching_rank(*b);
+    });
+    return course;
+}
 
 bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::FILE* in,
                  std::FILE* out) {
     const Style style(options.color);
-    std::vector<const Scenario*> course;
-    for (const Scenario* scenario : scenarios())
-        if (options.only != 0 ? scenario->number == options.only : scenario->number >= options.from)
-            course.push_back(scenario);
+    const std::vector<const Scenario*> course = walkthrough_course(options);
     auto step = [&](std::string_view next) {
         return !options.pause || wait_for_enter(in, out, next);
     };

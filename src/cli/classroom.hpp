@@ -23,6 +23,10 @@ struct WalkthroughOptions {
 // Runs a request through the pipeline and prints its report to `out`.
 using RunPrinter = std::function<void(const RunRequest& request, std::FILE* out)>;
 
+// The scenarios the walkthrough shows, in teaching order: by number, except that a scenario
+// may ask to come right after another (Scenario::shown_after). --from counts in that order.
+std::vector<const Scenario*> walkthrough_course(const WalkthroughOptions& options);
+
 // Every scenario in order: lesson, unsafe run with its interleaving, fixed run, takeaway. Each
 // run is shown with its command line (command_line of its request), then run. Reads Enter (or
 // q) from `in` between steps when pausing. Returns false when the user quit.

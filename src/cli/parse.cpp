@@ -266,7 +266,10 @@ std::string scenario_examples(const Scenario& scenario) {
         example(fmt::format("{} --strategy pct --runs 100", scenario.number),
                 "100 pct schedules, seed 1");
     }
-    example(name + " --fixed --explore", "the fix, on every schedule");
+    if (scenario.unsafe != nullptr)
+        example(name + " --fixed --explore", "the fix, on every schedule");
+    else
+        example(name + " --explore", "every schedule: all clean");
     if (scenario.bench != nullptr) example(name + " --bench", "measure the locks");
     example("explain " + name, "the lesson and the code");
     return out;

@@ -98,10 +98,13 @@ std::string render_explain(const Scenario& scenario, const Style& style) {
     if (std::optional<LessonCode> code = lesson_code(scenario)) {
         // Appended piece by piece: GCC 12 warns (falsely, -Wrestrict) on "\n" + std::string&&.
         out += '\n';
-        out +=
-            style.dim(fmt::format("The code, from demos/{}. Lines marked + are the fix: they\n"
-                                  "take the lock, and do nothing in the unsafe variant.",
-                                  code->file));
+        // Only a scenario with an unsafe variant has lines that are its fix.
+        out += style.dim(scenario.unsafe != nullptr
+                             ? fmt::format("The code, from demos/{}. Lines marked + are the fix: "
+                                           "they\ntake the lock, and do nothing in the unsafe "
+                                           "variant.",
+                                           code->file)
+                             : fmt::format("The code, from demos/{}:", code->file));
         out += '\n';
         for (const std::string& line : code->lines) {
             if (scenario.unsafe != nullptr && is_lock_line(line))
