@@ -105,8 +105,8 @@ TEST_CASE("a series with no corruption has no first schedule and is clean") {
     CHECK(json["verdict"] == "clean");
     CHECK(json["first_corrupt_schedule"].is_null());
     CHECK(json["schedule"] == std::vector<int>{1, 1, 2, 2});  // the run shown
-    CHECK(render_text(report, Style(false)).find("CLEAN: none of 50 schedules corrupts") !=
-          std::string::npos);
+    CHECK(render_text(report, Style(false))
+              .find("CLEAN: none of 50 schedules corrupts or deadlocks") != std::string::npos);
 }
 
 TEST_CASE("an interrupted model run never renders CLEAN, in text or JSON") {
@@ -163,8 +163,8 @@ TEST_CASE("a complete exploration that found nothing is clean, with no estimate"
     result.schedules_explored = 6;
     result.complete = true;
     const RunReport report = report_of(model_request(Strategy::explore, 1), result);
-    CHECK(render_text(report, Style(false)).find("CLEAN: no schedule of 6 corrupts") !=
-          std::string::npos);
+    CHECK(render_text(report, Style(false))
+              .find("CLEAN: none of the 6 schedules corrupts or deadlocks") != std::string::npos);
     CHECK(report_json(report)["estimate"].is_null());
     CHECK(report_json(report)["reduction"] == std::string(name_of(ModelOptions{}.reduction)));
 }

@@ -91,6 +91,9 @@ class LockObject : public SharedObject {
     // The real lock, used by real mode (with or without tracing).
     virtual void native_acquire(LockKind kind) = 0;
     virtual void native_release(LockKind kind) = 0;
+    // The real lock, told to the lock watcher when one is installed (real mode's trials).
+    void watched_acquire(LockKind kind);
+    void watched_release(LockKind kind);
 
   protected:
     // Through the current runtime when there is one, natively otherwise.
@@ -123,9 +126,22 @@ class Runtime {
     bool wants_values_ = true;
 };
 
+// Real mode: told who waits for, holds and lets go of which lock, so that the watchdog can
+// name a deadlock's cycle (src/real/lock_board.hpp). One is installed in each trial process.
+class LockWatcher {
+  public:
+    virtual void waiting(const LockObject& lock, LockKind kind) = 0;
+    virtual void acquired(const LockObject& lock, LockKind kind) = 0;
+    virtual void releasing(const LockObject& lock, LockKind kind) = 0;
+
+  protected:
+    ~LockWatcher() = default;
+};
+
 namespace detail {
 inline thread_local Runtime* current_runtime = nullptr;
-}
+inline LockWatcher* lock_watcher = nullptr;
+}  // namespace detail
 
 inline Runtime* current_runtime() {
     return detail::current_runtime;
@@ -153,14 +169,27 @@ void note(fmt::format_string<Args...> format, Args&&... args) {
         runtime->note(fmt::format(format, std::forward<Args>(args)...));
 }
 
+inline void LockObject::watched_acquire(LockKind kind) {
+    LockWatcher* watcher = detail::lock_watcher;
+    if (watcher == nullptr) return native_acquire(kind);
+    watcher->waiting(*this, kind);
+    native_acquire(kind);
+    watcher->acquired(*this, kind);
+}
+
+inline void LockObject::watched_release(LockKind kind) {
+    if (LockWatcher* watcher = detail::lock_watcher) watcher->releasing(*this, kind);
+    native_release(kind);
+}
+
 inline void LockObject::acquire_as(LockKind kind) {
     if (Runtime* runtime = current_runtime()) return runtime->acquire(*this, kind);
-    native_acquire(kind);
+    watched_acquire(kind);
 }
 
 inline void LockObject::release_as(LockKind kind) {
     if (Runtime* runtime = current_runtime()) return runtime->release(*this, kind);
-    native_release(kind);
+    watched_release(kind);
 }
 
 namespace detail {

@@ -16,21 +16,6 @@ namespace context = boost::context;
 // Thrown inside a deadlocked thread to unwind its stack when its execution is over.
 struct UnwindThread {};
 
-// "T1 holds a, waits for b (held by T2)"; a holder that has finished says so.
-std::string describe(const Waiter& waiter, ThreadMask unfinished) {
-    std::vector<std::string> holders;
-    for (int holder : waiter.held_by) {
-        const bool finished = (unfinished & (ThreadMask{1} << (holder - 1))) == 0;
-        holders.push_back(fmt::format("T{}{}", holder, finished ? ", which has finished" : ""));
-    }
-    std::string why =
-        holders.empty() ? std::string() : fmt::format("held by {}", fmt::join(holders, " and "));
-    if (waiter.writer_queued) why += why.empty() ? "a writer is queued" : "; a writer is queued";
-    const std::string holds =
-        waiter.holds.empty() ? "" : fmt::format("holds {}, ", fmt::join(waiter.holds, " and "));
-    return fmt::format("T{} {}waits for {} ({})", waiter.thread, holds, waiter.waits_for, why);
-}
-
 bool is_lock_op(Op op) {
     return op != Op::read && op != Op::write;
 }
@@ -452,13 +437,12 @@ Waiter Executor::waiter(int thread) const {
 // No thread can move and some have not finished: who holds what, and waits for what. Taken
 // before the blocked threads are unwound (which forgets it).
 void Executor::record_deadlock() {
-    std::vector<std::string> waits;
-    for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1) {
-        Waiter waiter = this->waiter(lowest_thread(rest));
-        waits.push_back(describe(waiter, view_.unfinished));
-        execution_.wait_for.push_back(std::move(waiter));
-    }
-    execution_.outcome = Outcome{"deadlock", false, fmt::format("{}", fmt::join(waits, "; "))};
+    std::vector<int> finished;  // 1-based
+    for (int t = 0; t < thread_count_; ++t)
+        if ((view_.unfinished & bit(t)) == 0) finished.push_back(t + 1);
+    for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1)
+        execution_.wait_for.push_back(waiter(lowest_thread(rest)));
+    execution_.outcome = deadlock_outcome(execution_.wait_for, finished);
 }
 
 }  // namespace racedemo

@@ -55,6 +55,12 @@ struct Waiter {
     bool writer_queued = false;      // it wants to read, and a queued writer keeps it out
 };
 
+// "T1 holds a, waits for b (held by T2)": one waiter; a holder among `finished` (1-based
+// threads) is said to have finished. Model and real mode describe a deadlock alike.
+std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished);
+// The outcome of a deadlock: label "deadlock", every waiter described.
+Outcome deadlock_outcome(const std::vector<Waiter>& waiters, const std::vector<int>& finished);
+
 // Locks taken in orders that close a cycle: threads[i] held locks[i] while it took the next
 // lock of the cycle. A potential deadlock, even where no run deadlocked (ThreadSanitizer's
 // "lock-order-inversion").

@@ -24,6 +24,9 @@ constexpr std::pair<std::string_view, std::string_view> kTerms[] = {
      "Many readers at once, or one writer alone. Whether it beats a mutex has to be measured."},
     {"deadlock",
      "Threads wait for each other in a cycle, each holding what the next one needs: none moves."},
+    {"lock-order inversion",
+     "One thread takes lock a then b, another b then a. Not yet a deadlock, but the schedule "
+     "that interleaves them is one: the potential deadlock ThreadSanitizer also reports."},
     {"step", "One access to shared state or one lock operation: where threads may switch."},
     {"schedule",
      "Which thread takes each step, as a list of thread numbers; replay one with --schedule."},

@@ -186,11 +186,15 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
         case Verdict::clean:
             break;
     }
-    std::string what = explore
-                           ? fmt::format("no schedule of {} corrupts", result.schedules_explored)
-                       : report.options.runs > 1 && !explore
-                           ? fmt::format("none of {} schedules corrupts", result.schedules_explored)
-                           : std::string("this schedule corrupts nothing");
+    // CLEAN rules out both ways a schedule goes wrong: damage, and threads stuck for good.
+    std::string what =
+        explore ? (result.schedules_explored == 1
+                       ? std::string("the one schedule explored neither corrupts nor deadlocks")
+                       : fmt::format("none of the {} schedules corrupts or deadlocks",
+                                     result.schedules_explored))
+        : report.options.runs > 1
+            ? fmt::format("none of {} schedules corrupts or deadlocks", result.schedules_explored)
+            : std::string("this schedule neither corrupts nor deadlocks");
     return fmt::format("{} {}\n", style.good("CLEAN:"), what);
 }
 

@@ -68,15 +68,34 @@ std::string stopped_early(const RealResult& result, const Style& style) {
                        interrupted ? fmt::format(" ({})", signal_name(result.interrupted_by)) : "");
 }
 
+// A deadlocked run: the watchdog saw the threads wait for each other, named who held what,
+// and ended the trial's process.
+std::string first_deadlock(const RealResult& result, const Style& style) {
+    if (!result.first_deadlock) return {};
+    return fmt::format(
+        " first deadlock: run {}, round {} (the watchdog saw the threads wait for each other, and\n"
+        " ended the trial):\n   {}\n",
+        *result.first_deadlock_run, result.first_deadlock->rounds,
+        style.bad(result.first_deadlock->outcome.evidence));
+}
+
 std::string real_verdict(const RealResult& result, const Style& style) {
     const int bad =
         result.corrupted_runs + result.crashed_runs + result.hung_runs + result.failed_runs;
+    const std::string deadlocked =
+        result.deadlocked_runs > 0 ? fmt::format(", {} deadlocked", result.deadlocked_runs) : "";
     if (verdict_corrupt(result))
         return fmt::format(
-            "{} {} of {} runs went wrong ({} corrupted, {} crashed, {} hung); first: {}\n",
-            style.bad("CORRUPTED:"), bad, result.runs_done, result.corrupted_runs,
-            result.crashed_runs, result.hung_runs,
+            "{} {} of {} runs went wrong ({} corrupted, {} crashed, {} hung{}); first: {}\n",
+            style.bad("CORRUPTED:"), bad + result.deadlocked_runs, result.runs_done,
+            result.corrupted_runs, result.crashed_runs, result.hung_runs, deadlocked,
             result.first_bad ? result.first_bad->outcome.evidence : "");
+    if (result.deadlocked_runs > 0) {
+        const int clean = result.runs_done - result.deadlocked_runs;
+        return fmt::format("{} {} of {} runs{}\n", style.bad("DEADLOCKED:"), result.deadlocked_runs,
+                           result.runs_done,
+                           clean > 0 ? fmt::format("; the other {} finished clean", clean) : "");
+    }
     return fmt::format("{} {} of {} runs, {} rounds in all, no corruption\n", style.good("CLEAN:"),
                        result.runs_done, result.runs_done, result.rounds_total);
 }
@@ -193,6 +212,7 @@ std::string render_real(const RunHeader& header, const RealOptions& options,
         "\n";
     out += outcome_table(result, style);
     out += first_corruption(result, style);
+    out += first_deadlock(result, style);
     out += stopped_early(result, style);
     out += real_verdict(result, style);
     return out;

@@ -71,11 +71,15 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     const RealResult& result = report.result;
     json["runs"] = result.runs_done;
     json["runs_requested"] = report.options.runs;
-    json["verdict"] = verdict_corrupt(result) ? "corrupted" : "clean";
+    json["verdict"] = verdict_name(verdict_of(report));
     json["outcomes"] = outcomes_json(result.outcomes);
     json["corrupted_runs"] = result.corrupted_runs;
     json["crashed_runs"] = result.crashed_runs;
     json["hung_runs"] = result.hung_runs;
+    json["deadlocked_runs"] = result.deadlocked_runs;
+    json["first_deadlock_run"] = nullable(result.first_deadlock_run);
+    json["wait_for"] =
+        result.first_deadlock ? result.first_deadlock->wait_for : std::vector<Waiter>{};
     json["failed_runs"] = result.failed_runs;
     json["rounds"] = result.rounds_total;
     json["elapsed_ms"] = result.elapsed_ms;

@@ -12,17 +12,20 @@ Verdict verdict_of(const ModelReport& report) {
     return cut || result.interrupted ? Verdict::no_bug_found : Verdict::clean;
 }
 
+Verdict verdict_of(const RealReport& report) {
+    if (verdict_corrupt(report.result)) return Verdict::corrupted;
+    return report.result.deadlocked_runs > 0 ? Verdict::deadlocked : Verdict::clean;
+}
+
 Verdict verdict_of(const RunReport& report) {
-    return std::visit(
-        overloaded{[](const RealReport& real) {
-                       return verdict_corrupt(real.result) ? Verdict::corrupted : Verdict::clean;
-                   },
-                   [](const ModelReport& model) { return verdict_of(model); },
-                   [](const DetectorReport& detector) {
-                       return detector.result.races.empty() ? Verdict::clean : Verdict::corrupted;
-                   },
-                   [](const BenchReport&) { return Verdict::clean; }},
-        report.body);
+    return std::visit(overloaded{[](const RealReport& real) { return verdict_of(real); },
+                                 [](const ModelReport& model) { return verdict_of(model); },
+                                 [](const DetectorReport& detector) {
+                                     return detector.result.races.empty() ? Verdict::clean
+                                                                          : Verdict::corrupted;
+                                 },
+                                 [](const BenchReport&) { return Verdict::clean; }},
+                      report.body);
 }
 
 std::string_view verdict_name(Verdict verdict) {

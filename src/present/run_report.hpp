@@ -17,7 +17,8 @@ enum class Runner { real, model, detector, bench };
 
 // A run's conclusion. no_bug_found: a model search that was cut (by its budget, its bound or an
 // interrupt) before it covered everything, and found nothing: never to be called clean.
-// deadlocked: a model run in which no thread could move while some had not finished.
+// deadlocked: a model run in which no thread could move while some had not finished; real
+// runs of which some were stopped on a cycle of lock waits (and none went otherwise wrong).
 enum class Verdict { corrupted, deadlocked, clean, no_bug_found };
 
 struct RealReport {
@@ -48,6 +49,7 @@ struct RunReport {
 };
 
 Verdict verdict_of(const ModelReport& report);
+Verdict verdict_of(const RealReport& report);
 // corrupted, deadlocked, clean or no_bug_found; a bench measures and is always clean.
 Verdict verdict_of(const RunReport& report);
 // "corrupted", "deadlocked", "clean", "no-bug-found"

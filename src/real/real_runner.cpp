@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "cli/interrupt.hpp"
+#include "real/lock_board.hpp"
 #include "real/real_trace.hpp"
 
 namespace racedemo {
@@ -137,7 +138,7 @@ bool decode(const std::string& text, TrialResult& result) {
 // The child's side of a trial: run it, send the result, leave without running any
 // destructors or atexit handlers of the parent's (their state belongs to the parent).
 [[noreturn]] void child_main(const Scenario& scenario, Variant variant, const RealOptions& options,
-                             int result_fd, int error_fd) {
+                             int result_fd, int error_fd, LockBoard* board) {
     default_interrupts();  // the parent decides when a trial ends
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);  // a crashing trial must not leave core files behind
@@ -149,10 +150,12 @@ bool decode(const std::string& text, TrialResult& result) {
     dup2(error_fd, STDERR_FILENO);
     int devnull = ::open("/dev/null", O_RDWR);
     if (devnull >= 0) dup2(devnull, STDOUT_FILENO);
+    std::optional<BoardWatcher> watcher;
+    if (board != nullptr) detail::lock_watcher = &watcher.emplace(*board);
     TrialResult result;
     try {
         result = run_rounds(scenario, variant, options.threads, scenario.rounds, options.trace,
-                            options.trial_budget_ms);
+                            options.trial_budget_ms, board);
     } catch (const std::bad_alloc&) {
         result.outcome = Outcome::corrupt("out of memory",
                                           fmt::format("the trial passed its memory limit of {} MiB",
@@ -173,6 +176,7 @@ struct ChildOutput {
     std::string result_text, error_text;
     bool hung = false;     // no end before the deadline
     bool stopped = false;  // racedemo was interrupted while the trial still ran
+    std::optional<DeadlockWatch::Deadlock> deadlock;  // the board showed one
 };
 
 // Reads whatever is ready on the pipes; returns false when both are closed.
@@ -192,10 +196,15 @@ bool drain_ready(pollfd (&fds)[2], int& open_fds, int result_fd, ChildOutput& ou
     return open_fds > 0;
 }
 
-ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point deadline) {
+// How often the watchdog looks at the lock board: a deadlock is named within two looks.
+constexpr long long kBoardLookMs = 50;
+
+ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point deadline,
+                                 DeadlockWatch* watch) {
     ChildOutput output;
     pollfd fds[2] = {{result_fd, POLLIN, 0}, {error_fd, POLLIN, 0}};
     int open_fds = 2;
+    const long long longest_wait = watch != nullptr ? kBoardLookMs : 1000;
     while (open_fds > 0) {
         const auto remaining =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -203,13 +212,14 @@ ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point 
             output.hung = true;
             break;
         }
-        const int ready =
-            ::poll(fds, 2, static_cast<int>(std::min<long long>(remaining.count() + 1, 1000)));
+        const int ready = ::poll(
+            fds, 2, static_cast<int>(std::min<long long>(remaining.count() + 1, longest_wait)));
         if (ready < 0 && errno != EINTR) break;
         if (interrupted() != 0) break;
+        if (ready == 0 && watch != nullptr && (output.deadlock = watch->check())) break;
         if (!drain_ready(fds, open_fds, result_fd, output)) break;
     }
-    output.stopped = interrupted() != 0 && open_fds > 0 && !output.hung;
+    output.stopped = interrupted() != 0 && open_fds > 0 && !output.hung && !output.deadlock;
     return output;
 }
 
@@ -220,6 +230,11 @@ TrialResult classify_trial(const ChildOutput& output, int status, double timeout
     if (output.stopped) {
         result.status = TrialStatus::interrupted;
         result.outcome = Outcome::clean();
+    } else if (output.deadlock) {
+        result.status = TrialStatus::deadlocked;
+        result.wait_for = output.deadlock->wait_for;
+        result.rounds = output.deadlock->round;  // the deadlocked one included
+        result.outcome = deadlock_outcome(result.wait_for, {});
     } else if (output.hung) {
         result.status = TrialStatus::hung;
         result.outcome = Outcome::corrupt(
@@ -245,12 +260,13 @@ TrialResult classify_trial(const ChildOutput& output, int status, double timeout
 // The parent's side: collect what the child writes until it closes its pipes or the watchdog
 // fires, then reap it.
 TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_seconds,
-                      Clock::time_point started) {
+                      Clock::time_point started, DeadlockWatch* watch) {
     const ChildOutput output =
         collect_child_output(result_fd, error_fd,
                              started + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(timeout_seconds)));
-    if (output.hung || output.stopped) ::kill(child, SIGKILL);
+                                           std::chrono::duration<double>(timeout_seconds)),
+                             watch);
+    if (output.hung || output.stopped || output.deadlock) ::kill(child, SIGKILL);
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
@@ -260,7 +276,7 @@ TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_s
 }
 
 TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
-                               const RealOptions& options) {
+                               const RealOptions& options, LockBoard* board) {
     int result_pipe[2], error_pipe[2];
     if (::pipe2(result_pipe, O_CLOEXEC) != 0) throw std::runtime_error("cannot create a pipe");
     if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
@@ -268,6 +284,7 @@ TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
         throw std::runtime_error("cannot create a pipe");
     }
     std::fflush(nullptr);  // or the child would inherit, and later repeat, buffered output
+    if (board != nullptr) board->new_round(0);  // nothing left from the trial before
     auto started = Clock::now();
     pid_t child = ::fork();
     if (child < 0) {
@@ -278,12 +295,14 @@ TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
     if (child == 0) {
         ::close(result_pipe[0]);
         ::close(error_pipe[0]);
-        child_main(scenario, variant, options, result_pipe[1], error_pipe[1]);
+        child_main(scenario, variant, options, result_pipe[1], error_pipe[1], board);
     }
     ::close(result_pipe[1]);
     ::close(error_pipe[1]);
-    TrialResult result =
-        supervise(child, result_pipe[0], error_pipe[0], options.timeout_seconds, started);
+    std::optional<DeadlockWatch> watch;
+    if (board != nullptr) watch.emplace(board, options.threads);
+    TrialResult result = supervise(child, result_pipe[0], error_pipe[0], options.timeout_seconds,
+                                   started, watch ? &*watch : nullptr);
     ::close(result_pipe[0]);
     ::close(error_pipe[0]);
     return result;
@@ -362,7 +381,7 @@ bool judge_round(Trial& trial, RoundRecorder* recorder, bool out_of_memory, int 
 }  // namespace
 
 TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, int rounds,
-                       bool trace, double budget_ms) {
+                       bool trace, double budget_ms, LockBoard* board) {
     const TrialFactory factory = scenario.factory(variant);
     const TrialConfig config{threads, /*model=*/false};
     const CpuSpreader spreader;
@@ -381,6 +400,7 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, i
             // Past the trial's memory limit: end the round on every thread, report it.
             out_of_memory = true;
         }
+        if (board != nullptr) board->finished(thread);  // a lock it still holds stays held
     };
     bool stop = false;  // written by thread 0 before a barrier, read by the others after it
 
@@ -388,6 +408,7 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, i
     for (int thread = 1; thread < threads; ++thread) {
         workers.emplace_back([&, thread] {
             spreader.pin_current_thread(thread);
+            BoardWatcher::set_thread(thread);
             for (;;) {
                 barrier.arrive_and_wait();  // round starts
                 if (stop) return;
@@ -397,11 +418,13 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, i
         });
     }
 
+    BoardWatcher::set_thread(0);
     TrialResult result;
     auto started = Clock::now();
     for (int round = 1; round <= rounds; ++round) {
         trial = factory(config);
         if (recorder) recorder->clear();
+        if (board != nullptr) board->new_round(round);  // the other threads wait at the barrier
         barrier.arrive_and_wait();
         act(0);
         barrier.arrive_and_wait();
@@ -419,10 +442,13 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
                     const TrialObserver& observer) {
     RealResult total;
     total.runs_requested = options.runs;
+    // Shared with every trial's child: the watchdog reads a deadlock's cycle from it.
+    std::unique_ptr<LockBoard, void (*)(LockBoard*)> board(LockBoard::create_shared(),
+                                                           &LockBoard::destroy_shared);
     auto started = Clock::now();
     for (int run = 1; run <= options.runs; ++run) {
         if (interrupted() != 0) break;
-        TrialResult trial = run_trial_in_child(scenario, variant, options);
+        TrialResult trial = run_trial_in_child(scenario, variant, options, board.get());
         if (trial.status == TrialStatus::interrupted) break;  // cut short: not an outcome
         ++total.runs_done;
         total.rounds_total += static_cast<std::uint64_t>(trial.rounds);
@@ -436,6 +462,13 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
                 break;
             case TrialStatus::hung:
                 ++total.hung_runs;
+                break;
+            case TrialStatus::deadlocked:
+                ++total.deadlocked_runs;
+                if (!total.first_deadlock) {
+                    total.first_deadlock = trial;
+                    total.first_deadlock_run = run;
+                }
                 break;
             case TrialStatus::failed:
                 ++total.failed_runs;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/model.hpp"
 #include "engine/trace.hpp"
 #include "racedemo/scenario.hpp"
 
@@ -28,17 +29,19 @@ struct RealOptions {
     std::size_t trial_memory_bytes = std::size_t{2} << 30;
 };
 
-enum class TrialStatus { finished, crashed, hung, failed, interrupted };
+// deadlocked: the watchdog found threads waiting for locks only waiting threads hold.
+enum class TrialStatus { finished, crashed, hung, deadlocked, failed, interrupted };
 
 // What one trial (one child process) came to.
 struct TrialResult {
     TrialStatus status = TrialStatus::finished;
-    Outcome outcome;             // for crashed/hung/failed: a synthesised outcome
-    int signal = 0;              // crashed: the signal that ended the child
-    int rounds = 0;              // rounds run (the corrupting one included)
-    double elapsed_ms = 0;       // wall time of the trial, fork to reap
-    std::string diagnostic;      // the first line the child wrote to stderr, if any
-    std::optional<Trace> trace;  // observed order of steps of the last round, when traced
+    Outcome outcome;               // for crashed/hung/failed: a synthesised outcome
+    int signal = 0;                // crashed: the signal that ended the child
+    int rounds = 0;                // rounds run (the corrupting one included)
+    double elapsed_ms = 0;         // wall time of the trial, fork to reap
+    std::string diagnostic;        // the first line the child wrote to stderr, if any
+    std::optional<Trace> trace;    // observed order of steps of the last round, when traced
+    std::vector<Waiter> wait_for;  // deadlocked: who holds what and waits for what
 };
 
 // Outcome labels in the order they were first seen, with counts.
@@ -55,10 +58,13 @@ struct RealResult {
     int corrupted_runs = 0;  // corrupted by the arbiter's judgement
     int crashed_runs = 0;
     int hung_runs = 0;
-    int failed_runs = 0;  // the child ended without a result and without a signal
+    int deadlocked_runs = 0;  // stopped by the watchdog on a cycle of lock waits
+    int failed_runs = 0;      // the child ended without a result and without a signal
     std::optional<double> first_corruption_ms;  // from the start of the run
     std::optional<int> first_corrupt_run;       // 1-based
     std::optional<TrialResult> first_bad;       // the first trial that was not clean
+    std::optional<TrialResult> first_deadlock;  // the first deadlocked trial
+    std::optional<int> first_deadlock_run;      // 1-based
     std::uint64_t rounds_total = 0;
     double elapsed_ms = 0;
     int interrupted_by = 0;  // SIGINT/SIGTERM stopped the run early (its trial was discarded)
@@ -69,6 +75,8 @@ struct RealResult {
 // Called after each trial, for progress lines; return false to stop early.
 using TrialObserver = std::function<bool(int run, const TrialResult&)>;
 
+class LockBoard;
+
 // Runs `options.runs` trials of `scenario`, each in a child process.
 RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions& options,
                     const TrialObserver& observer = {});
@@ -76,8 +84,9 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
 // One trial in the calling process: `rounds` rounds on `threads` real threads, stopping at the
 // first corrupted round, whose observed steps around the damage are kept when `trace` is set.
 // Used inside the child; exposed for tests and benchmarks.
+// With a `board`, every thread's lock operations are written to it (see lock_board.hpp).
 TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, int rounds,
-                       bool trace = false, double budget_ms = 1e12);
+                       bool trace = false, double budget_ms = 1e12, LockBoard* board = nullptr);
 
 // "SIGSEGV" for SIGSEGV, "signal 42" for one without a name.
 std::string signal_name(int signal);

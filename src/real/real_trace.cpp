@@ -47,12 +47,12 @@ class ThreadRecorder final : public Runtime {
     // The event is recorded while the lock is held: after acquiring, before releasing, so the
     // observed order of lock events agrees with the order the lock was really held in.
     void acquire(LockObject& lock, LockKind kind) override {
-        lock.native_acquire(kind);
+        lock.watched_acquire(kind);
         record(lock, kind == LockKind::shared ? Op::lock_shared : Op::lock, 0);
     }
     void release(LockObject& lock, LockKind kind) override {
         record(lock, kind == LockKind::shared ? Op::unlock_shared : Op::unlock, 0);
-        lock.native_release(kind);
+        lock.watched_release(kind);
     }
     void note(std::string_view text) override { notes_.emplace_back(text); }
 

@@ -1,0 +1,30 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "engine/model.hpp"
+
+namespace racedemo {
+
+std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished) {
+    std::vector<std::string> holders;
+    for (int holder : waiter.held_by) {
+        const bool gone = std::find(finished.begin(), finished.end(), holder) != finished.end();
+        holders.push_back(fmt::format("T{}{}", holder, gone ? ", which has finished" : ""));
+    }
+    std::string why =
+        holders.empty() ? std::string() : fmt::format("held by {}", fmt::join(holders, " and "));
+    if (waiter.writer_queued) why += why.empty() ? "a writer is queued" : "; a writer is queued";
+    const std::string holds =
+        waiter.holds.empty() ? "" : fmt::format("holds {}, ", fmt::join(waiter.holds, " and "));
+    return fmt::format("T{} {}waits for {} ({})", waiter.thread, holds, waiter.waits_for, why);
+}
+
+Outcome deadlock_outcome(const std::vector<Waiter>& waiters, const std::vector<int>& finished) {
+    std::vector<std::string> waits;
+    for (const Waiter& waiter : waiters) waits.push_back(describe_wait(waiter, finished));
+    return Outcome{"deadlock", false, fmt::format("{}", fmt::join(waits, "; "))};
+}
+
+}  // namespace racedemo

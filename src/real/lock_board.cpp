@@ -1,0 +1,241 @@
+#include "real/lock_board.hpp"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <string>
+
+namespace racedemo {
+namespace {
+
+thread_local int board_thread = -1;
+
+constexpr auto relaxed = std::memory_order_relaxed;
+
+std::uint64_t lock_bit(int slot) {
+    return std::uint64_t{1} << slot;
+}
+
+// A thread's slot is changed between two bumps of its counter, which is odd meanwhile: a
+// reader that sees an odd count, or a different count after its copy, knows the copy is torn.
+template <class Slot>
+class Update {
+  public:
+    explicit Update(Slot& slot) : slot_(slot) {
+        slot_.changes.fetch_add(1, std::memory_order_acq_rel);
+    }
+    ~Update() { slot_.changes.fetch_add(1, std::memory_order_release); }
+    Update(const Update&) = delete;
+    Update& operator=(const Update&) = delete;
+
+  private:
+    Slot& slot_;
+};
+
+}  // namespace
+
+LockBoard* LockBoard::create_shared() {
+    void* memory = ::mmap(nullptr, sizeof(LockBoard), PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) return nullptr;
+    auto* board = new (memory) LockBoard();
+    board->new_round(0);
+    return board;
+}
+
+void LockBoard::destroy_shared(LockBoard* board) {
+    if (board == nullptr) return;
+    board->~LockBoard();
+    ::munmap(board, sizeof(LockBoard));
+}
+
+void LockBoard::new_round(int round) {
+    round_.store(round, relaxed);
+    for (LockSlot& lock : locks_) {
+        lock.address.store(nullptr, relaxed);
+        lock.name[0] = '\0';
+    }
+    for (ThreadSlot& thread : threads_) {
+        const Update update(thread);
+        thread.state.store(running, relaxed);
+        thread.waits_for.store(-1, relaxed);
+        thread.held.store(0, relaxed);
+    }
+}
+
+// The lock's slot, registered on first sight; -1 when the board is full. Two threads may
+// meet the same new lock at once: a slot is claimed by compare-and-swap, so a lock never gets
+// two slots (its holder and its waiter would then not meet on the board).
+int LockBoard::slot_of(const LockObject& lock) {
+    for (int slot = 0; slot < kLocks; ++slot) {
+        const void* found = locks_[slot].address.load(std::memory_order_acquire);
+        if (found == nullptr &&
+            locks_[slot].address.compare_exchange_strong(found, &lock, std::memory_order_acq_rel)) {
+            std::string name = lock.name();
+            name.resize(std::min<std::size_t>(name.size(), kNameSize - 1));
+            std::memcpy(locks_[slot].name, name.c_str(), name.size() + 1);
+            return slot;
+        }
+        if (found == &lock) return slot;
+    }
+    return -1;
+}
+
+void LockBoard::waiting(int thread, const LockObject& lock, bool) {
+    if (thread < 0 || thread >= kThreads) return;
+    ThreadSlot& self = threads_[thread];
+    const int slot = slot_of(lock);
+    const Update update(self);
+    self.waits_for.store(slot, relaxed);
+    self.state.store(waiting_state, relaxed);
+}
+
+void LockBoard::acquired(int thread, const LockObject& lock) {
+    if (thread < 0 || thread >= kThreads) return;
+    ThreadSlot& self = threads_[thread];
+    const Update update(self);
+    const int slot = self.waits_for.load(relaxed);
+    if (slot >= 0 && locks_[slot].address.load(relaxed) == &lock)
+        self.held.fetch_or(lock_bit(slot), relaxed);
+    self.waits_for.store(-1, relaxed);
+    self.state.store(running, relaxed);
+}
+
+void LockBoard::releasing(int thread, const LockObject& lock) {
+    if (thread < 0 || thread >= kThreads) return;
+    ThreadSlot& self = threads_[thread];
+    const Update update(self);
+    for (int slot = 0; slot < kLocks; ++slot) {
+        const void* found = locks_[slot].address.load(relaxed);
+        if (found == nullptr) break;
+        if (found != &lock) continue;
+        self.held.fetch_and(~lock_bit(slot), relaxed);
+        break;
+    }
+}
+
+void LockBoard::finished(int thread) {
+    if (thread < 0 || thread >= kThreads) return;
+    const Update update(threads_[thread]);
+    threads_[thread].state.store(done, relaxed);
+}
+
+std::vector<LockBoard::ThreadCopy> LockBoard::copy_threads(int threads) const {
+    std::vector<ThreadCopy> copy;
+    for (int t = 0; t < std::min(threads, kThreads); ++t) {
+        const ThreadSlot& slot = threads_[t];
+        const std::uint64_t changes = slot.changes.load(std::memory_order_acquire);
+        copy.push_back(ThreadCopy{slot.state.load(relaxed), slot.waits_for.load(relaxed),
+                                  slot.held.load(relaxed), changes});
+    }
+    return copy;
+}
+
+// The waiting threads that can never go on: each waits for a lock that only stuck threads
+// hold (a finished thread holding a lock never lets go of it in this round). Starts from
+// every waiting or finished thread and drops, until nothing changes, the waiting ones whose
+// lock is free or held by a thread that still runs.
+namespace {
+
+// Whether thread t, waiting, must wait for good: its lock is held, and only by stuck threads.
+bool waits_on_stuck(const std::vector<LockBoard::ThreadCopy>& threads,
+                    const std::vector<bool>& stuck, std::size_t t) {
+    const int lock = threads[t].waits_for;
+    if (lock < 0 || lock >= LockBoard::kLocks) return false;
+    bool held = false;
+    for (std::size_t other = 0; other < threads.size(); ++other) {
+        if (other == t || (threads[other].held & lock_bit(lock)) == 0) continue;
+        if (!stuck[other]) return false;
+        held = true;
+    }
+    return held;
+}
+
+}  // namespace
+
+std::vector<int> LockBoard::stuck_threads(const std::vector<ThreadCopy>& threads) {
+    const auto count = threads.size();
+    std::vector<bool> stuck(count);
+    for (std::size_t t = 0; t < count; ++t) stuck[t] = threads[t].state != running;
+    for (bool dropped = true; dropped;) {
+        dropped = false;
+        for (std::size_t t = 0; t < count; ++t) {
+            if (!stuck[t] || threads[t].state != waiting_state || waits_on_stuck(threads, stuck, t))
+                continue;
+            stuck[t] = false;
+            dropped = true;
+        }
+    }
+    std::vector<int> waiting;
+    for (std::size_t t = 0; t < count; ++t)
+        if (stuck[t] && threads[t].state == waiting_state) waiting.push_back(static_cast<int>(t));
+    return waiting;
+}
+
+Waiter LockBoard::waiter(const std::vector<ThreadCopy>& threads, int thread) const {
+    // A name is written once, before its lock's address is published; read it bounded anyway.
+    auto name_of = [this](int slot) {
+        const char* name = locks_[slot].name;
+        return std::string(name, strnlen(name, kNameSize));
+    };
+    Waiter waiter;
+    waiter.thread = thread + 1;
+    const ThreadCopy& self = threads[static_cast<std::size_t>(thread)];
+    for (int slot = 0; slot < kLocks; ++slot)
+        if ((self.held & lock_bit(slot)) != 0) waiter.holds.push_back(name_of(slot));
+    waiter.waits_for = name_of(self.waits_for);
+    for (std::size_t other = 0; other < threads.size(); ++other)
+        if (static_cast<int>(other) != thread && (threads[other].held & lock_bit(self.waits_for)))
+            waiter.held_by.push_back(static_cast<int>(other) + 1);
+    return waiter;
+}
+
+LockBoard::Snapshot LockBoard::look(int threads) const {
+    Snapshot snapshot;
+    snapshot.round = round_.load(relaxed);
+    const std::vector<ThreadCopy> copy = copy_threads(threads);
+    for (const ThreadCopy& thread : copy) snapshot.changes.push_back(thread.changes);
+    // A thread that moved while it was copied makes the copy a mixture of two moments: no
+    // verdict from it (the watchdog looks again).
+    for (std::size_t t = 0; t < copy.size(); ++t) {
+        const bool torn = copy[t].changes % 2 != 0 ||
+                          threads_[t].changes.load(std::memory_order_acquire) != copy[t].changes;
+        if (torn) return snapshot;
+    }
+    for (int thread : stuck_threads(copy)) snapshot.deadlocked.push_back(waiter(copy, thread));
+    return snapshot;
+}
+
+void BoardWatcher::set_thread(int thread) {
+    board_thread = thread;
+}
+
+void BoardWatcher::waiting(const LockObject& lock, LockKind kind) {
+    board_.waiting(board_thread, lock, kind == LockKind::shared);
+}
+
+void BoardWatcher::acquired(const LockObject& lock, LockKind) {
+    board_.acquired(board_thread, lock);
+}
+
+void BoardWatcher::releasing(const LockObject& lock, LockKind) {
+    board_.releasing(board_thread, lock);
+}
+
+std::optional<DeadlockWatch::Deadlock> DeadlockWatch::check() {
+    LockBoard::Snapshot now = board_->look(threads_);
+    if (now.deadlocked.empty()) {
+        previous_.reset();
+        return std::nullopt;
+    }
+    // Sure only when nothing moved since the last look that also found them stuck: a thread
+    // between taking a lock and saying so would otherwise look stuck for a moment.
+    const bool still = previous_ && previous_->changes == now.changes;
+    if (still) return Deadlock{now.round, std::move(now.deadlocked)};
+    previous_ = std::move(now);
+    return std::nullopt;
+}
+
+}  // namespace racedemo

@@ -1,0 +1,112 @@
+// Real mode's lock board: who holds and who waits for which lock, written by a trial's threads
+// and read by the watchdog in the parent process.
+//
+// A real deadlock never ends by itself, and a killed child tells nothing. So the board lives in
+// memory shared with the parent (mapped before the fork): the child's locks write to it through
+// the LockWatcher hook (a few relaxed atomic stores a lock operation, no system call), and the
+// parent, while it waits for the trial, looks at it. When some threads wait for locks that only
+// waiting (or finished) threads hold, and nothing on the board has moved between two looks, the
+// trial is deadlocked: the parent names the cycle and ends the child.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "engine/model.hpp"
+#include "racedemo/shared_state.hpp"
+
+namespace racedemo {
+
+class LockBoard {
+  public:
+    static constexpr int kLocks = 64;  // per round; locks past these are not on the board
+    static constexpr int kThreads = 64;
+    static constexpr int kNameSize = 40;
+
+    // A board in memory shared with the children forked after it (MAP_SHARED | MAP_ANONYMOUS).
+    static LockBoard* create_shared();
+    static void destroy_shared(LockBoard* board);
+
+    // The child: round `round` (1-based; 0 before the first) begins, every thread at the
+    // barrier: forget the last one.
+    void new_round(int round);
+    // The child's threads, through the LockWatcher below.
+    void waiting(int thread, const LockObject& lock, bool shared);
+    void acquired(int thread, const LockObject& lock);
+    void releasing(int thread, const LockObject& lock);
+    void finished(int thread);  // its actor returned for this round
+
+    // The parent: what the board shows now; the threads that are deadlocked (empty if none).
+    struct Snapshot {
+        int round = 0;
+        std::vector<Waiter> deadlocked;
+        std::vector<std::uint64_t> changes;  // per thread: moves so far, to tell a still board
+    };
+    Snapshot look(int threads) const;
+
+    // One thread's slot as read at one moment: the analysis works on copies only, never on
+    // slots that may change under it.
+    struct ThreadCopy {
+        int state;
+        int waits_for;
+        std::uint64_t held;
+        std::uint64_t changes;
+    };
+
+  private:
+    struct LockSlot {
+        std::atomic<const void*> address;
+        char name[kNameSize];
+    };
+    enum State : int { running = 0, waiting_state = 1, done = 2 };
+    struct ThreadSlot {
+        std::atomic<int> state;
+        std::atomic<int> waits_for;       // lock slot (-1: none)
+        std::atomic<std::uint64_t> held;  // a bit per lock slot
+        std::atomic<std::uint64_t> changes;
+    };
+    int slot_of(const LockObject& lock);
+    std::vector<ThreadCopy> copy_threads(int threads) const;
+    static std::vector<int> stuck_threads(const std::vector<ThreadCopy>& threads);
+    Waiter waiter(const std::vector<ThreadCopy>& threads, int thread) const;
+
+    std::atomic<int> round_;
+    LockSlot locks_[kLocks];
+    ThreadSlot threads_[kThreads];
+};
+
+// The child's LockWatcher: writes to the board for the thread that runs (set_thread).
+class BoardWatcher final : public LockWatcher {
+  public:
+    explicit BoardWatcher(LockBoard& board) : board_(board) {}
+    static void set_thread(int thread);  // the calling thread's index (0-based)
+
+    void waiting(const LockObject& lock, LockKind kind) override;
+    void acquired(const LockObject& lock, LockKind kind) override;
+    void releasing(const LockObject& lock, LockKind kind) override;
+
+  private:
+    LockBoard& board_;
+};
+
+// The watchdog's view of one trial: looks at the board every `interval`, and says deadlocked
+// once two looks in a row find the same threads stuck with nothing moved.
+class DeadlockWatch {
+  public:
+    DeadlockWatch(const LockBoard* board, int threads) : board_(board), threads_(threads) {}
+    struct Deadlock {
+        int round;  // 1-based, within the trial
+        std::vector<Waiter> wait_for;
+    };
+    // Called now and then while the trial runs; the deadlock, once it is sure of one.
+    std::optional<Deadlock> check();
+
+  private:
+    const LockBoard* board_;
+    int threads_;
+    std::optional<LockBoard::Snapshot> previous_;
+};
+
+}  // namespace racedemo

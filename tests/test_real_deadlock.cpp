@@ -1,0 +1,129 @@
+// Real mode's deadlocks: the lock board that names them, and the watchdog that ends them.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <cerrno>
+#include <mutex>
+
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
+#include "real/lock_board.hpp"
+#include "real/real_runner.hpp"
+
+using namespace racedemo;
+
+namespace {
+
+struct SharedBoard {
+    LockBoard* board = LockBoard::create_shared();
+    ~SharedBoard() { LockBoard::destroy_shared(board); }
+};
+
+// A thread's lock operations on the board, as BoardWatcher writes them.
+void hold(LockBoard& board, int thread, const LockObject& lock) {
+    board.waiting(thread, lock, false);
+    board.acquired(thread, lock);
+}
+
+}  // namespace
+
+TEST_CASE("the lock board names a cycle of waits, and only a cycle that cannot move") {
+    SharedBoard shared;
+    REQUIRE(shared.board != nullptr);
+    LockBoard& board = *shared.board;
+    Mutex a("a"), b("b");
+    hold(board, 0, a);
+    hold(board, 1, b);
+    board.waiting(0, b, false);
+    CHECK(board.look(2).deadlocked.empty());  // T2 still runs: it may let b go
+    board.waiting(1, a, false);
+    const LockBoard::Snapshot stuck = board.look(2);
+    REQUIRE(stuck.deadlocked.size() == 2);
+    CHECK(stuck.deadlocked[0].thread == 1);
+    CHECK(stuck.deadlocked[0].holds == std::vector<std::string>{"a"});
+    CHECK(stuck.deadlocked[0].waits_for == "b");
+    CHECK(stuck.deadlocked[0].held_by == std::vector<int>{2});
+    CHECK(stuck.deadlocked[1].waits_for == "a");
+    CHECK(deadlock_outcome(stuck.deadlocked, {}).evidence ==
+          "T1 holds a, waits for b (held by T2); T2 holds b, waits for a (held by T1)");
+
+    // The watchdog is sure only at its second look with nothing moved in between.
+    DeadlockWatch watch(&board, 2);
+    CHECK_FALSE(watch.check());
+    board.releasing(1, b);  // T2 moves after all: the first look proves nothing
+    CHECK_FALSE(watch.check());
+}
+
+TEST_CASE("a lock held by a thread that has finished its work is never let go") {
+    SharedBoard shared;
+    LockBoard& board = *shared.board;
+    Mutex mu("mu");
+    hold(board, 0, mu);
+    board.finished(0);  // returned without unlocking (an early return)
+    board.waiting(1, mu, false);
+    DeadlockWatch watch(&board, 2);
+    CHECK_FALSE(watch.check());
+    const auto deadlock = watch.check();
+    REQUIRE(deadlock);
+    REQUIRE(deadlock->wait_for.size() == 1);
+    CHECK(deadlock->wait_for[0].thread == 2);
+    CHECK(deadlock->wait_for[0].held_by == std::vector<int>{1});
+    CHECK(deadlock_outcome(deadlock->wait_for, {1}).evidence ==
+          "T2 waits for mu (held by T1, which has finished)");
+    board.new_round(2);  // a new round forgets it all
+    CHECK(board.look(2).deadlocked.empty());
+}
+
+namespace {
+
+// Two threads that deadlock in every round, by construction: each takes its first lock, waits
+// (spinning on an atomic, no sleep) until the other has taken its own, then asks for the
+// other's.
+class CertainDeadlock final : public Trial {
+  public:
+    explicit CertainDeadlock(const TrialConfig&) {}
+    void actor(int thread) override {
+        Mutex& mine = thread == 0 ? a_ : b_;
+        Mutex& theirs = thread == 0 ? b_ : a_;
+        std::lock_guard first(mine);
+        holding_.fetch_add(1);
+        while (holding_.load() < 2) {
+        }
+        std::lock_guard second(theirs);
+    }
+    Outcome arbiter() override { return Outcome::clean(); }
+
+  private:
+    Mutex a_{"a"}, b_{"b"};
+    std::atomic<int> holding_{0};
+};
+
+}  // namespace
+
+TEST_CASE("real threads that deadlock: every run is stopped, named and reaped") {
+    Scenario scenario;
+    scenario.number = 99;
+    scenario.name = "certain-deadlock";
+    scenario.rounds = 5;
+    scenario.unsafe = make_trial<CertainDeadlock>;
+    scenario.fixed = make_trial<CertainDeadlock>;
+    RealOptions options;
+    options.threads = 2;
+    options.runs = 3;
+    options.timeout_seconds = 60;  // far more than the watchdog's look at the board needs
+    const RealResult result = run_real(scenario, Variant::unsafe, options);
+    CHECK(result.runs_done == 3);
+    CHECK(result.deadlocked_runs == 3);
+    CHECK(result.hung_runs == 0);
+    CHECK_FALSE(result.corrupt());  // nothing was corrupted: the threads only wait
+    CHECK(result.outcomes.count("deadlock") == 3);
+    REQUIRE(result.first_deadlock);
+    CHECK(*result.first_deadlock_run == 1);
+    CHECK(result.first_deadlock->rounds == 1);  // it deadlocks in its first round
+    CHECK(result.first_deadlock->outcome.evidence ==
+          "T1 holds a, waits for b (held by T2); T2 holds b, waits for a (held by T1)");
+    // Every trial's process is gone: nothing is left to reap.
+    CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
+    CHECK(errno == ECHILD);
+}
