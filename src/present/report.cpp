@@ -96,8 +96,9 @@ std::string real_verdict(const RealResult& result, const Style& style) {
                            result.runs_done,
                            clean > 0 ? fmt::format("; the other {} finished clean", clean) : "");
     }
-    return fmt::format("{} {} of {} runs, {} rounds in all, no corruption\n", style.good("CLEAN:"),
-                       result.runs_done, result.runs_done, result.rounds_total);
+    return fmt::format("{} {} of {} runs, {} rounds in all, no corruption, no deadlock\n",
+                       style.good("CLEAN:"), result.runs_done, result.runs_done,
+                       result.rounds_total);
 }
 
 // ---- swimlanes
