@@ -46,6 +46,7 @@ struct Account {
     Mutex mu;
 };
 
+// lesson:begin
 // Which of the two accounts' locks a transfer takes first: the only difference between the
 // variants.
 struct PayerFirst {  // unsafe: the order depends on the direction of the transfer
@@ -58,7 +59,6 @@ struct LowerIdFirst {  // fixed: one order for everyone
     }
 };
 
-// lesson:begin
 template <class LockOrder>
 void Transfer(Account& from, Account& to, int amount) {
     auto [first, second] = LockOrder::order(from, to);
@@ -135,4 +135,6 @@ off and retries when it cannot take them all.))",
     .rounds = 200,
     .unsafe = racedemo::make_trial<TransferTrial<PayerFirst>>,
     .fixed = racedemo::make_trial<TransferTrial<LowerIdFirst>>,
+    .fix = "the order of the two locks. The unsafe variant takes the payer's lock\nfirst "
+           "(PayerFirst), the fixed one the lower account's (LowerIdFirst)",
 });

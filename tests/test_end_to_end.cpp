@@ -336,6 +336,20 @@ TEST_CASE("explain shows the lesson and the scenario's own code with the fix mar
     }
 }
 
+TEST_CASE("explain marks no lock line where the fix is something else, and says what it is") {
+    // lock-order: both variants lock; the fix is the order. read-only: there is no fix.
+    auto order = run_racedemo({"explain", "lock-order"});
+    CHECK(order.exit_code == 0);
+    CHECK(order.out.find("\n+ ") == std::string::npos);
+    CHECK(order.out.find("Lines marked + are the fix") == std::string::npos);
+    CHECK(order.out.find("The fix: the order of the two locks.") != std::string::npos);
+    auto markdown = run_racedemo({"explain", "lock-order", "--markdown"});
+    CHECK(markdown.out.find("Lock = NoLock") == std::string::npos);
+    auto safe = run_racedemo({"explain", "read-only"});
+    CHECK(safe.out.find("\n+ ") == std::string::npos);
+    CHECK(safe.out.find("The fix") == std::string::npos);
+}
+
 TEST_CASE("a closed stdout ends racedemo with an error, never by SIGPIPE") {
     int pipe_fds[2];
     REQUIRE(pipe(pipe_fds) == 0);

@@ -116,7 +116,10 @@ struct Scenario {
     int rounds = 2000;              // real mode: repetitions in one trial before it is judged clean
     TrialFactory unsafe = nullptr;  // null when the scenario only has a safe program
     TrialFactory fixed = nullptr;
-    std::string_view fixed_note;    // how --fixed relates to another scenario, if it does
+    std::string_view fixed_note;  // how --fixed relates to another scenario, if it does
+    // What --fixed changes when it is not the lock lines (whose lock is NoLock in the unsafe
+    // variant): `explain` then shows the code once, with this sentence, and marks no line.
+    std::string_view fix;
     BenchFunction bench = nullptr;  // `--bench`: a throughput measurement, where it has one
     int shown_after = 0;  // the walkthrough shows it right after this scenario (0: by number)
     std::string_view source_file;  // set by registration: the demo file that defines it

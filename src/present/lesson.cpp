@@ -70,6 +70,11 @@ std::vector<std::string> local_includes(std::string_view text) {
 
 }  // namespace
 
+// Whether the fix is the lock lines (NoLock in the unsafe variant), to be marked as such.
+bool marks_lock_lines(const Scenario& scenario) {
+    return scenario.unsafe != nullptr && scenario.fix.empty();
+}
+
 bool is_lock_line(std::string_view line) {
     for (std::string_view idiom :
          {"lock_guard", "unique_lock", "shared_lock", "Lock mx_", "Lock mu_"})
@@ -98,16 +103,18 @@ std::string render_explain(const Scenario& scenario, const Style& style) {
     if (std::optional<LessonCode> code = lesson_code(scenario)) {
         // Appended piece by piece: GCC 12 warns (falsely, -Wrestrict) on "\n" + std::string&&.
         out += '\n';
-        // Only a scenario with an unsafe variant has lines that are its fix.
-        out += style.dim(scenario.unsafe != nullptr
-                             ? fmt::format("The code, from demos/{}. Lines marked + are the fix: "
-                                           "they\ntake the lock, and do nothing in the unsafe "
-                                           "variant.",
-                                           code->file)
-                             : fmt::format("The code, from demos/{}:", code->file));
+        // Only a scenario whose fix is its lock lines has lines to mark.
+        out += style.dim(
+            marks_lock_lines(scenario)
+                ? fmt::format("The code, from demos/{}. Lines marked + are the fix: "
+                              "they\ntake the lock, and do nothing in the unsafe variant.",
+                              code->file)
+            : scenario.fix.empty()
+                ? fmt::format("The code, from demos/{}:", code->file)
+                : fmt::format("The code, from demos/{}.\nThe fix: {}.", code->file, scenario.fix));
         out += '\n';
         for (const std::string& line : code->lines) {
-            if (scenario.unsafe != nullptr && is_lock_line(line))
+            if (marks_lock_lines(scenario) && is_lock_line(line))
                 out += style.good("+ " + line) + "\n";
             else
                 out += "  " + line + "\n";
@@ -135,7 +142,11 @@ std::string render_explain_markdown(const Scenario& scenario,
             while (!kept.empty() && kept.back() == "...") kept.pop_back();
             return fmt::format("```cpp\n{}\n```\n\n", fmt::join(kept, "\n"));
         };
-        if (scenario.unsafe != nullptr) {
+        if (!marks_lock_lines(scenario)) {
+            out +=
+                fmt::format("## The code\n\nFrom `demos/{}`{}:\n\n", code->file,
+                            scenario.fix.empty() ? "" : fmt::format(". The fix: {}", scenario.fix));
+        } else {
             out += fmt::format(
                 "## The code\n\nFrom `demos/{}`. The unsafe variant runs it with "
                 "`Lock = NoLock`, so its lock lines do nothing; here they are left "
@@ -143,8 +154,6 @@ std::string render_explain_markdown(const Scenario& scenario,
                 code->file);
             out += block(false);
             out += "The fixed variant, the same code with the lock:\n\n";
-        } else {
-            out += fmt::format("## The code\n\nFrom `demos/{}`:\n\n", code->file);
         }
         out += block(true);
     }
