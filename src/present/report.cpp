@@ -73,7 +73,7 @@ std::string stopped_early(const RealResult& result, const Style& style) {
 std::string first_deadlock(const RealResult& result, const Style& style) {
     if (!result.first_deadlock) return {};
     return fmt::format(
-        " first deadlock: run {}, round {} (the watchdog saw the threads wait for each other, and\n"
+        " first deadlock: run {}, round {} (the watchdog found threads that can never go on, and\n"
         " ended the trial):\n   {}\n",
         *result.first_deadlock_run, result.first_deadlock->rounds,
         style.bad(result.first_deadlock->outcome.evidence));

@@ -205,6 +205,8 @@ LockBoard::Snapshot LockBoard::look(int threads) const {
         if (torn) return snapshot;
     }
     for (int thread : stuck_threads(copy)) snapshot.deadlocked.push_back(waiter(copy, thread));
+    for (std::size_t t = 0; t < copy.size(); ++t)
+        if (copy[t].state == done) snapshot.finished.push_back(static_cast<int>(t) + 1);
     return snapshot;
 }
 
@@ -233,7 +235,7 @@ std::optional<DeadlockWatch::Deadlock> DeadlockWatch::check() {
     // Sure only when nothing moved since the last look that also found them stuck: a thread
     // between taking a lock and saying so would otherwise look stuck for a moment.
     const bool still = previous_ && previous_->changes == now.changes;
-    if (still) return Deadlock{now.round, std::move(now.deadlocked)};
+    if (still) return Deadlock{now.round, std::move(now.deadlocked), std::move(now.finished)};
     previous_ = std::move(now);
     return std::nullopt;
 }

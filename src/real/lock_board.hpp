@@ -42,6 +42,7 @@ class LockBoard {
     struct Snapshot {
         int round = 0;
         std::vector<Waiter> deadlocked;
+        std::vector<int> finished;           // 1-based: threads whose work for the round is done
         std::vector<std::uint64_t> changes;  // per thread: moves so far, to tell a still board
     };
     Snapshot look(int threads) const;
@@ -99,6 +100,7 @@ class DeadlockWatch {
     struct Deadlock {
         int round;  // 1-based, within the trial
         std::vector<Waiter> wait_for;
+        std::vector<int> finished;  // 1-based: a lock they hold is never let go
     };
     // Called now and then while the trial runs; the deadlock, once it is sure of one.
     std::optional<Deadlock> check();

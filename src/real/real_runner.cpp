@@ -234,7 +234,7 @@ TrialResult classify_trial(const ChildOutput& output, int status, double timeout
         result.status = TrialStatus::deadlocked;
         result.wait_for = output.deadlock->wait_for;
         result.rounds = output.deadlock->round;  // the deadlocked one included
-        result.outcome = deadlock_outcome(result.wait_for, {});
+        result.outcome = deadlock_outcome(result.wait_for, output.deadlock->finished);
     } else if (output.hung) {
         result.status = TrialStatus::hung;
         result.outcome = Outcome::corrupt(
