@@ -1,6 +1,8 @@
 // --detector tsan: the report parser on a real report's text, and the detector end to end.
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "process.hpp"
 #include "real/detector.hpp"
 
@@ -59,10 +61,29 @@ TEST_CASE("ThreadSanitizer reports are read down to the scenario's own source li
     CHECK(race.previous.function == "Map::Range");
 }
 
+TEST_CASE("a lock-order inversion is counted apart from the races, and its stacks not parsed") {
+    const std::string text = std::string(R"(==================
+WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock) (pid=77)
+  Cycle in lock order graph: M0 (0x7b0c00000010) => M1 (0x7b0c00000038) => M0
+
+  Mutex M1 acquired here while holding mutex M0 in thread T1:
+    #2 Transfer /src/demos/s08_lock_order.cpp:63 (racedemo-tsan+0x1)
+
+SUMMARY: ThreadSanitizer: lock-order-inversion (potential deadlock) /src/demos/s08_lock_order.cpp:63
+==================
+)") + kReport;
+    auto result = parse_tsan_reports(text, "/demos/");
+    CHECK(result.lock_order_inversions == 1);
+    CHECK(result.reports == 2);  // the two data races after it
+    REQUIRE(result.races.size() == 1);
+    CHECK(result.races[0].current.location == "s03_trie_race.cpp:73");
+}
+
 TEST_CASE("no report, no race") {
     auto result = parse_tsan_reports("", "/demos/");
     CHECK(result.reports == 0);
     CHECK(result.races.empty());
+    CHECK(result.lock_order_inversions == 0);
 }
 
 #ifdef RACEDEMO_HAS_DETECTOR

@@ -92,6 +92,11 @@ class TsanReportParser {
     void line(const std::string& text) {
         if (text.find("WARNING: ThreadSanitizer: data race") != std::string::npos)
             return start_report();
+        if (text.find("WARNING: ThreadSanitizer: lock-order-inversion") != std::string::npos) {
+            finish_report();  // not a race: counted, not parsed
+            ++result_.lock_order_inversions;
+            return;
+        }
         if (!in_report_) return;
         if (text.rfind("SUMMARY:", 0) == 0 || text.rfind("==================", 0) == 0)
             return finish_report();
@@ -236,10 +241,20 @@ std::string render_detector(const RunHeader& header, int runs, const DetectorRes
                                  header.threads, header.threads == 1 ? "" : "s", runs,
                                  runs == 1 ? "" : "s")) +
         "\n";
+    const std::string inversions =
+        result.lock_order_inversions == 0
+            ? std::string()
+            : fmt::format(
+                  " ThreadSanitizer reported {} lock-order inversion{} (a potential "
+                  "deadlock: two locks taken in both orders)\n",
+                  result.lock_order_inversions, result.lock_order_inversions == 1 ? "" : "s");
+    // As in model mode, an inversion is told beside the verdict, which is about data races.
     if (result.races.empty()) {
+        out += inversions;
         out += fmt::format("{} no data race reported\n", style.good("NO RACE:"));
         return out;
     }
+    out += inversions;
     for (const RaceReport& race : result.races) {
         out += fmt::format(" {} report{} of a data race between\n", race.count,
                            race.count == 1 ? "" : "s");
@@ -262,7 +277,8 @@ nlohmann::json detector_json(const RunHeader& header, int runs, const DetectorRe
                            {"threads", header.threads},
                            {"runs", runs},
                            {"verdict", result.races.empty() ? "clean" : "corrupted"},
-                           {"reports", result.reports}};
+                           {"reports", result.reports},
+                           {"lock_order_inversions", result.lock_order_inversions}};
     nlohmann::json races = nlohmann::json::array();
     for (const RaceReport& race : result.races) {
         auto side = [](const RaceAccess& access) {

@@ -26,6 +26,8 @@ struct RaceReport {
 struct DetectorResult {
     int reports = 0;                // "WARNING: ThreadSanitizer: data race" reports in all
     std::vector<RaceReport> races;  // distinct by the pair of source locations
+    // "WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock)" reports
+    int lock_order_inversions = 0;
 };
 
 // Parses ThreadSanitizer's report text; locations are the first frame under `source_dir_name`
