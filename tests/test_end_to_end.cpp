@@ -410,3 +410,19 @@ TEST_CASE("glossary: the words the reports use") {
     CHECK(result.out.find('\x1b') == std::string::npos);
     CHECK(run_racedemo({"glossary", "--color", "always"}).out.find('\x1b') != std::string::npos);
 }
+
+TEST_CASE("a deadlocked model run shows each stuck thread's wait in its lane, under its steps") {
+    // early-return: T1 pops the empty stack and leaves holding mu; T2 never gets it.
+    auto result = run_racedemo({"early-return", "--mode", "model", "--schedule", "1,1"});
+    CHECK(result.exit_code == 0);
+    const std::string& out = result.out;
+    const auto header = out.find("T2 Push(200)");  // T2 took no step, yet has its lane
+    const auto last_step = out.find("read  len -> 0");
+    const auto wait = out.find("lock mu: waits");
+    REQUIRE(header != std::string::npos);
+    REQUIRE(last_step != std::string::npos);
+    REQUIRE(wait != std::string::npos);
+    CHECK(header < last_step);
+    CHECK(last_step < wait);
+    CHECK(out.find("DEADLOCKED: T2 waits for mu (held by T1, which has finished)") > wait);
+}

@@ -116,6 +116,8 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     run.wait_for = execution.wait_for;
     run.trace = std::move(execution.trace);
     mark_damage(run.trace);
+    for (const Waiter& waiter : run.wait_for)
+        run.trace.waits.push_back({waiter.thread, describe_wait_step(waiter)});
     return run;
 }
 

@@ -58,6 +58,8 @@ struct Waiter {
 // "T1 holds a, waits for b (held by T2)": one waiter; a holder among `finished` (1-based
 // threads) is said to have finished. Model and real mode describe a deadlock alike.
 std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished);
+// The waiter as its lane shows it after the last step: "lock b.mu: waits".
+std::string describe_wait_step(const Waiter& waiter);
 // The outcome of a deadlock: label "deadlock", every waiter described.
 Outcome deadlock_outcome(const std::vector<Waiter>& waiters, const std::vector<int>& finished);
 

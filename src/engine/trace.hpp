@@ -24,9 +24,17 @@ struct TraceEvent {
 // What each thread said it was doing (its lane's heading), indexed by thread - 1.
 using LaneLabels = std::vector<std::string>;
 
+// A thread stopped for good in front of a lock (a deadlocked run), shown in its lane after the
+// last step: "lock b.mu: waits".
+struct TraceWait {
+    int thread = 0;  // 1-based
+    std::string text;
+};
+
 struct Trace {
     std::vector<TraceEvent> events;
     LaneLabels lanes;
+    std::vector<TraceWait> waits;
 };
 
 std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock", "runlock"

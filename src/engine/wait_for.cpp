@@ -7,7 +7,10 @@
 
 namespace racedemo {
 
-std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished) {
+namespace {
+
+// Why the waiter waits: "held by T2", "held by T1, which has finished", "a writer is queued".
+std::string why_it_waits(const Waiter& waiter, const std::vector<int>& finished) {
     std::vector<std::string> holders;
     for (int holder : waiter.held_by) {
         const bool gone = std::find(finished.begin(), finished.end(), holder) != finished.end();
@@ -16,6 +19,19 @@ std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished
     std::string why =
         holders.empty() ? std::string() : fmt::format("held by {}", fmt::join(holders, " and "));
     if (waiter.writer_queued) why += why.empty() ? "a writer is queued" : "; a writer is queued";
+    return why;
+}
+
+}  // namespace
+
+std::string describe_wait_step(const Waiter& waiter) {
+    // Only a reader is held back by a queued writer; everyone else here asked for it alone.
+    // Short, to fit a lane: the verdict line under the trace says who holds what.
+    return fmt::format("{} {}: waits", waiter.writer_queued ? "rlock" : "lock", waiter.waits_for);
+}
+
+std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished) {
+    const std::string why = why_it_waits(waiter, finished);
     const std::string holds =
         waiter.holds.empty() ? "" : fmt::format("holds {}, ", fmt::join(waiter.holds, " and "));
     return fmt::format("T{} {}waits for {} ({})", waiter.thread, holds, waiter.waits_for, why);

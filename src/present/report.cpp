@@ -116,14 +116,17 @@ struct Lanes {
     }
 };
 
-// Lanes only for the threads that took a step here: a window of a real run with 8 threads
-// usually involves two or three of them. More than fit side by side: one step a line.
+// Lanes only for the threads that took a step here, or wait for good: a window of a real run
+// with 8 threads usually involves two or three of them. More than fit side by side: one step a
+// line.
 Lanes lay_out(const Trace& trace, const Style& style) {
     Lanes lanes;
-    for (const TraceEvent& event : trace.events)
-        if (std::find(lanes.threads.begin(), lanes.threads.end(), event.thread) ==
-            lanes.threads.end())
-            lanes.threads.push_back(event.thread);
+    auto add = [&lanes](int thread) {
+        if (std::find(lanes.threads.begin(), lanes.threads.end(), thread) == lanes.threads.end())
+            lanes.threads.push_back(thread);
+    };
+    for (const TraceEvent& event : trace.events) add(event.thread);
+    for (const TraceWait& wait : trace.waits) add(wait.thread);
     std::sort(lanes.threads.begin(), lanes.threads.end());
     lanes.side_by_side = lanes.threads.size() <= 3;
     lanes.screen = static_cast<std::size_t>(style.width());
@@ -220,7 +223,7 @@ std::string render_real(const RunHeader& header, const RealOptions& options,
 }
 
 std::string render_swimlanes(const Trace& trace, const Style& style) {
-    if (trace.events.empty()) return {};
+    if (trace.events.empty() && trace.waits.empty()) return {};
     const Lanes lanes = lay_out(trace, style);
     std::string out = swim_header(trace, lanes, style);
     std::vector<std::string> operation = initial_operations(trace, lanes);
@@ -235,6 +238,8 @@ std::string render_swimlanes(const Trace& trace, const Style& style) {
         if (!event.note.empty())
             out += swim_line(lanes, style, 0, event.thread, "! " + event.note, true);
     }
+    for (const TraceWait& wait : trace.waits)
+        out += swim_line(lanes, style, 0, wait.thread, wait.text, false);
     return out;
 }
 
