@@ -123,8 +123,24 @@ TEST_CASE("--json prints one document with the documented fields, well typed") {
     CHECK(json["corrupted_runs"] == 0);
     CHECK(json["crashed_runs"] == 0);
     CHECK(json["hung_runs"] == 0);
+    CHECK(json["deadlocked_runs"] == 0);
+    CHECK(json["wait_for"].is_array());
     CHECK(json["first_corruption_ms"].is_null());
     CHECK(json["trace"].is_array());
+}
+
+TEST_CASE("--json of real deadlocks: verdict deadlocked, counted apart, the cycle in wait_for") {
+    // Whether a round deadlocks is chance; that the counts and the verdict agree is not.
+    auto result = run_racedemo({"lock-order", "--runs", "4", "--json"});
+    REQUIRE(result.exit_code == 0);
+    auto json = nlohmann::json::parse(result.out);
+    const int deadlocked = json["deadlocked_runs"].get<int>();
+    CHECK(json["corrupted_runs"] == 0);  // the transfers never lose money
+    CHECK(json["hung_runs"] == 0);       // a deadlock is named, never left to the timeout
+    CHECK(json["verdict"] == (deadlocked > 0 ? "deadlocked" : "clean"));
+    CHECK(json["outcomes"].value("deadlock", 0) == deadlocked);
+    CHECK(json["wait_for"].size() == (deadlocked > 0 ? 2u : 0u));
+    CHECK(json["first_deadlock_run"].is_null() == (deadlocked == 0));
 }
 
 TEST_CASE("--json of an unsafe run: the verdict agrees with the counts") {

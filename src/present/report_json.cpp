@@ -29,6 +29,7 @@ void shared_model_fields(nlohmann::json& json, const ModelReport& report) {
     json["corrupted_runs"] = result.schedules_corrupt;
     json["crashed_runs"] = 0;
     json["hung_runs"] = 0;
+    json["deadlocked_runs"] = result.schedules_deadlocked;
     json["first_corruption_ms"] = nullptr;
     json["evidence"] = result.shown.outcome.evidence;
     json["steps"] = result.steps;
