@@ -22,7 +22,7 @@ struct SharedBoard {
 
 // A thread's lock operations on the board, as BoardWatcher writes them.
 void hold(LockBoard& board, int thread, const LockObject& lock) {
-    board.waiting(thread, lock, false);
+    board.waiting(thread, lock);
     board.acquired(thread, lock);
 }
 
@@ -35,9 +35,9 @@ TEST_CASE("the lock board names a cycle of waits, and only a cycle that cannot m
     Mutex a("a"), b("b");
     hold(board, 0, a);
     hold(board, 1, b);
-    board.waiting(0, b, false);
+    board.waiting(0, b);
     CHECK(board.look(2).deadlocked.empty());  // T2 still runs: it may let b go
-    board.waiting(1, a, false);
+    board.waiting(1, a);
     const LockBoard::Snapshot stuck = board.look(2);
     REQUIRE(stuck.deadlocked.size() == 2);
     CHECK(stuck.deadlocked[0].thread == 1);
@@ -61,7 +61,7 @@ TEST_CASE("a lock held by a thread that has finished its work is never let go") 
     Mutex mu("mu");
     hold(board, 0, mu);
     board.finished(0);  // returned without unlocking (an early return)
-    board.waiting(1, mu, false);
+    board.waiting(1, mu);
     DeadlockWatch watch(&board, 2);
     CHECK_FALSE(watch.check());
     const auto deadlock = watch.check();
@@ -71,7 +71,7 @@ TEST_CASE("a lock held by a thread that has finished its work is never let go") 
     CHECK(deadlock->wait_for[0].held_by == std::vector<int>{1});
     CHECK(deadlock_outcome(deadlock->wait_for, {1}).evidence ==
           "T2 waits for mu (held by T1, which has finished)");
-    board.new_round(2);  // a new round forgets it all
+    board.new_round(2, 2);  // a new round forgets it all
     CHECK(board.look(2).deadlocked.empty());
 }
 

@@ -68,12 +68,12 @@ std::vector<std::string> local_includes(std::string_view text) {
     return names;
 }
 
-}  // namespace
-
 // Whether the fix is the lock lines (NoLock in the unsafe variant), to be marked as such.
 bool marks_lock_lines(const Scenario& scenario) {
     return scenario.unsafe != nullptr && scenario.fix.empty();
 }
+
+}  // namespace
 
 bool is_lock_line(std::string_view line) {
     for (std::string_view idiom :

@@ -68,8 +68,8 @@ std::string stopped_early(const RealResult& result, const Style& style) {
                        interrupted ? fmt::format(" ({})", signal_name(result.interrupted_by)) : "");
 }
 
-// A deadlocked run: the watchdog saw the threads wait for each other, named who held what,
-// and ended the trial's process.
+// A deadlocked run: the watchdog found threads that can never go on, named who held what, and
+// ended the trial's process.
 std::string first_deadlock(const RealResult& result, const Style& style) {
     if (!result.first_deadlock) return {};
     return fmt::format(

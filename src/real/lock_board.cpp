@@ -41,7 +41,7 @@ LockBoard* LockBoard::create_shared() {
                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED) return nullptr;
     auto* board = new (memory) LockBoard();
-    board->new_round(0);
+    board->new_round(0, kThreads);
     return board;
 }
 
@@ -51,13 +51,15 @@ void LockBoard::destroy_shared(LockBoard* board) {
     ::munmap(board, sizeof(LockBoard));
 }
 
-void LockBoard::new_round(int round) {
+void LockBoard::new_round(int round, int threads) {
     round_.store(round, relaxed);
-    for (LockSlot& lock : locks_) {
+    for (LockSlot& lock : locks_) {  // claimed in order: the first free slot ends the used ones
+        if (lock.address.load(relaxed) == nullptr) break;
         lock.address.store(nullptr, relaxed);
         lock.name[0] = '\0';
     }
-    for (ThreadSlot& thread : threads_) {
+    for (int t = 0; t < std::min(threads, kThreads); ++t) {
+        ThreadSlot& thread = threads_[t];
         const Update update(thread);
         thread.state.store(running, relaxed);
         thread.waits_for.store(-1, relaxed);
@@ -83,7 +85,7 @@ int LockBoard::slot_of(const LockObject& lock) {
     return -1;
 }
 
-void LockBoard::waiting(int thread, const LockObject& lock, bool) {
+void LockBoard::waiting(int thread, const LockObject& lock) {
     if (thread < 0 || thread >= kThreads) return;
     ThreadSlot& self = threads_[thread];
     const int slot = slot_of(lock);
@@ -133,10 +135,6 @@ std::vector<LockBoard::ThreadCopy> LockBoard::copy_threads(int threads) const {
     return copy;
 }
 
-// The waiting threads that can never go on: each waits for a lock that only stuck threads
-// hold (a finished thread holding a lock never lets go of it in this round). Starts from
-// every waiting or finished thread and drops, until nothing changes, the waiting ones whose
-// lock is free or held by a thread that still runs.
 namespace {
 
 // Whether thread t, waiting, must wait for good: its lock is held, and only by stuck threads.
@@ -155,6 +153,10 @@ bool waits_on_stuck(const std::vector<LockBoard::ThreadCopy>& threads,
 
 }  // namespace
 
+// The waiting threads that can never go on: each waits for a lock that only stuck threads
+// hold (a finished thread holding a lock never lets go of it in this round). Starts from
+// every waiting or finished thread and drops, until nothing changes, the waiting ones whose
+// lock is free or held by a thread that still runs.
 std::vector<int> LockBoard::stuck_threads(const std::vector<ThreadCopy>& threads) {
     const auto count = threads.size();
     std::vector<bool> stuck(count);
@@ -214,8 +216,8 @@ void BoardWatcher::set_thread(int thread) {
     board_thread = thread;
 }
 
-void BoardWatcher::waiting(const LockObject& lock, LockKind kind) {
-    board_.waiting(board_thread, lock, kind == LockKind::shared);
+void BoardWatcher::waiting(const LockObject& lock, LockKind) {
+    board_.waiting(board_thread, lock);
 }
 
 void BoardWatcher::acquired(const LockObject& lock, LockKind) {

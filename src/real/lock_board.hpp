@@ -29,11 +29,12 @@ class LockBoard {
     static LockBoard* create_shared();
     static void destroy_shared(LockBoard* board);
 
-    // The child: round `round` (1-based; 0 before the first) begins, every thread at the
-    // barrier: forget the last one.
-    void new_round(int round);
+    // The child: round `round` (1-based; 0 before the first) of `threads` threads begins, every
+    // thread at the barrier: forget the last one. Only the slots a round can have used are
+    // cleared: it runs before every round.
+    void new_round(int round, int threads);
     // The child's threads, through the LockWatcher below.
-    void waiting(int thread, const LockObject& lock, bool shared);
+    void waiting(int thread, const LockObject& lock);
     void acquired(int thread, const LockObject& lock);
     void releasing(int thread, const LockObject& lock);
     void finished(int thread);  // its actor returned for this round
@@ -92,8 +93,8 @@ class BoardWatcher final : public LockWatcher {
     LockBoard& board_;
 };
 
-// The watchdog's view of one trial: looks at the board every `interval`, and says deadlocked
-// once two looks in a row find the same threads stuck with nothing moved.
+// The watchdog's view of one trial: it looks at the board now and then (check()), and says
+// deadlocked once two looks in a row find threads stuck with nothing moved.
 class DeadlockWatch {
   public:
     DeadlockWatch(const LockBoard* board, int threads) : board_(board), threads_(threads) {}

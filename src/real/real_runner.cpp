@@ -284,7 +284,7 @@ TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
         throw std::runtime_error("cannot create a pipe");
     }
     std::fflush(nullptr);  // or the child would inherit, and later repeat, buffered output
-    if (board != nullptr) board->new_round(0);  // nothing left from the trial before
+    if (board != nullptr) board->new_round(0, options.threads);  // nothing from the trial before
     auto started = Clock::now();
     pid_t child = ::fork();
     if (child < 0) {
@@ -424,7 +424,7 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, i
     for (int round = 1; round <= rounds; ++round) {
         trial = factory(config);
         if (recorder) recorder->clear();
-        if (board != nullptr) board->new_round(round);  // the other threads wait at the barrier
+        if (board != nullptr) board->new_round(round, threads);  // the others wait at the barrier
         barrier.arrive_and_wait();
         act(0);
         barrier.arrive_and_wait();
