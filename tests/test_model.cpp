@@ -436,9 +436,10 @@ TEST_CASE("infeasible replays throw ScheduleError") {
     CHECK(finished.position == 3);
     CHECK(finished.reason == "thread 1 has finished; thread 2 can run");
 
+    // Thread 2 may take one step in front of the held lock, to wait; then it is blocked.
     const Scenario locked = make_scenario<LockedCounterTrial>("locked-counter");
-    ScheduleError blocked = schedule_error(locked, 2, {1, 2});
-    CHECK(blocked.position == 2);
+    ScheduleError blocked = schedule_error(locked, 2, {1, 2, 2});
+    CHECK(blocked.position == 3);
     CHECK(blocked.reason == "thread 2 is blocked on mu (held by thread 1); thread 1 can run");
 
     // A feasible schedule with the same prefix runs.
@@ -447,12 +448,52 @@ TEST_CASE("infeasible replays throw ScheduleError") {
     CHECK(fine.shown.schedule == std::vector<int>{1, 1, 1, 1, 2, 2, 2, 2});
 }
 
+TEST_CASE("a thread that finds its lock held takes a step to wait, then the lock") {
+    const Scenario locked = make_scenario<LockedCounterTrial>("locked-counter");
+    ModelResult replayed = run(locked, 2, replay({1, 2}));
+    const std::vector<TraceEvent>& events = replayed.shown.trace.events;
+    REQUIRE(events.size() == 9);  // 4 steps each, and thread 2's wait
+    CHECK(events[1].thread == 2);
+    CHECK(events[1].waits);
+    CHECK(events[1].value == "T1");
+    CHECK(replayed.shown.schedule == std::vector<int>{1, 2, 1, 1, 1, 2, 2, 2, 2});
+    CHECK_FALSE(replayed.shown.outcome.corrupted);
+
+    // Random schedules choose waits too. Whatever the seed, a thread waits at most once for a
+    // lock, and its next step is the acquisition of that lock.
+    ModelOptions options;
+    options.strategy = Strategy::random;
+    int waits = 0;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+        options.seed = seed;
+        ModelResult result = run(trie(), 3, options, Variant::fixed);
+        const std::vector<TraceEvent>& trace = result.shown.trace.events;
+        for (std::size_t i = 0; i < trace.size(); ++i) {
+            if (!trace[i].waits) continue;
+            ++waits;
+            const auto next =
+                std::find_if(trace.begin() + static_cast<long>(i) + 1, trace.end(),
+                             [&](const TraceEvent& e) { return e.thread == trace[i].thread; });
+            REQUIRE(next != trace.end());
+            CHECK_FALSE(next->waits);
+            CHECK(next->op == racedemo::Op::lock);
+            CHECK(next->target == trace[i].target);
+        }
+        CHECK(result.schedules_corrupt == 0);
+    }
+    CHECK(waits > 0);
+    // The explore strategy never chooses a wait: a wait changes no shared state.
+    ModelResult explored = run(locked, 2, explore(Reduction::none));
+    CHECK(explored.complete);
+    CHECK(explored.shown.trace.events.size() == 8);
+}
+
 TEST_CASE("an infeasible replay or a failing actor leaves no thread behind") {
     // Thread 1 is paused at the unlock in its lock_guard's destructor when the schedule turns
     // out infeasible, or when thread 2 throws: the execution is run to its end, not unwound.
     const Scenario guarded = make_scenario<GuardedCounterTrial>("guarded-counter");
-    ScheduleError blocked = schedule_error(guarded, 2, {1, 1, 1, 2});
-    CHECK(blocked.position == 4);
+    ScheduleError blocked = schedule_error(guarded, 2, {1, 1, 1, 2, 2});
+    CHECK(blocked.position == 5);
     CHECK(blocked.reason == "thread 2 is blocked on mu (held by thread 1); thread 1 can run");
 
     GuardedCounterTrial::fail_ = true;
@@ -482,10 +523,19 @@ TEST_CASE("a waiting writer keeps new readers out of a RWMutex") {
     const Scenario readers_writer = make_scenario<ReadersWriterTrial>("readers-writer");
     // T1 reads flag and takes a read lock; T3 writes flag and waits for the lock, so T2,
     // arriving after, may not share it.
-    ScheduleError error = schedule_error(readers_writer, 3, {1, 1, 2, 3, 2});
-    CHECK(error.position == 5);
+    ScheduleError error = schedule_error(readers_writer, 3, {1, 1, 2, 3, 2, 2});
+    CHECK(error.position == 6);
     CHECK(error.reason ==
-          "thread 2 is blocked on mu (held by 1 reader, a writer is queued); thread 1 can run");
+          "thread 2 is blocked on mu (held by 1 reader, a writer is queued); thread 1 can run; "
+          "thread 3 can begin to wait");
+    // Its one step in front of the lock is its wait, with the reason.
+    ModelResult waits = run(readers_writer, 3, replay({1, 1, 2, 3, 3, 2}));
+    const std::vector<TraceEvent>& events = waits.shown.trace.events;
+    REQUIRE(events.size() >= 6);
+    CHECK(events[4].waits);
+    CHECK(events[4].value == "T1");  // it reads under the lock
+    CHECK(events[5].waits);
+    CHECK(events[5].value == "T3, a queued writer");
     // Before T3 waits, T2 may join T1.
     ModelResult fine = run(readers_writer, 3, replay({1, 1, 2, 2}));
     CHECK_FALSE(fine.shown.deadlock);

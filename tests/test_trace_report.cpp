@@ -1,7 +1,10 @@
 // Real-mode tracing and the text reports built from traces.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "present/report.hpp"
 #include "racedemo/bench.hpp"
@@ -33,7 +36,52 @@ TraceEvent step(int number, int thread, Op op, std::string target, std::string v
     return event;
 }
 
+// A mutex that says when an attempt to take it found it taken: the test holds it until then.
+class RefusingLock final : public LockObject {
+  public:
+    using LockObject::LockObject;
+    void lock() { acquire_as(LockKind::exclusive); }
+    void unlock() { release_as(LockKind::exclusive); }
+    void native_acquire(LockKind) override { native_.lock(); }
+    bool native_try_acquire(LockKind) override {
+        const bool taken = native_.try_lock();
+        if (!taken) refused.store(true);
+        return taken;
+    }
+    void native_release(LockKind) override { native_.unlock(); }
+
+    std::atomic<bool> refused{false};
+
+  private:
+    std::mutex native_;
+};
+
 }  // namespace
+
+TEST_CASE("a real thread that finds its lock taken records a wait, then the acquisition") {
+    RoundRecorder recorder(2);
+    RefusingLock mu{"mx"};
+    mu.native_acquire(LockKind::exclusive);  // held here until thread 2 has found it taken
+    std::thread second([&] {
+        RuntimeScope scope(recorder.runtime_for(1));
+        mu.lock();
+        mu.unlock();
+    });
+    while (!mu.refused.load()) std::this_thread::yield();
+    mu.native_release(LockKind::exclusive);
+    second.join();
+    Trace trace = recorder.collect(100, 100);
+    REQUIRE(trace.events.size() == 3);
+    CHECK(trace.events[0].thread == 2);
+    CHECK(trace.events[0].op == Op::lock);
+    CHECK(trace.events[0].waits);
+    CHECK_FALSE(trace.events[1].waits);
+    CHECK(trace.events[1].op == Op::lock);
+    CHECK(trace.events[2].op == Op::unlock);
+    const std::string text = render_swimlanes(trace, Style(false));
+    CAPTURE(text);
+    CHECK(text.find("lock mx: waits\n") != std::string::npos);
+}
 
 TEST_CASE("a thread's recorded steps come back in order, named, valued and labelled") {
     RoundRecorder recorder(2);

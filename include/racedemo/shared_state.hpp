@@ -90,9 +90,12 @@ class LockObject : public SharedObject {
     using SharedObject::SharedObject;
     // The real lock, used by real mode (with or without tracing).
     virtual void native_acquire(LockKind kind) = 0;
+    virtual bool native_try_acquire(LockKind kind) = 0;
     virtual void native_release(LockKind kind) = 0;
     // The real lock, told to the lock watcher when one is installed (real mode's trials).
-    void watched_acquire(LockKind kind);
+    // With `waited`, a recorder's question: whether the lock was taken, so the thread waited
+    // (a try first, then the wait; an untraced acquisition pays nothing for it).
+    void watched_acquire(LockKind kind, bool* waited = nullptr);
     void watched_release(LockKind kind);
 
   protected:
@@ -169,12 +172,16 @@ void note(fmt::format_string<Args...> format, Args&&... args) {
         runtime->note(fmt::format(format, std::forward<Args>(args)...));
 }
 
-inline void LockObject::watched_acquire(LockKind kind) {
+inline void LockObject::watched_acquire(LockKind kind, bool* waited) {
     LockWatcher* watcher = detail::lock_watcher;
-    if (watcher == nullptr) return native_acquire(kind);
-    watcher->waiting(*this, kind);
-    native_acquire(kind);
-    watcher->acquired(*this, kind);
+    if (watcher != nullptr) watcher->waiting(*this, kind);
+    if (waited == nullptr) {
+        native_acquire(kind);
+    } else if (!native_try_acquire(kind)) {
+        *waited = true;
+        native_acquire(kind);
+    }
+    if (watcher != nullptr) watcher->acquired(*this, kind);
 }
 
 inline void LockObject::watched_release(LockKind kind) {
@@ -265,6 +272,7 @@ class Mutex final : public LockObject {
     void unlock() { release_as(LockKind::exclusive); }
 
     void native_acquire(LockKind) override { native_.lock(); }
+    bool native_try_acquire(LockKind) override { return native_.try_lock(); }
     void native_release(LockKind) override { native_.unlock(); }
 
   private:
@@ -296,6 +304,9 @@ class RWMutex final : public LockObject {
 
     void native_acquire(LockKind kind) override {
         kind == LockKind::shared ? native_.lock_shared() : native_.lock();
+    }
+    bool native_try_acquire(LockKind kind) override {
+        return kind == LockKind::shared ? native_.try_lock_shared() : native_.try_lock();
     }
     void native_release(LockKind kind) override {
         kind == LockKind::shared ? native_.unlock_shared() : native_.unlock();

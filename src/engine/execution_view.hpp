@@ -28,8 +28,12 @@ struct PendingOp {
 // A read-only view of the current state of an execution.
 struct ExecutionView {
     int threads = 0;
-    ThreadMask enabled = 0;              // threads that can take a step now
-    ThreadMask unfinished = 0;           // threads not yet returned (enabled, or blocked on a lock)
+    ThreadMask enabled = 0;     // threads that can take a step now
+    ThreadMask unfinished = 0;  // threads not yet returned (enabled, or blocked on a lock)
+    // Threads in front of a lock they cannot have now that have not yet said so: choosing one
+    // takes a step of its own, the thread's wait, after which it stays blocked until the lock
+    // is free. The explore strategy never chooses one (a wait changes no shared state).
+    ThreadMask can_wait = 0;
     int steps = 0;                       // steps taken so far
     int last_thread = -1;                // the thread that took the last step
     int preemptions = 0;                 // so far
@@ -41,6 +45,8 @@ struct ExecutionView {
     std::uint64_t last_bits = 0;
 
     const PendingOp& pending_of(int thread) const { return pending[thread]; }
+    // Every thread that can take a step now: run on, or begin to wait.
+    ThreadMask choosable() const { return enabled | can_wait; }
     // Whether running `thread` next switches away from a thread that could go on.
     bool preempts(int thread) const {
         return last_thread >= 0 && thread != last_thread && (enabled & bit(last_thread)) != 0;

@@ -1,6 +1,7 @@
 #include "engine/executor.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <iterator>
@@ -113,7 +114,7 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
         for (std::vector<int>& held : held_) held.clear();
         locks_taken_ = false;
     }
-    at_lock_ = 0;
+    at_lock_ = waited_ = 0;
     if (tracing_) execution_.trace = Trace{};
     objects_.reset();
     for (VirtualThread& thread : threads_) {
@@ -298,6 +299,7 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
     std::vector<int>& held = held_[static_cast<std::size_t>(thread)];
     if (pending.op == Op::lock || pending.op == Op::lock_shared) {
         locks_taken_ = true;
+        waited_ &= ~bit(thread);  // it has the lock: a later wait is a new one
         for (int first : held)
             if (first != pending.object)
                 execution_.lock_edges.push_back({first, pending.object, thread});
@@ -311,7 +313,9 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
 void Executor::refresh_view() {
     // A thread in front of a shared access can always take it; only a lock can hold one back.
     const ThreadMask at_lock = view_.unfinished & at_lock_;
-    view_.enabled = (view_.unfinished & ~at_lock_) | (at_lock != 0 ? may_lock(at_lock) : 0);
+    const ThreadMask may = at_lock != 0 ? may_lock(at_lock) : 0;
+    view_.enabled = (view_.unfinished & ~at_lock_) | may;
+    view_.can_wait = at_lock & ~may & ~waited_;
 }
 
 // Which of `threads`, each paused in front of a lock operation, can take it now. Out of line:
@@ -348,6 +352,9 @@ int Executor::decide() {
     if (thread < 0) {
         stop(ExecutionEnd::stopped);  // not a schedule after all: drain it
         thread = view_.default_choice(view_.enabled);
+    } else if ((view_.enabled & bit(thread)) == 0) [[unlikely]] {
+        commit_wait(thread);  // the thread stays where it is: another choice, at once
+        return decide();
     }
     commit(thread);
     return thread;
@@ -388,6 +395,22 @@ void Executor::commit(int thread) {
         report_step(thread, pending, step, links);
 }
 
+// The chosen thread cannot have its lock: its step is to begin waiting for it. It moves no
+// shared state, so the scheduler is not told of it (a reduction would only see a no-op).
+[[gnu::noinline]] void Executor::commit_wait(int thread) {
+    if (view_.preempts(thread)) ++view_.preemptions;
+    view_.last_thread = thread;
+    waited_ |= bit(thread);
+    const int step = view_.steps++;
+    execution_.schedule.push_back(thread + 1);
+    if (tracing_) {
+        trace_step(thread, step);
+        TraceEvent& event = execution_.trace.events.back();
+        event.waits = true;
+        event.value = wait_reason(thread);
+    }
+}
+
 // Out of commit's common path: an untraced random or pct series does neither.
 [[gnu::noinline]] void Executor::report_step(int thread, const PendingOp& pending, int step,
                                              const StepLinks& links) {
@@ -413,6 +436,29 @@ void Executor::trace_step(int thread, int step) {
     execution_.trace.events.push_back(std::move(event));
 }
 
+// Whom `thread` waits for, in front of its lock: "T1" (it holds the lock), "T2 and T3" (they
+// read under it), "T3, a queued writer" (a reader kept out by a writer that goes first). Short:
+// a lane shows "lock mx: waits for T1".
+std::string Executor::wait_reason(int thread) const {
+    const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
+    const ObjectState& lock = objects_.state(pending.object);
+    if (lock.writer >= 0) return fmt::format("T{}", lock.writer + 1);
+    std::vector<std::string> names;
+    const bool writer_first = pending.op == Op::lock_shared;  // else readers hold it
+    for (int other = 0; other < thread_count_; ++other) {
+        const std::size_t index = static_cast<std::size_t>(other);
+        const std::vector<int>& held = held_[index];
+        const bool queued = (at_lock_ & view_.unfinished & bit(other)) != 0 &&
+                            pending_[index].object == pending.object &&
+                            pending_[index].op == Op::lock;
+        const bool reads = std::find(held.begin(), held.end(), pending.object) != held.end();
+        if (writer_first ? queued : reads) names.push_back(fmt::format("T{}", other + 1));
+    }
+    return fmt::format(
+        "{}{}", fmt::join(names, " and "),
+        writer_first ? (names.size() == 1 ? ", a queued writer" : ", queued writers") : "");
+}
+
 // Thread `thread` is stopped in front of a lock it cannot take: what it holds and who holds
 // what it wants.
 Waiter Executor::waiter(int thread) const {
@@ -429,6 +475,7 @@ Waiter Executor::waiter(int thread) const {
             waiter.held_by.push_back(other + 1);
     }
     const ObjectState& lock = objects_.state(pending.object);  // only lock ops can block
+    waiter.shared = pending.op == Op::lock_shared;
     waiter.writer_queued =
         pending.op == Op::lock_shared && lock.writer < 0 && lock.writers_waiting > 0;
     return waiter;

@@ -108,6 +108,8 @@ class Executor final : public Runtime {
     ThreadMask may_lock(ThreadMask threads) const;
     int stop(ExecutionEnd end);
     void commit(int thread);
+    void commit_wait(int thread);
+    std::string wait_reason(int thread) const;
     void report_step(int thread, const PendingOp& pending, int step, const StepLinks& links);
     void track_lock_order(int thread, const PendingOp& pending);
     void trace_step(int thread, int step);
@@ -124,6 +126,7 @@ class Executor final : public Runtime {
     std::vector<std::vector<int>> held_;  // per thread: the locks it holds, in the order taken
     bool locks_taken_ = false;            // held_ has something to clear
     ThreadMask at_lock_ = 0;  // threads paused in front of a lock operation (maybe blocked)
+    ThreadMask waited_ = 0;   // threads that took a step to wait, and have not had the lock since
     ObjectTable objects_;
     ExecutionView view_;
     Context main_;                  // the main context, while a fiber runs

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -104,6 +105,18 @@ void Explorer::consider_shortest(const Execution& execution) {
     }
 }
 
+namespace {
+
+// Whether the thread's last step in the trace is a wait (it never got the lock after it).
+bool waits_at_end(const Trace& trace, int thread) {
+    const auto last =
+        std::find_if(trace.events.rbegin(), trace.events.rend(),
+                     [thread](const TraceEvent& event) { return event.thread == thread; });
+    return last != trace.events.rend() && last->waits;
+}
+
+}  // namespace
+
 ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     ReplayScheduler replay(schedule);
     replay.begin_execution();
@@ -116,8 +129,10 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     run.wait_for = execution.wait_for;
     run.trace = std::move(execution.trace);
     mark_damage(run.trace);
+    // A waiter whose wait is a step of the trace already is not shown waiting twice.
     for (const Waiter& waiter : run.wait_for)
-        run.trace.waits.push_back({waiter.thread, describe_wait_step(waiter)});
+        if (!waits_at_end(run.trace, waiter.thread))
+            run.trace.waits.push_back({waiter.thread, describe_wait_step(waiter)});
     return run;
 }
 

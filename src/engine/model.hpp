@@ -52,6 +52,7 @@ struct Waiter {
     std::vector<std::string> holds;  // the locks it holds, exclusively or shared
     std::string waits_for;           // the lock it cannot take
     std::vector<int> held_by;        // 1-based threads holding that lock (finished ones too)
+    bool shared = false;             // it wants the lock to read (an rlock)
     bool writer_queued = false;      // it wants to read, and a queued writer keeps it out
 };
 

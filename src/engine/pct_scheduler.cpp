@@ -51,7 +51,7 @@ Choice PctScheduler::next_thread(const ExecutionView& view) {
             priority_[static_cast<std::size_t>(view.last_thread)] = static_cast<int>(i) + 1;
     }
     int best = -1;
-    for (ThreadMask rest = view.enabled; rest != 0; rest &= rest - 1) {
+    for (ThreadMask rest = view.choosable(); rest != 0; rest &= rest - 1) {
         const int t = lowest_thread(rest);
         if (best < 0 ||
             priority_[static_cast<std::size_t>(t)] > priority_[static_cast<std::size_t>(best)])

@@ -42,7 +42,7 @@ constexpr SmallSets small_sets;
 }  // namespace
 
 Choice RandomScheduler::next_thread(const ExecutionView& view) {
-    ThreadMask enabled = view.enabled;
+    ThreadMask enabled = view.choosable();
     if (enabled < small_sets.size.size()) {
         const auto count = small_sets.size[enabled];
         return Choice::run(small_sets.nth[enabled][draw(random_, count)]);

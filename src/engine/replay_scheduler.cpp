@@ -28,17 +28,25 @@ Choice ReplayScheduler::at_end(const ExecutionView& view) {
 
 namespace {
 
-// "thread 2 can run", "threads 1 and 3 can run", "threads 1, 2 and 4 can run".
+// "threads 1 and 3", "thread 2".
+std::string threads_named(ThreadMask threads) {
+    std::vector<int> numbers;
+    for (ThreadMask rest = threads; rest != 0; rest &= rest - 1)
+        numbers.push_back(lowest_thread(rest) + 1);
+    if (numbers.size() == 1) return fmt::format("thread {}", numbers.front());
+    const int last = numbers.back();
+    numbers.pop_back();
+    return fmt::format("threads {} and {}", fmt::join(numbers, ", "), last);
+}
+
+// "thread 2 can run", "threads 1 and 3 can run; thread 2 can begin to wait".
 std::string who_can_run(const ExecutionView& view) {
     if (view.enabled == 0)
         return view.unfinished == 0 ? "every thread has finished" : "no thread can run";
-    std::vector<int> threads;
-    for (ThreadMask rest = view.enabled; rest != 0; rest &= rest - 1)
-        threads.push_back(lowest_thread(rest) + 1);
-    if (threads.size() == 1) return fmt::format("thread {} can run", threads.front());
-    const int last = threads.back();
-    threads.pop_back();
-    return fmt::format("threads {} and {} can run", fmt::join(threads, ", "), last);
+    std::string out = fmt::format("{} can run", threads_named(view.enabled));
+    if (view.can_wait != 0)
+        out += fmt::format("; {} can begin to wait", threads_named(view.can_wait));
+    return out;
 }
 
 // Why a thread paused in front of `op` cannot have the lock: "held by thread 1", "held by
@@ -62,7 +70,9 @@ Choice ReplayScheduler::follow(const ExecutionView& view) {
     }
     if ((view.unfinished & bit(thread)) == 0)
         return reject(fmt::format("thread {} has finished; {}", entry, who_can_run(view)));
-    if ((view.enabled & bit(thread)) == 0) {
+    // A wait is a step only while some thread can still move: with none, the run is over.
+    const ThreadMask can_step = view.enabled != 0 ? view.choosable() : 0;
+    if ((can_step & bit(thread)) == 0) {
         const PendingOp& pending = view.pending_of(thread);
         return reject(fmt::format("thread {} is blocked on {} ({}); {}", entry,
                                   view.objects->object(pending.object).name(),

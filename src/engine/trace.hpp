@@ -14,11 +14,12 @@ struct TraceEvent {
     int thread = 0;  // 1-based thread number, as schedules and swimlanes name threads
     Op op = Op::read;
     std::string target;     // "root['g']", "stack.len", "mu"
-    std::string value;      // the value read or written, shown ("nil", "n2", "3"); empty for locks
+    std::string value;      // the value read or written ("nil", "n2", "3"); a wait: whom for ("T1")
     std::string operation;  // what the thread was doing (its latest note): "insert(\"go\")"
     std::string note;       // set by trace analysis where damage happened: "overwrites n2 ..."
     std::uint64_t object = 0;  // identity of the shared object (its address), for analysis
     int operation_index = 0;   // which of its thread's notes `operation` is (1 = first; 0: none)
+    bool waits = false;  // a lock operation that found the lock taken: the thread waits from here
 };
 
 // What each thread said it was doing (its lane's heading), indexed by thread - 1.

@@ -25,9 +25,9 @@ std::string why_it_waits(const Waiter& waiter, const std::vector<int>& finished)
 }  // namespace
 
 std::string describe_wait_step(const Waiter& waiter) {
-    // Only a reader is held back by a queued writer; everyone else here asked for it alone.
     // Short, to fit a lane: the verdict line under the trace says who holds what.
-    return fmt::format("{} {}: waits", waiter.writer_queued ? "rlock" : "lock", waiter.waits_for);
+    const bool reads = waiter.shared || waiter.writer_queued;
+    return fmt::format("{} {}: waits", reads ? "rlock" : "lock", waiter.waits_for);
 }
 
 std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished) {

@@ -13,6 +13,12 @@ namespace {
 constexpr int kBarWidth = 30;
 
 std::string step_text(const TraceEvent& event) {
+    if (event.waits) {
+        // A real run knows that the lock was taken, not by whom.
+        if (event.value.empty())
+            return fmt::format("{} {}: waits", op_name(event.op), event.target);
+        return fmt::format("{} {}: waits for {}", op_name(event.op), event.target, event.value);
+    }
     switch (event.op) {
         case Op::read:
             return fmt::format("read  {} -> {}", event.target, event.value);

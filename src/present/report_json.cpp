@@ -61,7 +61,7 @@ void to_json(nlohmann::json& json, const RunHeader& header) {
 void to_json(nlohmann::json& json, const TraceEvent& event) {
     json = {{"step", event.step},     {"thread", event.thread}, {"op", op_name(event.op)},
             {"target", event.target}, {"value", event.value},   {"operation", event.operation},
-            {"note", event.note}};
+            {"note", event.note},     {"waits", event.waits}};
 }
 
 void to_json(nlohmann::json& json, const SearchEstimate& estimate) {

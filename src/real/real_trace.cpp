@@ -29,6 +29,7 @@ struct RawEvent {
     std::uint64_t bits;
     std::uint32_t operation;  // index into the thread's notes; 0: none yet
     Op op;
+    bool waits;  // a lock operation that found the lock taken: the wait began here
 };
 
 }  // namespace
@@ -46,9 +47,14 @@ class ThreadRecorder final : public Runtime {
     }
     // The event is recorded while the lock is held: after acquiring, before releasing, so the
     // observed order of lock events agrees with the order the lock was really held in.
+    // A lock found taken is a wait first, stamped when the thread asked for it.
     void acquire(LockObject& lock, LockKind kind) override {
-        lock.watched_acquire(kind);
-        record(lock, kind == LockKind::shared ? Op::lock_shared : Op::lock, 0);
+        const Op op = kind == LockKind::shared ? Op::lock_shared : Op::lock;
+        const std::uint64_t asked = timestamp();
+        bool waited = false;
+        lock.watched_acquire(kind, &waited);
+        if (waited) record(lock, op, 0, asked, true);
+        record(lock, op, 0);
     }
     void release(LockObject& lock, LockKind kind) override {
         record(lock, kind == LockKind::shared ? Op::unlock_shared : Op::unlock, 0);
@@ -68,11 +74,15 @@ class ThreadRecorder final : public Runtime {
 
   private:
     void record(const SharedObject& object, Op op, std::uint64_t bits) {
+        record(object, op, bits, timestamp(), false);
+    }
+    void record(const SharedObject& object, Op op, std::uint64_t bits, std::uint64_t time,
+                bool waits) {
         // A round's story is told by its first steps; a thread that loops for long stops
         // recording here rather than slowing the round and the analysis down.
         if (events_.size() >= kMostEventsPerThread) return;
-        events_.push_back(RawEvent{timestamp(), &object, bits,
-                                   static_cast<std::uint32_t>(notes_.size() - 1), op});
+        events_.push_back(RawEvent{time, &object, bits,
+                                   static_cast<std::uint32_t>(notes_.size() - 1), op, waits});
         // Once the thread has recorded all the events it may, its notes would label nothing.
         if (events_.size() == kMostEventsPerThread) wants_notes_ = false;
     }
@@ -154,6 +164,7 @@ class MergedRound {
         event.step = static_cast<int>(index) + 1;
         event.thread = order_[index].recorder->thread();
         event.op = raw.op;
+        event.waits = raw.waits;
         event.operation_index = static_cast<int>(raw.operation);
         event.object = reinterpret_cast<std::uintptr_t>(raw.object);
         const bool access = raw.op == Op::read || raw.op == Op::write;
