@@ -109,7 +109,8 @@ void BM_MapRound(benchmark::State& state) {
     const bool traced = state.range(0) != 0;
     std::int64_t corrupted = 0;
     for (auto _ : state) {
-        TrialResult result = run_rounds(map, Variant::unsafe, map.default_threads, 1, traced, 1e9);
+        TrialResult result =
+            run_rounds(map, Variant::unsafe, TrialConfig{map.default_threads}, 1, traced, 1e9);
         corrupted += result.outcome.corrupted;
     }
     state.counters["corrupted"] = double(corrupted) / double(state.iterations());

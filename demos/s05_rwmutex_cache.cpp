@@ -191,9 +191,7 @@ racedemo::BenchTable measure_locks(const racedemo::BenchSettings& settings) {
                 for (int repetition = 0; repetition < settings.repetitions; ++repetition)
                     for (int variant = 0; variant < 3; ++variant)
                         samples[static_cast<std::size_t>(variant)].push_back(sample(variant));
-                racedemo::BenchRow row{{threads, read_pct, work_ns}, {}};
-                for (auto& cell : samples) row.ns_per_op.push_back(racedemo::median(cell));
-                table.rows.push_back(std::move(row));
+                racedemo::add_median_row(table, {threads, read_pct, work_ns}, samples);
                 if (settings.progress)
                     settings.progress(static_cast<int>(table.rows.size()), total);
             }

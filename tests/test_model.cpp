@@ -619,7 +619,7 @@ TEST_CASE("a recursive read lock deadlocks behind a queued writer only when writ
     CHECK(stuck.complete);
     CHECK(stuck.schedules_deadlocked == 1);  // T1 reads, T2 queues, T1 reads again
     CHECK(stuck.shown.outcome.evidence ==
-          "T1 holds mu, waits for mu (held by T1; a writer is queued); T2 waits for mu (held by "
+          "T1 holds mu, waits for mu (a writer is queued); T2 waits for mu (held by "
           "T1)");
     REQUIRE(stuck.shown.wait_for.size() == 2);
     CHECK(stuck.shown.wait_for[0].writer_queued);

@@ -21,9 +21,10 @@ struct SharedBoard {
 };
 
 // A thread's lock operations on the board, as BoardWatcher writes them.
-void hold(LockBoard& board, int thread, const LockObject& lock) {
-    board.waiting(thread, lock);
-    board.acquired(thread, lock);
+void hold(LockBoard& board, int thread, const LockObject& lock,
+          LockKind kind = LockKind::exclusive) {
+    board.waiting(thread, lock, kind);
+    board.acquired(thread, lock, kind);
 }
 
 }  // namespace
@@ -73,6 +74,48 @@ TEST_CASE("a lock held by a thread that has finished its work is never let go") 
           "T2 waits for mu (held by T1, which has finished)");
     board.new_round(2, 2);  // a new round forgets it all
     CHECK(board.look(2).deadlocked.empty());
+}
+
+TEST_CASE("a reader that asks again behind a queued writer is stuck where writers go first") {
+    for (RWPolicy policy : {RWPolicy::writer_preferring, RWPolicy::reader_preferring}) {
+        CAPTURE(fmt::format("{}", policy));
+        SharedBoard shared;
+        LockBoard& board = *shared.board;
+        RWMutex rw("rw", policy);
+        hold(board, 0, rw, LockKind::shared);  // T1 reads
+        hold(board, 0, rw, LockKind::shared);  // and again, through Get, which unlocks
+        board.releasing(0, rw);                // one release: T1 still holds its first
+        board.waiting(1, rw);                  // T2 wants to write: queued behind the reader
+        CHECK(board.look(2).deadlocked.empty());
+        board.waiting(0, rw, LockKind::shared);  // T1 reads again
+        const LockBoard::Snapshot snapshot = board.look(2);
+        if (policy == RWPolicy::reader_preferring) {
+            CHECK(snapshot.deadlocked.empty());  // the reader joins itself; the writer waits on
+            continue;
+        }
+        REQUIRE(snapshot.deadlocked.size() == 2);
+        const Waiter& reader = snapshot.deadlocked[0];
+        CHECK(reader.shared);
+        CHECK(reader.writer_queued);
+        CHECK(reader.held_by.empty());
+        CHECK(deadlock_outcome(snapshot.deadlocked, {}).evidence ==
+              "T1 holds rw, waits for rw (a writer is queued); T2 waits for rw (held by T1)");
+    }
+}
+
+TEST_CASE("readers do not keep a reader out, and a writer holding keeps everyone out") {
+    SharedBoard shared;
+    LockBoard& board = *shared.board;
+    RWMutex rw("rw");
+    hold(board, 0, rw, LockKind::shared);
+    board.finished(0);  // a reader gone without unlocking
+    board.waiting(1, rw, LockKind::shared);
+    CHECK(board.look(2).deadlocked.empty());  // readers share: T2 can read
+    board.new_round(1, 2);
+    hold(board, 0, rw);
+    board.finished(0);  // a writer gone without unlocking
+    board.waiting(1, rw, LockKind::shared);
+    CHECK(board.look(2).deadlocked.size() == 1);
 }
 
 namespace {

@@ -17,7 +17,7 @@ TEST_CASE("fixed variants are clean over many real rounds, with 2 and 8 threads"
         for (int threads : {std::max(2, scenario->min_threads), 8}) {
             CAPTURE(scenario->name);
             CAPTURE(threads);
-            TrialResult result = run_rounds(*scenario, Variant::fixed, threads, 200);
+            TrialResult result = run_rounds(*scenario, Variant::fixed, TrialConfig{threads}, 200);
             CHECK(result.outcome.label == "clean");
             CHECK(!result.outcome.corrupted);
             CHECK(result.rounds == 200);

@@ -41,6 +41,15 @@ inline double median(std::vector<double> samples) {
     return samples.size() % 2 == 1 ? samples[middle] : (samples[middle - 1] + samples[middle]) / 2;
 }
 
+// A row of `table` for these parameter values: each cell the median of its variant's samples
+// (`samples` holds one list per variant, in the table's order).
+inline void add_median_row(BenchTable& table, std::vector<int> parameters,
+                           const std::vector<std::vector<double>>& samples) {
+    BenchRow row{std::move(parameters), {}};
+    for (const std::vector<double>& cell : samples) row.ns_per_op.push_back(median(cell));
+    table.rows.push_back(std::move(row));
+}
+
 // Busy work for `ns` nanoseconds of wall time: the "critical section" of a benchmark.
 void spin_for_ns(int ns);
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "racedemo/bench.hpp"
+#include "racedemo/shared_state.hpp"
 
 namespace racedemo {
 
@@ -81,6 +82,8 @@ class EvidenceScope {
 struct TrialConfig {
     int threads = 2;
     bool model = false;
+    // For a scenario that offers --policy: the policy its reader/writer lock is built with.
+    RWPolicy policy = RWPolicy::writer_preferring;
 };
 
 // One instance of a scenario's shared state and the work of its threads.
@@ -122,6 +125,8 @@ struct Scenario {
     std::string_view fix;
     BenchFunction bench = nullptr;  // `--bench`: a throughput measurement, where it has one
     int shown_after = 0;  // the walkthrough shows it right after this scenario (0: by number)
+    // It builds its reader/writer lock with TrialConfig::policy: it offers --policy.
+    bool has_rw_policy = false;
     std::string_view source_file;  // set by registration: the demo file that defines it
 
     TrialFactory factory(Variant variant) const {

@@ -8,11 +8,11 @@
 #pragma once
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <bit>
 #include <cstdint>
 #include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -92,6 +92,8 @@ class LockObject : public SharedObject {
     virtual void native_acquire(LockKind kind) = 0;
     virtual bool native_try_acquire(LockKind kind) = 0;
     virtual void native_release(LockKind kind) = 0;
+    // Whether a writer waiting for it keeps new readers out.
+    virtual bool writer_first() const { return false; }
     // The real lock, told to the lock watcher when one is installed (real mode's trials).
     // With `waited`, a recorder's question: whether the lock was taken, so the thread waited
     // (a try first, then the wait; an untraced acquisition pays nothing for it).
@@ -290,12 +292,22 @@ enum class RWPolicy : std::uint8_t {
 };
 
 // A reader/writer lock (Go's RWMutex, C++'s std::shared_mutex): many readers or one writer.
-// The model follows its policy; real mode uses the platform's std::shared_mutex whatever the
-// policy (glibc's lets new readers in first).
+// Both modes follow its policy: the model by its rules, real mode by a POSIX rwlock of the
+// matching kind (glibc's writer-preferring kind, or its default, which lets readers in first).
 class RWMutex final : public LockObject {
   public:
     explicit RWMutex(ObjectName name = "mu", RWPolicy policy = RWPolicy::writer_preferring)
-        : LockObject(std::move(name)), policy_(policy) {}
+        : LockObject(std::move(name)), policy_(policy) {
+        pthread_rwlockattr_t attributes;
+        pthread_rwlockattr_init(&attributes);
+        pthread_rwlockattr_setkind_np(&attributes,
+                                      policy == RWPolicy::writer_preferring
+                                          ? PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP
+                                          : PTHREAD_RWLOCK_PREFER_READER_NP);
+        pthread_rwlock_init(&native_, &attributes);
+        pthread_rwlockattr_destroy(&attributes);
+    }
+    ~RWMutex() override { pthread_rwlock_destroy(&native_); }
     RWPolicy policy() const { return policy_; }
     void lock() { acquire_as(LockKind::exclusive); }
     void unlock() { release_as(LockKind::exclusive); }
@@ -303,18 +315,20 @@ class RWMutex final : public LockObject {
     void unlock_shared() { release_as(LockKind::shared); }
 
     void native_acquire(LockKind kind) override {
-        kind == LockKind::shared ? native_.lock_shared() : native_.lock();
+        kind == LockKind::shared ? pthread_rwlock_rdlock(&native_)
+                                 : pthread_rwlock_wrlock(&native_);
     }
     bool native_try_acquire(LockKind kind) override {
-        return kind == LockKind::shared ? native_.try_lock_shared() : native_.try_lock();
+        return (kind == LockKind::shared ? pthread_rwlock_tryrdlock(&native_)
+                                         : pthread_rwlock_trywrlock(&native_)) == 0;
     }
-    void native_release(LockKind kind) override {
-        kind == LockKind::shared ? native_.unlock_shared() : native_.unlock();
-    }
+    void native_release(LockKind) override { pthread_rwlock_unlock(&native_); }
+    // Whether a queued writer keeps new readers out (the lock board's rule for who is stuck).
+    bool writer_first() const override { return policy_ == RWPolicy::writer_preferring; }
 
   private:
     RWPolicy policy_;
-    std::shared_mutex native_;
+    pthread_rwlock_t native_;
 };
 
 // The unsafe variants' "lock": it has the shape of a mutex and protects nothing.
@@ -327,3 +341,14 @@ struct NoLock {
 };
 
 }  // namespace racedemo
+
+// "writer-preferring", "reader-preferring": as --policy takes it.
+template <>
+struct fmt::formatter<racedemo::RWPolicy> : fmt::formatter<std::string_view> {
+    auto format(racedemo::RWPolicy policy, format_context& context) const {
+        return fmt::formatter<std::string_view>::format(
+            policy == racedemo::RWPolicy::writer_preferring ? "writer-preferring"
+                                                            : "reader-preferring",
+            context);
+    }
+};

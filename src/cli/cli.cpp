@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -14,9 +15,13 @@
 namespace racedemo {
 namespace {
 
+// One scenario a line, the summaries in one column however long the longest name.
 void print_list(std::FILE* out) {
+    std::size_t width = 0;
+    for (const Scenario* scenario : scenarios()) width = std::max(width, scenario->name.size());
     for (const Scenario* scenario : scenarios())
-        fmt::print(out, "{:>2}  {:<14} {}\n", scenario->number, scenario->name, scenario->summary);
+        fmt::print(out, "{:>2}  {:<{}} {}\n", scenario->number, scenario->name, width,
+                   scenario->summary);
 }
 
 // The page docs/scenarios/ holds: the lesson and what two explorations print (plain text, the

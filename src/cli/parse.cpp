@@ -30,6 +30,7 @@ struct ScenarioOptions {
     const Scenario* scenario = nullptr;
     CLI::App* app = nullptr;
     int threads = 2;
+    RWPolicy policy = RWPolicy::writer_preferring;
     int runs = RealOptions{}.runs;
     double timeout = RealOptions{}.timeout_seconds;
     Mode mode = Mode::real;
@@ -226,6 +227,17 @@ void add_other_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("corrupt|clean|deadlocked");
 }
 
+// Only for a scenario whose reader/writer lock can follow either policy.
+void add_policy_option(CLI::App& app, ScenarioOptions& o) {
+    app.add_option("--policy", o.policy,
+                   "the reader/writer lock's policy: a queued writer keeps new readers out, or not")
+        ->transform(one_of<RWPolicy>({{"writer-preferring", RWPolicy::writer_preferring},
+                                      {"reader-preferring", RWPolicy::reader_preferring}}))
+        ->type_name("writer-preferring|reader-preferring")
+        ->default_str("writer-preferring")
+        ->excludes("--bench");
+}
+
 void excludes_all(CLI::App& app, const std::string& option, std::vector<std::string> others) {
     for (const std::string& other : others) app.get_option(option)->excludes(other);
 }
@@ -289,6 +301,7 @@ void setup_scenario(Parser& parser, const Scenario& scenario) {
     add_real_options(*app, *options);
     add_model_options(*app, *options);
     add_other_options(*app, *options);
+    if (scenario.has_rw_policy) add_policy_option(*app, *options);
     // A scenario with nothing to measure still refuses --bench in words, but does not offer it.
     if (scenario.bench == nullptr) app->get_option("--bench")->group("");
     declare_conflicts(*app);
@@ -461,7 +474,9 @@ RunRequest run_request(const ScenarioOptions& o) {
     request.runner = shape.runner;
     request.variant = o.scenario->effective(o.fixed ? Variant::fixed : Variant::unsafe);
     request.threads = o.threads;
+    request.policy = o.policy;
     request.real.threads = o.threads;
+    request.real.policy = o.policy;
     request.real.runs =
         shape.runner == Runner::detector && !o.given("--runs") ? kDetectorRuns : o.runs;
     request.real.timeout_seconds = o.timeout;

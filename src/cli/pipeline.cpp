@@ -16,7 +16,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 RunHeader header_of(const RunRequest& request) {
-    return RunHeader{request.scenario, request.variant, request.mode(), request.threads};
+    return RunHeader{request.scenario, request.variant, request.mode(), request.threads,
+                     request.policy};
 }
 
 // A progress line on stderr for real runs that take more than a second (on a terminal only).
@@ -57,8 +58,8 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
         };
     StopOnInterrupt stop;
     options.stop = stop.token();
-    ModelResult result =
-        run_model(*request.scenario, request.variant, TrialConfig{request.threads, true}, options);
+    ModelResult result = run_model(*request.scenario, request.variant,
+                                   TrialConfig{request.threads, true, request.policy}, options);
     if (progress_shown) fmt::print(stderr, "\r{:40}\r", "");
     result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     return result;

@@ -76,6 +76,8 @@ std::vector<std::string> command_words(const RunRequest& request) {
     std::vector<std::string> words{std::string(request.scenario->name)};
     if (request.variant == Variant::fixed && request.scenario->unsafe != nullptr)
         words.push_back("--fixed");
+    if (request.scenario->has_rw_policy && request.policy != RWPolicy::writer_preferring)
+        add(words, "--policy", fmt::format("{}", request.policy));
     add_runner_words(request, words);
     if (request.quiz) words.push_back("--quiz");
     if (request.answers) words.push_back("--answers");
@@ -107,6 +109,7 @@ RunRequest replay_request(const RunRequest& request, const std::vector<int>& sch
     RunRequest replay = default_run(*request.scenario);
     replay.variant = request.variant;
     replay.threads = request.threads;
+    replay.policy = request.policy;
     replay.runner = Runner::model;
     replay.model.strategy = Strategy::replay;
     replay.model.schedule = schedule;

@@ -36,6 +36,7 @@ struct RunRequest {
     Runner runner = Runner::real;
     Variant variant = Variant::unsafe;  // the variant that really runs (see Scenario::effective)
     int threads = 2;
+    RWPolicy policy = RWPolicy::writer_preferring;  // a scenario with has_rw_policy: --policy
     RealOptions real;      // Runner::real and ::detector: trials and their watchdog
     ModelOptions model;    // Runner::model: strategy and its settings (stop and progress unset)
     bool quiz = false;     // model: predict, then reveal

@@ -468,8 +468,9 @@ Waiter Executor::waiter(int thread) const {
         waiter.holds.push_back(objects_.object(lock).name());
     const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
     waiter.waits_for = objects_.object(pending.object).name();
-    // Its holders: the threads (finished ones too) that took it and have not released it.
+    // Its holders: the other threads (finished ones too) that took it and have not released it.
     for (int other = 0; other < thread_count_; ++other) {
+        if (other == thread) continue;
         const std::vector<int>& held = held_[static_cast<std::size_t>(other)];
         if (std::find(held.begin(), held.end(), pending.object) != held.end())
             waiter.held_by.push_back(other + 1);

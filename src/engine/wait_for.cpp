@@ -19,7 +19,7 @@ std::string why_it_waits(const Waiter& waiter, const std::vector<int>& finished)
     std::string why =
         holders.empty() ? std::string() : fmt::format("held by {}", fmt::join(holders, " and "));
     if (waiter.writer_queued) why += why.empty() ? "a writer is queued" : "; a writer is queued";
-    return why;
+    return why.empty() ? "held by itself" : why;
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ struct RunHeader {
     Variant variant = Variant::unsafe;  // the variant that really ran
     Mode mode = Mode::real;
     int threads = 2;
+    RWPolicy policy = RWPolicy::writer_preferring;  // shown for a scenario with has_rw_policy
 };
 
 // Text styling: plain unless colour was asked for (a terminal, --color always), and the width

@@ -56,6 +56,7 @@ void to_json(nlohmann::json& json, const RunHeader& header) {
     json["variant"] = fmt::format("{}", header.variant);
     json["mode"] = fmt::format("{}", header.mode);
     json["threads"] = header.threads;
+    if (header.scenario->has_rw_policy) json["policy"] = fmt::format("{}", header.policy);
 }
 
 void to_json(nlohmann::json& json, const TraceEvent& event) {

@@ -40,9 +40,11 @@ std::string bar(int count, int most, int width) {
 }
 
 std::string heading(const RunHeader& header, std::string_view what) {
-    return fmt::format("{:02} {} · {} · {} · {} · {}", header.scenario->number,
+    const std::string policy =
+        header.scenario->has_rw_policy ? fmt::format(" · {}", header.policy) : std::string();
+    return fmt::format("{:02} {} · {} · {} · {}{} · {}", header.scenario->number,
                        header.scenario->name, header.mode, header.variant,
-                       counted(static_cast<std::uint64_t>(header.threads), "thread"), what);
+                       counted(static_cast<std::uint64_t>(header.threads), "thread"), policy, what);
 }
 
 std::string counted(std::uint64_t count, std::string_view noun) {

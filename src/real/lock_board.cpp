@@ -64,6 +64,8 @@ void LockBoard::new_round(int round, int threads) {
         thread.state.store(running, relaxed);
         thread.waits_for.store(-1, relaxed);
         thread.held.store(0, relaxed);
+        thread.held_shared.store(0, relaxed);
+        for (std::atomic<std::uint8_t>& reads : thread.reads) reads.store(0, relaxed);
     }
 }
 
@@ -75,6 +77,7 @@ int LockBoard::slot_of(const LockObject& lock) {
         const void* found = locks_[slot].address.load(std::memory_order_acquire);
         if (found == nullptr &&
             locks_[slot].address.compare_exchange_strong(found, &lock, std::memory_order_acq_rel)) {
+            locks_[slot].writer_first.store(lock.writer_first(), relaxed);
             std::string name = lock.name();
             name.resize(std::min<std::size_t>(name.size(), kNameSize - 1));
             std::memcpy(locks_[slot].name, name.c_str(), name.size() + 1);
@@ -85,22 +88,28 @@ int LockBoard::slot_of(const LockObject& lock) {
     return -1;
 }
 
-void LockBoard::waiting(int thread, const LockObject& lock) {
+void LockBoard::waiting(int thread, const LockObject& lock, LockKind kind) {
     if (thread < 0 || thread >= kThreads) return;
     ThreadSlot& self = threads_[thread];
     const int slot = slot_of(lock);
     const Update update(self);
     self.waits_for.store(slot, relaxed);
-    self.state.store(waiting_state, relaxed);
+    self.state.store(kind == LockKind::shared ? waiting_shared : waiting_state, relaxed);
 }
 
-void LockBoard::acquired(int thread, const LockObject& lock) {
+void LockBoard::acquired(int thread, const LockObject& lock, LockKind kind) {
     if (thread < 0 || thread >= kThreads) return;
     ThreadSlot& self = threads_[thread];
     const Update update(self);
     const int slot = self.waits_for.load(relaxed);
-    if (slot >= 0 && locks_[slot].address.load(relaxed) == &lock)
+    if (slot >= 0 && locks_[slot].address.load(relaxed) == &lock) {
         self.held.fetch_or(lock_bit(slot), relaxed);
+        if (kind == LockKind::shared) {
+            self.held_shared.fetch_or(lock_bit(slot), relaxed);
+            std::atomic<std::uint8_t>& reads = self.reads[slot];
+            reads.store(static_cast<std::uint8_t>(reads.load(relaxed) + 1), relaxed);
+        }
+    }
     self.waits_for.store(-1, relaxed);
     self.state.store(running, relaxed);
 }
@@ -113,7 +122,15 @@ void LockBoard::releasing(int thread, const LockObject& lock) {
         const void* found = locks_[slot].address.load(relaxed);
         if (found == nullptr) break;
         if (found != &lock) continue;
+        // A read lock taken again is held until its last release.
+        std::atomic<std::uint8_t>& reads = self.reads[slot];
+        if (reads.load(relaxed) > 1) {
+            reads.store(static_cast<std::uint8_t>(reads.load(relaxed) - 1), relaxed);
+            break;
+        }
+        reads.store(0, relaxed);
         self.held.fetch_and(~lock_bit(slot), relaxed);
+        self.held_shared.fetch_and(~lock_bit(slot), relaxed);
         break;
     }
 }
@@ -130,41 +147,72 @@ std::vector<LockBoard::ThreadCopy> LockBoard::copy_threads(int threads) const {
         const ThreadSlot& slot = threads_[t];
         const std::uint64_t changes = slot.changes.load(std::memory_order_acquire);
         copy.push_back(ThreadCopy{slot.state.load(relaxed), slot.waits_for.load(relaxed),
-                                  slot.held.load(relaxed), changes});
+                                  slot.held.load(relaxed), slot.held_shared.load(relaxed),
+                                  changes});
     }
     return copy;
 }
 
+// The locks whose queued writers keep new readers out, a bit per slot.
+std::uint64_t LockBoard::writer_first_locks() const {
+    std::uint64_t locks = 0;
+    for (int slot = 0; slot < kLocks; ++slot) {
+        if (locks_[slot].address.load(relaxed) == nullptr) break;
+        if (locks_[slot].writer_first.load(relaxed)) locks |= lock_bit(slot);
+    }
+    return locks;
+}
+
 namespace {
 
-// Whether thread t, waiting, must wait for good: its lock is held, and only by stuck threads.
-bool waits_on_stuck(const std::vector<LockBoard::ThreadCopy>& threads,
-                    const std::vector<bool>& stuck, std::size_t t) {
+using ThreadCopy = LockBoard::ThreadCopy;
+
+bool waits(const ThreadCopy& thread) {
+    return thread.state == 1 || thread.state == 3;  // waiting_state, waiting_shared
+}
+
+// Whether `other` keeps `waiter` from its lock: it holds the lock (to read, it keeps out
+// only a writer); or, where a queued writer goes first, it is that writer and the waiter
+// wants to read.
+bool blocks(const ThreadCopy& waiter, const ThreadCopy& other, std::uint64_t writer_first) {
+    const int lock = waiter.waits_for;
+    const std::uint64_t mask = std::uint64_t{1} << lock;
+    const bool reader = waiter.state == 3;
+    if ((other.held & mask) != 0) return !reader || (other.held_shared & mask) == 0;
+    const bool queued_writer = other.state == 1 && other.waits_for == lock;
+    return reader && queued_writer && (writer_first & mask) != 0;
+}
+
+// Whether thread t, waiting, must wait for good: something keeps it from its lock, and only
+// stuck threads do.
+bool waits_on_stuck(const std::vector<ThreadCopy>& threads, const std::vector<bool>& stuck,
+                    std::size_t t, std::uint64_t writer_first) {
     const int lock = threads[t].waits_for;
     if (lock < 0 || lock >= LockBoard::kLocks) return false;
-    bool held = false;
+    bool blocked = false;
     for (std::size_t other = 0; other < threads.size(); ++other) {
-        if (other == t || (threads[other].held & lock_bit(lock)) == 0) continue;
+        if (other == t || !blocks(threads[t], threads[other], writer_first)) continue;
         if (!stuck[other]) return false;
-        held = true;
+        blocked = true;
     }
-    return held;
+    return blocked;
 }
 
 }  // namespace
 
 // The waiting threads that can never go on: each waits for a lock that only stuck threads
-// hold (a finished thread holding a lock never lets go of it in this round). Starts from
-// every waiting or finished thread and drops, until nothing changes, the waiting ones whose
-// lock is free or held by a thread that still runs.
-std::vector<int> LockBoard::stuck_threads(const std::vector<ThreadCopy>& threads) {
+// keep from it (a finished thread holding a lock never lets go of it in this round). Starts
+// from every waiting or finished thread and drops, until nothing changes, the waiting ones
+// whose lock is free or kept from them by a thread that still runs.
+std::vector<int> LockBoard::stuck_threads(const std::vector<ThreadCopy>& threads,
+                                          std::uint64_t writer_first) {
     const auto count = threads.size();
     std::vector<bool> stuck(count);
     for (std::size_t t = 0; t < count; ++t) stuck[t] = threads[t].state != running;
     for (bool dropped = true; dropped;) {
         dropped = false;
         for (std::size_t t = 0; t < count; ++t) {
-            if (!stuck[t] || threads[t].state != waiting_state || waits_on_stuck(threads, stuck, t))
+            if (!stuck[t] || !waits(threads[t]) || waits_on_stuck(threads, stuck, t, writer_first))
                 continue;
             stuck[t] = false;
             dropped = true;
@@ -172,11 +220,12 @@ std::vector<int> LockBoard::stuck_threads(const std::vector<ThreadCopy>& threads
     }
     std::vector<int> waiting;
     for (std::size_t t = 0; t < count; ++t)
-        if (stuck[t] && threads[t].state == waiting_state) waiting.push_back(static_cast<int>(t));
+        if (stuck[t] && waits(threads[t])) waiting.push_back(static_cast<int>(t));
     return waiting;
 }
 
-Waiter LockBoard::waiter(const std::vector<ThreadCopy>& threads, int thread) const {
+Waiter LockBoard::waiter(const std::vector<ThreadCopy>& threads, int thread,
+                         std::uint64_t writer_first) const {
     // A name is written once, before its lock's address is published; read it bounded anyway.
     auto name_of = [this](int slot) {
         const char* name = locks_[slot].name;
@@ -188,9 +237,14 @@ Waiter LockBoard::waiter(const std::vector<ThreadCopy>& threads, int thread) con
     for (int slot = 0; slot < kLocks; ++slot)
         if ((self.held & lock_bit(slot)) != 0) waiter.holds.push_back(name_of(slot));
     waiter.waits_for = name_of(self.waits_for);
-    for (std::size_t other = 0; other < threads.size(); ++other)
-        if (static_cast<int>(other) != thread && (threads[other].held & lock_bit(self.waits_for)))
+    waiter.shared = self.state == waiting_shared;
+    for (std::size_t other = 0; other < threads.size(); ++other) {
+        if (static_cast<int>(other) == thread) continue;
+        if ((threads[other].held & lock_bit(self.waits_for)) != 0)
             waiter.held_by.push_back(static_cast<int>(other) + 1);
+        else if (blocks(self, threads[other], writer_first))
+            waiter.writer_queued = true;  // not a holder: a writer queued in front of a reader
+    }
     return waiter;
 }
 
@@ -206,7 +260,9 @@ LockBoard::Snapshot LockBoard::look(int threads) const {
                           threads_[t].changes.load(std::memory_order_acquire) != copy[t].changes;
         if (torn) return snapshot;
     }
-    for (int thread : stuck_threads(copy)) snapshot.deadlocked.push_back(waiter(copy, thread));
+    const std::uint64_t writer_first = writer_first_locks();
+    for (int thread : stuck_threads(copy, writer_first))
+        snapshot.deadlocked.push_back(waiter(copy, thread, writer_first));
     for (std::size_t t = 0; t < copy.size(); ++t)
         if (copy[t].state == done) snapshot.finished.push_back(static_cast<int>(t) + 1);
     return snapshot;
@@ -216,12 +272,12 @@ void BoardWatcher::set_thread(int thread) {
     board_thread = thread;
 }
 
-void BoardWatcher::waiting(const LockObject& lock, LockKind) {
-    board_.waiting(board_thread, lock);
+void BoardWatcher::waiting(const LockObject& lock, LockKind kind) {
+    board_.waiting(board_thread, lock, kind);
 }
 
-void BoardWatcher::acquired(const LockObject& lock, LockKind) {
-    board_.acquired(board_thread, lock);
+void BoardWatcher::acquired(const LockObject& lock, LockKind kind) {
+    board_.acquired(board_thread, lock, kind);
 }
 
 void BoardWatcher::releasing(const LockObject& lock, LockKind) {

@@ -34,8 +34,8 @@ class LockBoard {
     // cleared: it runs before every round.
     void new_round(int round, int threads);
     // The child's threads, through the LockWatcher below.
-    void waiting(int thread, const LockObject& lock);
-    void acquired(int thread, const LockObject& lock);
+    void waiting(int thread, const LockObject& lock, LockKind kind = LockKind::exclusive);
+    void acquired(int thread, const LockObject& lock, LockKind kind = LockKind::exclusive);
     void releasing(int thread, const LockObject& lock);
     void finished(int thread);  // its actor returned for this round
 
@@ -54,25 +54,33 @@ class LockBoard {
         int state;
         int waits_for;
         std::uint64_t held;
+        std::uint64_t held_shared;
         std::uint64_t changes;
     };
 
   private:
     struct LockSlot {
         std::atomic<const void*> address;
+        std::atomic<bool> writer_first;  // a queued writer keeps new readers out
         char name[kNameSize];
     };
-    enum State : int { running = 0, waiting_state = 1, done = 2 };
+    // waiting_state: for the lock alone; waiting_shared: to read under it.
+    enum State : int { running = 0, waiting_state = 1, done = 2, waiting_shared = 3 };
     struct ThreadSlot {
         std::atomic<int> state;
-        std::atomic<int> waits_for;       // lock slot (-1: none)
-        std::atomic<std::uint64_t> held;  // a bit per lock slot
+        std::atomic<int> waits_for;               // lock slot (-1: none)
+        std::atomic<std::uint64_t> held;          // a bit per lock slot
+        std::atomic<std::uint64_t> held_shared;   // of those, the ones it holds to read
+        std::atomic<std::uint8_t> reads[kLocks];  // per lock slot: read locks taken, not released
         std::atomic<std::uint64_t> changes;
     };
     int slot_of(const LockObject& lock);
     std::vector<ThreadCopy> copy_threads(int threads) const;
-    static std::vector<int> stuck_threads(const std::vector<ThreadCopy>& threads);
-    Waiter waiter(const std::vector<ThreadCopy>& threads, int thread) const;
+    std::uint64_t writer_first_locks() const;
+    static std::vector<int> stuck_threads(const std::vector<ThreadCopy>& threads,
+                                          std::uint64_t writer_first);
+    Waiter waiter(const std::vector<ThreadCopy>& threads, int thread,
+                  std::uint64_t writer_first) const;
 
     std::atomic<int> round_;
     LockSlot locks_[kLocks];

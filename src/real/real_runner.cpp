@@ -154,7 +154,8 @@ bool decode(const std::string& text, TrialResult& result) {
     if (board != nullptr) detail::lock_watcher = &watcher.emplace(*board);
     TrialResult result;
     try {
-        result = run_rounds(scenario, variant, options.threads, scenario.rounds, options.trace,
+        const TrialConfig config{options.threads, /*model=*/false, options.policy};
+        result = run_rounds(scenario, variant, config, scenario.rounds, options.trace,
                             options.trial_budget_ms, board);
     } catch (const std::bad_alloc&) {
         result.outcome = Outcome::corrupt("out of memory",
@@ -380,10 +381,10 @@ bool judge_round(Trial& trial, RoundRecorder* recorder, bool out_of_memory, int 
 
 }  // namespace
 
-TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, int rounds,
-                       bool trace, double budget_ms, LockBoard* board) {
+TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialConfig& config,
+                       int rounds, bool trace, double budget_ms, LockBoard* board) {
     const TrialFactory factory = scenario.factory(variant);
-    const TrialConfig config{threads, /*model=*/false};
+    const int threads = config.threads;
     const CpuSpreader spreader;
     SpinBarrier barrier(threads, spreader.cores());
     spreader.pin_current_thread(0);

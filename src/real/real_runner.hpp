@@ -19,6 +19,7 @@ namespace racedemo {
 
 struct RealOptions {
     int threads = 2;
+    RWPolicy policy = RWPolicy::writer_preferring;  // of a scenario that offers --policy
     int runs = 20;
     double timeout_seconds = 10.0;  // per trial
     bool trace = true;              // record the observed order of the steps of each round
@@ -81,12 +82,13 @@ class LockBoard;
 RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions& options,
                     const TrialObserver& observer = {});
 
-// One trial in the calling process: `rounds` rounds on `threads` real threads, stopping at the
-// first corrupted round, whose observed steps around the damage are kept when `trace` is set.
+// One trial in the calling process: `rounds` rounds on `config.threads` real threads, stopping at
+// the first corrupted round, whose observed steps around the damage are kept when `trace` is set.
 // Used inside the child; exposed for tests and benchmarks.
 // With a `board`, every thread's lock operations are written to it (see lock_board.hpp).
-TrialResult run_rounds(const Scenario& scenario, Variant variant, int threads, int rounds,
-                       bool trace = false, double budget_ms = 1e12, LockBoard* board = nullptr);
+TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialConfig& config,
+                       int rounds, bool trace = false, double budget_ms = 1e12,
+                       LockBoard* board = nullptr);
 
 // "SIGSEGV" for SIGSEGV, "signal 42" for one without a name.
 std::string signal_name(int signal);

@@ -63,8 +63,8 @@ int main(int argc, char** argv) {
     scenario.fixed = racedemo::make_trial<LockedCounterTrial>;
 
     constexpr int threads = 3;  // thread 2 is the one that skips the lock when planted
-    const racedemo::TrialResult result =
-        racedemo::run_rounds(scenario, racedemo::Variant::fixed, threads, scenario.rounds);
+    const racedemo::TrialResult result = racedemo::run_rounds(
+        scenario, racedemo::Variant::fixed, racedemo::TrialConfig{threads}, scenario.rounds);
     std::printf("planted-race, %s: %d threads, %d rounds, outcome %s%s%s\n",
                 planted ? "planted (thread 2 skips the lock)" : "correct (every thread locks)",
                 threads, result.rounds, result.outcome.label.c_str(),
