@@ -22,12 +22,18 @@ constexpr std::pair<std::string_view, std::string_view> kTerms[] = {
     {"mutex", "A lock only one thread holds at a time; the others wait until it is unlocked."},
     {"reader/writer lock",
      "Many readers at once, or one writer alone. Whether it beats a mutex has to be measured."},
+    {"writer-preferring",
+     "A reader/writer lock's policy: a waiting writer keeps new readers out (Go's RWMutex). "
+     "Reader-preferring lets them in, and a stream of readers can starve the writer."},
     {"deadlock",
      "Threads wait for each other in a cycle, each holding what the next one needs: none moves."},
     {"lock-order inversion",
      "One thread takes lock a then b, another b then a. Not yet a deadlock, but the schedule "
      "that interleaves them is one: the potential deadlock ThreadSanitizer also reports."},
     {"step", "One access to shared state or one lock operation: where threads may switch."},
+    {"waits",
+     "A step of a thread that finds its lock taken: from it on the thread is blocked, and its "
+     "next step takes the lock, once the holder lets it go."},
     {"schedule",
      "Which thread takes each step, as a list of thread numbers; replay one with --schedule."},
     {"preemption", "A switch away from a thread that could have gone on."},
