@@ -79,12 +79,7 @@ class DriftingTrial final : public Trial {
 
 template <class T>
 Scenario make_scenario(std::string_view name) {
-    Scenario scenario;
-    scenario.number = 901;
-    scenario.name = name;
-    scenario.unsafe = make_trial<T>;
-    scenario.fixed = make_trial<T>;
-    return scenario;
+    return test_scenario<T>(name, 901);
 }
 
 const Scenario& scenario_named(std::string_view name) {

@@ -19,7 +19,21 @@
 
 namespace racedemo {
 
-enum class Op : std::uint8_t { read, write, lock, unlock, lock_shared, unlock_shared };
+enum class Op : std::uint8_t {
+    read,
+    write,
+    lock,
+    unlock,
+    lock_shared,
+    unlock_shared,
+    send,  // a channel's (channel.hpp)
+    recv,
+    close,
+};
+
+constexpr bool is_channel_op(Op op) {
+    return op == Op::send || op == Op::recv || op == Op::close;
+}
 
 // How a value held in a Shared<T> is shown in a trace. Scenarios specialise it for their own
 // types (a trie node shows as "n3", a null pointer as "nil").
@@ -125,10 +139,14 @@ class Runtime {
     // values does without it (a call saved on every access). Neither is virtual: both are
     // asked at every step.
     bool wants_values() const { return wants_values_; }
+    // Whether threads take their steps one at a time, each chosen by the runtime (the model):
+    // an operation that could block (a channel's) is then never tried before it can go through.
+    bool steps_one_at_a_time() const { return steps_one_at_a_time_; }
 
   protected:
     bool wants_notes_ = true;
     bool wants_values_ = true;
+    bool steps_one_at_a_time_ = false;
 };
 
 // Real mode: told who waits for, holds and lets go of which lock, so that the watchdog can

@@ -41,6 +41,7 @@ Executor::Executor(TrialFactory factory, const TrialConfig& config)
       pending_(static_cast<std::size_t>(config.threads)),
       held_(static_cast<std::size_t>(config.threads)) {
     config_.model = true;
+    steps_one_at_a_time_ = true;
     stacks_.reserve(threads_.size());
     view_.threads = thread_count_;
     view_.pending = pending_.data();
@@ -53,14 +54,15 @@ Executor::~Executor() {
 
 // ---- Runtime -------------------------------------------------------------------------------
 
-void Executor::before_access(const SharedObject& cell, Op op) {
-    if (phase_ != Phase::unwinding) scheduling_point(cell, ObjectKind::cell, op);
+void Executor::before_access(const SharedObject& object, Op op) {
+    if (phase_ == Phase::unwinding) return;
+    scheduling_point(object, is_channel_op(op) ? ObjectKind::channel : ObjectKind::cell, op);
 }
 
-void Executor::after_access(const SharedObject& cell, Op, std::uint64_t bits) {
+void Executor::after_access(const SharedObject& object, Op op, std::uint64_t bits) {
     view_.last_bits = bits;  // for the next state's scheduler (reads_from)
-    if (tracing_ && phase_ == Phase::running && !draining_)
-        execution_.trace.events.back().value = cell.show_bits(bits);
+    if (tracing_ && phase_ == Phase::running && !draining_ && op != Op::close)
+        execution_.trace.events.back().value = object.show_bits(bits);
 }
 
 void Executor::acquire(LockObject& lock, LockKind kind) {
@@ -296,6 +298,10 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
 // Which locks a thread holds when it takes another: the edges of the lock-order graph. A
 // drained step counts too: it is the program's own order, whoever chose it.
 [[gnu::noinline]] void Executor::track_lock_order(int thread, const PendingOp& pending) {
+    if (is_channel_op(pending.op)) {
+        waited_ &= ~bit(thread);  // its send or receive went through: a later wait is a new one
+        return;
+    }
     std::vector<int>& held = held_[static_cast<std::size_t>(thread)];
     if (pending.op == Op::lock || pending.op == Op::lock_shared) {
         locks_taken_ = true;
@@ -442,6 +448,10 @@ void Executor::trace_step(int thread, int step) {
 std::string Executor::wait_reason(int thread) const {
     const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
     const ObjectState& lock = objects_.state(pending.object);
+    if (lock.kind == ObjectKind::channel) {
+        if (pending.op == Op::recv) return "a send";
+        return lock.capacity == 0 ? "a receiver" : "room";
+    }
     if (lock.writer >= 0) return fmt::format("T{}", lock.writer + 1);
     std::vector<std::string> names;
     const bool writer_first = pending.op == Op::lock_shared;  // else readers hold it
@@ -476,6 +486,11 @@ Waiter Executor::waiter(int thread) const {
             waiter.held_by.push_back(other + 1);
     }
     const ObjectState& lock = objects_.state(pending.object);  // only lock ops can block
+    waiter.op = pending.op;
+    if (lock.kind == ObjectKind::channel)
+        waiter.reason = pending.op == Op::recv ? "nothing to receive"
+                        : lock.capacity == 0   ? "no receiver"
+                                               : "full";
     waiter.shared = pending.op == Op::lock_shared;
     waiter.writer_queued =
         pending.op == Op::lock_shared && lock.writer < 0 && lock.writers_waiting > 0;

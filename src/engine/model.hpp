@@ -53,6 +53,8 @@ struct Waiter {
     std::string waits_for;           // the lock it cannot take
     std::vector<int> held_by;        // 1-based threads holding that lock (finished ones too)
     bool shared = false;             // it wants the lock to read (an rlock)
+    Op op = Op::lock;                // what it is in front of
+    std::string reason;              // a channel's: "nothing to receive", "no receiver", "full"
     bool writer_queued = false;      // it wants to read, and a queued writer keeps it out
 };
 

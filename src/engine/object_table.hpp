@@ -23,7 +23,7 @@
 namespace racedemo {
 
 // rw_lock lets a queued writer go before new readers; rw_lock_readers_first does not.
-enum class ObjectKind : std::uint8_t { cell, mutex, rw_lock, rw_lock_readers_first };
+enum class ObjectKind : std::uint8_t { cell, mutex, rw_lock, rw_lock_readers_first, channel };
 
 struct ObjectState {
     const SharedObject* object = nullptr;
@@ -33,6 +33,10 @@ struct ObjectState {
     int readers = 0;          // locks: how many threads share it
     int writers_waiting = 0;  // locks: threads paused in front of an exclusive acquisition
     int last_release = -1;    // locks: the step of the latest release (-1: none yet)
+    int capacity = 0;         // channels: 0 unbuffered
+    int items = 0;            // channels: values sent and not yet received
+    int receivers = 0;        // channels: threads paused in front of a receive
+    bool closed = false;      // channels
 };
 
 // What a committed step connects to, for reductions: the write a read reads from, the
@@ -57,6 +61,7 @@ class ObjectTable {
     const ObjectState& state(int index) const { return states_[static_cast<std::size_t>(index)]; }
     const SharedObject& object(int index) const { return *state(index).object; }
     bool is_lock(int index) const { return state(index).kind != ObjectKind::cell; }
+    bool is_channel(int index) const { return state(index).kind == ObjectKind::channel; }
     bool is_reader_writer(int index) const {
         const ObjectKind kind = state(index).kind;
         return kind == ObjectKind::rw_lock || kind == ObjectKind::rw_lock_readers_first;
@@ -83,6 +88,8 @@ class ObjectTable {
   private:
     int add(const SharedObject& object, ObjectKind kind);
     StepLinks apply_to_lock(ObjectState& lock, Op op, int thread, int step);
+    static bool channel_can_step(const ObjectState& channel, Op op);
+    static void apply_to_channel(ObjectState& channel, Op op);
 
     std::vector<ObjectState> states_;
     std::size_t used_ = 0;

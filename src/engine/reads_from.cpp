@@ -74,6 +74,14 @@ void ReadsFromSignature::on_step(const StepRecord& step, bool address) {
         latest = id + 1;
         add(latest_tag, latest, 0);
         add(event_tag, id, 0);
+    } else if (is_channel_op(step.op)) {
+        // A channel's contents depend on the order of its operations, not only on which ones
+        // happened: its history is hashed in order, as a cell's latest write is kept.
+        std::uint64_t& history = last_write(step.object);
+        if (history != 0) add(latest_tag, history, 0, true);
+        history = mix(history ^ id) | 1;
+        add(latest_tag, history, 0);
+        add(event_tag, id, 0);
     } else {
         add(event_tag, id, 0);  // a lock operation: only that it happened
     }

@@ -24,6 +24,12 @@ std::string_view op_name(Op op) {
             return "rlock";
         case Op::unlock_shared:
             return "runlock";
+        case Op::send:
+            return "send";
+        case Op::recv:
+            return "recv";
+        case Op::close:
+            return "close";
     }
     return "?";
 }

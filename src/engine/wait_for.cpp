@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/model.hpp"
+#include "engine/trace.hpp"
 
 namespace racedemo {
 
@@ -11,6 +12,7 @@ namespace {
 
 // Why the waiter waits: "held by T2", "held by T1, which has finished", "a writer is queued".
 std::string why_it_waits(const Waiter& waiter, const std::vector<int>& finished) {
+    if (!waiter.reason.empty()) return waiter.reason;  // a channel's
     std::vector<std::string> holders;
     for (int holder : waiter.held_by) {
         const bool gone = std::find(finished.begin(), finished.end(), holder) != finished.end();
@@ -26,6 +28,8 @@ std::string why_it_waits(const Waiter& waiter, const std::vector<int>& finished)
 
 std::string describe_wait_step(const Waiter& waiter) {
     // Short, to fit a lane: the verdict line under the trace says who holds what.
+    if (is_channel_op(waiter.op))
+        return fmt::format("{} {}: waits", op_name(waiter.op), waiter.waits_for);
     const bool reads = waiter.shared || waiter.writer_queued;
     return fmt::format("{} {}: waits", reads ? "rlock" : "lock", waiter.waits_for);
 }

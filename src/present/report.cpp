@@ -24,6 +24,10 @@ std::string step_text(const TraceEvent& event) {
             return fmt::format("read  {} -> {}", event.target, event.value);
         case Op::write:
             return fmt::format("write {} <- {}", event.target, event.value);
+        case Op::send:
+            return fmt::format("send  {} <- {}", event.target, event.value);
+        case Op::recv:
+            return fmt::format("recv  {} -> {}", event.target, event.value);
         default:
             return fmt::format("{} {}", op_name(event.op), event.target);
     }

@@ -98,7 +98,9 @@ void to_json(nlohmann::json& json, const Waiter& waiter) {
             {"holds", waiter.holds},
             {"waits_for", waiter.waits_for},
             {"held_by", waiter.held_by},
-            {"writer_queued", waiter.writer_queued}};
+            {"writer_queued", waiter.writer_queued},
+            {"op", op_name(waiter.op)},
+            {"reason", waiter.reason}};
 }
 
 void to_json(nlohmann::json& json, const ModelReport& report) {

@@ -1,0 +1,158 @@
+// Chan<T>: a queue between threads that blocks, as Go's channels do. Unbuffered (capacity 0),
+// a send waits until a receiver takes its value; buffered, a send waits only while the buffer
+// is full. A receive waits while the channel is empty and open; once it is closed and drained,
+// a receive says so (an empty optional), and a range-for over the channel ends.
+//
+// Each send, receive and close is a step of the model, shown with its value in traces
+// ("send jobs <- 3", "recv jobs -> 3"). With real threads it is a mutex and two condition
+// variables. T is what a Shared<T> may hold: trivially copyable, of 1, 2, 4 or 8 bytes.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "racedemo/shared_state.hpp"
+
+namespace racedemo {
+
+// What the model needs of any channel: its capacity (its items live in the Chan).
+class ChannelObject : public SharedObject {
+  public:
+    ChannelObject(ObjectName name, int capacity)
+        : SharedObject(std::move(name)), capacity_(capacity) {}
+    int capacity() const { return capacity_; }
+
+    // The bits a receive reports when the channel was closed and empty.
+    static constexpr std::uint64_t closed_bits = ~std::uint64_t{0};
+
+  private:
+    int capacity_;
+};
+
+template <class T>
+class Chan final : public ChannelObject {
+    static_assert(std::is_trivially_copyable_v<T> && sizeof(T) == sizeof(detail::RawBits<T>),
+                  "Chan<T> carries trivially copyable values of 1, 2, 4 or 8 bytes");
+
+  public:
+    explicit Chan(ObjectName name, int capacity = 0) : ChannelObject(std::move(name), capacity) {}
+
+    void send(T value) {
+        Runtime* runtime = current_runtime();
+        if (runtime != nullptr && runtime->steps_one_at_a_time()) {
+            runtime->before_access(*this, Op::send);  // chosen only when it can go through
+            if (closed_) throw std::logic_error("send on a closed channel");
+            items_.push_back(value);
+        } else {
+            native_send(value);
+        }
+        if (runtime != nullptr && runtime->wants_values())
+            runtime->after_access(*this, Op::send, to_bits(value));
+    }
+
+    // The next value; empty once the channel is closed and every value sent was received.
+    std::optional<T> recv() {
+        Runtime* runtime = current_runtime();
+        std::optional<T> value;
+        if (runtime != nullptr && runtime->steps_one_at_a_time()) {
+            runtime->before_access(*this, Op::recv);
+            value = take();
+        } else {
+            value = native_recv();
+        }
+        if (runtime != nullptr && runtime->wants_values())
+            runtime->after_access(*this, Op::recv, value ? to_bits(*value) : closed_bits);
+        return value;
+    }
+
+    void close() {
+        Runtime* runtime = current_runtime();
+        if (runtime != nullptr && runtime->steps_one_at_a_time()) {
+            runtime->before_access(*this, Op::close);
+            closed_ = true;
+        } else {
+            native_close();
+        }
+        if (runtime != nullptr && runtime->wants_values())
+            runtime->after_access(*this, Op::close, 0);
+    }
+
+    // for (T value : channel): receives until the channel is closed and drained.
+    class Iterator {
+      public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        Iterator() = default;
+        explicit Iterator(Chan* channel) : channel_(channel) { ++*this; }
+        T operator*() const { return *value_; }
+        Iterator& operator++() {
+            value_ = channel_->recv();
+            return *this;
+        }
+        bool operator==(const Iterator& other) const { return !value_ && !other.value_; }
+
+      private:
+        Chan* channel_ = nullptr;
+        std::optional<T> value_;
+    };
+    Iterator begin() { return Iterator(this); }
+    Iterator end() { return Iterator(); }
+
+    std::string show_bits(std::uint64_t bits) const override {
+        // A 64-bit value of all ones shows as "closed" too: no scenario sends one.
+        if (bits == closed_bits) return "closed";
+        return ShowValue<T>::show(from_bits<T>(bits));
+    }
+
+  private:
+    std::optional<T> take() {
+        if (items_.empty()) return std::nullopt;  // closed (the model lets no other recv through)
+        T value = items_.front();
+        items_.pop_front();
+        ++received_;
+        return value;
+    }
+
+    void native_send(T value) {
+        std::unique_lock guard(mu_);
+        if (capacity() > 0)
+            room_.wait(guard,
+                       [this] { return closed_ || items_.size() < std::size_t(capacity()); });
+        if (closed_) throw std::logic_error("send on a closed channel");
+        items_.push_back(value);
+        const std::uint64_t ticket = ++sent_;
+        filled_.notify_one();
+        // Unbuffered: the sender goes on once a receiver has taken its value.
+        if (capacity() == 0) room_.wait(guard, [this, ticket] { return received_ >= ticket; });
+    }
+
+    std::optional<T> native_recv() {
+        std::unique_lock guard(mu_);
+        filled_.wait(guard, [this] { return closed_ || !items_.empty(); });
+        std::optional<T> value = take();
+        if (value) room_.notify_all();  // a sender waiting for room, or for its value's taker
+        return value;
+    }
+
+    void native_close() {
+        std::lock_guard guard(mu_);
+        closed_ = true;
+        filled_.notify_all();
+        room_.notify_all();
+    }
+
+    std::deque<T> items_;
+    bool closed_ = false;
+    std::uint64_t sent_ = 0, received_ = 0;
+    std::mutex mu_;
+    std::condition_variable filled_, room_;
+};
+
+}  // namespace racedemo

@@ -1,0 +1,163 @@
+// Chan<T>: its rules under the model scheduler (every schedule explored, each reduction against
+// the full search), its steps in a trace, its deadlocks, and real threads through it.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/model.hpp"
+#include "engine/trace.hpp"
+#include "model_options.hpp"
+#include "racedemo/channel.hpp"
+#include "racedemo/scenario.hpp"
+#include "real/real_runner.hpp"
+
+using namespace racedemo;
+
+namespace {
+
+// T1 sends 1, 2 and 3 and closes; every other thread receives until the channel is closed.
+// Every value is received exactly once, whatever the schedule.
+template <int Capacity>
+class Pipeline final : public Trial {
+  public:
+    explicit Pipeline(const TrialConfig& config) : threads_(config.threads) {}
+    void actor(int thread) override {
+        if (thread == 0) {
+            for (int value = 1; value <= 3; ++value) jobs_.send(value);
+            jobs_.close();
+            return;
+        }
+        for (int value : jobs_) received_[static_cast<std::size_t>(thread)].push_back(value);
+    }
+    Outcome arbiter() override {
+        std::multiset<int> all;
+        for (const std::vector<int>& got : received_) all.insert(got.begin(), got.end());
+        if (all == std::multiset<int>{1, 2, 3}) return Outcome::clean();
+        return Outcome::corrupt("lost or repeated", fmt::format("received {}", all.size()));
+    }
+
+  private:
+    int threads_;
+    Chan<int> jobs_{"jobs", Capacity};
+    std::vector<std::vector<int>> received_ = std::vector<std::vector<int>>(8);
+};
+
+// T2 receives from a channel nobody sends on.
+class NobodySends final : public Trial {
+  public:
+    explicit NobodySends(const TrialConfig&) {}
+    void actor(int thread) override {
+        if (thread == 1) jobs_.recv();
+    }
+    Outcome arbiter() override { return Outcome::clean(); }
+
+  private:
+    Chan<int> jobs_{"jobs"};
+};
+
+template <class T>
+Scenario scenario_of(std::string_view name) {
+    return test_scenario<T>(name);
+}
+
+ModelResult explore_all(const Scenario& scenario, int threads, Reduction reduction) {
+    ModelOptions options;
+    options.strategy = Strategy::explore;
+    options.reduction = reduction;
+    return run_model(scenario, Variant::unsafe, TrialConfig{threads, true}, options);
+}
+
+}  // namespace
+
+TEST_CASE("every value sent is received once, in every schedule, buffered or not") {
+    const Scenario unbuffered = scenario_of<Pipeline<0>>("pipeline-0");
+    const Scenario buffered = scenario_of<Pipeline<2>>("pipeline-2");
+    for (const Scenario* scenario : {&unbuffered, &buffered}) {
+        for (int threads : {2, 3}) {
+            CAPTURE(scenario->name);
+            CAPTURE(threads);
+            const ModelResult all = explore_all(*scenario, threads, Reduction::none);
+            CHECK(all.complete);
+            CHECK(all.schedules_corrupt == 0);
+            CHECK(all.schedules_deadlocked == 0);
+            for (Reduction reduction : {Reduction::dpor, Reduction::reads_from}) {
+                const ModelResult reduced = explore_all(*scenario, threads, reduction);
+                CHECK(reduced.complete);
+                CHECK(reduced.outcomes == all.outcomes);
+                CHECK(reduced.schedules_explored <= all.schedules_explored);
+            }
+        }
+    }
+}
+
+TEST_CASE("a channel's steps show their values, and a receiver waits for a send") {
+    const Scenario unbuffered = scenario_of<Pipeline<0>>("pipeline-0");
+    ModelOptions options;
+    options.strategy = Strategy::replay;
+    options.schedule = {2, 1, 2};  // T2 finds nothing to receive and waits; T1 sends; T2 has it
+    const ModelResult result =
+        run_model(unbuffered, Variant::unsafe, TrialConfig{2, true}, options);
+    const std::vector<TraceEvent>& events = result.shown.trace.events;
+    REQUIRE(events.size() >= 4);
+    CHECK(events[0].thread == 2);
+    CHECK(events[0].waits);
+    CHECK(events[0].value == "a send");
+    CHECK(events[1].thread == 1);
+    CHECK(events[1].op == Op::send);
+    CHECK(events[1].value == "1");
+    CHECK(events[2].thread == 2);
+    CHECK(events[2].op == Op::recv);
+    CHECK_FALSE(events[2].waits);
+    CHECK(events[2].value == "1");
+    int sends = 0, receives = 0, closes = 0;
+    for (const TraceEvent& event : events) {
+        if (event.waits) continue;
+        sends += event.op == Op::send;
+        receives += event.op == Op::recv;
+        closes += event.op == Op::close;
+    }
+    CHECK(sends == 3);
+    CHECK(receives == 4);  // three values, then "closed"
+    CHECK(closes == 1);
+    CHECK(events.back().value == "closed");
+}
+
+TEST_CASE("a receive nobody will answer is a deadlock, named as such") {
+    const Scenario stuck = scenario_of<NobodySends>("nobody-sends");
+    const ModelResult result = explore_all(stuck, 2, Reduction::reads_from);
+    CHECK(result.complete);
+    CHECK(result.schedules_deadlocked == result.schedules_explored);
+    CHECK(result.shown.outcome.evidence == "T2 waits for jobs (nothing to receive)");
+    REQUIRE(result.shown.trace.waits.size() == 1);
+    CHECK(result.shown.trace.waits[0].text == "recv jobs: waits");
+}
+
+TEST_CASE("real threads through a channel: every value once, buffered or not") {
+    for (int capacity : {0, 4}) {
+        CAPTURE(capacity);
+        Chan<int> jobs("jobs", capacity);
+        constexpr int kValues = 2000;
+        std::vector<std::vector<int>> got(3);
+        std::vector<std::thread> workers;
+        for (std::size_t worker = 0; worker < got.size(); ++worker)
+            workers.emplace_back([&, worker] {
+                for (int value : jobs) got[worker].push_back(value);
+            });
+        for (int value = 0; value < kValues; ++value) jobs.send(value);
+        jobs.close();
+        for (std::thread& worker : workers) worker.join();
+        std::vector<int> all;
+        for (const std::vector<int>& values : got)
+            all.insert(all.end(), values.begin(), values.end());
+        std::sort(all.begin(), all.end());
+        REQUIRE(all.size() == kValues);
+        for (int value = 0; value < kValues; ++value)
+            CHECK(all[static_cast<std::size_t>(value)] == value);
+        CHECK_FALSE(jobs.recv().has_value());  // closed and drained
+    }
+}
