@@ -29,6 +29,10 @@ struct BenchTable {
     std::vector<std::string> parameters;  // "threads", "read_pct", "work_ns"
     std::vector<std::string> variants;    // "mutex", "shared_mutex", "unsync"
     std::vector<std::string> reference;   // variants shown for reference, not ranked ("unsync")
+    std::string unit = "ns_per_op";       // the JSON rows' name for a cell ("ns_per_job")
+    // What one sample is when it is not the settings' timed slice after a warm-up ("100000
+    // jobs, the whole run"); empty: the timed slice.
+    std::string sample;
     std::vector<BenchRow> rows;
 };
 

@@ -5,9 +5,11 @@
 //
 // Each send, receive and close is a step of the model, shown with its value in traces
 // ("send jobs <- 3", "recv jobs -> 3"). With real threads it is a mutex and two condition
-// variables. T is what a Shared<T> may hold: trivially copyable, of 1, 2, 4 or 8 bytes.
+// variables, and a waiter watches the channel a little while before it sleeps. T is what a
+// Shared<T> may hold: trivially copyable, of 1, 2, 4 or 8 bytes.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -16,6 +18,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "racedemo/shared_state.hpp"
 
@@ -27,6 +30,9 @@ class ChannelObject : public SharedObject {
     ChannelObject(ObjectName name, int capacity)
         : SharedObject(std::move(name)), capacity_(capacity) {}
     int capacity() const { return capacity_; }
+    // What it holds when the model first meets it (a channel filled before the threads start).
+    virtual int buffered() const = 0;
+    virtual bool is_closed() const = 0;
 
     // The bits a receive reports when the channel was closed and empty.
     static constexpr std::uint64_t closed_bits = ~std::uint64_t{0};
@@ -105,6 +111,9 @@ class Chan final : public ChannelObject {
     Iterator begin() { return Iterator(this); }
     Iterator end() { return Iterator(); }
 
+    int buffered() const override { return static_cast<int>(items_.size()); }
+    bool is_closed() const override { return closed_; }
+
     std::string show_bits(std::uint64_t bits) const override {
         // A 64-bit value of all ones shows as "closed" too: no scenario sends one.
         if (bits == closed_bits) return "closed";
@@ -123,36 +132,82 @@ class Chan final : public ChannelObject {
     void native_send(T value) {
         std::unique_lock guard(mu_);
         if (capacity() > 0)
-            room_.wait(guard,
-                       [this] { return closed_ || items_.size() < std::size_t(capacity()); });
+            await(guard, room_, room_sleepers_,
+                  [this] { return closed_ || items_.size() < std::size_t(capacity()); });
         if (closed_) throw std::logic_error("send on a closed channel");
         items_.push_back(value);
         const std::uint64_t ticket = ++sent_;
-        filled_.notify_one();
+        changed(filled_, filled_sleepers_);
         // Unbuffered: the sender goes on once a receiver has taken its value.
-        if (capacity() == 0) room_.wait(guard, [this, ticket] { return received_ >= ticket; });
+        if (capacity() == 0)
+            await(guard, room_, room_sleepers_, [this, ticket] { return received_ >= ticket; });
     }
 
     std::optional<T> native_recv() {
         std::unique_lock guard(mu_);
-        filled_.wait(guard, [this] { return closed_ || !items_.empty(); });
+        await(guard, filled_, filled_sleepers_, [this] { return closed_ || !items_.empty(); });
         std::optional<T> value = take();
-        if (value) room_.notify_all();  // a sender waiting for room, or for its value's taker
+        if (value) changed(room_, room_sleepers_);  // room, or a sender's value taken
         return value;
     }
 
     void native_close() {
         std::lock_guard guard(mu_);
         closed_ = true;
-        filled_.notify_all();
-        room_.notify_all();
+        changed(filled_, filled_sleepers_);
+        changed(room_, room_sleepers_);
     }
+
+    // Waits until `ready`, with the lock held when it is checked. A handoff between two running
+    // threads takes well under a microsecond, so a waiter first watches the channel's version
+    // for a while, the lock let go, before it sleeps (a sleep and a wake-up cost microseconds).
+    template <class Ready>
+    void await(std::unique_lock<std::mutex>& guard, std::condition_variable& wakeup, int& sleepers,
+               Ready ready) {
+        for (int round = 0; !ready(); ++round) {
+            if (round < kWatchRounds) {
+                const std::uint64_t seen = version_.load(std::memory_order_acquire);
+                guard.unlock();
+                // First a short spin; later rounds give the core away (fewer cores than threads).
+                if (round < kSpinRounds) {
+                    for (int spin = 0;
+                         spin < kSpins && version_.load(std::memory_order_acquire) == seen; ++spin)
+                        relax();
+                } else if (version_.load(std::memory_order_acquire) == seen) {
+                    std::this_thread::yield();
+                }
+                guard.lock();
+                continue;
+            }
+            ++sleepers;
+            wakeup.wait(guard);
+            --sleepers;
+        }
+    }
+
+    // The channel changed (the lock held): watchers see the version move; sleepers are woken.
+    void changed(std::condition_variable& wakeup, int sleepers) {
+        version_.fetch_add(1, std::memory_order_release);
+        if (sleepers > 0) wakeup.notify_all();
+    }
+
+    static void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    }
+
+    static constexpr int kWatchRounds = 32;  // a spin, then yields, then a sleep
+    static constexpr int kSpins = 4000;      // pauses: a few microseconds
+    static constexpr int kSpinRounds = 8;
 
     std::deque<T> items_;
     bool closed_ = false;
     std::uint64_t sent_ = 0, received_ = 0;
     std::mutex mu_;
     std::condition_variable filled_, room_;
+    int filled_sleepers_ = 0, room_sleepers_ = 0;  // threads asleep on each
+    std::atomic<std::uint64_t> version_{0};        // bumped at every change
 };
 
 }  // namespace racedemo

@@ -9,8 +9,12 @@ namespace racedemo {
 int ObjectTable::add(const SharedObject& object, ObjectKind kind) {
     if (used_ == states_.size()) states_.emplace_back();
     states_[used_] = ObjectState{&object, kind};
-    if (kind == ObjectKind::channel)
-        states_[used_].capacity = static_cast<const ChannelObject&>(object).capacity();
+    if (kind == ObjectKind::channel) {
+        const auto& channel = static_cast<const ChannelObject&>(object);
+        states_[used_].capacity = channel.capacity();
+        states_[used_].items = channel.buffered();
+        states_[used_].closed = channel.is_closed();
+    }
     object.model_index_ = static_cast<int>(used_);
     return static_cast<int>(used_++);
 }

@@ -40,11 +40,14 @@ std::string bench_head(const RunHeader& header, const BenchSettings& settings,
     std::string out = style.strong(fmt::format("{:02} {} · bench · {}", header.scenario->number,
                                                header.scenario->name, table.title)) +
                       "\n";
-    out += style.dim(fmt::format(
-               " median of {} samples of {:g} ms per cell, each after {:g} ms of warm-up; lower "
-               "is better;\n the bar grows with the winner's lead; within {:.0f}% it is a tie",
-               settings.repetitions, settings.seconds_per_sample * 1000,
-               settings.warmup_seconds_per_sample * 1000, (kBenchTie - 1) * 100)) +
+    const std::string sample = table.sample.empty()
+                                   ? fmt::format("{:g} ms per cell, each after {:g} ms of warm-up",
+                                                 settings.seconds_per_sample * 1000,
+                                                 settings.warmup_seconds_per_sample * 1000)
+                                   : table.sample;
+    out += style.dim(fmt::format(" median of {} samples of {}; lower is better;\n the bar grows "
+                                 "with the winner's lead; within {:.0f}% it is a tie",
+                                 settings.repetitions, sample, (kBenchTie - 1) * 100)) +
            "\n";
     std::string columns = " ";
     for (const std::string& name : table.parameters) columns += fmt::format("{:>9}", name);
@@ -148,12 +151,29 @@ std::string render_bench(const RunHeader& header, const BenchSettings& settings,
 void to_json(nlohmann::json& json, const BenchReport& report) {
     nlohmann::json rows = nlohmann::json::array();
     for (const BenchRow& row : report.table.rows) rows.push_back(row_json(report.table, row));
+    // The same cells one per variant: {"threads": 4, ..., "variant": "mutex", "ns_per_op": 81.2}.
+    nlohmann::json cells = nlohmann::json::array();
+    for (const BenchRow& row : report.table.rows) {
+        for (std::size_t variant = 0; variant < report.table.variants.size(); ++variant) {
+            nlohmann::json cell;
+            for (std::size_t index = 0; index < report.table.parameters.size(); ++index)
+                cell[report.table.parameters[index]] = row.parameters[index];
+            cell["variant"] = report.table.variants[variant];
+            cell[report.table.unit] = row.ns_per_op[variant];
+            cells.push_back(std::move(cell));
+        }
+    }
     json["mode"] = "bench";
     json["bench"] = rows;
+    json["rows"] = cells;
     json["bench_title"] = report.table.title;
     json["bench_repetitions"] = report.settings.repetitions;
-    json["bench_sample_ms"] = report.settings.seconds_per_sample * 1000;
-    json["bench_warmup_ms"] = report.settings.warmup_seconds_per_sample * 1000;
+    if (report.table.sample.empty()) {
+        json["bench_sample_ms"] = report.settings.seconds_per_sample * 1000;
+        json["bench_warmup_ms"] = report.settings.warmup_seconds_per_sample * 1000;
+    } else {
+        json["bench_sample"] = report.table.sample;
+    }
 }
 
 nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings,

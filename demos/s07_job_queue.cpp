@@ -1,0 +1,229 @@
+// 07 job-queue: workers take jobs from a shared list through an index nobody locks.
+//
+// What goes wrong: each worker reads the index of the next job, writes the index plus one
+// back, and runs that job. Two workers that read the index before either writes it back take
+// the same job: it runs twice. The fix hands the jobs out through a channel, filled and closed
+// before the workers start: a receive gives each job to exactly one worker, with no lock in
+// sight (the channel does the locking inside).
+//
+//   racedemo job-queue --mode model --explore          CORRUPTED: job 0 ran twice
+//   racedemo job-queue                                 real threads: jobs run twice
+//   racedemo job-queue --fixed --mode model --explore  recv jobs -> 0, recv jobs -> 1, ...:
+//                                                      every schedule runs each job once
+//   racedemo job-queue --bench                         ns per job: channel, mutex, atomic
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "racedemo/channel.hpp"
+#include "racedemo/scenario.hpp"
+#include "racedemo/shared_state.hpp"
+
+namespace {
+
+using racedemo::Chan;
+using racedemo::Shared;
+
+struct SharedIndex {};  // unsafe: the next job's index, read and written back unlocked
+struct Channel {};      // fixed: the jobs come out of a channel
+
+template <class Handing>
+class JobQueue {
+  public:
+    explicit JobQueue(int jobs) : jobs_(jobs), queue_("jobs", jobs) {
+        for (int job = 0; job < jobs; ++job) queue_.send(job);  // before any worker runs
+        queue_.close();
+    }
+
+    // lesson:begin
+    // The next job for the calling worker; nothing once every job is taken.
+    std::optional<int> Take() {
+        if constexpr (std::is_same_v<Handing, Channel>) return TakeFromChannel();
+        return TakeByIndex();
+    }
+
+    // Unsafe: two workers can read the same index before either writes it back.
+    std::optional<int> TakeByIndex() {
+        int job = next_.load();
+        if (job >= jobs_) return std::nullopt;
+        next_.store(job + 1);
+        return job;
+    }
+
+    // Fixed: a receive hands each job to exactly one worker.
+    std::optional<int> TakeFromChannel() { return queue_.recv(); }
+    // lesson:end
+
+    int jobs() const { return jobs_; }
+
+  private:
+    int jobs_;
+    Shared<int> next_{"next", 0};
+    Chan<int> queue_;
+};
+
+// Every thread is a worker: it takes jobs until none is left, and notes each job it ran.
+template <class Handing>
+class JobQueueTrial final : public racedemo::Trial {
+  public:
+    explicit JobQueueTrial(const racedemo::TrialConfig& config)
+        : config_(config), queue_(std::in_place, jobs(config)), ran_(config.threads) {}
+
+    void actor(int thread) override {
+        std::vector<int>& mine = ran_[static_cast<std::size_t>(thread)];
+        for (;;) {
+            racedemo::note("Take()");
+            const std::optional<int> job = queue_->Take();
+            if (!job) return;
+            mine.push_back(*job);
+        }
+    }
+
+    bool reset() override {
+        queue_.emplace(jobs(config_));
+        for (std::vector<int>& mine : ran_) mine.clear();
+        return true;
+    }
+
+    // Each job ran exactly once, by one worker.
+    racedemo::Outcome arbiter() override {
+        std::vector<int> runs(static_cast<std::size_t>(queue_->jobs()), 0);
+        for (const std::vector<int>& mine : ran_)
+            for (int job : mine) ++runs[static_cast<std::size_t>(job)];
+        const auto twice = std::find_if(runs.begin(), runs.end(), [](int n) { return n > 1; });
+        const auto never = std::find(runs.begin(), runs.end(), 0);
+        if (twice == runs.end() && never == runs.end()) return racedemo::Outcome::clean();
+        const std::string label = racedemo::label_of(
+            {{twice != runs.end(), "job ran twice"}, {never != runs.end(), "job never ran"}});
+        return racedemo::Outcome::corrupt(label, [&] {
+            if (twice == runs.end()) return fmt::format("job {} never ran", never - runs.begin());
+            const std::string times = *twice == 2 ? "twice" : fmt::format("{} times", *twice);
+            return fmt::format("job {} ran {}", twice - runs.begin(), times);
+        });
+    }
+
+  private:
+    // A small list for the model's exhaustive search; real rounds a longer one.
+    static int jobs(const racedemo::TrialConfig& config) { return config.model ? 2 : 64; }
+
+    racedemo::TrialConfig config_;
+    std::optional<JobQueue<Handing>> queue_;
+    std::vector<std::vector<int>> ran_;
+};
+
+// ---- --bench: the cost of handing out one job, against the number of workers
+
+constexpr int kBenchJobs = 100'000;
+
+// Jobs handed out by `take` to `workers` threads; each "runs" its job by adding it up.
+template <class Take>
+double ns_per_job(int workers, Take take) {
+    std::atomic<long> sum{0};
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    for (int worker = 0; worker < workers; ++worker)
+        pool.emplace_back([&] {
+            long mine = 0;
+            while (std::optional<int> job = take()) mine += *job;
+            sum.fetch_add(mine);
+        });
+    for (std::thread& thread : pool) thread.join();
+    const std::chrono::duration<double, std::nano> elapsed =
+        std::chrono::steady_clock::now() - start;
+    return elapsed.count() / kBenchJobs;
+}
+
+double channel_sample(int workers) {
+    Chan<int> queue("jobs");  // unbuffered, as Go's job queues usually are
+    std::thread feeder([&] {
+        for (int job = 0; job < kBenchJobs; ++job) queue.send(job);
+        queue.close();
+    });
+    const double ns = ns_per_job(workers, [&] { return queue.recv(); });
+    feeder.join();
+    return ns;
+}
+
+double mutex_sample(int workers) {
+    std::mutex mu;
+    int next = 0;
+    return ns_per_job(workers, [&]() -> std::optional<int> {
+        std::lock_guard guard(mu);
+        if (next >= kBenchJobs) return std::nullopt;
+        return next++;
+    });
+}
+
+double atomic_sample(int workers) {
+    std::atomic<int> next{0};
+    return ns_per_job(workers, [&]() -> std::optional<int> {
+        const int job = next.fetch_add(1);
+        if (job >= kBenchJobs) return std::nullopt;
+        return job;
+    });
+}
+
+racedemo::BenchTable measure_job_queue(const racedemo::BenchSettings& settings) {
+    racedemo::BenchTable table;
+    table.title = "handing out jobs to workers: nanoseconds per job";
+    table.parameters = {"workers"};
+    table.variants = {"channel", "mutex", "atomic"};
+    table.reference = {"atomic"};
+    table.unit = "ns_per_job";
+    table.sample = fmt::format("{} jobs each, the whole run timed", kBenchJobs);
+    std::vector<int> worker_counts{1};
+    for (int workers = 2; workers <= settings.max_threads; workers *= 2)
+        worker_counts.push_back(workers);
+    for (int workers : worker_counts) {
+        std::vector<std::vector<double>> samples(3);
+        for (int repetition = 0; repetition < settings.repetitions; ++repetition) {
+            samples[0].push_back(channel_sample(workers));
+            samples[1].push_back(mutex_sample(workers));
+            samples[2].push_back(atomic_sample(workers));
+        }
+        racedemo::add_median_row(table, {workers}, samples);
+        if (settings.progress)
+            settings.progress(static_cast<int>(table.rows.size()),
+                              static_cast<int>(worker_counts.size()));
+    }
+    return table;
+}
+
+}  // namespace
+
+RACEDEMO_SCENARIO({
+    .number = 7,
+    .name = "job-queue",
+    .summary = "workers take jobs through an unlocked index: a job runs twice",
+    .lesson = R"(A list of jobs and a few workers: each worker takes the next job and runs it,
+until none is left. The workers find the next job through an index: read it, write it back
+plus one, run the job it named. Reading and writing the index are two steps, and between
+them another worker can read the same index. Both run that job; it runs twice, and with a
+less lucky order of the write-backs the index even goes back and a job runs three times.
+
+A mutex around the two steps fixes it, as it fixed the counter. A channel fixes it without
+a lock in the workers' code: the jobs are sent into a channel, which is closed when the last
+one is in, and each worker receives from it until it is closed and empty. A receive hands a
+value to exactly one receiver, so each job runs once; the channel locks inside, where it
+cannot be forgotten. This is the shape of a job queue with worker threads, the building
+block of MapReduce: in Go, a loop over a channel in every worker.
+
+Whether the channel is also fast is a question for --bench: it measures the cost of handing
+out one job through the channel, a mutex-protected index and an atomic counter.)",
+    .takeaway = "hand work out through a channel: each value goes to exactly one receiver",
+    .default_threads = 4,
+    .min_threads = 2,
+    .unsafe = racedemo::make_trial<JobQueueTrial<SharedIndex>>,
+    .fixed = racedemo::make_trial<JobQueueTrial<Channel>>,
+    .fix = "how a worker takes its job. The unsafe variant's Take is TakeByIndex,\nwhich reads "
+           "and writes the shared index unlocked; the fixed one's is TakeFromChannel, a "
+           "receive",
+    .bench = measure_job_queue,
+});
