@@ -2,13 +2,13 @@
 //
 // What goes wrong: each worker reads the index of the next job, writes the index plus one
 // back, and runs that job. Two workers that read the index before either writes it back take
-// the same job: it runs twice. The fix hands the jobs out through a channel, filled and closed
-// before the workers start: a receive gives each job to exactly one worker, with no lock in
-// sight (the channel does the locking inside).
+// the same job: it runs twice. The fix hands the jobs out through a channel: T1 sends them in
+// and closes it, and a receive gives each job to exactly one worker, with no lock in sight
+// (the channel does the locking inside).
 //
 //   racedemo job-queue --mode model --explore          CORRUPTED: job 0 ran twice
 //   racedemo job-queue                                 real threads: jobs run twice
-//   racedemo job-queue --fixed --mode model --explore  recv jobs -> 0, recv jobs -> 1, ...:
+//   racedemo job-queue --fixed --mode model --explore  send jobs <- 0, recv jobs -> 0, ...:
 //                                                      every schedule runs each job once
 //   racedemo job-queue --bench                         ns per job: channel, mutex, atomic
 #include <fmt/format.h>
@@ -37,12 +37,16 @@ struct Channel {};      // fixed: the jobs come out of a channel
 template <class Handing>
 class JobQueue {
   public:
-    explicit JobQueue(int jobs) : jobs_(jobs), queue_("jobs", jobs) {
-        for (int job = 0; job < jobs; ++job) queue_.send(job);  // before any worker runs
+    explicit JobQueue(int jobs) : jobs_(jobs) {}
+
+    // lesson:begin
+    // Fixed: the jobs go into the channel one by one (each send waits for a worker to take
+    // it), and the channel is closed after the last.
+    void Feed() {
+        for (int job = 0; job < jobs_; ++job) queue_.send(job);
         queue_.close();
     }
 
-    // lesson:begin
     // The next job for the calling worker; nothing once every job is taken.
     std::optional<int> Take() {
         if constexpr (std::is_same_v<Handing, Channel>) return TakeFromChannel();
@@ -66,10 +70,11 @@ class JobQueue {
   private:
     int jobs_;
     Shared<int> next_{"next", 0};
-    Chan<int> queue_;
+    Chan<int> queue_{"jobs"};  // unbuffered
 };
 
-// Every thread is a worker: it takes jobs until none is left, and notes each job it ran.
+// Every thread is a worker: it takes jobs until none is left, and notes each job it ran. With
+// the channel, T1 feeds the jobs in instead (as a Go program's main goroutine does).
 template <class Handing>
 class JobQueueTrial final : public racedemo::Trial {
   public:
@@ -77,6 +82,11 @@ class JobQueueTrial final : public racedemo::Trial {
         : config_(config), queue_(std::in_place, jobs(config)), ran_(config.threads) {}
 
     void actor(int thread) override {
+        if (std::is_same_v<Handing, Channel> && thread == 0) {
+            racedemo::note("Feed()");  // with a channel, T1 hands the jobs out
+            queue_->Feed();
+            return;
+        }
         std::vector<int>& mine = ran_[static_cast<std::size_t>(thread)];
         for (;;) {
             racedemo::note("Take()");
@@ -209,8 +219,8 @@ them another worker can read the same index. Both run that job; it runs twice, a
 less lucky order of the write-backs the index even goes back and a job runs three times.
 
 A mutex around the two steps fixes it, as it fixed the counter. A channel fixes it without
-a lock in the workers' code: the jobs are sent into a channel, which is closed when the last
-one is in, and each worker receives from it until it is closed and empty. A receive hands a
+a lock in the workers' code: one thread sends the jobs into a channel and closes it after
+the last one, and each worker receives from it until it is closed and empty. A receive hands a
 value to exactly one receiver, so each job runs once; the channel locks inside, where it
 cannot be forgotten. This is the shape of a job queue with worker threads, the building
 block of MapReduce: in Go, a loop over a channel in every worker.

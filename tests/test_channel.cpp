@@ -106,7 +106,7 @@ TEST_CASE("a channel's steps show their values, and a receiver waits for a send"
     REQUIRE(events.size() >= 4);
     CHECK(events[0].thread == 2);
     CHECK(events[0].waits);
-    CHECK(events[0].value == "a send");
+    CHECK(events[0].value.empty());  // shown as "recv jobs: waits"
     CHECK(events[1].thread == 1);
     CHECK(events[1].op == Op::send);
     CHECK(events[1].value == "1");

@@ -442,16 +442,13 @@ void Executor::trace_step(int thread, int step) {
     execution_.trace.events.push_back(std::move(event));
 }
 
-// Whom `thread` waits for, in front of its lock: "T1" (it holds the lock), "T2 and T3" (they
-// read under it), "T3, a queued writer" (a reader kept out by a writer that goes first). Short:
-// a lane shows "lock mx: waits for T1".
+// Whom `thread` waits for, in front of its lock (a channel: nobody in particular): "T1" (it holds
+// the lock), "T2 and T3" (they read under it), "T3, a queued writer" (a reader kept out by a writer
+// that goes first). Short: a lane shows "lock mx: waits for T1".
 std::string Executor::wait_reason(int thread) const {
     const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
     const ObjectState& lock = objects_.state(pending.object);
-    if (lock.kind == ObjectKind::channel) {
-        if (pending.op == Op::recv) return "a send";
-        return lock.capacity == 0 ? "a receiver" : "room";
-    }
+    if (lock.kind == ObjectKind::channel) return {};  // plain "recv jobs: waits": fits a lane
     if (lock.writer >= 0) return fmt::format("T{}", lock.writer + 1);
     std::vector<std::string> names;
     const bool writer_first = pending.op == Op::lock_shared;  // else readers hold it
