@@ -22,6 +22,9 @@ constexpr std::pair<std::string_view, std::string_view> kTerms[] = {
     {"mutex", "A lock only one thread holds at a time; the others wait until it is unlocked."},
     {"reader/writer lock",
      "Many readers at once, or one writer alone. Whether it beats a mutex has to be measured."},
+    {"channel",
+     "A queue between threads that blocks: a send waits for room (unbuffered: for a receiver), "
+     "a receive for a value. Each value goes to exactly one receiver."},
     {"writer-preferring",
      "A reader/writer lock's policy: a waiting writer keeps new readers out (Go's RWMutex). "
      "Reader-preferring lets them in, and a stream of readers can starve the writer."},
