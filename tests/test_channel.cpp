@@ -15,6 +15,7 @@
 #include "racedemo/channel.hpp"
 #include "racedemo/scenario.hpp"
 #include "real/real_runner.hpp"
+#include "test_trials.hpp"
 
 using namespace racedemo;
 
@@ -45,19 +46,6 @@ class Pipeline final : public Trial {
     int threads_;
     Chan<int> jobs_{"jobs", Capacity};
     std::vector<std::vector<int>> received_ = std::vector<std::vector<int>>(8);
-};
-
-// T2 receives from a channel nobody sends on.
-class NobodySends final : public Trial {
-  public:
-    explicit NobodySends(const TrialConfig&) {}
-    void actor(int thread) override {
-        if (thread == 1) jobs_.recv();
-    }
-    Outcome arbiter() override { return Outcome::clean(); }
-
-  private:
-    Chan<int> jobs_{"jobs"};
 };
 
 template <class T>

@@ -6,10 +6,12 @@
 #include <cerrno>
 #include <mutex>
 
+#include "racedemo/channel.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
 #include "real/lock_board.hpp"
 #include "real/real_runner.hpp"
+#include "test_trials.hpp"
 
 using namespace racedemo;
 
@@ -145,17 +147,7 @@ class CertainDeadlock final : public Trial {
 }  // namespace
 
 TEST_CASE("real threads that deadlock: every run is stopped, named and reaped") {
-    Scenario scenario;
-    scenario.number = 99;
-    scenario.name = "certain-deadlock";
-    scenario.rounds = 5;
-    scenario.unsafe = make_trial<CertainDeadlock>;
-    scenario.fixed = make_trial<CertainDeadlock>;
-    RealOptions options;
-    options.threads = 2;
-    options.runs = 3;
-    options.timeout_seconds = 60;  // far more than the watchdog's look at the board needs
-    const RealResult result = run_real(scenario, Variant::unsafe, options);
+    const RealResult result = run_two_threads<CertainDeadlock>(5, 3);
     CHECK(result.runs_done == 3);
     CHECK(result.deadlocked_runs == 3);
     CHECK(result.hung_runs == 0);
@@ -169,4 +161,28 @@ TEST_CASE("real threads that deadlock: every run is stopped, named and reaped") 
     // Every trial's process is gone: nothing is left to reap.
     CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
     CHECK(errno == ECHILD);
+}
+
+TEST_CASE("a channel wait is stuck only when every other thread is") {
+    SharedBoard shared;
+    LockBoard& board = *shared.board;
+    Chan<int> jobs("jobs");
+    board.channel_waiting(1, jobs, Op::recv);
+    CHECK(board.look(2).deadlocked.empty());  // T1 still runs: it may send
+    board.finished(0);
+    const LockBoard::Snapshot snapshot = board.look(2);
+    REQUIRE(snapshot.deadlocked.size() == 1);
+    CHECK(deadlock_outcome(snapshot.deadlocked, snapshot.finished).evidence ==
+          "T2 waits for jobs (nothing to receive)");
+    board.channel_done(1);  // it received after all
+    CHECK(board.look(2).deadlocked.empty());
+}
+
+TEST_CASE("a real receive nobody answers is named a deadlock, not left to the timeout") {
+    const RealResult result = run_two_threads<NobodySends>(3, 2);
+    CHECK(result.deadlocked_runs == 2);
+    CHECK(result.hung_runs == 0);
+    REQUIRE(result.first_deadlock);
+    CHECK(result.first_deadlock->outcome.evidence == "T2 waits for jobs (nothing to receive)");
+    CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
 }

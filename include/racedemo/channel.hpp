@@ -132,7 +132,7 @@ class Chan final : public ChannelObject {
     void native_send(T value) {
         std::unique_lock guard(mu_);
         if (capacity() > 0)
-            await(guard, room_, room_sleepers_,
+            await(guard, room_, room_sleepers_, Op::send,
                   [this] { return closed_ || items_.size() < std::size_t(capacity()); });
         if (closed_) throw std::logic_error("send on a closed channel");
         items_.push_back(value);
@@ -140,12 +140,14 @@ class Chan final : public ChannelObject {
         changed(filled_, filled_sleepers_);
         // Unbuffered: the sender goes on once a receiver has taken its value.
         if (capacity() == 0)
-            await(guard, room_, room_sleepers_, [this, ticket] { return received_ >= ticket; });
+            await(guard, room_, room_sleepers_, Op::send,
+                  [this, ticket] { return received_ >= ticket; });
     }
 
     std::optional<T> native_recv() {
         std::unique_lock guard(mu_);
-        await(guard, filled_, filled_sleepers_, [this] { return closed_ || !items_.empty(); });
+        await(guard, filled_, filled_sleepers_, Op::recv,
+              [this] { return closed_ || !items_.empty(); });
         std::optional<T> value = take();
         if (value) changed(room_, room_sleepers_);  // room, or a sender's value taken
         return value;
@@ -161,9 +163,21 @@ class Chan final : public ChannelObject {
     // Waits until `ready`, with the lock held when it is checked. A handoff between two running
     // threads takes well under a microsecond, so a waiter first watches the channel's version
     // for a while, the lock let go, before it sleeps (a sleep and a wake-up cost microseconds).
+    // A wait is told to the lock watcher (real mode's watchdog), so that a channel nobody will
+    // ever answer is named as a deadlock, not left to the timeout.
     template <class Ready>
     void await(std::unique_lock<std::mutex>& guard, std::condition_variable& wakeup, int& sleepers,
-               Ready ready) {
+               Op op, Ready ready) {
+        if (ready()) return;
+        LockWatcher* watcher = detail::lock_watcher;
+        if (watcher != nullptr) watcher->channel_waiting(*this, op);
+        wait_until(guard, wakeup, sleepers, ready);
+        if (watcher != nullptr) watcher->channel_done();
+    }
+
+    template <class Ready>
+    void wait_until(std::unique_lock<std::mutex>& guard, std::condition_variable& wakeup,
+                    int& sleepers, Ready ready) {
         for (int round = 0; !ready(); ++round) {
             if (round < kWatchRounds) {
                 const std::uint64_t seen = version_.load(std::memory_order_acquire);

@@ -156,6 +156,9 @@ class LockWatcher {
     virtual void waiting(const LockObject& lock, LockKind kind) = 0;
     virtual void acquired(const LockObject& lock, LockKind kind) = 0;
     virtual void releasing(const LockObject& lock, LockKind kind) = 0;
+    // A channel's send or receive must wait (a channel: channel.hpp), and then went through.
+    virtual void channel_waiting(const SharedObject& /*channel*/, Op /*op*/) {}
+    virtual void channel_done() {}
 
   protected:
     ~LockWatcher() = default;

@@ -72,12 +72,12 @@ void LockBoard::new_round(int round, int threads) {
 // The lock's slot, registered on first sight; -1 when the board is full. Two threads may
 // meet the same new lock at once: a slot is claimed by compare-and-swap, so a lock never gets
 // two slots (its holder and its waiter would then not meet on the board).
-int LockBoard::slot_of(const LockObject& lock) {
+int LockBoard::slot_of(const SharedObject& lock, bool writer_first) {
     for (int slot = 0; slot < kLocks; ++slot) {
         const void* found = locks_[slot].address.load(std::memory_order_acquire);
         if (found == nullptr &&
             locks_[slot].address.compare_exchange_strong(found, &lock, std::memory_order_acq_rel)) {
-            locks_[slot].writer_first.store(lock.writer_first(), relaxed);
+            locks_[slot].writer_first.store(writer_first, relaxed);
             std::string name = lock.name();
             name.resize(std::min<std::size_t>(name.size(), kNameSize - 1));
             std::memcpy(locks_[slot].name, name.c_str(), name.size() + 1);
@@ -91,7 +91,7 @@ int LockBoard::slot_of(const LockObject& lock) {
 void LockBoard::waiting(int thread, const LockObject& lock, LockKind kind) {
     if (thread < 0 || thread >= kThreads) return;
     ThreadSlot& self = threads_[thread];
-    const int slot = slot_of(lock);
+    const int slot = slot_of(lock, lock.writer_first());
     const Update update(self);
     self.waits_for.store(slot, relaxed);
     self.state.store(kind == LockKind::shared ? waiting_shared : waiting_state, relaxed);
@@ -135,6 +135,23 @@ void LockBoard::releasing(int thread, const LockObject& lock) {
     }
 }
 
+void LockBoard::channel_waiting(int thread, const SharedObject& channel, Op op) {
+    if (thread < 0 || thread >= kThreads) return;
+    ThreadSlot& self = threads_[thread];
+    const int slot = slot_of(channel, false);
+    const Update update(self);
+    self.waits_for.store(slot, relaxed);
+    self.state.store(op == Op::recv ? waiting_recv : waiting_send, relaxed);
+}
+
+void LockBoard::channel_done(int thread) {
+    if (thread < 0 || thread >= kThreads) return;
+    ThreadSlot& self = threads_[thread];
+    const Update update(self);
+    self.waits_for.store(-1, relaxed);
+    self.state.store(running, relaxed);
+}
+
 void LockBoard::finished(int thread) {
     if (thread < 0 || thread >= kThreads) return;
     const Update update(threads_[thread]);
@@ -168,7 +185,11 @@ namespace {
 using ThreadCopy = LockBoard::ThreadCopy;
 
 bool waits(const ThreadCopy& thread) {
-    return thread.state == 1 || thread.state == 3;  // waiting_state, waiting_shared
+    return thread.state == 1 || thread.state >= 3;  // not running, not done
+}
+
+bool waits_on_channel(const ThreadCopy& thread) {
+    return thread.state == 4 || thread.state == 5;  // waiting_recv, waiting_send
 }
 
 // Whether `other` keeps `waiter` from its lock: it holds the lock (to read, it keeps out
@@ -189,6 +210,12 @@ bool waits_on_stuck(const std::vector<ThreadCopy>& threads, const std::vector<bo
                     std::size_t t, std::uint64_t writer_first) {
     const int lock = threads[t].waits_for;
     if (lock < 0 || lock >= LockBoard::kLocks) return false;
+    if (waits_on_channel(threads[t])) {
+        // Whoever could answer a channel: any other thread, so all of them must be stuck.
+        for (std::size_t other = 0; other < threads.size(); ++other)
+            if (other != t && !stuck[other]) return false;
+        return true;
+    }
     bool blocked = false;
     for (std::size_t other = 0; other < threads.size(); ++other) {
         if (other == t || !blocks(threads[t], threads[other], writer_first)) continue;
@@ -237,6 +264,11 @@ Waiter LockBoard::waiter(const std::vector<ThreadCopy>& threads, int thread,
     for (int slot = 0; slot < kLocks; ++slot)
         if ((self.held & lock_bit(slot)) != 0) waiter.holds.push_back(name_of(slot));
     waiter.waits_for = name_of(self.waits_for);
+    if (self.state == waiting_recv || self.state == waiting_send) {
+        waiter.op = self.state == waiting_recv ? Op::recv : Op::send;
+        waiter.reason = self.state == waiting_recv ? "nothing to receive" : "nobody receives";
+        return waiter;
+    }
     waiter.shared = self.state == waiting_shared;
     for (std::size_t other = 0; other < threads.size(); ++other) {
         if (static_cast<int>(other) == thread) continue;
@@ -278,6 +310,14 @@ void BoardWatcher::waiting(const LockObject& lock, LockKind kind) {
 
 void BoardWatcher::acquired(const LockObject& lock, LockKind kind) {
     board_.acquired(board_thread, lock, kind);
+}
+
+void BoardWatcher::channel_waiting(const SharedObject& channel, Op op) {
+    board_.channel_waiting(board_thread, channel, op);
+}
+
+void BoardWatcher::channel_done() {
+    board_.channel_done(board_thread);
 }
 
 void BoardWatcher::releasing(const LockObject& lock, LockKind) {

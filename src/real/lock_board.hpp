@@ -38,6 +38,9 @@ class LockBoard {
     void acquired(int thread, const LockObject& lock, LockKind kind = LockKind::exclusive);
     void releasing(int thread, const LockObject& lock);
     void finished(int thread);  // its actor returned for this round
+    // A channel operation (send or recv) waits; it went through.
+    void channel_waiting(int thread, const SharedObject& channel, Op op);
+    void channel_done(int thread);
 
     // The parent: what the board shows now; the threads that are deadlocked (empty if none).
     struct Snapshot {
@@ -64,8 +67,16 @@ class LockBoard {
         std::atomic<bool> writer_first;  // a queued writer keeps new readers out
         char name[kNameSize];
     };
-    // waiting_state: for the lock alone; waiting_shared: to read under it.
-    enum State : int { running = 0, waiting_state = 1, done = 2, waiting_shared = 3 };
+    // waiting_state: for the lock alone; waiting_shared: to read under it; waiting_recv and
+    // waiting_send: on a channel, which only another thread that still runs can answer.
+    enum State : int {
+        running = 0,
+        waiting_state = 1,
+        done = 2,
+        waiting_shared = 3,
+        waiting_recv = 4,
+        waiting_send = 5,
+    };
     struct ThreadSlot {
         std::atomic<int> state;
         std::atomic<int> waits_for;               // lock slot (-1: none)
@@ -74,7 +85,7 @@ class LockBoard {
         std::atomic<std::uint8_t> reads[kLocks];  // per lock slot: read locks taken, not released
         std::atomic<std::uint64_t> changes;
     };
-    int slot_of(const LockObject& lock);
+    int slot_of(const SharedObject& object, bool writer_first);
     std::vector<ThreadCopy> copy_threads(int threads) const;
     std::uint64_t writer_first_locks() const;
     static std::vector<int> stuck_threads(const std::vector<ThreadCopy>& threads,
@@ -96,6 +107,8 @@ class BoardWatcher final : public LockWatcher {
     void waiting(const LockObject& lock, LockKind kind) override;
     void acquired(const LockObject& lock, LockKind kind) override;
     void releasing(const LockObject& lock, LockKind kind) override;
+    void channel_waiting(const SharedObject& channel, Op op) override;
+    void channel_done() override;
 
   private:
     LockBoard& board_;
