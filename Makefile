@@ -6,6 +6,7 @@
 #   make fuzz   libFuzzer (clang) on the command-line parsers for FUZZ_SECONDS (default 60)
 #   make bench  Google Benchmark (engine costs, the lock grid) and racedemo's own lock table
 #   make bench-compare  the two lock grids side by side, and the picture in docs/
+#   make bench-channel  racedemo's channel against Go's on the same work (installs golang-go)
 
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
@@ -16,7 +17,7 @@ PACKAGES = g++ make cmake libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev
 SANITIZER_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test bench-build bench bench-compare tsan asan fuzz clean format
+.PHONY: all deps build demo test bench-build bench bench-compare bench-channel tsan asan fuzz clean format
 
 all: build
 
@@ -60,6 +61,15 @@ bench-compare: PACKAGES += python3
 bench-compare: bench-build
 	python3 tools/compare-lock-grids.py --racedemo $(BUILD)-bench/racedemo \
 	  --bench $(BUILD)-bench/bench/racedemo_bench --runs 2 --svg docs/lock-grid.svg
+
+# racedemo's unbuffered Chan<int> and Go's unbuffered channel, 1M jobs to 1, 2 and 4 workers,
+# each a whole process, alternated over 7 rounds (with a mutex and an atomic as more columns).
+# About a minute. See docs/performance.md.
+bench-channel: PACKAGES += golang-go python3
+bench-channel: bench-build
+	cd bench/go && GOFLAGS=-mod=mod go build -o $(abspath $(BUILD)-bench)/bench/jobqueue-go .
+	/usr/bin/python3 bench/channel_vs_go.py --jobqueue $(BUILD)-bench/bench/racedemo_jobqueue \
+	  --go $(BUILD)-bench/bench/jobqueue-go
 
 # ThreadSanitizer: every fixed variant is silent, every unsafe one is reported, a planted race is
 # caught, and the test suite passes (tests/sanitizers/tsan_check.sh says what and why).

@@ -22,6 +22,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "job_handing.hpp"
 #include "racedemo/channel.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
@@ -132,52 +133,15 @@ class JobQueueTrial final : public racedemo::Trial {
 
 constexpr int kBenchJobs = 100'000;
 
-// Jobs handed out by `take` to `workers` threads; each "runs" its job by adding it up.
-template <class Take>
-double ns_per_job(int workers, Take take) {
-    std::atomic<long> sum{0};
+// Nanoseconds per job of one way of handing out kBenchJobs jobs (job_handing.hpp), the whole
+// run timed: the workers' start and end included.
+template <class HandOut>
+double ns_per_job(int workers, HandOut hand_out) {
     const auto start = std::chrono::steady_clock::now();
-    std::vector<std::thread> pool;
-    for (int worker = 0; worker < workers; ++worker)
-        pool.emplace_back([&] {
-            long mine = 0;
-            while (std::optional<int> job = take()) mine += *job;
-            sum.fetch_add(mine);
-        });
-    for (std::thread& thread : pool) thread.join();
+    hand_out(workers, kBenchJobs);
     const std::chrono::duration<double, std::nano> elapsed =
         std::chrono::steady_clock::now() - start;
     return elapsed.count() / kBenchJobs;
-}
-
-double channel_sample(int workers) {
-    Chan<int> queue("jobs");  // unbuffered, as Go's job queues usually are
-    std::thread feeder([&] {
-        for (int job = 0; job < kBenchJobs; ++job) queue.send(job);
-        queue.close();
-    });
-    const double ns = ns_per_job(workers, [&] { return queue.recv(); });
-    feeder.join();
-    return ns;
-}
-
-double mutex_sample(int workers) {
-    std::mutex mu;
-    int next = 0;
-    return ns_per_job(workers, [&]() -> std::optional<int> {
-        std::lock_guard guard(mu);
-        if (next >= kBenchJobs) return std::nullopt;
-        return next++;
-    });
-}
-
-double atomic_sample(int workers) {
-    std::atomic<int> next{0};
-    return ns_per_job(workers, [&]() -> std::optional<int> {
-        const int job = next.fetch_add(1);
-        if (job >= kBenchJobs) return std::nullopt;
-        return job;
-    });
 }
 
 racedemo::BenchTable measure_job_queue(const racedemo::BenchSettings& settings) {
@@ -194,9 +158,9 @@ racedemo::BenchTable measure_job_queue(const racedemo::BenchSettings& settings) 
     for (int workers : worker_counts) {
         std::vector<std::vector<double>> samples(3);
         for (int repetition = 0; repetition < settings.repetitions; ++repetition) {
-            samples[0].push_back(channel_sample(workers));
-            samples[1].push_back(mutex_sample(workers));
-            samples[2].push_back(atomic_sample(workers));
+            samples[0].push_back(ns_per_job(workers, job_handing::through_channel));
+            samples[1].push_back(ns_per_job(workers, job_handing::through_mutex));
+            samples[2].push_back(ns_per_job(workers, job_handing::through_atomic));
         }
         racedemo::add_median_row(table, {workers}, samples);
         if (settings.progress)

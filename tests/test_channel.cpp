@@ -115,6 +115,25 @@ TEST_CASE("a channel's steps show their values, and a receiver waits for a send"
     CHECK(events.back().value == "closed");
 }
 
+TEST_CASE("a buffered channel's steps show what it holds after them; an unbuffered one's don't") {
+    ModelOptions options;
+    options.strategy = Strategy::replay;
+    options.schedule = {1, 1, 2, 1};  // T1 sends 1 and 2; T2 takes 1; T1 sends 3
+    const ModelResult buffered = run_model(scenario_of<Pipeline<2>>("pipeline-2"), Variant::unsafe,
+                                           TrialConfig{2, true}, options);
+    std::vector<std::string> contents;
+    for (const TraceEvent& event : buffered.shown.trace.events)
+        if (event.op == Op::send || event.op == Op::recv) contents.push_back(event.contents);
+    REQUIRE(contents.size() >= 4);
+    CHECK(contents[0] == "[1]");
+    CHECK(contents[1] == "[1 2]");
+    CHECK(contents[2] == "[2]");
+    CHECK(contents[3] == "[2 3]");
+    const ModelResult unbuffered = run_model(scenario_of<Pipeline<0>>("pipeline-0"),
+                                             Variant::unsafe, TrialConfig{2, true}, options);
+    for (const TraceEvent& event : unbuffered.shown.trace.events) CHECK(event.contents.empty());
+}
+
 TEST_CASE("a receive nobody will answer is a deadlock, named as such") {
     const Scenario stuck = scenario_of<NobodySends>("nobody-sends");
     const ModelResult result = explore_all(stuck, 2, Reduction::reads_from);
@@ -147,5 +166,41 @@ TEST_CASE("real threads through a channel: every value once, buffered or not") {
         for (int value = 0; value < kValues; ++value)
             CHECK(all[static_cast<std::size_t>(value)] == value);
         CHECK_FALSE(jobs.recv().has_value());  // closed and drained
+    }
+}
+
+TEST_CASE("real threads, several senders and receivers on one unbuffered channel") {
+    Chan<int> jobs("jobs");
+    constexpr int kSenders = 3, kEach = 3000;
+    std::vector<std::vector<int>> got(3);
+    std::vector<std::thread> receivers;
+    for (std::size_t receiver = 0; receiver < got.size(); ++receiver)
+        receivers.emplace_back([&, receiver] {
+            for (int value : jobs) got[receiver].push_back(value);
+        });
+    std::vector<std::thread> senders;
+    for (int sender = 0; sender < kSenders; ++sender)
+        senders.emplace_back([&, sender] {
+            for (int value = 0; value < kEach; ++value) jobs.send(sender * kEach + value);
+        });
+    for (std::thread& sender : senders) sender.join();
+    jobs.close();
+    for (std::thread& receiver : receivers) receiver.join();
+    std::vector<int> all;
+    for (const std::vector<int>& values : got) all.insert(all.end(), values.begin(), values.end());
+    std::sort(all.begin(), all.end());
+    REQUIRE(all.size() == kSenders * kEach);
+    for (int value = 0; value < kSenders * kEach; ++value)
+        CHECK(all[static_cast<std::size_t>(value)] == value);
+}
+
+TEST_CASE("real threads: a send on a closed channel is an error, a receive says closed") {
+    for (int capacity : {0, 2}) {
+        CAPTURE(capacity);
+        Chan<int> jobs("jobs", capacity);
+        jobs.close();
+        CHECK_THROWS_AS(jobs.send(1), std::logic_error);
+        CHECK_FALSE(jobs.recv().has_value());
+        CHECK_FALSE(jobs.recv().has_value());  // and again: closed stays closed
     }
 }

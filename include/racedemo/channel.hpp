@@ -4,9 +4,10 @@
 // a receive says so (an empty optional), and a range-for over the channel ends.
 //
 // Each send, receive and close is a step of the model, shown with its value in traces
-// ("send jobs <- 3", "recv jobs -> 3"). With real threads it is a mutex and two condition
-// variables, and a waiter watches the channel a little while before it sleeps. T is what a
-// Shared<T> may hold: trivially copyable, of 1, 2, 4 or 8 bytes.
+// ("send jobs <- 3", "recv jobs -> 3"). With real threads an unbuffered channel is a lock-free
+// one-value slot (handoff.hpp); a buffered one is a mutex and two condition variables, and a
+// waiter watches the channel a little while before it sleeps. T is what a Shared<T> may hold:
+// trivially copyable, of 1, 2, 4 or 8 bytes.
 #pragma once
 
 #include <atomic>
@@ -20,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "racedemo/handoff.hpp"
 #include "racedemo/shared_state.hpp"
 
 namespace racedemo {
@@ -33,6 +35,9 @@ class ChannelObject : public SharedObject {
     // What it holds when the model first meets it (a channel filled before the threads start).
     virtual int buffered() const = 0;
     virtual bool is_closed() const = 0;
+    // What a buffered channel holds, oldest first ("[1 2]"); empty for an unbuffered one, where
+    // a value never waits in the channel. Read by the model's traces only.
+    virtual std::string show_contents() const = 0;
 
     // The bits a receive reports when the channel was closed and empty.
     static constexpr std::uint64_t closed_bits = ~std::uint64_t{0};
@@ -113,6 +118,15 @@ class Chan final : public ChannelObject {
 
     int buffered() const override { return static_cast<int>(items_.size()); }
     bool is_closed() const override { return closed_; }
+    std::string show_contents() const override {
+        if (capacity() == 0) return {};
+        std::string shown = "[";
+        for (const T& value : items_) {
+            if (shown.size() > 1) shown += ' ';
+            shown += ShowValue<T>::show(value);
+        }
+        return shown + "]";
+    }
 
     std::string show_bits(std::uint64_t bits) const override {
         // A 64-bit value of all ones shows as "closed" too: no scenario sends one.
@@ -125,35 +139,35 @@ class Chan final : public ChannelObject {
         if (items_.empty()) return std::nullopt;  // closed (the model lets no other recv through)
         T value = items_.front();
         items_.pop_front();
-        ++received_;
         return value;
     }
 
     void native_send(T value) {
+        if (capacity() == 0) return handoff_.send(*this, to_bits(value));
         std::unique_lock guard(mu_);
-        if (capacity() > 0)
-            await(guard, room_, room_sleepers_, Op::send,
-                  [this] { return closed_ || items_.size() < std::size_t(capacity()); });
+        await(guard, room_, room_sleepers_, Op::send,
+              [this] { return closed_ || items_.size() < std::size_t(capacity()); });
         if (closed_) throw std::logic_error("send on a closed channel");
         items_.push_back(value);
-        const std::uint64_t ticket = ++sent_;
         changed(filled_, filled_sleepers_);
-        // Unbuffered: the sender goes on once a receiver has taken its value.
-        if (capacity() == 0)
-            await(guard, room_, room_sleepers_, Op::send,
-                  [this, ticket] { return received_ >= ticket; });
     }
 
     std::optional<T> native_recv() {
+        if (capacity() == 0) {
+            const std::optional<std::uint64_t> bits = handoff_.recv(*this);
+            if (!bits) return std::nullopt;
+            return from_bits<T>(*bits);
+        }
         std::unique_lock guard(mu_);
         await(guard, filled_, filled_sleepers_, Op::recv,
               [this] { return closed_ || !items_.empty(); });
         std::optional<T> value = take();
-        if (value) changed(room_, room_sleepers_);  // room, or a sender's value taken
+        if (value) changed(room_, room_sleepers_);  // room for a sender
         return value;
     }
 
     void native_close() {
+        if (capacity() == 0) return handoff_.close();
         std::lock_guard guard(mu_);
         closed_ = true;
         changed(filled_, filled_sleepers_);
@@ -217,11 +231,11 @@ class Chan final : public ChannelObject {
 
     std::deque<T> items_;
     bool closed_ = false;
-    std::uint64_t sent_ = 0, received_ = 0;
     std::mutex mu_;
     std::condition_variable filled_, room_;
     int filled_sleepers_ = 0, room_sleepers_ = 0;  // threads asleep on each
     std::atomic<std::uint64_t> version_{0};        // bumped at every change
+    detail::Handoff handoff_;                      // unbuffered, with real threads
 };
 
 }  // namespace racedemo

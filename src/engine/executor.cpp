@@ -9,6 +9,8 @@
 #include <typeinfo>
 #include <utility>
 
+#include "racedemo/channel.hpp"
+
 namespace racedemo {
 namespace {
 
@@ -61,8 +63,11 @@ void Executor::before_access(const SharedObject& object, Op op) {
 
 void Executor::after_access(const SharedObject& object, Op op, std::uint64_t bits) {
     view_.last_bits = bits;  // for the next state's scheduler (reads_from)
-    if (tracing_ && phase_ == Phase::running && !draining_ && op != Op::close)
-        execution_.trace.events.back().value = object.show_bits(bits);
+    if (!tracing_ || phase_ != Phase::running || draining_) return;
+    TraceEvent& event = execution_.trace.events.back();
+    if (op != Op::close) event.value = object.show_bits(bits);
+    if (is_channel_op(op))
+        event.contents = static_cast<const ChannelObject&>(object).show_contents();
 }
 
 void Executor::acquire(LockObject& lock, LockKind kind) {

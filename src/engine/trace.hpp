@@ -19,7 +19,8 @@ struct TraceEvent {
     std::string note;       // set by trace analysis where damage happened: "overwrites n2 ..."
     std::uint64_t object = 0;  // identity of the shared object (its address), for analysis
     int operation_index = 0;   // which of its thread's notes `operation` is (1 = first; 0: none)
-    bool waits = false;  // a lock operation that found the lock taken: the thread waits from here
+    bool waits = false;    // a lock operation that found the lock taken: the thread waits from here
+    std::string contents;  // a buffered channel's values after the step, oldest first: "[1 2]"
 };
 
 // What each thread said it was doing (its lane's heading), indexed by thread - 1.

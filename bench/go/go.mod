@@ -1,0 +1,3 @@
+module racedemo/bench/jobqueue
+
+go 1.19
