@@ -141,6 +141,8 @@ TEST_CASE("--json of real deadlocks: verdict deadlocked, counted apart, the cycl
     CHECK(json["outcomes"].value("deadlock", 0) == deadlocked);
     CHECK(json["wait_for"].size() == (deadlocked > 0 ? 2u : 0u));
     CHECK(json["first_deadlock_run"].is_null() == (deadlocked == 0));
+    // A deadlocked trial's last steps: each thread took the lock the other waits for.
+    CHECK(json["deadlock_trace"].size() >= (deadlocked > 0 ? 2u : 0u));
 }
 
 TEST_CASE("--json of an unsafe run: the verdict agrees with the counts") {

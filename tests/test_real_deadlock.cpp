@@ -1,11 +1,15 @@
 // Real mode's deadlocks: the lock board that names them, and the watchdog that ends them.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <sys/wait.h>
 
 #include <atomic>
 #include <cerrno>
 #include <mutex>
+#include <set>
+#include <string>
 
+#include "engine/trace.hpp"
 #include "racedemo/channel.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
@@ -158,6 +162,17 @@ TEST_CASE("real threads that deadlock: every run is stopped, named and reaped") 
     CHECK(result.first_deadlock->rounds == 1);  // it deadlocks in its first round
     CHECK(result.first_deadlock->outcome.evidence ==
           "T1 holds a, waits for b (held by T2); T2 holds b, waits for a (held by T1)");
+    // Its last steps came from the child before it was ended: each thread took its first lock,
+    // and waits for the other's.
+    REQUIRE(result.first_deadlock->trace);
+    const Trace& trace = *result.first_deadlock->trace;
+    std::set<std::string> steps, waits;
+    for (const TraceEvent& event : trace.events)
+        steps.insert(fmt::format("T{} {} {}", event.thread, op_name(event.op), event.target));
+    for (const TraceWait& wait : trace.waits)
+        waits.insert(fmt::format("T{} {}", wait.thread, wait.text));
+    CHECK(steps == std::set<std::string>{"T1 lock a", "T2 lock b"});
+    CHECK(waits == std::set<std::string>{"T1 lock b: waits", "T2 lock a: waits"});
     // Every trial's process is gone: nothing is left to reap.
     CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
     CHECK(errno == ECHILD);

@@ -25,9 +25,11 @@ std::string step_text(const TraceEvent& event) {
         case Op::write:
             return fmt::format("write {} <- {}", event.target, event.value);
         case Op::send:
-            return fmt::format("send  {} <- {}", event.target, event.value);
+            return fmt::format("send  {} <- {}{}", event.target, event.value,
+                               event.contents.empty() ? "" : " " + event.contents);
         case Op::recv:
-            return fmt::format("recv  {} -> {}", event.target, event.value);
+            return fmt::format("recv  {} -> {}{}", event.target, event.value,
+                               event.contents.empty() ? "" : " " + event.contents);
         default:
             return fmt::format("{} {}", op_name(event.op), event.target);
     }
@@ -82,11 +84,17 @@ std::string stopped_early(const RealResult& result, const Style& style) {
 // ended the trial's process.
 std::string first_deadlock(const RealResult& result, const Style& style) {
     if (!result.first_deadlock) return {};
-    return fmt::format(
+    const TrialResult& first = *result.first_deadlock;
+    std::string out = fmt::format(
         " first deadlock: run {}, round {} (the watchdog found threads that can never go on, and\n"
         " ended the trial):\n   {}\n",
-        *result.first_deadlock_run, result.first_deadlock->rounds,
-        style.bad(result.first_deadlock->outcome.evidence));
+        *result.first_deadlock_run, first.rounds, style.bad(first.outcome.evidence));
+    if (first.trace && !first.trace->events.empty()) {
+        out += style.dim(" observed order of the round's last steps (real threads, timestamps):") +
+               "\n";
+        out += render_swimlanes(*first.trace, style);
+    }
+    return out;
 }
 
 std::string real_verdict(const RealResult& result, const Style& style) {

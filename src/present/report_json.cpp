@@ -62,7 +62,7 @@ void to_json(nlohmann::json& json, const RunHeader& header) {
 void to_json(nlohmann::json& json, const TraceEvent& event) {
     json = {{"step", event.step},     {"thread", event.thread}, {"op", op_name(event.op)},
             {"target", event.target}, {"value", event.value},   {"operation", event.operation},
-            {"note", event.note},     {"waits", event.waits}};
+            {"note", event.note},     {"waits", event.waits},   {"contents", event.contents}};
 }
 
 void to_json(nlohmann::json& json, const SearchEstimate& estimate) {
@@ -91,6 +91,7 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     json["first_corrupt_run"] = nullable(result.first_corrupt_run);
     json["evidence"] = result.first_bad ? result.first_bad->outcome.evidence : "";
     json["trace"] = trace_json(result.first_bad);
+    json["deadlock_trace"] = trace_json(result.first_deadlock);
 }
 
 void to_json(nlohmann::json& json, const Waiter& waiter) {

@@ -158,6 +158,16 @@ void LockBoard::finished(int thread) {
     threads_[thread].state.store(done, relaxed);
 }
 
+bool LockBoard::all_stopped(int threads) const {
+    for (int t = 0; t < std::min(threads, kThreads); ++t) {
+        // Acquire: pairs with the release of the thread's last update, and so with every step
+        // it recorded before it.
+        const std::uint64_t changes = threads_[t].changes.load(std::memory_order_acquire);
+        if (changes % 2 != 0 || threads_[t].state.load(relaxed) == running) return false;
+    }
+    return true;
+}
+
 std::vector<LockBoard::ThreadCopy> LockBoard::copy_threads(int threads) const {
     std::vector<ThreadCopy> copy;
     for (int t = 0; t < std::min(threads, kThreads); ++t) {

@@ -42,6 +42,10 @@ class LockBoard {
     void channel_waiting(int thread, const SharedObject& channel, Op op);
     void channel_done(int thread);
 
+    // The child, once the parent found it deadlocked: whether every thread of the round waits
+    // or is done, so that none writes what it recorded any more.
+    bool all_stopped(int threads) const;
+
     // The parent: what the board shows now; the threads that are deadlocked (empty if none).
     struct Snapshot {
         int round = 0;

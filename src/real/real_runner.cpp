@@ -24,6 +24,7 @@
 #include "cli/interrupt.hpp"
 #include "real/lock_board.hpp"
 #include "real/real_trace.hpp"
+#include "real/stuck_trace.hpp"
 
 namespace racedemo {
 namespace {
@@ -135,10 +136,17 @@ bool decode(const std::string& text, TrialResult& result) {
     return true;
 }
 
+// The pipes between racedemo and a trial's process: the child writes its result and its
+// stderr; racedemo asks for a deadlocked trial's last steps (-1: not traced).
+struct ChildPipes {
+    int result = -1, error = -1, request = -1;
+};
+
 // The child's side of a trial: run it, send the result, leave without running any
 // destructors or atexit handlers of the parent's (their state belongs to the parent).
 [[noreturn]] void child_main(const Scenario& scenario, Variant variant, const RealOptions& options,
-                             int result_fd, int error_fd, LockBoard* board) {
+                             const ChildPipes& pipes, LockBoard* board) {
+    const int result_fd = pipes.result, error_fd = pipes.error;
     default_interrupts();  // the parent decides when a trial ends
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);  // a crashing trial must not leave core files behind
@@ -152,11 +160,19 @@ bool decode(const std::string& text, TrialResult& result) {
     if (devnull >= 0) dup2(devnull, STDOUT_FILENO);
     std::optional<BoardWatcher> watcher;
     if (board != nullptr) detail::lock_watcher = &watcher.emplace(*board);
+    std::optional<StuckTraceReporter> reporter;
+    if (board != nullptr && pipes.request >= 0)
+        reporter.emplace(pipes.request, *board, options.threads,
+                         [result_fd](const std::optional<Trace>& trace) {
+                             TrialResult stuck;
+                             stuck.trace = trace;
+                             write_all(result_fd, encode(stuck) + "\n");
+                         });
     TrialResult result;
     try {
         const TrialConfig config{options.threads, /*model=*/false, options.policy};
         result = run_rounds(scenario, variant, config, scenario.rounds, options.trace,
-                            options.trial_budget_ms, board);
+                            options.trial_budget_ms, board, reporter ? &*reporter : nullptr);
     } catch (const std::bad_alloc&) {
         result.outcome = Outcome::corrupt("out of memory",
                                           fmt::format("the trial passed its memory limit of {} MiB",
@@ -199,6 +215,8 @@ bool drain_ready(pollfd (&fds)[2], int& open_fds, int result_fd, ChildOutput& ou
 
 // How often the watchdog looks at the lock board: a deadlock is named within two looks.
 constexpr long long kBoardLookMs = 50;
+// How long a deadlocked trial has to send its last steps before it is ended without them.
+constexpr std::chrono::milliseconds kStuckTracePatience{2000};
 
 ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point deadline,
                                  DeadlockWatch* watch) {
@@ -258,55 +276,82 @@ TrialResult classify_trial(const ChildOutput& output, int status, double timeout
     return result;
 }
 
+// A deadlocked trial's last steps, asked of the child before it is ended (stuck_trace.hpp);
+// the threads it waits for are shown waiting after them.
+std::optional<Trace> stuck_trace(const ChildPipes& pipes, const std::vector<Waiter>& wait_for) {
+    if (pipes.request < 0) return std::nullopt;
+    TrialResult answer;
+    if (!decode(ask_for_stuck_trace(pipes.request, pipes.result, kStuckTracePatience), answer) ||
+        !answer.trace || answer.trace->events.empty())
+        return std::nullopt;
+    for (const Waiter& waiter : wait_for)
+        answer.trace->waits.push_back({waiter.thread, describe_wait_step(waiter)});
+    return answer.trace;
+}
+
 // The parent's side: collect what the child writes until it closes its pipes or the watchdog
 // fires, then reap it.
-TrialResult supervise(pid_t child, int result_fd, int error_fd, double timeout_seconds,
+TrialResult supervise(pid_t child, const ChildPipes& pipes, double timeout_seconds,
                       Clock::time_point started, DeadlockWatch* watch) {
     const ChildOutput output =
-        collect_child_output(result_fd, error_fd,
+        collect_child_output(pipes.result, pipes.error,
                              started + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(timeout_seconds)),
                              watch);
+    std::optional<Trace> last_steps;
+    if (output.deadlock) last_steps = stuck_trace(pipes, output.deadlock->wait_for);
     if (output.hung || output.stopped || output.deadlock) ::kill(child, SIGKILL);
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
     TrialResult result = classify_trial(output, status, timeout_seconds);
+    if (last_steps) result.trace = std::move(last_steps);
     result.elapsed_ms = ms_since(started);
     return result;
 }
 
+// Pipes for one trial, closed on exec; [0] reads, [1] writes.
+struct PipePair {
+    int ends[2] = {-1, -1};
+    ~PipePair() {
+        for (int fd : ends)
+            if (fd >= 0) ::close(fd);
+    }
+    void open() {
+        if (::pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("cannot create a pipe");
+    }
+    void close_end(int which) {
+        ::close(ends[which]);
+        ends[which] = -1;
+    }
+};
+
 TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
                                const RealOptions& options, LockBoard* board) {
-    int result_pipe[2], error_pipe[2];
-    if (::pipe2(result_pipe, O_CLOEXEC) != 0) throw std::runtime_error("cannot create a pipe");
-    if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
-        ::close(result_pipe[0]), ::close(result_pipe[1]);
-        throw std::runtime_error("cannot create a pipe");
-    }
+    PipePair result_pipe, error_pipe, request_pipe;
+    result_pipe.open();
+    error_pipe.open();
+    const bool ask_when_stuck = board != nullptr && options.trace;
+    if (ask_when_stuck) request_pipe.open();
     std::fflush(nullptr);  // or the child would inherit, and later repeat, buffered output
     if (board != nullptr) board->new_round(0, options.threads);  // nothing from the trial before
     auto started = Clock::now();
     pid_t child = ::fork();
-    if (child < 0) {
-        for (int fd : {result_pipe[0], result_pipe[1], error_pipe[0], error_pipe[1]}) ::close(fd);
+    if (child < 0)
         throw std::runtime_error(
             fmt::format("cannot start a trial process: {}", std::strerror(errno)));
-    }
-    if (child == 0) {
-        ::close(result_pipe[0]);
-        ::close(error_pipe[0]);
-        child_main(scenario, variant, options, result_pipe[1], error_pipe[1], board);
-    }
-    ::close(result_pipe[1]);
-    ::close(error_pipe[1]);
+    if (child == 0)
+        child_main(scenario, variant, options,
+                   ChildPipes{result_pipe.ends[1], error_pipe.ends[1], request_pipe.ends[0]},
+                   board);
+    result_pipe.close_end(1);
+    error_pipe.close_end(1);
+    if (ask_when_stuck) request_pipe.close_end(0);
     std::optional<DeadlockWatch> watch;
     if (board != nullptr) watch.emplace(board, options.threads);
-    TrialResult result = supervise(child, result_pipe[0], error_pipe[0], options.timeout_seconds,
-                                   started, watch ? &*watch : nullptr);
-    ::close(result_pipe[0]);
-    ::close(error_pipe[0]);
-    return result;
+    return supervise(child,
+                     ChildPipes{result_pipe.ends[0], error_pipe.ends[0], request_pipe.ends[1]},
+                     options.timeout_seconds, started, watch ? &*watch : nullptr);
 }
 
 // Spreads the threads of a trial over the CPUs this process may use, one after another, so
@@ -382,7 +427,8 @@ bool judge_round(Trial& trial, RoundRecorder* recorder, bool out_of_memory, int 
 }  // namespace
 
 TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialConfig& config,
-                       int rounds, bool trace, double budget_ms, LockBoard* board) {
+                       int rounds, bool trace, double budget_ms, LockBoard* board,
+                       StuckTraceReporter* reporter) {
     const TrialFactory factory = scenario.factory(variant);
     const int threads = config.threads;
     const CpuSpreader spreader;
@@ -391,6 +437,7 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
     std::unique_ptr<Trial> trial;
     std::unique_ptr<RoundRecorder> recorder;
     if (trace) recorder = std::make_unique<RoundRecorder>(threads);
+    if (reporter != nullptr) reporter->watch(recorder.get());
     // Runs one thread's actor, under its recorder when tracing.
     std::atomic<bool> out_of_memory{false};
     auto act = [&](int thread) {

@@ -77,6 +77,7 @@ struct RealResult {
 using TrialObserver = std::function<bool(int run, const TrialResult&)>;
 
 class LockBoard;
+class StuckTraceReporter;
 
 // Runs `options.runs` trials of `scenario`, each in a child process.
 RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions& options,
@@ -88,7 +89,7 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
 // With a `board`, every thread's lock operations are written to it (see lock_board.hpp).
 TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialConfig& config,
                        int rounds, bool trace = false, double budget_ms = 1e12,
-                       LockBoard* board = nullptr);
+                       LockBoard* board = nullptr, StuckTraceReporter* reporter = nullptr);
 
 // "SIGSEGV" for SIGSEGV, "signal 42" for one without a name.
 std::string signal_name(int signal);

@@ -207,6 +207,12 @@ std::size_t story_start(const Trace& full, std::size_t at, std::size_t before, i
 
 }  // namespace
 
+Trace RoundRecorder::last_steps(std::size_t count) const {
+    const MergedRound round(threads_);
+    const std::size_t size = round.size();
+    return round.window(size > count ? size - count : 0, size, {});
+}
+
 Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
     const MergedRound round(threads_);
     Trace full = round.raw();

@@ -31,6 +31,9 @@ class RoundRecorder {
     // involves, from the steps it cites (at least `before` steps back) to `after` steps past
     // it. Without damage, the last `before + after` steps.
     Trace collect(std::size_t before, std::size_t after) const;
+    // The last `count` steps of the round so far, in observed order (a round that never ends:
+    // a deadlock).
+    Trace last_steps(std::size_t count) const;
 
   private:
     std::vector<std::unique_ptr<ThreadRecorder>> threads_;
