@@ -100,15 +100,22 @@ def reduction_table(racedemo, threads_list, budget, timeout, reductions):
           f"--reduction R --budget {budget} [--fixed] --json`.")
 
 
+def listed_scenarios(racedemo):
+    """Every scenario `racedemo list` shows, in its order."""
+    listed = subprocess.run([racedemo, "list"], capture_output=True, text=True, check=True)
+    return [line.split()[1] for line in listed.stdout.splitlines() if line.strip()]
+
+
 def speed_table(racedemo, runs, threads, seed, rounds):
     """Steps per second of every scenario, measured in `rounds` rounds that each run every
     scenario once, so that a slow spell of a shared machine slows all of them alike; the
     ratio to the fastest scenario is taken within each round."""
+    scenarios = listed_scenarios(racedemo)
     commands = {scenario: [scenario, "--mode", "model", "--strategy", "random", "--runs",
                            str(runs), "--threads", str(threads), "--seed", str(seed)]
-                for scenario in SCENARIOS}
-    rates = {scenario: [] for scenario in SCENARIOS}
-    ratios = {scenario: [] for scenario in SCENARIOS}
+                for scenario in scenarios}
+    rates = {scenario: [] for scenario in scenarios}
+    ratios = {scenario: [] for scenario in scenarios}
     steps = {}
     for _ in range(rounds):
         this_round = {}

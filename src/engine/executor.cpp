@@ -500,8 +500,13 @@ Waiter Executor::waiter(int thread) const {
 }
 
 // No thread can move and some have not finished: who holds what, and waits for what. Taken
-// before the blocked threads are unwound (which forgets it).
+// before the blocked threads are unwound (which forgets it). Untraced, nobody reads it: the
+// outcome is named only (the execution shown is replayed traced).
 void Executor::record_deadlock() {
+    if (!tracing_) {
+        execution_.outcome = Outcome{std::string(deadlock_label), false, {}};
+        return;
+    }
     std::vector<int> finished;  // 1-based
     for (int t = 0; t < thread_count_; ++t)
         if ((view_.unfinished & bit(t)) == 0) finished.push_back(t + 1);

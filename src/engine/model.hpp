@@ -65,6 +65,8 @@ std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished
 std::string describe_wait_step(const Waiter& waiter);
 // The outcome of a deadlock: label "deadlock", every waiter described.
 Outcome deadlock_outcome(const std::vector<Waiter>& waiters, const std::vector<int>& finished);
+// The outcome label of a deadlocked run, in both modes.
+inline constexpr std::string_view deadlock_label = "deadlock";
 
 // Locks taken in orders that close a cycle: threads[i] held locks[i] while it took the next
 // lock of the cycle. A potential deadlock, even where no run deadlocked (ThreadSanitizer's

@@ -44,7 +44,7 @@ std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished
 Outcome deadlock_outcome(const std::vector<Waiter>& waiters, const std::vector<int>& finished) {
     std::vector<std::string> waits;
     for (const Waiter& waiter : waiters) waits.push_back(describe_wait(waiter, finished));
-    return Outcome{"deadlock", false, fmt::format("{}", fmt::join(waits, "; "))};
+    return Outcome{std::string(deadlock_label), false, fmt::format("{}", fmt::join(waits, "; "))};
 }
 
 }  // namespace racedemo
