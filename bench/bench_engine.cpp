@@ -62,6 +62,12 @@ BENCHMARK_CAPTURE(BM_ModelRandom, trie_race, "trie-race")->Unit(benchmark::kMill
 BENCHMARK_CAPTURE(BM_ModelRandom, stack, "stack")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ModelRandom, rwmutex_cache, "rwmutex-cache")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ModelRandom, counter, "counter")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, job_queue, "job-queue")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, lock_order, "lock-order")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, early_return, "early-return")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, rwmutex_recursive, "rwmutex-recursive")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelRandom, read_only, "read-only")->Unit(benchmark::kMillisecond);
 
 // The same scenarios explored without reduction: the first 20,000 schedules at 3 threads.
 void BM_ModelExploreAll(benchmark::State& state, const char* name) {
