@@ -79,6 +79,24 @@ TEST_CASE("a quiz on a terminal takes the student's answers and scores them") {
     CHECK(session.wait_exit() == 0);
 }
 
+TEST_CASE("a quiz run that deadlocks went wrong: it is never called clean") {
+    // lock-order's two transfers each take their first lock: neither can take its second.
+    auto answers = run_racedemo({"lock-order", "--quiz", "--schedule", "1,2", "--answers"});
+    CHECK(answers.exit_code == 0);
+    CHECK(answers.out.find("A1. yes, it deadlocks: T1 holds a.mu") != std::string::npos);
+    CHECK(answers.out.find("this run is clean") == std::string::npos);
+    CHECK(answers.out.find("A2. no step does damage") != std::string::npos);
+
+    TerminalSession session({"lock-order", "--quiz", "--schedule", "1,2"});
+    REQUIRE(session.read_until("Your answer to Q1:"));
+    session.type("yes");
+    REQUIRE(session.read_until("Your answer to Q2:"));
+    session.type("");
+    REQUIRE(session.read_until("A2."));
+    CHECK(session.screen().find("Q1 right   Q2 right") != std::string::npos);
+    CHECK(session.wait_exit() == 0);
+}
+
 TEST_CASE("quiz options are checked") {
     CHECK(run_racedemo({"trie-race", "--quiz", "--mode", "real"}).exit_code == 2);
     CHECK(run_racedemo({"trie-race", "--quiz", "--explore"}).exit_code == 2);

@@ -112,8 +112,10 @@ std::string quiz_questions(const RunHeader& header, const ModelRun& run, const S
     out += style.dim(" The steps of one run, in order; the values read and written are hidden.") +
            "\n";
     out += render_swimlanes(hidden, style);
-    out += " Q1. Does this run damage the data structure? (yes or no)\n";
-    out += " Q2. If it does, at which step is the damage done? (a step number)\n";
+    out +=
+        " Q1. Does this run go wrong: damage the data, or leave threads stuck for ever? (yes or "
+        "no)\n";
+    out += " Q2. If it damages the data, at which step? (a step number; none: leave it empty)\n";
     return out;
 }
 
@@ -121,9 +123,10 @@ std::string quiz_answers(const ModelRun& run, const Style& style) {
     std::string out = style.strong(" Answers:") + "\n";
     out += render_swimlanes(run.trace, style);
     const int damage = first_damage_step(run);
-    out += fmt::format(" A1. {}\n", run.outcome.corrupted
-                                        ? fmt::format("yes: {}", run.outcome.evidence)
-                                        : std::string("no: this run is clean"));
+    std::string verdict = "no: this run is clean";
+    if (run.outcome.corrupted) verdict = fmt::format("yes: {}", run.outcome.evidence);
+    if (run.deadlock) verdict = fmt::format("yes, it deadlocks: {}", run.outcome.evidence);
+    out += fmt::format(" A1. {}\n", verdict);
     out += fmt::format(" A2. {}\n", damage > 0 ? fmt::format("step {}", damage)
                                                : std::string("no step does damage"));
     return out;
@@ -141,7 +144,8 @@ std::string quiz_score(const ModelRun& run, const std::string& corrupts, const s
     } catch (const std::exception&) {
         typed_step = -1;
     }
-    bool first = says_yes(corrupts) == run.outcome.corrupted;
+    // A deadlock goes wrong too, though it damages nothing.
+    bool first = says_yes(corrupts) == (run.outcome.corrupted || run.deadlock);
     bool second = typed_step == damage;
     return fmt::format(" Q1 {}   Q2 {}\n", first ? style.good("right") : style.bad("wrong"),
                        second ? style.good("right") : style.bad("wrong"));
