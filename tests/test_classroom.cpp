@@ -1,6 +1,7 @@
 // The classroom: walkthrough (on a pipe and on a terminal) and the quiz.
 #include <doctest/doctest.h>
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -65,15 +66,24 @@ TEST_CASE("a quiz hides the values, asks, and the same seed gives the same quiz"
     CHECK(answers.out.find("A2.") != std::string::npos);
 }
 
+namespace {
+
+// Types the two answers when asked, and waits for the answers to be shown.
+void answer_quiz(TerminalSession& session, const std::string& q1, const std::string& q2) {
+    REQUIRE(session.read_until("Your answer to Q1:"));
+    session.type(q1);
+    REQUIRE(session.read_until("Your answer to Q2:"));
+    session.type(q2);
+    REQUIRE(session.read_until("A2."));
+}
+
+}  // namespace
+
 TEST_CASE("a quiz on a terminal takes the student's answers and scores them") {
     // The shortest corrupting trie schedule: T1 reads, T2 inserts "git" whole, T1 overwrites
     // root['g'] at step 9.
     TerminalSession session({"trie-race", "--quiz", "--schedule", "1,2,2,2,2,2,2,2,1,1,1,1"});
-    REQUIRE(session.read_until("Your answer to Q1:"));
-    session.type("yes");
-    REQUIRE(session.read_until("Your answer to Q2:"));
-    session.type("9");
-    REQUIRE(session.read_until("A2."));
+    answer_quiz(session, "yes", "9");
     CHECK(session.screen().find("Q1 right   Q2 right") != std::string::npos);
     CHECK(session.screen().find("step 9") != std::string::npos);
     CHECK(session.wait_exit() == 0);
@@ -88,11 +98,7 @@ TEST_CASE("a quiz run that deadlocks went wrong: it is never called clean") {
     CHECK(answers.out.find("A2. no step does damage") != std::string::npos);
 
     TerminalSession session({"lock-order", "--quiz", "--schedule", "1,2"});
-    REQUIRE(session.read_until("Your answer to Q1:"));
-    session.type("yes");
-    REQUIRE(session.read_until("Your answer to Q2:"));
-    session.type("");
-    REQUIRE(session.read_until("A2."));
+    answer_quiz(session, "yes", "");  // nothing damaged: no step
     CHECK(session.screen().find("Q1 right   Q2 right") != std::string::npos);
     CHECK(session.wait_exit() == 0);
 }
