@@ -61,7 +61,8 @@ std::string wrapped(std::string_view text, std::size_t width) {
             out += "  " + line + "\n";
             line.clear();
         }
-        line += (line.empty() ? "" : " ") + std::string(word);
+        if (!line.empty()) line += ' ';
+        line += word;
         text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
     }
     return out + "  " + line + "\n";
