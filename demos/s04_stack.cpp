@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <deque>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -144,7 +145,8 @@ class StackTrial final : public racedemo::Trial {
     }
     // What went wrong, entry by entry; `out` is sorted.
     std::string evidence(const std::vector<int>& out) const {
-        std::vector<std::string> lost, doubled, garbage;
+        std::vector<std::string> lost, garbage;
+        std::map<long, std::vector<std::string>> repeated;  // by how many times it came out
         for_each_push([&](int entry) {
             if (!std::binary_search(out.begin(), out.end(), entry))
                 lost.push_back(std::to_string(entry));
@@ -154,13 +156,15 @@ class StackTrial final : public racedemo::Trial {
             if (!pushed(*first))
                 garbage.push_back(std::to_string(*first));
             else if (last - first > 1)
-                doubled.push_back(fmt::format("{} ({}x)", *first, last - first));
+                repeated[last - first].push_back(std::to_string(*first));
             first = last;
         }
         std::vector<std::string> parts;
         if (!lost.empty()) parts.push_back(fmt::format("lost {}", fmt::join(lost, ", ")));
-        if (!doubled.empty())
-            parts.push_back(fmt::format("came out twice: {}", fmt::join(doubled, ", ")));
+        for (const auto& [times, entries] : repeated)
+            parts.push_back(fmt::format("came out {}: {}",
+                                        times == 2 ? "twice" : fmt::format("{} times", times),
+                                        fmt::join(entries, ", ")));
         if (!garbage.empty())
             parts.push_back(fmt::format("never pushed: {}", fmt::join(garbage, ", ")));
         return fmt::format("{} (of {} pushes)", fmt::join(parts, "; "), threads_ * per_thread_);

@@ -145,6 +145,17 @@ TEST_CASE("--json of real deadlocks: verdict deadlocked, counted apart, the cycl
     CHECK(json["deadlock_trace"].size() >= (deadlocked > 0 ? 2u : 0u));
 }
 
+TEST_CASE("stack's evidence says how many times an entry came out: never 'twice' for three") {
+    auto three =
+        run_racedemo({"stack", "--mode", "model", "--threads", "3", "--seed", "1", "--json"});
+    REQUIRE(three.exit_code == 0);
+    CHECK(nlohmann::json::parse(three.out)["evidence"] ==
+          "lost 301; came out 3 times: 201 (of 3 pushes)");
+    auto two = run_racedemo({"stack", "--mode", "model", "--seed", "1", "--json"});
+    REQUIRE(two.exit_code == 0);
+    CHECK(nlohmann::json::parse(two.out)["evidence"] == "came out twice: 201 (of 2 pushes)");
+}
+
 TEST_CASE("--json of an unsafe run: the verdict agrees with the counts") {
     auto result = run_racedemo({"trie-race", "--runs", "3", "--json"});
     REQUIRE(result.exit_code == 0);
