@@ -252,7 +252,8 @@ Outcome MapTrial<Lock>::arbiter() {
         return Outcome::clean();
     auto go = [caught] {
         return fmt::format(
-            "fatal error: concurrent map iteration and map write (caught in {} iteration{})",
+            "Go's runtime would stop the program here with \"fatal error: concurrent map "
+            "iteration and map write\" (its check fired in {} iteration{})",
             caught, caught == 1 ? "" : "s");
     };
     // The label names the worst thing that really happened; Go's check is always mentioned.

@@ -156,6 +156,15 @@ TEST_CASE("stack's evidence says how many times an entry came out: never 'twice'
     CHECK(nlohmann::json::parse(two.out)["evidence"] == "came out twice: 201 (of 2 pushes)");
 }
 
+TEST_CASE("unsafe-map says Go would stop the program, not that the run crashed") {
+    auto run = run_racedemo({"unsafe-map", "--mode", "model", "--seed", "1", "--json"});
+    REQUIRE(run.exit_code == 0);
+    const auto json = nlohmann::json::parse(run.out);
+    CHECK(json["crashed_runs"] == 0);
+    const std::string evidence = json["evidence"].get<std::string>();
+    CHECK(evidence.rfind("Go's runtime would stop the program here with \"fatal error:", 0) == 0);
+}
+
 TEST_CASE("--json of an unsafe run: the verdict agrees with the counts") {
     auto result = run_racedemo({"trie-race", "--runs", "3", "--json"});
     REQUIRE(result.exit_code == 0);
