@@ -57,8 +57,6 @@ class Handoff {
         wake_sleepers();
     }
 
-    bool closed() const { return (state_.load() & closed_bit) != 0; }
-
   private:
     // The state word: the low two bits are the slot's phase, the bits above count the values
     // taken, and the top bit says closed.
