@@ -143,8 +143,23 @@ class StackTrial final : public racedemo::Trial {
         return entry % 100 >= 1 && entry % 100 <= per_thread_ && entry / 100 >= 1 &&
                entry / 100 <= threads_;
     }
+    static std::string how_often(long times) {
+        if (times == 1) return "once";
+        return times == 2 ? "twice" : fmt::format("{} times", times);
+    }
+    // "201 popped once and still on the stack once": the pops are in the trace; what is left
+    // on the stack is only seen when the threads are done.
+    std::string where_it_came_out(int entry) {
+        const long pops = std::count(popped_.begin(), popped_.end(), entry);
+        const std::vector<int> left_on_stack = stack_.Entries();
+        const long left = std::count(left_on_stack.begin(), left_on_stack.end(), entry);
+        std::vector<std::string> where;
+        if (pops > 0) where.push_back("popped " + how_often(pops));
+        if (left > 0) where.push_back("still on the stack " + how_often(left));
+        return fmt::format("{} {}", entry, fmt::join(where, " and "));
+    }
     // What went wrong, entry by entry; `out` is sorted.
-    std::string evidence(const std::vector<int>& out) const {
+    std::string evidence(const std::vector<int>& out) {
         std::vector<std::string> lost, garbage;
         std::map<long, std::vector<std::string>> repeated;  // by how many times it came out
         for_each_push([&](int entry) {
@@ -156,15 +171,14 @@ class StackTrial final : public racedemo::Trial {
             if (!pushed(*first))
                 garbage.push_back(std::to_string(*first));
             else if (last - first > 1)
-                repeated[last - first].push_back(std::to_string(*first));
+                repeated[last - first].push_back(where_it_came_out(*first));
             first = last;
         }
         std::vector<std::string> parts;
         if (!lost.empty()) parts.push_back(fmt::format("lost {}", fmt::join(lost, ", ")));
         for (const auto& [times, entries] : repeated)
-            parts.push_back(fmt::format("came out {}: {}",
-                                        times == 2 ? "twice" : fmt::format("{} times", times),
-                                        fmt::join(entries, ", ")));
+            parts.push_back(
+                fmt::format("came out {}: {}", how_often(times), fmt::join(entries, ", ")));
         if (!garbage.empty())
             parts.push_back(fmt::format("never pushed: {}", fmt::join(garbage, ", ")));
         return fmt::format("{} (of {} pushes)", fmt::join(parts, "; "), threads_ * per_thread_);

@@ -145,15 +145,31 @@ TEST_CASE("--json of real deadlocks: verdict deadlocked, counted apart, the cycl
     CHECK(json["deadlock_trace"].size() >= (deadlocked > 0 ? 2u : 0u));
 }
 
-TEST_CASE("stack's evidence says how many times an entry came out: never 'twice' for three") {
+// How many times the trace shows `entry` popped: a Pop's read of a slot that returned it.
+int pops_in_trace(const nlohmann::json& json, const std::string& entry) {
+    int pops = 0;
+    for (const auto& step : json["trace"])
+        if (step["operation"] == "Pop()" && step["op"] == "read" &&
+            step["target"].get<std::string>().rfind("entries[", 0) == 0 && step["value"] == entry)
+            ++pops;
+    return pops;
+}
+
+TEST_CASE("stack's evidence says how many times an entry came out, and where: as the trace shows") {
     auto three =
         run_racedemo({"stack", "--mode", "model", "--threads", "3", "--seed", "1", "--json"});
     REQUIRE(three.exit_code == 0);
-    CHECK(nlohmann::json::parse(three.out)["evidence"] ==
-          "lost 301; came out 3 times: 201 (of 3 pushes)");
+    const auto three_json = nlohmann::json::parse(three.out);
+    CHECK(three_json["evidence"] ==
+          "lost 301; came out 3 times: 201 popped twice and still on the stack once (of 3 pushes)");
+    CHECK(pops_in_trace(three_json, "201") == 2);
+    // Seed 1 pops 201 once; the second time it comes out is what the stack still holds.
     auto two = run_racedemo({"stack", "--mode", "model", "--seed", "1", "--json"});
     REQUIRE(two.exit_code == 0);
-    CHECK(nlohmann::json::parse(two.out)["evidence"] == "came out twice: 201 (of 2 pushes)");
+    const auto two_json = nlohmann::json::parse(two.out);
+    CHECK(two_json["evidence"] ==
+          "came out twice: 201 popped once and still on the stack once (of 2 pushes)");
+    CHECK(pops_in_trace(two_json, "201") == 1);
 }
 
 TEST_CASE("unsafe-map says Go would stop the program, not that the run crashed") {

@@ -728,6 +728,25 @@ TEST_CASE("mark_damage: a blind write over a value nobody read loses it") {
     CHECK(trace.events[3].note == "overwrites 101 written by T1 at step 2, unread");
 }
 
+TEST_CASE("mark_damage: a write that acts on a value changed since it was read") {
+    // rwmutex-cache's shortest schedule: T2 writes key "bob" and reads it back in its Get;
+    // T1 then writes "alice" over it: it chose the slot from a count read before T2 changed it.
+    using racedemo::Op;
+    Trace trace;
+    trace.events = {
+        access(1, 1, Op::read, 2, "0", "Set(alice)", 1),
+        access(2, 2, Op::read, 2, "0", "Set(bob)", 1),
+        access(3, 2, Op::write, 1, "\"bob\"", "Set(bob)", 1),
+        access(4, 2, Op::write, 2, "1", "Set(bob)", 1),
+        access(5, 2, Op::read, 1, "\"bob\"", "Get(alice)", 2),
+        access(6, 1, Op::write, 1, "\"alice\"", "Set(alice)", 1),
+    };
+    CHECK(racedemo::mark_damage(trace) == 6);
+    CHECK(trace.events[5].note ==
+          "overwrites \"bob\" written by T2 at step 3: the cell2 T1 read at step 1 was changed at "
+          "step 4");
+}
+
 TEST_CASE("mark_damage: a half-done read") {
     using racedemo::Op;
     Trace trace;
@@ -766,6 +785,44 @@ TEST_CASE("mark_damage: a value from a finished operation is not half-done") {
     CHECK(racedemo::mark_damage(repeated) == 0);
 }
 
+// The write at `i` acts on old news when its operation's latest read of some object was
+// followed by another thread's write to it; the note names the one changed first.
+std::string old_news_by_definition(const std::vector<TraceEvent>& events, std::size_t i,
+                                   const std::string& overwrites) {
+    const TraceEvent& event = events[i];
+    auto same_operation = [](const TraceEvent& a, const TraceEvent& b) {
+        return a.thread == b.thread && a.operation_index == b.operation_index &&
+               a.operation == b.operation;
+    };
+    std::size_t start = i;  // the operation's first event
+    for (std::size_t k = i; k-- > 0;) {
+        if (events[k].thread != event.thread) continue;
+        if (!same_operation(events[k], event)) break;
+        start = k;
+    }
+    std::size_t best_read = 0, best_change = events.size();
+    for (std::size_t r = start; r < i; ++r) {
+        if (events[r].thread != event.thread || events[r].op != racedemo::Op::read) continue;
+        bool latest_read = true;  // no later read of that object in the operation
+        for (std::size_t k = r + 1; k < i; ++k)
+            if (events[k].thread == event.thread && events[k].op == racedemo::Op::read &&
+                events[k].object == events[r].object)
+                latest_read = false;
+        if (!latest_read) continue;
+        for (std::size_t w = r + 1; w < i && w < best_change; ++w) {
+            if (events[w].thread != event.thread && events[w].op == racedemo::Op::write &&
+                events[w].object == events[r].object) {
+                best_read = r;
+                best_change = w;
+            }
+        }
+    }
+    if (best_change == events.size()) return {};
+    return fmt::format("{}: the {} T{} read at step {} was changed at step {}", overwrites,
+                       events[best_read].target, event.thread, events[best_read].step,
+                       events[best_change].step);
+}
+
 // The damage rules of trace.hpp, checked the slow and obvious way: for every step, look back
 // (and, for a half-done read, forward along the writer's own steps) from scratch.
 std::vector<std::string> damage_by_definition(const std::vector<TraceEvent>& events) {
@@ -790,12 +847,16 @@ std::vector<std::string> damage_by_definition(const std::vector<TraceEvent>& eve
         if (latest < 0 || events[latest].thread == event.thread) continue;
         const TraceEvent& other = events[latest];
         if (event.op == Op::write) {
+            const std::string overwrites = fmt::format("overwrites {} written by T{} at step {}",
+                                                       other.value, other.thread, other.step);
             if (own_read >= 0 && own_read < latest)
-                notes[i] = fmt::format("overwrites {} written by T{} at step {}", other.value,
-                                       other.thread, other.step);
-            else if (last_access == latest && other.value != event.value)
-                notes[i] = fmt::format("overwrites {} written by T{} at step {}, unread",
-                                       other.value, other.thread, other.step);
+                notes[i] = overwrites;
+            else if (other.value == event.value)
+                notes[i].clear();
+            else if (last_access == latest)
+                notes[i] = overwrites + ", unread";
+            else
+                notes[i] = old_news_by_definition(events, i, overwrites);
             continue;
         }
         for (std::size_t k = i + 1; k < events.size(); ++k) {

@@ -157,6 +157,30 @@ TEST_CASE("an exploration cut by its budget prints the estimate and is no proof"
     CHECK(json["executions"] == 1234);
 }
 
+TEST_CASE("a cut exploration heads its schedule 'found so far', a complete one 'shortest'") {
+    ModelResult result;
+    result.shown = clean_run({1, 2, 1, 2});
+    result.shown.outcome = Outcome{"lost increment", true, "counted 1 of 2 hits: 1 lost"};
+    result.schedules_explored = 10;
+    result.schedules_corrupt = 2;
+    result.shortest_schedule = std::vector<int>{1, 2, 1, 2};
+    for (const bool complete : {false, true}) {
+        result.complete = complete;
+        const std::string text =
+            render_text(report_of(model_request(Strategy::explore, 1), result), Style(false));
+        CAPTURE(text);
+        CHECK((text.find("shortest corrupting schedule found so far") != std::string::npos) ==
+              !complete);
+        CHECK((text.find("shortest schedule that corrupts") != std::string::npos) == complete);
+    }
+    result.shown.outcome = Outcome{"deadlock", false, "T1 waits for a; T2 waits for b"};
+    result.shown.deadlock = true;
+    result.complete = false;
+    const std::string text =
+        render_text(report_of(model_request(Strategy::explore, 1), result), Style(false));
+    CHECK(text.find("shortest deadlocking schedule found so far") != std::string::npos);
+}
+
 TEST_CASE("a complete exploration that found nothing is clean, with no estimate") {
     ModelResult result;
     result.shown = clean_run({1, 1, 2, 2});

@@ -96,24 +96,76 @@ std::vector<std::size_t> next_own_writes(const std::vector<TraceEvent>& events) 
     return next;
 }
 
-// The damage a write does, given what the analysis knows of its object so far: a lost update
-// (another thread wrote after this thread last read the cell) or a lost write (another thread's
-// value that nobody read is replaced blindly). Empty when it does none.
+// What each thread's current operation has read, and which of those reads another thread has
+// made stale since (written after them): a write that acts on a stale read acts on old news.
+class StaleReads {
+  public:
+    struct Read {
+        std::uint64_t object;
+        std::size_t read;             // the thread's latest read of it in this operation
+        std::size_t changed = kNone;  // the first write of another thread after it
+    };
+
+    // Called for every event: a thread that starts another operation forgets its reads.
+    void enter(const std::vector<TraceEvent>& events, std::size_t index) {
+        const TraceEvent& event = events[index];
+        auto [last, first_seen] = last_event_.try_emplace(event.thread, index);
+        if (!first_seen && !same_operation(events[last->second], event))
+            reads_[event.thread].clear();
+        last->second = index;
+    }
+    void read(int thread, std::uint64_t object, std::size_t index) {
+        std::vector<Read>& reads = reads_[thread];
+        auto known = std::find_if(reads.begin(), reads.end(),
+                                  [&](const Read& read) { return read.object == object; });
+        if (known == reads.end()) return reads.push_back(Read{object, index});
+        *known = Read{object, index};  // read afresh: no longer stale
+    }
+    void written(int writer, std::uint64_t object, std::size_t index) {
+        for (auto& [thread, reads] : reads_) {
+            if (thread == writer) continue;
+            for (Read& read : reads)
+                if (read.object == object && read.changed == kNone) read.changed = index;
+        }
+    }
+    // The read of `thread`'s operation made stale first, if any.
+    const Read* first_stale(int thread) const {
+        auto found = reads_.find(thread);
+        if (found == reads_.end()) return nullptr;
+        const Read* first = nullptr;
+        for (const Read& read : found->second)
+            if (read.changed != kNone && (first == nullptr || read.changed < first->changed))
+                first = &read;
+        return first;
+    }
+
+  private:
+    std::unordered_map<int, std::size_t> last_event_;
+    std::unordered_map<int, std::vector<Read>> reads_;
+};
+
+// The damage a write does, given what the analysis knows of its object so far:
+//  - a lost update: another thread wrote after this thread last read the cell;
+//  - a lost write: another thread's value that nobody read is replaced blindly;
+//  - a write on old news: it replaces another thread's value while its operation acts on a
+//    value that another thread has changed since it was read.
+// Empty when it does none.
 std::string write_damage(const std::vector<TraceEvent>& events, const ObjectHistory& history,
-                         const TraceEvent& event) {
+                         const StaleReads& stale, const TraceEvent& event) {
     const std::size_t latest = history.last_write;
     if (latest == kNone || events[latest].thread == event.thread) return {};
     const TraceEvent& earlier = events[latest];
+    const std::string overwrites = fmt::format("overwrites {} written by T{} at step {}",
+                                               earlier.value, earlier.thread, earlier.step);
     const std::size_t own_read = history.read_by(event.thread);
-    if (own_read != kNone && own_read < latest) {
-        return fmt::format("overwrites {} written by T{} at step {}", earlier.value, earlier.thread,
-                           earlier.step);
-    }
-    if (history.last_access == latest && earlier.value != event.value) {
-        return fmt::format("overwrites {} written by T{} at step {}, unread", earlier.value,
-                           earlier.thread, earlier.step);
-    }
-    return {};
+    if (own_read != kNone && own_read < latest) return overwrites;
+    if (earlier.value == event.value) return {};
+    if (history.last_access == latest) return overwrites + ", unread";
+    const StaleReads::Read* old_news = stale.first_stale(event.thread);
+    if (old_news == nullptr) return {};
+    const TraceEvent& read = events[old_news->read];
+    return fmt::format("{}: the {} T{} read at step {} was changed at step {}", overwrites,
+                       read.target, read.thread, read.step, events[old_news->changed].step);
 }
 
 // Steps in a trace's order that the analysis of reads needs: when each operation ends, and
@@ -145,18 +197,22 @@ int mark_damage(Trace& trace, DamageScope scope) {
     std::vector<TraceEvent>& events = trace.events;
     const OperationBounds bounds{operation_ends(events), next_own_writes(events)};
     std::unordered_map<std::uint64_t, ObjectHistory> objects;
+    StaleReads stale;
     int first_damage = 0;
     for (std::size_t index = 0; index < events.size(); ++index) {
         TraceEvent& event = events[index];
+        stale.enter(events, index);
         if (event.op != Op::read && event.op != Op::write) continue;
         ObjectHistory& history = objects[event.object];
-        std::string damage = event.op == Op::write ? write_damage(events, history, event)
+        std::string damage = event.op == Op::write ? write_damage(events, history, stale, event)
                                                    : read_damage(events, history, event, bounds);
         if (!damage.empty()) event.note = std::move(damage);
         if (event.op == Op::write) {
             history.last_write = index;
+            stale.written(event.thread, event.object, index);
         } else {
             history.note_read(event.thread, index);
+            stale.read(event.thread, event.object, index);
         }
         history.last_access = index;
         if (!event.note.empty() && (first_damage == 0 || event.step < first_damage)) {

@@ -43,8 +43,8 @@ std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock",
 
 // Finds the damage in a trace from the steps alone and writes it into the events' notes:
 //  - a lost update: a thread writes a cell that another thread wrote after this thread last
-//    read it ("overwrites n2 written by T2 at step 3"), or that no thread has read at all
-//    ("overwrites 101 written by T1 at step 2, unread");
+//    read it ("overwrites n2 written by T2 at step 3"), or whose value no other thread has
+//    read ("overwrites 101 written by T1 at step 2, unread"; "..., read by T1 only");
 //  - a half-done read: a thread reads a value that another thread wrote and then overwrote
 //    within the same operation ("sees a half-done write: T1 wrote writing at step 2 and replaces
 //    it at step 5").

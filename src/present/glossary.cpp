@@ -5,6 +5,8 @@
 #include <string_view>
 #include <utility>
 
+#include "present/text.hpp"
+
 namespace racedemo {
 namespace {
 
@@ -51,30 +53,16 @@ constexpr std::pair<std::string_view, std::string_view> kTerms[] = {
      "change points, which find bugs of a small depth with a known probability."},
 };
 
-// `text` in lines of at most `width` columns, each indented by two spaces.
-std::string wrapped(std::string_view text, std::size_t width) {
-    std::string out, line;
-    while (!text.empty()) {
-        const std::size_t space = text.find(' ');
-        const std::string_view word = text.substr(0, space);
-        if (!line.empty() && line.size() + 1 + word.size() > width) {
-            out += "  " + line + "\n";
-            line.clear();
-        }
-        if (!line.empty()) line += ' ';
-        line += word;
-        text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
-    }
-    return out + "  " + line + "\n";
-}
-
 }  // namespace
 
 std::string render_glossary(const Style& style) {
     std::string out = style.strong("Glossary") + "\n";
-    for (const auto& [term, meaning] : kTerms)
-        out += fmt::format("\n{}\n{}", style.strong(term),
-                           wrapped(meaning, static_cast<std::size_t>(style.width()) - 2));
+    for (const auto& [term, meaning] : kTerms) {
+        out += fmt::format("\n{}\n", style.strong(term));
+        for (const std::string& line :
+             text::wrap(meaning, static_cast<std::size_t>(style.width()) - 2))
+            out += "  " + line + "\n";
+    }
     return out;
 }
 

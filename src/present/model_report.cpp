@@ -33,8 +33,13 @@ std::string heading_what(const ModelReport& report) {
         case Strategy::explore:
             break;
     }
-    if (result.shown.outcome.corrupted) return "shortest schedule that corrupts";
-    if (result.shown.deadlock) return "shortest schedule that deadlocks";
+    // A search cut short may not have met the shortest one yet.
+    if (result.shown.outcome.corrupted)
+        return result.complete ? "shortest schedule that corrupts"
+                               : "shortest corrupting schedule found so far";
+    if (result.shown.deadlock)
+        return result.complete ? "shortest schedule that deadlocks"
+                               : "shortest deadlocking schedule found so far";
     return verdict_of(report) == Verdict::clean ? "every schedule clean; the first one shown"
                                                 : "no corrupting schedule found; the first shown";
 }

@@ -161,17 +161,35 @@ std::string lane_label(const Trace& trace, int thread) {
     return label;
 }
 
+// A damage mark may use the rest of the line; when it does not fit there, it starts at the
+// left edge, and goes on in lines of its own rather than being cut.
+std::string damage_mark(const Lanes& lanes, const Style& style, std::size_t indent,
+                        const std::string& text) {
+    const std::size_t room = lanes.screen - 7;
+    if (indent + text::columns(text) > room) indent = 0;
+    std::string out;
+    for (const std::string& line : text::wrap(text, room - indent - 2)) {
+        const std::string lead = out.empty() ? "" : "  ";  // under the text, past the "! "
+        out += std::string(out.empty() ? 0 : 7, ' ') + std::string(indent, ' ') +
+               style.bad(lead + line) + "\n";
+    }
+    return out;
+}
+
 std::string swim_line(const Lanes& lanes, const Style& style, int step, int thread,
                       std::string text, bool mark) {
     std::string row = step > 0 ? style.dim(fmt::format("{:>5}  ", step)) : std::string(7, ' ');
     std::size_t indent = lanes.column_of(thread) * (lanes.width + 1);
     if (!lanes.side_by_side && !mark) text = fmt::format("T{} {}", thread, text);
-    // A damage mark may use the rest of the line; when it does not fit there, it starts at the
-    // left edge instead of being cut.
-    if (mark && indent + text::columns(text) > lanes.screen - 7) indent = 0;
-    row += std::string(indent, ' ');
-    std::string cell = text::clip(text, mark ? lanes.screen - 7 - indent : lanes.width);
-    return row + (mark ? style.bad(cell) : style.thread(thread, cell)) + "\n";
+    if (mark) return row + damage_mark(lanes, style, indent, text);
+    // A step too wide for its lane goes on below, in its lane: its value is the point.
+    std::string out;
+    for (const std::string& line : text::wrap(text, lanes.width - 2)) {
+        const bool first = out.empty();
+        out += (first ? row : std::string(7, ' ')) + std::string(indent, ' ') +
+               style.thread(thread, text::clip(first ? line : "  " + line, lanes.width)) + "\n";
+    }
+    return out;
 }
 
 std::string swim_header(const Trace& trace, const Lanes& lanes, const Style& style) {

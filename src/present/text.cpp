@@ -31,6 +31,24 @@ std::string clip(const std::string& text, std::size_t width) {
     return text;
 }
 
+std::vector<std::string> wrap(std::string_view text, std::size_t width) {
+    std::vector<std::string> lines;
+    std::string line;
+    while (!text.empty()) {
+        const std::size_t space = text.find(' ');
+        const std::string_view word = text.substr(0, space);
+        if (!line.empty() && columns(line) + 1 + columns(word) > width) {
+            lines.push_back(std::move(line));
+            line.clear();
+        }
+        if (!line.empty()) line += ' ';
+        line += word;
+        text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    }
+    lines.push_back(std::move(line));
+    return lines;
+}
+
 std::string bar(int count, int most, int width) {
     int length = most == 0 ? 0 : static_cast<int>(std::lround(width * double(count) / most));
     if (count > 0) length = std::max(length, 1);

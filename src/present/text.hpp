@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "present/report.hpp"
 
@@ -14,6 +15,9 @@ std::size_t columns(std::string_view text);
 std::string pad(std::string text, std::size_t width);
 // Cuts `text` to `width` display columns, ending it with "~" when cut.
 std::string clip(const std::string& text, std::size_t width);
+// `text` in lines of at most `width` display columns, broken at spaces (a word longer than a
+// line gets a line of its own).
+std::vector<std::string> wrap(std::string_view text, std::size_t width);
 // A bar of `count` against the largest count `most`.
 std::string bar(int count, int most, int width);
 // "03 trie-race · model · unsafe · 2 threads · <what>"
