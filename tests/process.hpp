@@ -18,12 +18,18 @@ struct ProcessResult {
     std::string err;
 };
 
+// Its standard input is a pipe holding `input` (nothing by default: it reads end of input at
+// once, whatever the test runner's own input is).
 inline ProcessResult run_racedemo(const std::vector<std::string>& args,
-                                  const std::vector<std::string>& env = {}) {
-    int out_pipe[2], err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return {};
+                                  const std::vector<std::string>& env = {},
+                                  const std::string& input = {}) {
+    int in_pipe[2], out_pipe[2], err_pipe[2];
+    if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
+        pipe2(err_pipe, O_CLOEXEC) != 0)
+        return {};
     pid_t child = fork();
     if (child == 0) {
+        dup2(in_pipe[0], STDIN_FILENO);
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
         for (const std::string& setting : env) putenv(const_cast<char*>(setting.c_str()));
@@ -33,8 +39,14 @@ inline ProcessResult run_racedemo(const std::vector<std::string>& args,
         execv(RACEDEMO_BINARY, argv.data());
         _exit(127);
     }
+    close(in_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
+    // The tests' inputs are a few lines: far less than a pipe holds, so this never blocks.
+    if (!input.empty()) {
+        [[maybe_unused]] const ssize_t written = write(in_pipe[1], input.data(), input.size());
+    }
+    close(in_pipe[1]);
     ProcessResult result;
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     int open_fds = 2;

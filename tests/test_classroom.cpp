@@ -60,6 +60,9 @@ TEST_CASE("a quiz hides the values, asks, and the same seed gives the same quiz"
     CHECK(quiz.out.find("-> ?") != std::string::npos);
     CHECK(quiz.out.find("Q1.") != std::string::npos);
     CHECK(quiz.out.find("A1.") == std::string::npos);
+    // No input: the quiz says so and gives the command that prints the answers.
+    CHECK(quiz.out.find("No answer came (the input ended). The answers: racedemo stack") !=
+          std::string::npos);
     CHECK(quiz.out == run_racedemo({"stack", "--quiz", "--seed", "5"}).out);
     auto answers = run_racedemo({"stack", "--quiz", "--seed", "5", "--answers"});
     CHECK(answers.out.find("A1.") != std::string::npos);
@@ -68,13 +71,34 @@ TEST_CASE("a quiz hides the values, asks, and the same seed gives the same quiz"
 
 namespace {
 
-// Types the two answers when asked, and waits for the answers to be shown.
+// Types the answers when asked (Q2 only after a yes), and waits for the answers to be shown.
 void answer_quiz(TerminalSession& session, const std::string& q1, const std::string& q2) {
-    REQUIRE(session.read_until("Your answer to Q1:"));
+    REQUIRE(session.read_until("Your answer to Q1"));
     session.type(q1);
-    REQUIRE(session.read_until("Your answer to Q2:"));
-    session.type(q2);
+    if (q1 == "yes") {
+        REQUIRE(session.read_until("Your answer to Q2"));
+        session.type(q2);
+    }
     REQUIRE(session.read_until("A2."));
+}
+
+// counter's schedule 1,2,2,1: both read 0, T2 writes 1 at step 3, T1 writes 1 over it at step 4.
+const std::vector<std::string> kCounterLost = {"counter", "--quiz", "--schedule", "1,2,2,1"};
+
+// The right answers of a quiz, read from its --answers output: one "yes N"/"no" line a round.
+std::string right_answers(const std::string& answers_out) {
+    std::string typed;
+    std::size_t at = 0;
+    while ((at = answers_out.find(" A1. ", at)) != std::string::npos) {
+        const bool wrong = answers_out.compare(at + 5, 3, "yes") == 0;
+        const std::size_t second = answers_out.find(" A2. ", at);
+        const std::string step =
+            answers_out.substr(second + 5, answers_out.find('\n', second) - second - 5);
+        typed += wrong ? "yes\n" : "no\n";
+        if (wrong) typed += step.rfind("step ", 0) == 0 ? step.substr(5) + "\n" : "none\n";
+        at = second;
+    }
+    return typed;
 }
 
 }  // namespace
@@ -84,8 +108,8 @@ TEST_CASE("a quiz on a terminal takes the student's answers and scores them") {
     // root['g'] at step 9.
     TerminalSession session({"trie-race", "--quiz", "--schedule", "1,2,2,2,2,2,2,2,1,1,1,1"});
     answer_quiz(session, "yes", "9");
-    CHECK(session.screen().find("Q1 right   Q2 right") != std::string::npos);
-    CHECK(session.screen().find("step 9") != std::string::npos);
+    CHECK(session.screen().find("Q1 right: it goes wrong at step 9") != std::string::npos);
+    CHECK(session.screen().find("Q2 right: the damage starts at step 9") != std::string::npos);
     CHECK(session.wait_exit() == 0);
 }
 
@@ -95,20 +119,88 @@ TEST_CASE("a quiz run that deadlocks went wrong: it is never called clean") {
     CHECK(answers.exit_code == 0);
     CHECK(answers.out.find("A1. yes, it deadlocks: T1 holds a.mu") != std::string::npos);
     CHECK(answers.out.find("this run is clean") == std::string::npos);
-    CHECK(answers.out.find("A2. no step does damage") != std::string::npos);
+    CHECK(answers.out.find("A2. none: no step does damage") != std::string::npos);
 
     TerminalSession session({"lock-order", "--quiz", "--schedule", "1,2"});
     answer_quiz(session, "yes", "");  // nothing damaged: no step
-    CHECK(session.screen().find("Q1 right   Q2 right") != std::string::npos);
+    CHECK(session.screen().find("Q1 right: it goes wrong: the threads are stuck for ever") !=
+          std::string::npos);
+    CHECK(session.screen().find("Q2 right") != std::string::npos);
     CHECK(session.wait_exit() == 0);
+}
+
+TEST_CASE("a quiz takes only yes, y, no or n, and asks again for anything else") {
+    auto quiz = run_racedemo(kCounterLost, {}, "maybe\n\nYes\n4\n");
+    CHECK(quiz.exit_code == 0);
+    std::size_t asked_again = 0;
+    for (std::size_t at = 0;
+         (at = quiz.out.find("please answer yes or no", at)) != std::string::npos; ++at)
+        ++asked_again;
+    CHECK(asked_again == 2);  // "maybe" and the empty line
+    CHECK(quiz.out.find("Q1 right") != std::string::npos);
+    CHECK(quiz.out.find("Q2 right") != std::string::npos);
+    // A step outside the run is asked again too.
+    auto step = run_racedemo(kCounterLost, {}, "y\n9\nfour\n4\n");
+    CHECK(step.out.find("please answer with a step from 1 to 4, or none") != std::string::npos);
+    CHECK(step.out.find("Q2 right") != std::string::npos);
+}
+
+TEST_CASE("every grade says why, with the evidence and the damaging step") {
+    auto said_no = run_racedemo(kCounterLost, {}, "no\n");
+    CHECK(said_no.out.find(
+              "Q1 wrong: it goes wrong at step 4: T1 overwrites 1 written by T2 at step 3;") !=
+          std::string::npos);
+    CHECK(said_no.out.find("counted 1 of 2 hits: 1 lost") != std::string::npos);
+    CHECK(said_no.out.find("Q2 wrong: you said none; the damage starts at step 4") !=
+          std::string::npos);
+    auto early = run_racedemo(kCounterLost, {}, "yes\n3\n");
+    CHECK(early.out.find("Q2 wrong: you said step 3; the damage starts at step 4") !=
+          std::string::npos);
+    // A clean run: 'no' is right, and the reason says so.
+    auto clean = run_racedemo({"counter", "--quiz", "--schedule", "1,1,2,2"}, {}, "no\n");
+    CHECK(clean.out.find("Q1 right: this run is clean") != std::string::npos);
+    CHECK(clean.out.find("Q2 right: no step damages the data") != std::string::npos);
+}
+
+TEST_CASE("a quiz without a seed asks about a run that goes wrong, the same one every time") {
+    for (const char* name : {"unsafe-map", "trie-race", "stack", "rwmutex-cache", "counter",
+                             "job-queue", "lock-order", "early-return", "rwmutex-recursive"}) {
+        CAPTURE(name);
+        auto answers = run_racedemo({name, "--quiz", "--answers"});
+        REQUIRE(answers.exit_code == 0);
+        CHECK(answers.out.find(" A1. yes") != std::string::npos);
+        CHECK(answers.out == run_racedemo({name, "--quiz", "--answers"}).out);
+    }
+}
+
+TEST_CASE("--quiz --rounds N asks N questions, clean and wrong runs mixed, and scores them") {
+    const std::vector<std::string> quiz = {"counter", "--quiz", "--rounds", "4"};
+    std::vector<std::string> with_answers = quiz;
+    with_answers.push_back("--answers");
+    const auto answers = run_racedemo(with_answers);
+    REQUIRE(answers.exit_code == 0);
+    CHECK(answers.out.find("question 4 of 4") != std::string::npos);
+    CHECK(answers.out.find(" A1. yes") != std::string::npos);
+    CHECK(answers.out.find(" A1. no") != std::string::npos);
+    // Answered right, every answer scores; answered 'no' throughout, only the clean ones do.
+    const auto all_right = run_racedemo(quiz, {}, right_answers(answers.out));
+    CHECK(all_right.out.find("Score: 8 of 8 answers right") != std::string::npos);
+    const auto all_no = run_racedemo(quiz, {}, "no\nno\nno\nno\n");
+    CHECK(all_no.out.find("Score: 4 of 8 answers right") != std::string::npos);
+    // Input that ends early: the score so far, and how far it got.
+    const auto half = run_racedemo(quiz, {}, "no\nno\n");
+    CHECK(half.out.find("(2 of 4 questions answered before the input ended)") != std::string::npos);
 }
 
 TEST_CASE("quiz options are checked") {
     CHECK(run_racedemo({"trie-race", "--quiz", "--mode", "real"}).exit_code == 2);
     CHECK(run_racedemo({"trie-race", "--quiz", "--explore"}).exit_code == 2);
     CHECK(run_racedemo({"trie-race", "--answers"}).exit_code == 2);
+    CHECK(run_racedemo({"trie-race", "--rounds", "3"}).exit_code == 2);
+    CHECK(run_racedemo({"trie-race", "--quiz", "--rounds", "0"}).exit_code == 2);
+    CHECK(run_racedemo({"trie-race", "--quiz", "--rounds", "3", "--schedule", "1,2"}).exit_code ==
+          2);
 }
-
 TEST_CASE("--expect with --quiz checks the quiz run's verdict: 0 when it agrees, 3 when not") {
     // The answers tell whether seed 5's run corrupts; the expectation is checked against that.
     auto answers = run_racedemo({"stack", "--quiz", "--seed", "5", "--answers"});

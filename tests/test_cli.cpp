@@ -117,6 +117,15 @@ TEST_CASE("quiz and answers") {
     CHECK(quiz.runner == Runner::model);
     CHECK(quiz.expect == Expectation::corrupt);
     CHECK(run_of({"stack", "--quiz", "--answers"}).answers);
+    // A seed given is the quiz's run; without one, or for several rounds, the quiz picks.
+    CHECK_FALSE(quiz.quiz_picks_seeds);
+    CHECK(quiz.quiz_rounds == 1);
+    CHECK(run_of({"stack", "--quiz"}).quiz_picks_seeds);
+    const RunRequest rounds = run_of({"stack", "--quiz", "--rounds", "5", "--seed", "9"});
+    CHECK(rounds.quiz_picks_seeds);
+    CHECK(rounds.quiz_rounds == 5);
+    CHECK(rounds.model.seed == 9);
+    CHECK_FALSE(run_of({"stack", "--quiz", "--schedule", "1,2"}).quiz_picks_seeds);
 }
 
 TEST_CASE("--expect takes corrupt, clean or deadlocked, and a replay command keeps it") {

@@ -21,12 +21,6 @@ bool wait_for_enter(std::FILE* in, std::FILE* out, std::string_view next) {
     return !(line[0] == 'q' || line[0] == 'Q');
 }
 
-int first_damage_step(const ModelRun& run) {
-    for (const TraceEvent& event : run.trace.events)
-        if (!event.note.empty()) return event.step;
-    return 0;
-}
-
 // The four runs of a scenario the walkthrough shows (only the fixed ones for a safe-only one).
 std::vector<RunRequest> course_runs(const Scenario& scenario, bool fixed) {
     RunRequest real = default_run(scenario);
@@ -97,58 +91,6 @@ bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::
     }
     fmt::print(out, "\n{}\n", style.strong("End of the walkthrough."));
     return true;
-}
-
-std::string quiz_questions(const RunHeader& header, const ModelRun& run, const Style& style) {
-    Trace hidden = run.trace;
-    for (TraceEvent& event : hidden.events) {
-        if (!event.value.empty()) event.value = "?";
-        event.note.clear();
-    }
-    std::string out = style.strong(fmt::format("{:02} {} · quiz · {} threads · schedule {}",
-                                               header.scenario->number, header.scenario->name,
-                                               header.threads, fmt::join(run.schedule, ","))) +
-                      "\n";
-    out += style.dim(" The steps of one run, in order; the values read and written are hidden.") +
-           "\n";
-    out += render_swimlanes(hidden, style);
-    out +=
-        " Q1. Does this run go wrong: damage the data, or leave threads stuck for ever? (yes or "
-        "no)\n";
-    out += " Q2. If it damages the data, at which step? (a step number; none: leave it empty)\n";
-    return out;
-}
-
-std::string quiz_answers(const ModelRun& run, const Style& style) {
-    std::string out = style.strong(" Answers:") + "\n";
-    out += render_swimlanes(run.trace, style);
-    const int damage = first_damage_step(run);
-    std::string verdict = "no: this run is clean";
-    if (run.outcome.corrupted) verdict = fmt::format("yes: {}", run.outcome.evidence);
-    if (run.deadlock) verdict = fmt::format("yes, it deadlocks: {}", run.outcome.evidence);
-    out += fmt::format(" A1. {}\n", verdict);
-    out += fmt::format(" A2. {}\n", damage > 0 ? fmt::format("step {}", damage)
-                                               : std::string("no step does damage"));
-    return out;
-}
-
-std::string quiz_score(const ModelRun& run, const std::string& corrupts, const std::string& step,
-                       const Style& style) {
-    auto says_yes = [](const std::string& text) {
-        return !text.empty() && std::tolower(static_cast<unsigned char>(text[0])) == 'y';
-    };
-    const int damage = first_damage_step(run);
-    int typed_step = 0;
-    try {
-        typed_step = step.empty() ? 0 : std::stoi(step);
-    } catch (const std::exception&) {
-        typed_step = -1;
-    }
-    // A deadlock goes wrong too, though it damages nothing.
-    bool first = says_yes(corrupts) == (run.outcome.corrupted || run.deadlock);
-    bool second = typed_step == damage;
-    return fmt::format(" Q1 {}   Q2 {}\n", first ? style.good("right") : style.bad("wrong"),
-                       second ? style.good("right") : style.bad("wrong"));
 }
 
 }  // namespace racedemo

@@ -1,4 +1,4 @@
-// The classroom: the walkthrough of every scenario, and predict-then-reveal quizzes.
+// The classroom: the walkthrough of every scenario (the quiz is in quiz.hpp).
 #pragma once
 
 #include <cstdio>
@@ -32,13 +32,5 @@ std::vector<const Scenario*> walkthrough_course(const WalkthroughOptions& option
 // q) from `in` between steps when pausing. Returns false when the user quit.
 bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::FILE* in,
                  std::FILE* out);
-
-// A quiz on one model run: the interleaving with its values hidden and the questions; then
-// the answers (the run with its values and damage shown).
-std::string quiz_questions(const RunHeader& header, const ModelRun& run, const Style& style);
-std::string quiz_answers(const ModelRun& run, const Style& style);
-// Scores typed answers ("yes"/"no", a step number) against the run; one line per question.
-std::string quiz_score(const ModelRun& run, const std::string& corrupts, const std::string& step,
-                       const Style& style);
 
 }  // namespace racedemo

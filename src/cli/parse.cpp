@@ -18,6 +18,7 @@ constexpr long long kMaxRuns = 1'000'000;
 constexpr long long kMaxBudget = 100'000'000;
 constexpr long long kMaxPreemptions = 1000;
 constexpr long long kMaxDepth = 20;
+constexpr long long kMaxQuizRounds = 50;
 constexpr double kMaxTimeoutSeconds = 3600;
 
 const std::vector<std::pair<std::string, ColorChoice>> kColors = {{"auto", ColorChoice::automatic},
@@ -41,6 +42,7 @@ struct ScenarioOptions {
     Strategy strategy = Strategy::random;
     int depth = ModelOptions{}.pct_depth;
     int preemptions = -1;
+    int rounds = 1;
     std::uint64_t budget = ModelOptions{}.budget;
     Reduction reduction = ModelOptions{}.reduction;
     ColorChoice color = ColorChoice::automatic;
@@ -218,6 +220,11 @@ void add_other_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("tsan");
     app.add_flag("--quiz", o.quiz, "model mode: predict what happens, then see (--answers)");
     app.add_flag("--answers", o.answers, "with --quiz: print the solution");
+    app.add_option("--rounds", o.rounds,
+                   "with --quiz: ask about N runs, clean and wrong ones mixed, and keep the score")
+        ->transform(whole_number(1, kMaxQuizRounds))
+        ->type_name("N")
+        ->default_str("1");
     app.add_flag("--json", o.json, "print one JSON document instead of text");
     add_color(app, o.color);
     app.add_option("--expect", o.expect, "exit 3 unless the verdict is this")
@@ -258,6 +265,8 @@ void declare_conflicts(CLI::App& app) {
     excludes_all(app, "--quiz", {"--json", "--runs", "--explore"});
     excludes_all(app, "--json", {"--color"});
     app.get_option("--answers")->needs("--quiz");
+    app.get_option("--rounds")->needs("--quiz");
+    excludes_all(app, "--rounds", {"--schedule", "--expect"});
 }
 
 // The first paragraph of the lesson: what races.
@@ -483,6 +492,10 @@ RunRequest run_request(const ScenarioOptions& o) {
     if (shape.model()) request.model = model_options(o, shape);
     request.quiz = o.quiz;
     request.answers = o.answers;
+    request.quiz_rounds = o.rounds;
+    // Without --seed, the quiz picks a run that goes wrong; with several rounds, a mix.
+    request.quiz_picks_seeds =
+        o.quiz && !o.given("--schedule") && (o.rounds > 1 || !o.given("--seed"));
     request.json = o.json;
     request.color = o.color;
     request.expect = o.expect;

@@ -7,8 +7,8 @@
 #include <memory>
 #include <thread>
 
-#include "cli/classroom.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/quiz.hpp"
 
 namespace racedemo {
 namespace {
@@ -105,37 +105,6 @@ BenchReport run_bench_request(const RunRequest& request, const Terminal& termina
     return report;
 }
 
-std::string read_answer(std::FILE* out, std::string_view question) {
-    fmt::print(out, "{} ", question);
-    std::fflush(out);
-    char line[64] = {};
-    if (std::fgets(line, sizeof line, stdin) == nullptr) return {};
-    std::string answer(line);
-    while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.back())))
-        answer.pop_back();
-    return answer;
-}
-
-// The quiz: the run's steps with the values hidden; then the answers, now (--answers), after
-// the student's own (on a terminal), or as the command that prints them.
-void run_quiz(const RunRequest& request, const RunReport& report, const Terminal& terminal,
-              std::FILE* out) {
-    const ModelRun& run = std::get<ModelReport>(report.body).result.shown;
-    const Style style(terminal.color, terminal.width);
-    fmt::print(out, "{}", quiz_questions(report.header, run, style));
-    if (request.answers) {
-        fmt::print(out, "{}", quiz_answers(run, style));
-    } else if (terminal.interactive) {
-        const std::string corrupts = read_answer(out, " Your answer to Q1:");
-        const std::string step = read_answer(out, " Your answer to Q2:");
-        fmt::print(out, "{}{}", quiz_score(run, corrupts, step, style), quiz_answers(run, style));
-    } else {
-        RunRequest answers = replay_request(request, run.schedule);
-        answers.quiz = answers.answers = true;
-        fmt::print(out, " The answers: {}\n", command_line(answers));
-    }
-}
-
 std::string_view shouted(Verdict verdict) {
     switch (verdict) {
         case Verdict::corrupted:
@@ -191,11 +160,9 @@ int check_expectation(Expectation expect, Verdict verdict) {
 }
 
 int execute_run(const RunRequest& request, const Terminal& terminal, std::FILE* out) {
+    if (request.quiz) return run_quiz(request, terminal, stdin, out);
     const RunReport report = run_request(request, terminal);
-    if (request.quiz)
-        run_quiz(request, report, terminal, out);
-    else
-        fmt::print(out, "{}", render_report(request, report, terminal));
+    fmt::print(out, "{}", render_report(request, report, terminal));
     std::fflush(out);
     if (report.interrupted_by != 0) return 128 + report.interrupted_by;  // as a shell reports it
     return check_expectation(request.expect, verdict_of(report));

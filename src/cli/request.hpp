@@ -41,6 +41,8 @@ struct RunRequest {
     ModelOptions model;    // Runner::model: strategy and its settings (stop and progress unset)
     bool quiz = false;     // model: predict, then reveal
     bool answers = false;  // with quiz: print the solution
+    int quiz_rounds = 1;   // with quiz: how many runs it asks about
+    bool quiz_picks_seeds = false;  // with quiz: the seeds are chosen (see quiz_seeds)
     bool json = false;
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;
