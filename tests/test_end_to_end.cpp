@@ -195,6 +195,43 @@ TEST_CASE("--json of an unsafe run: the verdict agrees with the counts") {
     CHECK(total == 3);
 }
 
+// Splits a printed command line at spaces (the replay commands have no quoted words).
+std::vector<std::string> words_after_racedemo(const std::string& command) {
+    std::vector<std::string> words;
+    std::size_t at = command.find(' ');
+    while (at != std::string::npos) {
+        const std::size_t next = command.find(' ', at + 1);
+        words.push_back(command.substr(at + 1, next == std::string::npos ? next : next - at - 1));
+        at = next;
+    }
+    return words;
+}
+
+TEST_CASE("a real corruption comes with an exact model replay that corrupts when run") {
+    // Real runs are not certain to corrupt; whenever one does, its replay must hold.
+    for (const char* name : {"counter", "stack", "rwmutex-cache"}) {
+        CAPTURE(name);
+        auto real = run_racedemo({name, "--runs", "3", "--json"});
+        REQUIRE(real.exit_code == 0);
+        const auto json = nlohmann::json::parse(real.out);
+        CHECK(json["order_is_approximate"] == true);
+        if (json["corrupted_runs"] == 0) {
+            CHECK(json["model_replay"].is_null());
+            continue;
+        }
+        REQUIRE(json["model_replay"].is_object());
+        const std::string command = json["model_replay"]["command"];
+        CHECK(command.find("--mode model") != std::string::npos);
+        std::vector<std::string> replay = words_after_racedemo(command);
+        replay.push_back("--json");
+        auto model = run_racedemo(replay);
+        REQUIRE(model.exit_code == 0);
+        const auto replayed = nlohmann::json::parse(model.out);
+        CHECK(replayed["verdict"] == "corrupted");
+        CHECK(replayed["evidence"] == json["model_replay"]["evidence"]);
+    }
+}
+
 TEST_CASE("colour: never on a pipe by default, always on request, never with NO_COLOR") {
     auto plain = run_racedemo({"2", "--runs", "1"});
     CHECK(plain.out.find('\x1b') == std::string::npos);

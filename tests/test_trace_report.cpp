@@ -6,6 +6,8 @@
 #include <string>
 #include <thread>
 
+#include "cli/model_replay.hpp"
+#include "engine/trace.hpp"
 #include "present/report.hpp"
 #include "racedemo/bench.hpp"
 #include "racedemo/scenario.hpp"
@@ -241,4 +243,63 @@ TEST_CASE("a --bench table names each row's winner, ties within 10%, and where e
     CHECK(json["bench"][1]["read_pct"] == 50);
     CHECK(json["bench_warmup_ms"] == 30.0);
     CHECK(json["bench_sample_ms"] == 30.0);
+}
+
+TEST_CASE("the observed order of a real window becomes a model schedule prefix") {
+    // Real threads T3 and T5 (of 8): T3 reads, T5 reads and writes, T3 writes over it. Earlier
+    // steps of T3's previous operation are not part of the damage.
+    Trace trace;
+    trace.events = {step(40, 3, Op::write, "hits", "7", 1, "Hit()"),
+                    step(41, 3, Op::read, "hits", "7", 1, "Hit()"),
+                    step(42, 5, Op::read, "hits", "7", 1, "Hit()"),
+                    step(43, 5, Op::write, "hits", "8", 1, "Hit()"),
+                    step(44, 3, Op::write, "hits", "8", 1, "Hit()")};
+    trace.events[0].operation_index = 1;  // T3's previous Hit()
+    for (std::size_t i = 1; i < trace.events.size(); ++i) trace.events[i].operation_index = 2;
+    REQUIRE(mark_damage(trace) == 44);
+    const ObservedOrder order = observed_order(trace);
+    CHECK(order.schedule == std::vector<int>{1, 2, 2, 1});
+    CHECK(order.threads == 2);
+    CHECK(order.kind == DamageKind::lost_update);
+    // No damage marked: nothing to follow.
+    Trace clean;
+    clean.events = {step(1, 1, Op::read, "hits", "0", 1, "Hit()")};
+    CHECK(observed_order(clean).schedule.empty());
+}
+
+TEST_CASE("each damage note names its rule") {
+    CHECK(damage_kind("overwrites 1 written by T2 at step 3") == DamageKind::lost_update);
+    CHECK(damage_kind("overwrites 101 written by T1 at step 2, unread") == DamageKind::lost_write);
+    CHECK(damage_kind("overwrites \"bob\" written by T2 at step 3: the count T1 read at step 1 "
+                      "was changed at step 5") == DamageKind::stale_write);
+    CHECK(damage_kind("sees a half-done write: T1 wrote 1 at step 2 and replaces it at step 5") ==
+          DamageKind::half_done_read);
+    CHECK(damage_kind("") == DamageKind::none);
+}
+
+TEST_CASE("a real run's order is labelled approximate, and its exact model replay follows") {
+    RealResult result;
+    result.runs_requested = result.runs_done = 1;
+    result.corrupted_runs = 1;
+    result.first_corrupt_run = 1;
+    result.first_corruption_ms = 1.5;
+    result.outcomes.add("lost updates");
+    TrialResult first;
+    first.outcome = Outcome{"lost updates", true, "counted 3 of 4 hits: 1 lost"};
+    first.rounds = 1;
+    first.trace = Trace{};
+    first.trace->events = {step(1, 1, Op::read, "hits", "0", 1, "Hit()"),
+                           step(2, 2, Op::read, "hits", "0", 1, "Hit()")};
+    result.first_bad = first;
+    const ModelReplay replay{"racedemo counter --mode model --threads 2 --schedule 1,2,2,1", true,
+                             true, true, "counted 1 of 2 hits: 1 lost"};
+    const RunHeader header{find_scenario("counter"), Variant::unsafe, Mode::real, 2,
+                           RWPolicy::writer_preferring};
+    const std::string text = render_real(header, RealOptions{}, result, Style(false), replay);
+    CHECK(text.find("(real threads; approximate:") != std::string::npos);
+    CHECK(text.find("cores' clocks are not a total order") != std::string::npos);
+    CHECK(text.find("exact replay: the same order of these steps in the model, run and checked") !=
+          std::string::npos);
+    CHECK(text.find("   racedemo counter --mode model --threads 2 --schedule 1,2,2,1\n") !=
+          std::string::npos);
 }

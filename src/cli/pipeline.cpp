@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/interrupt.hpp"
+#include "cli/model_replay.hpp"
 #include "cli/quiz.hpp"
 
 namespace racedemo {
@@ -43,6 +44,8 @@ RealReport run_real_request(const RunRequest& request, const Terminal& terminal)
     report.result = run_real(*request.scenario, request.variant, request.real,
                              progress_line(request, terminal));
     if (report.result.interrupted_by != 0 && terminal.progress) fmt::print(stderr, "\r{:40}\r", "");
+    if (report.result.first_bad && report.result.interrupted_by == 0)
+        report.model_replay = find_model_replay(request, *report.result.first_bad, terminal);
     return report;
 }
 

@@ -191,6 +191,15 @@ std::string read_damage(const std::vector<TraceEvent>& events, const ObjectHisto
 
 }  // namespace
 
+DamageKind damage_kind(std::string_view note) {
+    if (note.rfind("sees a half-done write", 0) == 0) return DamageKind::half_done_read;
+    if (note.rfind("overwrites ", 0) != 0) return DamageKind::none;
+    if (note.size() >= 8 && note.substr(note.size() - 8) == ", unread")
+        return DamageKind::lost_write;
+    return note.find(": the ") != std::string_view::npos ? DamageKind::stale_write
+                                                         : DamageKind::lost_update;
+}
+
 // One pass forwards, remembering per object its latest write, latest access and each thread's
 // latest read, so that a round of many thousand steps is analysed in linear time.
 int mark_damage(Trace& trace, DamageScope scope) {

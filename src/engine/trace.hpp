@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "racedemo/shared_state.hpp"
@@ -52,5 +53,9 @@ std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock",
 // trace in which only the first damage matters (the rest is not marked).
 enum class DamageScope { all, first };
 int mark_damage(Trace& trace, DamageScope scope = DamageScope::all);
+
+// Which of the rules above a damage note comes from (none: not a damage note).
+enum class DamageKind { none, lost_update, lost_write, stale_write, half_done_read };
+DamageKind damage_kind(std::string_view note);
 
 }  // namespace racedemo

@@ -11,6 +11,9 @@ namespace racedemo {
 namespace {
 
 constexpr int kBarWidth = 30;
+// Why a real-thread order is only approximate, in one line.
+constexpr const char* kApproximateWhy =
+    "  each step's time is read on its own core, and cores' clocks are not a total order)";
 
 std::string step_text(const TraceEvent& event) {
     if (event.waits) {
@@ -64,11 +67,39 @@ std::string first_corruption(const RealResult& result, const Style& style) {
                     *result.first_corrupt_run, first.rounds, *result.first_corruption_ms);
     out += fmt::format("   {}\n", first.outcome.evidence);
     if (first.trace && !first.trace->events.empty()) {
-        out +=
-            style.dim(" observed order of the steps around it (real threads, timestamps):") + "\n";
+        out += style.dim(" observed order of the steps around it (real threads; approximate:") +
+               "\n" + style.dim(kApproximateWhy) + "\n";
         out += render_swimlanes(*first.trace, style);
     }
     return out;
+}
+
+// The model's exact counterpart of the real damage: how it was found, and its command.
+std::string model_replay_lines(const ModelReplay& replay, const Style& style) {
+    std::string how;
+    if (replay.follows_observed)
+        how = "the same order of these steps in the model, run and checked: " + replay.evidence;
+    else if (!replay.observed_damage)
+        how =
+            "the observed steps mark no single damaging step; the model's shortest "
+            "corrupting schedule, run and checked: " +
+            replay.evidence;
+    else if (replay.same_kind)
+        how =
+            "the observed order does not carry over to the model; its shortest schedule with "
+            "the same kind of damage, run and checked: " +
+            replay.evidence;
+    else
+        how =
+            "the observed order does not carry over to the model, nor this kind of damage; "
+            "its shortest corrupting schedule, run and checked: " +
+            replay.evidence;
+    std::string out = " exact replay: " + how;
+    std::string wrapped;
+    for (const std::string& line :
+         text::wrap(out.substr(1), static_cast<std::size_t>(style.width()) - 2))
+        wrapped += (wrapped.empty() ? " " : "   ") + line + "\n";
+    return wrapped + "   " + replay.command + "\n";
 }
 
 std::string stopped_early(const RealResult& result, const Style& style) {
@@ -90,8 +121,8 @@ std::string first_deadlock(const RealResult& result, const Style& style) {
         " ended the trial):\n   {}\n",
         *result.first_deadlock_run, first.rounds, style.bad(first.outcome.evidence));
     if (first.trace && !first.trace->events.empty()) {
-        out += style.dim(" observed order of the round's last steps (real threads, timestamps):") +
-               "\n";
+        out += style.dim(" observed order of the round's last steps (real threads; approximate:") +
+               "\n" + style.dim(kApproximateWhy) + "\n";
         out += render_swimlanes(*first.trace, style);
     }
     return out;
@@ -246,12 +277,14 @@ bool verdict_corrupt(const RealResult& result) {
 }
 
 std::string render_real(const RunHeader& header, const RealOptions& options,
-                        const RealResult& result, const Style& style) {
+                        const RealResult& result, const Style& style,
+                        const std::optional<ModelReplay>& replay) {
     std::string out =
         style.strong(text::heading(header, text::counted(std::uint64_t(options.runs), "run"))) +
         "\n";
     out += outcome_table(result, style);
     out += first_corruption(result, style);
+    if (replay) out += model_replay_lines(*replay, style);
     out += first_deadlock(result, style);
     out += stopped_early(result, style);
     out += real_verdict(result, style);

@@ -43,8 +43,18 @@ class Style {
     int width_;
 };
 
+// The exact counterpart of a real run's damage in the model: a schedule checked by running it.
+struct ModelReplay {
+    std::string command;            // racedemo ... --mode model --schedule ...
+    bool follows_observed = false;  // the observed order of the steps carried over as it is
+    bool same_kind = false;         // its damage is of the observed kind (see DamageKind)
+    bool observed_damage = true;    // the observed steps mark a damaging step at all
+    std::string evidence;           // what the model run found
+};
+
 std::string render_real(const RunHeader& header, const RealOptions& options,
-                        const RealResult& result, const Style& style);
+                        const RealResult& result, const Style& style,
+                        const std::optional<ModelReplay>& replay = std::nullopt);
 // Swimlanes: one column per thread, time going down, damage marked.
 std::string render_swimlanes(const Trace& trace, const Style& style);
 

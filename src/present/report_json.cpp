@@ -92,6 +92,14 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     json["evidence"] = result.first_bad ? result.first_bad->outcome.evidence : "";
     json["trace"] = trace_json(result.first_bad);
     json["deadlock_trace"] = trace_json(result.first_deadlock);
+    json["order_is_approximate"] = true;  // cross-core timestamps: see the text report
+    json["model_replay"] = nullptr;
+    if (report.model_replay)
+        json["model_replay"] = {{"command", report.model_replay->command},
+                                {"follows_observed_order", report.model_replay->follows_observed},
+                                {"same_kind", report.model_replay->same_kind},
+                                {"observed_damage", report.model_replay->observed_damage},
+                                {"evidence", report.model_replay->evidence}};
 }
 
 void to_json(nlohmann::json& json, const Waiter& waiter) {

@@ -60,7 +60,8 @@ std::string render_text(const RunReport& report, const Style& style) {
     const RunHeader& header = report.header;
     return std::visit(
         overloaded{[&](const RealReport& real) {
-                       return render_real(header, real.options, real.result, style);
+                       return render_real(header, real.options, real.result, style,
+                                          real.model_replay);
                    },
                    [&](const ModelReport& model) { return render_model(header, model, style); },
                    [&](const DetectorReport& detector) {

@@ -24,6 +24,7 @@ enum class Verdict { corrupted, deadlocked, clean, no_bug_found };
 struct RealReport {
     RealOptions options;
     RealResult result;
+    std::optional<ModelReplay> model_replay;  // for the first corruption, when one was found
 };
 
 struct ModelReport {
