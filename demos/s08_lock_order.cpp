@@ -50,7 +50,9 @@ struct Account {
 // Which of the two accounts' locks a transfer takes first: the only difference between the
 // variants.
 struct PayerFirst {  // unsafe: the order depends on the direction of the transfer
-    static std::pair<Account*, Account*> order(Account& from, Account& to) { return {&from, &to}; }
+    static std::pair<Account*, Account*> order(Account& from, Account& to) {
+        return {&from, &to};  // the payer's lock first, whoever the payer is
+    }
 };
 struct LowerIdFirst {  // fixed: one order for everyone
     static std::pair<Account*, Account*> order(Account& from, Account& to) {

@@ -114,7 +114,7 @@ racedemo::Outcome ReadOnlyTrial::arbiter() {
 RACEDEMO_SCENARIO({
     .number = 11,
     .name = "read-only",
-    .summary = "the map of 01, filled before the threads start and then only read: no lock needed",
+    .summary = "01's map, filled before the threads start and then only read: no lock needed",
     .lesson = R"(Scenario 01 went wrong because one thread wrote the map while another read it.
 Take the writer away. Here the map is filled first, by the only thread there is, and only
 then are the reader threads started. From that moment nobody changes it.

@@ -61,7 +61,7 @@ TEST_CASE("a quiz hides the values, asks, and the same seed gives the same quiz"
     CHECK(quiz.out.find("Q1.") != std::string::npos);
     CHECK(quiz.out.find("A1.") == std::string::npos);
     // No input: the quiz says so and gives the command that prints the answers.
-    CHECK(quiz.out.find("No answer came (the input ended). The answers: racedemo stack") !=
+    CHECK(quiz.out.find("No answer came (the input ended). The answers:\n   racedemo stack") !=
           std::string::npos);
     CHECK(quiz.out == run_racedemo({"stack", "--quiz", "--seed", "5"}).out);
     auto answers = run_racedemo({"stack", "--quiz", "--seed", "5", "--answers"});

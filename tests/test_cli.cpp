@@ -378,3 +378,14 @@ TEST_CASE("terminal decisions: colour, progress, pauses and width, in one place"
     CHECK(on_pipe.width == 80);
     CHECK(decide_terminal(ColorChoice::always, false, pipe).color);
 }
+
+TEST_CASE("a schedule prints runs of one thread as TxN, and reads them back") {
+    const std::vector<int> schedule = {1, 1, 1, 1, 2, 2, 1, 2, 2, 2};
+    CHECK(schedule_text(schedule) == "1x4,2,2,1,2x3");
+    CHECK(parse_schedule("1x4,2,2,1,2x3", 2) == schedule);
+    CHECK(parse_schedule(schedule_text(schedule), 2) == schedule);
+    CHECK_THROWS_AS(parse_schedule("1x0", 2), UsageError);
+    CHECK_THROWS_AS(parse_schedule("x3", 2), UsageError);
+    CHECK_THROWS_AS(parse_schedule("3x2", 2), UsageError);
+    CHECK_THROWS_AS(parse_schedule("1x", 2), UsageError);
+}

@@ -2,10 +2,12 @@
 // series, a cut exploration and an interrupted run (the engine's side is tested elsewhere).
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 
 #include "cli/request.hpp"
 #include "present/run_report.hpp"
+#include "present/text.hpp"
 
 using namespace racedemo;
 
@@ -246,4 +248,35 @@ TEST_CASE(
     CHECK(text.find("CORRUPTED: counted 1 of 2 hits: 1 lost\n") != std::string::npos);
     CHECK(text.find(" 1 schedule also deadlocked; --schedule 2,1,1 replays one\n") !=
           std::string::npos);
+}
+
+TEST_CASE("fit: long lines wrap under their start; a command goes on as a shell reads it") {
+    const std::string prose =
+        "CORRUPTED: an iteration missed 1 of the 1 keys already in the map (moved by a growth)";
+    const std::string wrapped = text::fit(prose + "\n", 40);
+    CHECK(wrapped ==
+          "CORRUPTED: an iteration missed 1 of\n  the 1 keys already in the map (moved\n"
+          "  by a growth)\n");
+    std::string schedule = "1";
+    for (int i = 0; i < 40; ++i) schedule += i % 2 == 0 ? ",2" : ",1";
+    const std::string command =
+        " replay: racedemo counter --mode model --threads 2 --schedule " + schedule;
+    const std::string fitted = text::fit(command + "\n", 40);
+    std::size_t start = 0;
+    while (start < fitted.size()) {
+        const std::size_t end = fitted.find('\n', start);
+        CHECK(text::columns(std::string_view(fitted).substr(start, end - start)) <= 40);
+        start = end + 1;
+    }
+    // What a shell reads: backslash-newline removed, words split at blanks.
+    std::string shell = fitted;
+    for (std::size_t at; (at = shell.find("\\\n")) != std::string::npos;) shell.erase(at, 2);
+    auto words = [](const std::string& line) {
+        std::vector<std::string> split;
+        std::istringstream in(line);
+        for (std::string word; in >> word;) split.push_back(word);
+        return split;
+    };
+    CHECK(words(shell) == words(command));
+    CHECK(text::fit("short\n", 40) == "short\n");
 }

@@ -82,10 +82,10 @@ bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::
     };
     for (std::size_t index = 0; index < course.size(); ++index) {
         const Scenario& scenario = *course[index];
-        fmt::print(out, "\n{}\n\n{}\n",
-                   style.strong(fmt::format("=== {} of {}: {:02} {} — {}", index + 1, course.size(),
-                                            scenario.number, scenario.name, scenario.summary)),
-                   scenario.lesson);
+        fmt::print(out, "\n{}\n{}\n\n{}\n",
+                   style.strong(fmt::format("=== {} of {}: {:02} {}", index + 1, course.size(),
+                                            scenario.number, scenario.name)),
+                   style.strong(std::string(scenario.summary)), scenario.lesson);
         if (!show_scenario(options, scenario, run, step, out)) return false;
         if (index + 1 < course.size() && !step("the next scenario")) return false;
     }

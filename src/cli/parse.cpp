@@ -188,7 +188,8 @@ void add_model_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("random|pct|explore")
         ->default_str("random");
     app.add_flag("--explore", o.explore, "the same as --strategy explore: every schedule");
-    app.add_option("--schedule", o.schedule, "model mode: replay this schedule (1,2,2,1,...)")
+    app.add_option("--schedule", o.schedule,
+                   "model mode: replay this schedule (1,2,2,1,...; 1x3 = 1,1,1)")
         ->type_name("LIST");
     app.add_option("--seed", o.seed, "random and pct: the seed of the first schedule")
         ->transform(seed_number())

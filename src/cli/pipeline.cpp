@@ -10,6 +10,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/model_replay.hpp"
 #include "cli/quiz.hpp"
+#include "present/text.hpp"
 
 namespace racedemo {
 namespace {
@@ -148,7 +149,8 @@ RunReport run_request(const RunRequest& request, const Terminal& terminal) {
 std::string render_report(const RunRequest& request, const RunReport& report,
                           const Terminal& terminal) {
     if (request.json) return report_json(report).dump(2) + "\n";
-    return render_text(report, Style(terminal.color, terminal.width));
+    return text::fit(render_text(report, Style(terminal.color, terminal.width)),
+                     static_cast<std::size_t>(terminal.width));
 }
 
 int check_expectation(Expectation expect, Verdict verdict) {

@@ -122,7 +122,7 @@ std::string quiz_questions(const RunHeader& header, const ModelRun& run, const S
     std::string out =
         style.strong(fmt::format("{:02} {} · quiz{} · {} threads · schedule {}",
                                  header.scenario->number, header.scenario->name, which,
-                                 header.threads, fmt::join(run.schedule, ","))) +
+                                 header.threads, schedule_text(run.schedule))) +
         "\n";
     out += style.dim(" The steps of one run, in order; the values read and written are hidden.") +
            "\n";
@@ -338,43 +338,54 @@ std::string render_score(const Score& score, int rounds, const Style& style) {
 
 }  // namespace
 
+namespace {
+
+// The runs a quiz asks about: the request's own, or the seeds quiz_seeds picks.
+std::vector<RunRequest> quiz_rounds(const RunRequest& request, const Terminal& terminal) {
+    if (request.model.strategy == Strategy::replay || !request.quiz_picks_seeds) return {request};
+    std::vector<RunRequest> rounds;
+    for (const std::uint64_t seed : quiz_seeds(request, terminal))
+        rounds.push_back(seeded(request, seed));
+    return rounds;
+}
+
+}  // namespace
+
 int run_quiz(const RunRequest& request, const Terminal& terminal, std::FILE* in, std::FILE* out) {
     const Style style(terminal.color, terminal.width);
-    std::vector<RunRequest> rounds;
-    if (request.model.strategy == Strategy::replay || !request.quiz_picks_seeds)
-        rounds.push_back(request);
-    else
-        for (const std::uint64_t seed : quiz_seeds(request, terminal))
-            rounds.push_back(seeded(request, seed));
+    auto print = [&](const std::string& report) {
+        fmt::print(out, "{}", text::fit(report, static_cast<std::size_t>(terminal.width)));
+    };
+    const std::vector<RunRequest> rounds = quiz_rounds(request, terminal);
     Asker asker(in, out);
     Score score;
     RunReport last{};
     for (std::size_t index = 0; index < rounds.size(); ++index) {
         last = run_request(rounds[index], terminal);
         const ModelRun& run = shown_run(last);
-        fmt::print(out, "{}{}", index > 0 ? "\n" : "",
-                   quiz_questions(last.header, run, style, static_cast<int>(index) + 1,
-                                  static_cast<int>(rounds.size())));
+        if (index > 0) print("\n");
+        print(quiz_questions(last.header, run, style, static_cast<int>(index) + 1,
+                             static_cast<int>(rounds.size())));
         if (request.answers) {
-            fmt::print(out, "{}", quiz_answers(run, style));
+            print(quiz_answers(run, style));
             continue;
         }
         const std::optional<QuizAnswers> answers = ask_round(asker, run);
         if (!answers) {
             RunRequest reveal = replay_request(request, run.schedule);
             reveal.quiz = reveal.answers = true;
-            fmt::print(out, " No answer came (the input ended). The answers: {}\n",
-                       command_line(reveal));
+            print(" No answer came (the input ended). The answers:\n   " + command_line(reveal) +
+                  "\n");
             break;
         }
         const QuizGrade grade = grade_quiz(run, *answers);
         score.right += int(grade.first_right) + int(grade.second_graded && grade.second_right);
         score.graded += 1 + int(grade.second_graded);
         ++score.rounds_answered;
-        fmt::print(out, "{}{}", render_grade(grade, style), quiz_answers(run, style));
+        print(render_grade(grade, style) + quiz_answers(run, style));
     }
     if (!request.answers && score.rounds_answered > 0 && rounds.size() > 1)
-        fmt::print(out, "\n{}", render_score(score, static_cast<int>(rounds.size()), style));
+        print("\n" + render_score(score, static_cast<int>(rounds.size()), style));
     std::fflush(out);
     if (last.interrupted_by != 0) return 128 + last.interrupted_by;
     return rounds.size() == 1 ? check_expectation(request.expect, verdict_of(last)) : 0;

@@ -36,7 +36,7 @@ void add_model_words(const RunRequest& request, std::vector<std::string>& words)
         add(words, "--threads", request.threads);
     if (model.strategy == Strategy::explore) return add_explore_words(model, words);
     if (model.strategy == Strategy::replay)
-        return add(words, "--schedule", fmt::format("{}", fmt::join(model.schedule, ",")));
+        return add(words, "--schedule", schedule_text(model.schedule));
     if (model.strategy == Strategy::pct) add(words, "--strategy", "pct");
     if (model.strategy == Strategy::pct && model.pct_depth != defaults.pct_depth)
         add(words, "--depth", model.pct_depth);
@@ -120,6 +120,29 @@ std::string replay_command(const RunRequest& request, const std::vector<int>& sc
     return command_line(replay_request(request, schedule));
 }
 
+namespace {
+
+constexpr int kMostRepeats = 1'000'000;
+
+// One token of a schedule: "2" or "2x6" (thread 2 for 6 steps); 0 threads on a bad token.
+std::pair<int, int> schedule_token(const std::string& token) {
+    auto number = [](std::string_view digits) {
+        int value = 0;
+        auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        const bool whole =
+            !digits.empty() && error == std::errc() && stop == digits.data() + digits.size();
+        return whole ? value : 0;
+    };
+    const std::size_t times = token.find('x');
+    if (times == std::string::npos) return {number(token), 1};
+    const std::string_view text(token);
+    const int repeats = number(text.substr(times + 1));
+    if (repeats < 1 || repeats > kMostRepeats) return {0, 0};
+    return {number(text.substr(0, times)), repeats};
+}
+
+}  // namespace
+
 std::vector<int> parse_schedule(const std::string& text, int threads) {
     std::vector<int> schedule;
     std::size_t start = 0;
@@ -127,21 +150,35 @@ std::vector<int> parse_schedule(const std::string& text, int threads) {
         const std::size_t comma = text.find(',', start);
         const std::string token =
             text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        int thread = 0;
-        auto [stop, error] = std::from_chars(token.data(), token.data() + token.size(), thread);
-        if (token.empty() || error != std::errc() || stop != token.data() + token.size() ||
-            thread < 1)
+        const auto [thread, repeats] = schedule_token(token);
+        if (thread < 1)
             throw UsageError(
-                fmt::format("--schedule: position {} is '{}', not a thread number (1 to {})",
+                fmt::format("--schedule: position {} is '{}', not a thread number (1 to {}) or TxN",
                             position, token, threads));
         if (thread > threads)
             throw UsageError(
                 fmt::format("--schedule: position {} names thread {}, but there {} only {}",
                             position, thread, threads == 1 ? "is" : "are", threads));
-        schedule.push_back(thread);
+        schedule.insert(schedule.end(), static_cast<std::size_t>(repeats), thread);
         if (comma == std::string::npos) return schedule;
         start = comma + 1;
     }
+}
+
+std::string schedule_text(const std::vector<int>& schedule) {
+    std::vector<std::string> tokens;
+    for (std::size_t at = 0; at < schedule.size();) {
+        std::size_t end = at;
+        while (end < schedule.size() && schedule[end] == schedule[at]) ++end;
+        const std::size_t repeats = end - at;
+        if (repeats >= 3)
+            tokens.push_back(fmt::format("{}x{}", schedule[at], repeats));
+        else
+            for (std::size_t i = 0; i < repeats; ++i)
+                tokens.push_back(std::to_string(schedule[at]));
+        at = end;
+    }
+    return fmt::format("{}", fmt::join(tokens, ","));
 }
 
 }  // namespace racedemo

@@ -88,7 +88,11 @@ RunRequest replay_request(const RunRequest& request, const std::vector<int>& sch
 // command_line(replay_request(request, schedule)).
 std::string replay_command(const RunRequest& request, const std::vector<int>& schedule);
 
-// "1,2,2,1" -> {1, 2, 2, 1}; thread numbers must be in 1..threads. Throws UsageError.
+// "1,2,2,1" -> {1, 2, 2, 1}; "1x3,2" -> {1, 1, 1, 2} (thread 1 for 3 steps); thread numbers
+// must be in 1..threads. Throws UsageError naming the bad position.
 std::vector<int> parse_schedule(const std::string& text, int threads);
+// The other way, a run of 3 or more steps of one thread written TxN: {1, 1, 1, 2} -> "1x3,2".
+// Long schedules stay short enough for a projector and a command line.
+std::string schedule_text(const std::vector<int>& schedule);
 
 }  // namespace racedemo

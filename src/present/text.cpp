@@ -9,7 +9,15 @@ namespace racedemo::text {
 
 std::size_t columns(std::string_view text) {
     std::size_t count = 0;
-    for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\x1b') {  // a colour code takes no column: skip to its final 'm'
+            const std::size_t end = text.find('m', i);
+            if (end == std::string_view::npos) break;
+            i = end;
+            continue;
+        }
+        count += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    }
     return count;
 }
 
@@ -47,6 +55,75 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
     }
     lines.push_back(std::move(line));
     return lines;
+}
+
+namespace {
+
+// A racedemo command to copy: it goes on after " \", the way a shell reads it.
+bool is_command(std::string_view line) {
+    const std::size_t at = line.find("racedemo ");
+    return at != std::string_view::npos && line.find(" --", at) != std::string_view::npos;
+}
+
+// A word longer than a line (a long schedule) is cut at its commas; a backslash at the end of
+// a line, right after the comma, joins the pieces again in a shell.
+std::string split_word(std::string_view word, std::size_t width, std::size_t& used) {
+    std::string out;
+    while (used + word.size() > width && width > used + 1) {
+        std::size_t cut = word.rfind(',', width - used - 2);
+        if (cut == std::string_view::npos) break;
+        out += std::string(word.substr(0, cut + 1)) + "\\\n";
+        word.remove_prefix(cut + 1);
+        used = 0;
+    }
+    used += word.size();
+    return out + std::string(word);
+}
+
+std::string fit_command(std::string_view line, std::size_t width) {
+    const std::size_t indent = line.find_first_not_of(' ');
+    const std::string hang(indent + 4, ' ');
+    std::string out(line.substr(0, indent));
+    std::size_t used = indent;
+    bool first = true;
+    for (const std::string& word : wrap(line.substr(indent), 0)) {  // width 0: a word a line
+        if (!first && used + 1 + columns(word) + 2 > width) {
+            out += " \\\n" + hang;
+            used = hang.size();
+        } else if (!first) {
+            out += ' ';
+            ++used;
+        }
+        out += split_word(word, width - 2, used);
+        first = false;
+    }
+    return out + "\n";
+}
+
+std::string fit_prose(std::string_view line, std::size_t width) {
+    const std::size_t indent = line.find_first_not_of(' ');
+    const std::string hang(indent + 2, ' ');
+    std::string out;
+    for (const std::string& part : wrap(line.substr(indent), width - hang.size()))
+        out += (out.empty() ? std::string(indent, ' ') : hang) + part + "\n";
+    return out;
+}
+
+}  // namespace
+
+std::string fit(std::string_view report, std::size_t width) {
+    std::string out;
+    while (!report.empty()) {
+        const std::size_t end = report.find('\n');
+        const std::string_view line = report.substr(0, end);
+        if (columns(line) <= width || line.find_first_not_of(' ') == std::string_view::npos)
+            out += std::string(line) + (end == std::string_view::npos ? "" : "\n");
+        else
+            out += is_command(line) ? fit_command(line, width) : fit_prose(line, width);
+        if (end == std::string_view::npos) break;
+        report.remove_prefix(end + 1);
+    }
+    return out;
 }
 
 std::string bar(int count, int most, int width) {

@@ -18,6 +18,9 @@ std::string clip(const std::string& text, std::size_t width);
 // `text` in lines of at most `width` display columns, broken at spaces (a word longer than a
 // line gets a line of its own).
 std::vector<std::string> wrap(std::string_view text, std::size_t width);
+// Every line of `report` in at most `width` columns: a longer line is broken at spaces and goes
+// on indented under its start; a racedemo command goes on after " \", as a shell reads it.
+std::string fit(std::string_view report, std::size_t width);
 // A bar of `count` against the largest count `most`.
 std::string bar(int count, int most, int width);
 // "03 trie-race · model · unsafe · 2 threads · <what>"
