@@ -588,6 +588,7 @@ TEST_CASE("no line of text output is wider than 100 columns: it fits a projector
                                                  {name, "--strategy", "pct", "--runs", "20"},
                                                  {name, "--quiz", "--rounds", "2", "--answers"},
                                                  {"explain", name},
+                                                 {"play", name},
                                                  {name, "--help"}})
             commands.push_back(command);
     }

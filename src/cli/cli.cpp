@@ -8,6 +8,7 @@
 
 #include "cli/classroom.hpp"
 #include "cli/pipeline.hpp"
+#include "cli/play.hpp"
 #include "present/glossary.hpp"
 #include "present/lesson.hpp"
 #include "present/overloaded.hpp"
@@ -68,6 +69,7 @@ ColorChoice color_choice(const Request& request) {
     return std::visit(overloaded{[](const RunRequest& run) { return run.color; },
                                  [](const ExplainRequest& explain) { return explain.color; },
                                  [](const WalkthroughRequest& walk) { return walk.color; },
+                                 [](const PlayRequest& play) { return play.color; },
                                  [](const GlossaryRequest& glossary) { return glossary.color; },
                                  [](const auto&) { return ColorChoice::automatic; }},
                       request);
@@ -99,6 +101,7 @@ int execute(const Request& request, const Terminal& terminal, std::FILE* out) {
                    [&](const WalkthroughRequest& walk_request) {
                        return walk(walk_request, terminal, out);
                    },
+                   [&](const PlayRequest& play) { return run_play(play, terminal, stdin, out); },
                    [&](const RunRequest& run) { return execute_run(run, terminal, out); }},
         request);
 }

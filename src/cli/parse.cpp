@@ -19,6 +19,8 @@ constexpr long long kMaxBudget = 100'000'000;
 constexpr long long kMaxPreemptions = 1000;
 constexpr long long kMaxDepth = 20;
 constexpr long long kMaxQuizRounds = 50;
+// More lanes than this do not fit side by side, and a student can follow no more.
+constexpr long long kMaxPlayThreads = 4;
 constexpr double kMaxTimeoutSeconds = 3600;
 
 const std::vector<std::pair<std::string, ColorChoice>> kColors = {{"auto", ColorChoice::automatic},
@@ -58,6 +60,14 @@ struct ExplainOptions {
     ColorChoice color = ColorChoice::automatic;
 };
 
+struct PlayOptions {
+    CLI::App* app = nullptr;
+    std::string key;
+    bool fixed = false;
+    int threads = 0;  // 0: the scenario's default
+    ColorChoice color = ColorChoice::automatic;
+};
+
 struct WalkthroughFlags {
     CLI::App* app = nullptr;
     bool no_pause = false;
@@ -72,6 +82,7 @@ struct Parser {
     CLI::App* glossary = nullptr;
     ColorChoice glossary_color = ColorChoice::automatic;
     ExplainOptions explain;
+    PlayOptions play;
     WalkthroughFlags walkthrough;
     std::vector<std::unique_ptr<ScenarioOptions>> runs;
 };
@@ -140,6 +151,18 @@ void setup_explain(Parser& parser) {
     CLI::Option* markdown = options.app->add_flag(
         "--markdown", options.markdown, "write the page docs/scenarios/ holds, with real output");
     add_color(*options.app, options.color)->excludes(markdown);
+}
+
+void setup_play(Parser& parser) {
+    PlayOptions& options = parser.play;
+    options.app = parser.app.add_subcommand(
+        "play", "you are the scheduler: choose each step, damage the data or deadlock");
+    options.app->add_option("scenario", options.key, "a scenario, by name or number")->required();
+    options.app->add_flag("--fixed", options.fixed, "play the fixed (locked) variant");
+    options.app->add_option("--threads", options.threads, "threads (default: the scenario's own)")
+        ->transform(whole_number(1, kMaxPlayThreads))
+        ->type_name("N");
+    add_color(*options.app, options.color);
 }
 
 void setup_walkthrough(Parser& parser) {
@@ -338,10 +361,11 @@ void setup(Parser& parser) {
     setup_list(parser);
     setup_glossary(parser);
     setup_explain(parser);
+    setup_play(parser);
     setup_walkthrough(parser);
     for (const Scenario* scenario : scenarios()) setup_scenario(parser, *scenario);
-    for (CLI::App* command :
-         {parser.list, parser.glossary, parser.explain.app, parser.walkthrough.app})
+    for (CLI::App* command : {parser.list, parser.glossary, parser.explain.app, parser.play.app,
+                              parser.walkthrough.app})
         command->allow_extras();
 }
 
@@ -507,6 +531,16 @@ ExplainRequest explain_request(const ExplainOptions& o) {
     return ExplainRequest{&lookup(o.key), o.markdown, o.color};
 }
 
+PlayRequest play_request(const PlayOptions& o) {
+    const Scenario& scenario = lookup(o.key);
+    const int threads = o.threads > 0 ? o.threads : scenario.default_threads;
+    if (threads < scenario.min_threads)
+        throw UsageError(fmt::format("--threads: {} needs at least {} threads, not {}",
+                                     scenario.name, scenario.min_threads, threads));
+    return PlayRequest{&scenario, scenario.effective(o.fixed ? Variant::fixed : Variant::unsafe),
+                       threads, o.color};
+}
+
 WalkthroughRequest walkthrough_request(const WalkthroughFlags& o) {
     WalkthroughRequest request;
     request.pause = !o.no_pause;
@@ -529,6 +563,10 @@ Request resolve(const Parser& parser) {
     if (parser.explain.app->parsed()) {
         refuse_extras(*parser.explain.app, "explain");
         return explain_request(parser.explain);
+    }
+    if (parser.play.app->parsed()) {
+        refuse_extras(*parser.play.app, "play");
+        return play_request(parser.play);
     }
     if (parser.walkthrough.app->parsed()) {
         refuse_extras(*parser.walkthrough.app, "walkthrough");

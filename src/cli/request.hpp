@@ -71,8 +71,16 @@ struct WalkthroughRequest {
     ColorChoice color = ColorChoice::automatic;
 };
 
+// `racedemo play SCENARIO`: the student chooses every step.
+struct PlayRequest {
+    const Scenario* scenario = nullptr;
+    Variant variant = Variant::unsafe;
+    int threads = 2;  // 0: the scenario's own default
+    ColorChoice color = ColorChoice::automatic;
+};
+
 using Request = std::variant<HelpRequest, ListRequest, GlossaryRequest, ExplainRequest,
-                             WalkthroughRequest, RunRequest>;
+                             WalkthroughRequest, PlayRequest, RunRequest>;
 
 // A request for `scenario` with the defaults a bare `racedemo <scenario>` gets.
 RunRequest default_run(const Scenario& scenario);

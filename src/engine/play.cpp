@@ -1,0 +1,94 @@
+#include "engine/play.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "engine/executor.hpp"
+
+namespace racedemo {
+namespace {
+
+// Follows the prefix, then halts and keeps what the position looks like.
+class PrefixScheduler final : public Scheduler {
+  public:
+    explicit PrefixScheduler(const std::vector<int>& prefix) : prefix_(prefix) {}
+
+    bool begin_execution() override { return !started_ && (started_ = true); }
+    Choice next_thread(const ExecutionView& view) override {
+        if (position_ == prefix_.size()) {
+            seen_ = view;
+            pending_.assign(view.pending, view.pending + view.threads);
+            return Choice::halt(StopKind::abandon);
+        }
+        const int thread = prefix_[position_++] - 1;
+        if ((view.choosable() & bit(thread)) == 0) {
+            reason_ = fmt::format("step {}: T{} cannot move", position_, thread + 1);
+            return Choice::halt(StopKind::infeasible);
+        }
+        return Choice::run(thread);
+    }
+    Choice at_end(const ExecutionView& view) override {
+        over_ = position_ == prefix_.size();
+        seen_ = view;  // who is left: deadlocked threads are blocked, the rest finished
+        pending_.assign(view.pending, view.pending + view.threads);
+        if (!over_) reason_ = fmt::format("step {}: no thread can move", position_ + 1);
+        return over_ ? Choice{} : Choice::halt(StopKind::infeasible);
+    }
+    bool observes_steps() const override { return false; }
+    void end_execution(const ExecutionSummary&) override {}
+    std::string stop_message() const override { return reason_; }
+
+    bool over() const { return over_; }
+    const ExecutionView& seen() const { return seen_; }
+    const std::vector<PendingOp>& pending() const { return pending_; }
+
+  private:
+    const std::vector<int>& prefix_;
+    std::size_t position_ = 0;
+    bool started_ = false;
+    bool over_ = false;
+    ExecutionView seen_;
+    std::vector<PendingOp> pending_;
+    std::string reason_;
+};
+
+PlayerThread state_of(const ExecutionView& view, int thread) {
+    if ((view.unfinished & bit(thread)) == 0) return PlayerThread::finished;
+    if ((view.enabled & bit(thread)) != 0) return PlayerThread::can_run;
+    return (view.can_wait & bit(thread)) != 0 ? PlayerThread::would_wait : PlayerThread::blocked;
+}
+
+}  // namespace
+
+PlayPosition play_position(const Scenario& scenario, Variant variant, const TrialConfig& config,
+                           const std::vector<int>& prefix) {
+    PrefixScheduler scheduler(prefix);
+    scheduler.begin_execution();
+    Executor executor(scenario.factory(variant), config);
+    Execution& execution = executor.run(scheduler, true);
+    if (execution.stop == StopKind::infeasible)
+        throw std::invalid_argument(scheduler.stop_message());
+    PlayPosition position;
+    position.trace = std::move(execution.trace);
+    mark_damage(position.trace);
+    position.over = scheduler.over();
+    position.last_thread = prefix.empty() ? 0 : prefix.back();
+    position.state.assign(static_cast<std::size_t>(config.threads), PlayerThread::finished);
+    position.next.assign(static_cast<std::size_t>(config.threads), std::string());
+    const ExecutionView& view = scheduler.seen();
+    for (int thread = 0; thread < config.threads; ++thread) {
+        const auto index = static_cast<std::size_t>(thread);
+        position.state[index] = state_of(view, thread);
+        // Over with threads left: none of them can ever move.
+        if (position.over && position.state[index] != PlayerThread::finished)
+            position.state[index] = PlayerThread::blocked;
+        if (position.state[index] == PlayerThread::finished) continue;
+        const PendingOp& pending = scheduler.pending()[index];
+        position.next[index] = fmt::format("{} {}", op_name(pending.op),
+                                           executor.objects().object(pending.object).name());
+    }
+    return position;
+}
+
+}  // namespace racedemo

@@ -1,0 +1,30 @@
+// Play: the student is the scheduler. Each turn the position a schedule prefix reaches is run
+// afresh (an execution costs microseconds, so undo is only a shorter prefix): the steps so far,
+// which threads can take the next step, and what each one's next step is.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/execution_view.hpp"
+#include "engine/trace.hpp"
+#include "racedemo/scenario.hpp"
+
+namespace racedemo {
+
+enum class PlayerThread { can_run, would_wait, blocked, finished };
+
+struct PlayPosition {
+    Trace trace;                      // the steps so far, values shown, damage marked
+    std::vector<PlayerThread> state;  // per thread (index: thread - 1)
+    std::vector<std::string> next;    // per unfinished thread: its next step ("read hits")
+    bool over = false;                // no thread can move: the prefix is a whole schedule
+    int last_thread = 0;              // 1-based: the thread that took the last step (0: none)
+};
+
+// Runs `prefix` (1-based threads, each one able to move when it is named) and stops there.
+// Throws std::invalid_argument when a thread it names cannot move.
+PlayPosition play_position(const Scenario& scenario, Variant variant, const TrialConfig& config,
+                           const std::vector<int>& prefix);
+
+}  // namespace racedemo
