@@ -42,6 +42,8 @@ demo: build
 	./$(BUILD)/racedemo trie-race --threads 8
 	./$(BUILD)/racedemo trie-race --threads 8 --fixed
 
+# The --html page is tested in a real browser: headless Chromium, chromedriver and Selenium.
+test: PACKAGES += chromium chromium-driver python3-selenium
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
@@ -74,7 +76,7 @@ bench-channel: bench-build
 # ThreadSanitizer: every fixed variant is silent, every unsafe one is reported, a planted race is
 # caught, and the test suite passes (tests/sanitizers/tsan_check.sh says what and why).
 tsan: deps
-	cmake -S . -B $(BUILD)-tsan $(SANITIZER_CMAKE) -DRACEDEMO_SANITIZER=thread
+	cmake -S . -B $(BUILD)-tsan $(SANITIZER_CMAKE) -DRACEDEMO_SANITIZER=thread -DRACEDEMO_BROWSER_TEST=OFF
 	cmake --build $(BUILD)-tsan -j $(JOBS)
 	JOBS=$(JOBS) bash tests/sanitizers/tsan_check.sh $(BUILD)-tsan
 
@@ -91,7 +93,7 @@ tsan: deps
 #  strict_string_checks=1: C string functions (strtod, ...) must find their terminator in bounds.
 # UBSAN_OPTIONS: the build has -fno-sanitize-recover=undefined, so any UB report ends the test.
 asan: deps
-	cmake -S . -B $(BUILD)-asan $(SANITIZER_CMAKE) -DRACEDEMO_SANITIZER=address
+	cmake -S . -B $(BUILD)-asan $(SANITIZER_CMAKE) -DRACEDEMO_SANITIZER=address -DRACEDEMO_BROWSER_TEST=OFF
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:detect_stack_use_after_return=1:detect_leaks=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -599,3 +599,22 @@ TEST_CASE("no line of text output is wider than 100 columns: it fits a projector
         CHECK(widest_line(run.err) <= 100);
     }
 }
+
+TEST_CASE("--html writes the page; a page it cannot write is one line and exit 1") {
+    const std::string path = "racedemo-test-page.html";
+    auto run = run_racedemo({"counter", "--explore", "--html", path});
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.out.find(" page written: " + path) != std::string::npos);
+    std::ifstream page(path);
+    std::stringstream text;
+    text << page.rdbuf();
+    CHECK(text.str().rfind("<!doctype html>", 0) == 0);
+    std::remove(path.c_str());
+    auto unwritable = run_racedemo({"counter", "--explore", "--html", "/nonexistent/dir/p.html"});
+    CHECK(unwritable.exit_code == 1);
+    CHECK(unwritable.err ==
+          "racedemo: cannot write the page /nonexistent/dir/p.html: No such "
+          "file or directory\n");
+    CHECK(run_racedemo({"rwmutex-cache", "--bench", "--html", path}).exit_code == 2);
+    CHECK(run_racedemo({"counter", "--quiz", "--html", path}).exit_code == 2);
+}

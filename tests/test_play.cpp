@@ -2,7 +2,10 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -104,4 +107,21 @@ TEST_CASE("play's options are checked") {
     CHECK(run_racedemo({"play", "bogus"}).exit_code == 2);
     CHECK(run_racedemo({"play", "counter", "--threads", "9"}).exit_code == 2);
     CHECK(run_racedemo({"play", "counter", "--runs", "3"}).exit_code == 2);
+}
+
+TEST_CASE("play --html writes the page of the game when the run ends") {
+    const std::string path = "racedemo-test-play.html";
+    auto game = run_racedemo({"play", "counter", "--html", path}, {}, "1\n2\n2\n1\n");
+    REQUIRE(game.exit_code == 0);
+    CHECK(has(game.out, " page written: " + path));
+    std::ifstream file(path);
+    std::stringstream page;
+    page << file.rdbuf();
+    std::size_t steps = 0;
+    for (std::size_t at = 0; (at = page.str().find("<tr data-step=", at)) != std::string::npos;
+         ++at)
+        ++steps;
+    CHECK(steps == 4);  // the four steps the student chose
+    CHECK(has(page.str(), "--schedule 1,2,2,1"));
+    std::remove(path.c_str());
 }

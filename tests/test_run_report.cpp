@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/request.hpp"
+#include "present/html_report.hpp"
 #include "present/run_report.hpp"
 #include "present/text.hpp"
 
@@ -279,4 +280,30 @@ TEST_CASE("fit: long lines wrap under their start; a command goes on as a shell 
     };
     CHECK(words(shell) == words(command));
     CHECK(text::fit("short\n", 40) == "short\n");
+}
+
+TEST_CASE(
+    "the HTML page: one element a step, the damage and the overwritten step marked, no network") {
+    ModelResult result;
+    result.shown = clean_run({1, 2, 2, 1});
+    result.shown.trace.events[1].note = "overwrites 0 written by T1 at step 1";
+    result.shown.outcome = Outcome{"lost increment", true, "counted 1 of 2 hits: <1> lost"};
+    result.complete = true;
+    result.schedules_explored = 4;
+    result.schedules_corrupt = 2;
+    result.shortest_schedule = std::vector<int>{1, 2, 2, 1};
+    const RunReport report = report_of(model_request(Strategy::explore, 1), result);
+    const std::string page = render_html(report, render_text(report, Style(false)));
+    std::size_t steps = 0;
+    for (std::size_t at = 0; (at = page.find("<tr data-step=", at)) != std::string::npos; ++at)
+        ++steps;
+    CHECK(steps == 4);
+    CHECK(page.find("<tr data-step=\"2\" data-thread=\"1\" data-damage>") != std::string::npos);
+    CHECK(page.find("<tr data-step=\"1\" data-thread=\"1\" data-overwritten>") !=
+          std::string::npos);
+    CHECK(page.find("CORRUPTED: counted 1 of 2 hits: &lt;1&gt; lost") != std::string::npos);
+    CHECK(page.find("write hits &lt;- 1") != std::string::npos);
+    CHECK(page.find("racedemo counter --mode model") != std::string::npos);  // the replay
+    CHECK(page.find("http") == std::string::npos);  // nothing fetched: one file is the page
+    CHECK(page.find("<script>") != std::string::npos);
 }

@@ -39,7 +39,7 @@ struct ScenarioOptions {
     Mode mode = Mode::real;
     bool fixed = false, explore = false, bench = false, quiz = false, answers = false;
     bool json = false;
-    std::string schedule, detector;
+    std::string schedule, detector, html;
     std::uint64_t seed = ModelOptions{}.seed;
     Strategy strategy = Strategy::random;
     int depth = ModelOptions{}.pct_depth;
@@ -65,6 +65,7 @@ struct PlayOptions {
     std::string key;
     bool fixed = false;
     int threads = 0;  // 0: the scenario's default
+    std::string html;
     ColorChoice color = ColorChoice::automatic;
 };
 
@@ -162,6 +163,8 @@ void setup_play(Parser& parser) {
     options.app->add_option("--threads", options.threads, "threads (default: the scenario's own)")
         ->transform(whole_number(1, kMaxPlayThreads))
         ->type_name("N");
+    options.app->add_option("--html", options.html, "write the page of the run when it ends")
+        ->type_name("FILE");
     add_color(*options.app, options.color);
 }
 
@@ -250,6 +253,8 @@ void add_other_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("N")
         ->default_str("1");
     app.add_flag("--json", o.json, "print one JSON document instead of text");
+    app.add_option("--html", o.html, "also write the run as one self-contained HTML page")
+        ->type_name("FILE");
     add_color(app, o.color);
     app.add_option("--expect", o.expect, "exit 3 unless the verdict is this")
         ->transform(one_of<Expectation>({{"corrupt", Expectation::corrupt},
@@ -286,7 +291,8 @@ void declare_conflicts(CLI::App& app) {
     excludes_all(
         app, "--schedule",
         {"--strategy", "--seed", "--runs", "--depth", "--preemptions", "--budget", "--reduction"});
-    excludes_all(app, "--quiz", {"--json", "--runs", "--explore"});
+    excludes_all(app, "--quiz", {"--json", "--runs", "--explore", "--html"});
+    excludes_all(app, "--html", {"--bench", "--detector"});
     excludes_all(app, "--json", {"--color"});
     app.get_option("--answers")->needs("--quiz");
     app.get_option("--rounds")->needs("--quiz");
@@ -522,6 +528,7 @@ RunRequest run_request(const ScenarioOptions& o) {
     request.quiz_picks_seeds =
         o.quiz && !o.given("--schedule") && (o.rounds > 1 || !o.given("--seed"));
     request.json = o.json;
+    request.html_path = o.html;
     request.color = o.color;
     request.expect = o.expect;
     return request;
@@ -538,7 +545,7 @@ PlayRequest play_request(const PlayOptions& o) {
         throw UsageError(fmt::format("--threads: {} needs at least {} threads, not {}",
                                      scenario.name, scenario.min_threads, threads));
     return PlayRequest{&scenario, scenario.effective(o.fixed ? Variant::fixed : Variant::unsafe),
-                       threads, o.color};
+                       threads, o.html, o.color};
 }
 
 WalkthroughRequest walkthrough_request(const WalkthroughFlags& o) {

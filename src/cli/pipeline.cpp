@@ -3,13 +3,16 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <thread>
 
 #include "cli/interrupt.hpp"
 #include "cli/model_replay.hpp"
 #include "cli/quiz.hpp"
+#include "present/html_report.hpp"
 #include "present/text.hpp"
 
 namespace racedemo {
@@ -109,6 +112,27 @@ BenchReport run_bench_request(const RunRequest& request, const Terminal& termina
     return report;
 }
 
+}  // namespace
+
+bool write_page(const std::string& path, const RunReport& report) {
+    // The page's text report is plain, at the projector's width.
+    const std::string text = text::fit(render_text(report, Style(false, 100)), 100);
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    const std::string page = render_html(report, text);
+    const bool written =
+        file != nullptr && std::fwrite(page.data(), 1, page.size(), file) == page.size();
+    const int error = errno;
+    if (file != nullptr && std::fclose(file) != 0 && written) {
+        fmt::print(stderr, "racedemo: cannot write the page {}: {}\n", path, std::strerror(errno));
+        return false;
+    }
+    if (!written)
+        fmt::print(stderr, "racedemo: cannot write the page {}: {}\n", path, std::strerror(error));
+    return written;
+}
+
+namespace {
+
 std::string_view shouted(Verdict verdict) {
     switch (verdict) {
         case Verdict::corrupted:
@@ -168,6 +192,10 @@ int execute_run(const RunRequest& request, const Terminal& terminal, std::FILE* 
     if (request.quiz) return run_quiz(request, terminal, stdin, out);
     const RunReport report = run_request(request, terminal);
     fmt::print(out, "{}", render_report(request, report, terminal));
+    if (!request.html_path.empty()) {
+        if (!write_page(request.html_path, report)) return kExitError;
+        if (!request.json) fmt::print(out, " page written: {}\n", request.html_path);
+    }
     std::fflush(out);
     if (report.interrupted_by != 0) return 128 + report.interrupted_by;  // as a shell reports it
     return check_expectation(request.expect, verdict_of(report));

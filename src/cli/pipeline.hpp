@@ -22,6 +22,9 @@ std::string render_report(const RunRequest& request, const RunReport& report,
 // interrupted, 3 when the verdict is not the --expect'ed one, else 0.
 int execute_run(const RunRequest& request, const Terminal& terminal, std::FILE* out);
 
+// Writes the run's HTML page to `path`; false, with one line on stderr, when it cannot.
+bool write_page(const std::string& path, const RunReport& report);
+
 // 0, or 3 with one line on stderr, when `verdict` is not what `expect` asked for.
 int check_expectation(Expectation expect, Verdict verdict);
 

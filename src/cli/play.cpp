@@ -200,7 +200,10 @@ void Player::finish() {
     RunRequest replay = model_request(request_);
     replay.model.strategy = Strategy::replay;
     replay.model.schedule = schedule_;
-    const RunReport report = run_request(replay, terminal_);
+    RunReport report = run_request(replay, terminal_);
+    std::get<ModelReport>(report.body).replay = replay_of(schedule_);
+    if (!request_.html_path.empty() && write_page(request_.html_path, report))
+        print(fmt::format(" page written: {}\n", request_.html_path));
     const ModelRun& run = std::get<ModelReport>(report.body).result.shown;
     if (!run.outcome.corrupted && !run.deadlock) {
         print(style_.good("CLEAN:") +

@@ -44,6 +44,7 @@ struct RunRequest {
     int quiz_rounds = 1;   // with quiz: how many runs it asks about
     bool quiz_picks_seeds = false;  // with quiz: the seeds are chosen (see quiz_seeds)
     bool json = false;
+    std::string html_path;  // also write the page there (empty: no page)
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;
 
@@ -75,7 +76,8 @@ struct WalkthroughRequest {
 struct PlayRequest {
     const Scenario* scenario = nullptr;
     Variant variant = Variant::unsafe;
-    int threads = 2;  // 0: the scenario's own default
+    int threads = 2;        // 0: the scenario's own default
+    std::string html_path;  // write the page of each run that comes to its end (empty: none)
     ColorChoice color = ColorChoice::automatic;
 };
 

@@ -8,12 +8,6 @@
 #include "present/text.hpp"
 
 namespace racedemo {
-namespace {
-
-constexpr int kBarWidth = 30;
-// Why a real-thread order is only approximate, in one line.
-constexpr const char* kApproximateWhy =
-    "  each step's time is read on its own core, and cores' clocks are not a total order)";
 
 std::string step_text(const TraceEvent& event) {
     if (event.waits) {
@@ -37,6 +31,13 @@ std::string step_text(const TraceEvent& event) {
             return fmt::format("{} {}", op_name(event.op), event.target);
     }
 }
+
+namespace {
+
+constexpr int kBarWidth = 30;
+// Why a real-thread order is only approximate, in one line.
+constexpr const char* kApproximateWhy =
+    "  each step's time is read on its own core, and cores' clocks are not a total order)";
 
 // ---- real runs
 

@@ -57,6 +57,8 @@ std::string render_real(const RunHeader& header, const RealOptions& options,
                         const std::optional<ModelReplay>& replay = std::nullopt);
 // Swimlanes: one column per thread, time going down, damage marked.
 std::string render_swimlanes(const Trace& trace, const Style& style);
+// One step as a lane shows it: "read  hits -> 0", "lock mu: waits for T1".
+std::string step_text(const TraceEvent& event);
 
 // Two variants of a --bench row whose times are within this factor of each other tie.
 constexpr double kBenchTie = 1.10;
