@@ -28,8 +28,8 @@ both: where Go's check would have fired, and the damage the reader really saw.
 
 The fix is scenario 02, mutex-map: one mutex, locked around every store and around the whole
 iteration.)",
-    .takeaway =
-        "a map (or any structure) written by one thread may not be read by another without a lock",
+    .takeaway = "while any thread may still write a map (or any structure), every reader needs "
+                "the same lock; a map that is only read needs none (11 read-only)",
     .default_threads = 2,
     .min_threads = 2,
     .rounds = 200,

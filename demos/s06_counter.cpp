@@ -78,7 +78,8 @@ RACEDEMO_SCENARIO({
     .name = "counter",
     .summary = "threads add one to a shared counter: increments are lost",
     .lesson = R"(The smallest race there is. hits++ looks like one step but is three: read the
-counter, add one, write the result back. When two threads both read 41 before either writes,
+counter, add one, write the result back. (The add happens inside the thread, so a trace shows
+two steps: the read and the write.) When two threads both read 41 before either writes,
 both write 42, and one of the two hits is gone. Nothing fails and nothing is reported; the
 count is just too low, by more the more threads there are.
 

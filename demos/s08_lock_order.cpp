@@ -123,8 +123,8 @@ the same moment thread 2 pays b into a: it locks b. Now thread 1 waits for b, wh
 holds, and thread 2 waits for a, which thread 1 holds. Neither will ever let go. Nothing is
 corrupted; the program simply stops, forever. That is a deadlock: a cycle of threads, each
 holding a lock the next one waits for. It needs only two locks taken in opposite orders by
-two threads, and a schedule that interleaves them. Most schedules do not, which is why such
-a program can pass its tests for months.
+two threads, and a schedule that interleaves them just so. Many schedules do not, which is
+why such a program can pass its tests for a long time.
 
 The fix is a rule, not another lock: every thread takes the locks in one agreed order. Here
 the lower account number goes first, whichever way the money moves. A cycle of waits would

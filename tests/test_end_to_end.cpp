@@ -495,9 +495,29 @@ TEST_CASE("model mode: --runs N random schedules report how many corrupted, with
     CHECK(json["replay"].get<std::string>().find("--schedule") != std::string::npos);
 }
 
-TEST_CASE("glossary: the words the reports use") {
+TEST_CASE("glossary: the words the reports use, each with a command that shows it") {
     auto result = run_racedemo({"glossary"});
     CHECK(result.exit_code == 0);
+    for (const char* term :
+         {"data race", "race condition", "interleaving", "schedule", "preemption",
+          "critical section", "mutex", "reader/writer lock", "deadlock", "channel", "lost update",
+          "check-then-act", "partial-order reduction", "torn read", "nil", "real mode",
+          "model mode", "run, round", "step"})
+        CHECK_MESSAGE(result.out.find(fmt::format("\n{}\n", term)) != std::string::npos, term);
+    // Every "see:" command runs (its words up to a parenthesis).
+    std::istringstream lines(result.out);
+    int commands = 0;
+    for (std::string line; std::getline(lines, line);) {
+        const std::size_t at = line.find("see: racedemo ");
+        if (at == std::string::npos) continue;
+        std::vector<std::string> words;
+        std::istringstream command(line.substr(at + 14, line.find(" (") - at - 14));
+        for (std::string word; command >> word;) words.push_back(word);
+        CAPTURE(line);
+        CHECK(run_racedemo(words).exit_code == 0);
+        ++commands;
+    }
+    CHECK(commands >= 19);
     CHECK(result.out.find("data race") != std::string::npos);
     CHECK(result.out.find("NO BUG FOUND") != std::string::npos);
     CHECK(result.out.find('\x1b') == std::string::npos);
@@ -617,4 +637,21 @@ TEST_CASE("--html writes the page; a page it cannot write is one line and exit 1
           "file or directory\n");
     CHECK(run_racedemo({"rwmutex-cache", "--bench", "--html", path}).exit_code == 2);
     CHECK(run_racedemo({"counter", "--quiz", "--html", path}).exit_code == 2);
+}
+
+TEST_CASE("a model trace is cut to the damage's window, and --full-trace shows every step") {
+    // unsafe-map's shortest corrupting schedule: T1's first insert (steps 1 to 9) is done
+    // before the operations under way at the damage begin.
+    auto cut = run_racedemo({"unsafe-map", "--explore"});
+    REQUIRE(cut.exit_code == 0);
+    CHECK(cut.out.find("... steps 1 to 9 come before the damage (T1 9); --full-trace shows "
+                       "them") != std::string::npos);
+    CHECK(cut.out.find("\n    1  write m.flags") == std::string::npos);
+    CHECK(cut.out.find("\n   10  write m.flags <- 1") != std::string::npos);
+    auto full = run_racedemo({"unsafe-map", "--explore", "--full-trace"});
+    REQUIRE(full.exit_code == 0);
+    CHECK(full.out.find("\n    1  write m.flags <- 1") != std::string::npos);
+    CHECK(full.out.find("come before the damage") == std::string::npos);
+    CHECK(count_lines(full.out) > count_lines(cut.out));
+    CHECK(run_racedemo({"unsafe-map", "--full-trace"}).exit_code == 2);  // real mode: refused
 }

@@ -298,7 +298,7 @@ TEST_CASE("a real run's order is labelled approximate, and its exact model repla
     const std::string text = render_real(header, RealOptions{}, result, Style(false), replay);
     CHECK(text.find("(real threads; approximate:") != std::string::npos);
     CHECK(text.find("cores' clocks are not a total order") != std::string::npos);
-    CHECK(text.find("exact replay: the same order of these steps in the model, run and checked") !=
+    CHECK(text.find("model replay: the same interleaving in the model (threads renumbered") !=
           std::string::npos);
     CHECK(text.find("   racedemo counter --mode model --threads 2 --schedule 1,2,2,1\n") !=
           std::string::npos);

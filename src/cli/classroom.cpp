@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "present/lesson.hpp"
+#include "present/text.hpp"
 
 namespace racedemo {
 namespace {
@@ -48,7 +49,9 @@ bool show_scenario(const WalkthroughOptions& options, const Scenario& scenario,
     if (!step("the fixed program")) return false;
     for (const RunRequest& request : course_runs(scenario, true)) show(request);
     const Style style(options.color);
-    fmt::print(out, "\n{} {}\n", style.strong("Takeaway:"), scenario.takeaway);
+    fmt::print(out, "\n{}",
+               text::fit(fmt::format("{} {}\n", style.strong("Takeaway:"), scenario.takeaway),
+                         static_cast<std::size_t>(style.width())));
     return true;
 }
 

@@ -38,7 +38,7 @@ struct ScenarioOptions {
     double timeout = RealOptions{}.timeout_seconds;
     Mode mode = Mode::real;
     bool fixed = false, explore = false, bench = false, quiz = false, answers = false;
-    bool json = false;
+    bool json = false, full_trace = false;
     std::string schedule, detector, html;
     std::uint64_t seed = ModelOptions{}.seed;
     Strategy strategy = Strategy::random;
@@ -253,6 +253,8 @@ void add_other_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("N")
         ->default_str("1");
     app.add_flag("--json", o.json, "print one JSON document instead of text");
+    app.add_flag("--full-trace", o.full_trace,
+                 "model mode: every step, not only those around the damage");
     app.add_option("--html", o.html, "also write the run as one self-contained HTML page")
         ->type_name("FILE");
     add_color(app, o.color);
@@ -448,6 +450,7 @@ const Applicability kApplicability[] = {
     {"--explore", &RunShape::model, "works in model mode"},
     {"--strategy", &RunShape::model, "works in model mode"},
     {"--schedule", &RunShape::model, "works in model mode"},
+    {"--full-trace", &RunShape::model, "shows a model run's every step"},
     {"--quiz", &RunShape::one_model_run, "asks about one model run"},
     {"--runs", &RunShape::counted, "counts real-mode trials, or random and pct schedules"},
     {"--timeout", &RunShape::trials, "guards real-mode trials"},
@@ -529,6 +532,7 @@ RunRequest run_request(const ScenarioOptions& o) {
         o.quiz && !o.given("--schedule") && (o.rounds > 1 || !o.given("--seed"));
     request.json = o.json;
     request.html_path = o.html;
+    request.full_trace = o.full_trace;
     request.color = o.color;
     request.expect = o.expect;
     return request;

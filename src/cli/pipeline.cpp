@@ -73,7 +73,7 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
 }
 
 ModelReport run_model_request(const RunRequest& request, const Terminal& terminal) {
-    ModelReport report{request.model, {}, {}};
+    ModelReport report{request.model, {}, {}, request.full_trace};
     try {
         report.result = run_model_watched(request, request.model, terminal);
     } catch (const ScheduleError& error) {

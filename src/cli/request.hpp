@@ -44,7 +44,8 @@ struct RunRequest {
     int quiz_rounds = 1;   // with quiz: how many runs it asks about
     bool quiz_picks_seeds = false;  // with quiz: the seeds are chosen (see quiz_seeds)
     bool json = false;
-    std::string html_path;  // also write the page there (empty: no page)
+    std::string html_path;    // also write the page there (empty: no page)
+    bool full_trace = false;  // model: every step, not only the damage's window
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;
 

@@ -10,58 +10,128 @@
 namespace racedemo {
 namespace {
 
-constexpr std::pair<std::string_view, std::string_view> kTerms[] = {
+// A term, what it means in two or three plain sentences, and a command that shows it.
+struct Term {
+    std::string_view term;
+    std::string_view meaning;
+    std::string_view shown_by;
+};
+
+constexpr Term kTerms[] = {
     {"race condition",
-     "The result depends on the order in which threads happen to run; some orders are wrong."},
+     "The result depends on the order in which threads happen to run, and some orders are "
+     "wrong. Most runs may be fine, which is why races survive testing.",
+     "racedemo trie-race --threads 8"},
     {"data race",
-     "Two threads touch the same memory at the same time, at least one writes, and nothing "
-     "orders them. In C++ that is undefined behaviour."},
-    {"lost update",
-     "Two threads read the same old value and both write a new one: one write overwrites the "
-     "other and its work is gone."},
+     "Two threads touch the same memory at the same time, at least one of them writes, and "
+     "nothing orders them. In C++ that is undefined behaviour. Threads that only read share "
+     "memory safely.",
+     "racedemo read-only --explore (reads only: clean)"},
+    {"interleaving",
+     "The order in which the steps of several threads happen to mix. Each thread's own steps "
+     "keep their order; between them, another thread's steps may come.",
+     "racedemo counter --explore"},
+    {"step",
+     "One access to shared state, or one lock or channel operation: the places where another "
+     "thread may come in between. Work inside a thread (adding one) is not a step.",
+     "racedemo counter --mode model"},
+    {"schedule",
+     "Which thread takes each step, written as thread numbers (1,2,2,1; 1x3 is 1,1,1). Replay "
+     "one with --schedule: the same steps and the same result, every time.",
+     "racedemo counter --schedule 1,2,2,1"},
+    {"preemption",
+     "A switch away from a thread that could have gone on. Most bugs need only one or two; "
+     "--preemptions K limits a search to schedules with at most K.",
+     "racedemo counter --explore --preemptions 1"},
     {"critical section",
-     "The steps that must run without another thread in between, such as read, add one, write."},
-    {"mutex", "A lock only one thread holds at a time; the others wait until it is unlocked."},
+     "The steps that must run without another thread in between, such as read, add one, write "
+     "back. A lock around them makes them one step for every other thread.",
+     "racedemo counter --fixed --explore"},
+    {"lost update",
+     "Two threads read the same old value and both write a new one: the second write "
+     "overwrites the first, and its work is gone. A trace marks it 'overwrites ...'.",
+     "racedemo counter --explore"},
+    {"check-then-act",
+     "A thread checks something (is this slot free? is there a child node?) and acts on the "
+     "answer, but another thread changes it in between. The act rests on old news.",
+     "racedemo trie-race --explore"},
+    {"torn read",
+     "A reader sees a value another thread is half-way through writing: part old, part new. "
+     "A trace marks it 'sees a half-done write'.",
+     "racedemo unsafe-map --explore"},
+    {"nil",
+     "Go's word for 'nothing here': a missing child node or an empty slot. The traces keep "
+     "it because the lessons come from Go programs.",
+     "racedemo trie-race --explore"},
+    {"mutex",
+     "A lock that only one thread holds at a time; the others wait until it is unlocked. "
+     "Every access to the data it guards must take it.",
+     "racedemo explain trie-race"},
     {"reader/writer lock",
-     "Many readers at once, or one writer alone. Whether it beats a mutex has to be measured."},
-    {"channel",
-     "A queue between threads that blocks: a send waits for room (unbuffered: for a receiver), "
-     "a receive for a value. Each value goes to exactly one receiver."},
+     "Many readers at once, or one writer alone (Go's RWMutex). Whether it beats a mutex has "
+     "to be measured.",
+     "racedemo explain rwmutex-cache"},
     {"writer-preferring",
      "A reader/writer lock's policy: a waiting writer keeps new readers out (Go's RWMutex). "
-     "Reader-preferring lets them in, and a stream of readers can starve the writer."},
-    {"deadlock",
-     "Threads wait for each other in a cycle, each holding what the next one needs: none moves."},
-    {"lock-order inversion",
-     "One thread takes lock a then b, another b then a. Not yet a deadlock, but the schedule "
-     "that interleaves them is one: the potential deadlock ThreadSanitizer also reports."},
-    {"step", "One access to shared state or one lock operation: where threads may switch."},
+     "Reader-preferring lets them in, and a stream of readers can starve the writer.",
+     "racedemo rwmutex-recursive --explore"},
     {"waits",
      "A step of a thread that finds its lock taken: from it on the thread is blocked, and its "
-     "next step takes the lock, once the holder lets it go."},
-    {"schedule",
-     "Which thread takes each step, as a list of thread numbers; replay one with --schedule."},
-    {"preemption", "A switch away from a thread that could have gone on."},
+     "next step takes the lock, once the holder lets it go.",
+     "racedemo lock-order --schedule 1,1,2"},
+    {"deadlock",
+     "Threads wait for each other in a cycle, each holding what the next one needs: none "
+     "moves, for ever. Nothing is damaged; the program just stops.",
+     "racedemo lock-order --explore"},
+    {"lock-order inversion",
+     "One thread takes lock a then b, another b then a. Not yet a deadlock, but the schedule "
+     "that interleaves them is one: the potential deadlock ThreadSanitizer also reports.",
+     "racedemo lock-order --explore --threads 3"},
+    {"channel",
+     "A queue between threads that blocks: a send waits for room (unbuffered: for a receiver), "
+     "a receive for a value. Each value goes to exactly one receiver.",
+     "racedemo job-queue --fixed --explore"},
+    {"unsafe and fixed",
+     "Every scenario's program comes twice: unsafe, as the lesson's buggy code, and --fixed, "
+     "the same code with the lock (or the other fix) the lesson teaches.",
+     "racedemo explain stack"},
+    {"real mode",
+     "The scenario on real OS threads: many runs, each in a child process, with an outcome "
+     "histogram. What happens depends on the machine; its order of steps is approximate.",
+     "racedemo stack --runs 20"},
+    {"run, round",
+     "A real-mode run is one child process (a trial); it repeats the scenario many times, "
+     "and each repetition is a round. A watchdog ends a run that hangs or deadlocks.",
+     "racedemo lock-order --runs 10"},
     {"model mode",
      "The scenario's threads run one step at a time under a deterministic scheduler, so a run "
-     "can be replayed exactly."},
+     "can be replayed exactly and every schedule can be tried.",
+     "racedemo stack --mode model --seed 3"},
     {"exploration",
-     "Running every schedule (--explore), merging those that cannot differ (the reduction). "
-     "Cut short by a budget or bound it proves nothing: NO BUG FOUND, never CLEAN."},
+     "Running every schedule (--explore) and keeping the shortest bad one. A search cut short "
+     "by its budget or its bound proves nothing, so it says NO BUG FOUND, never CLEAN.",
+     "racedemo stack --explore"},
+    {"partial-order reduction",
+     "Two schedules that differ only in the order of steps that do not affect each other "
+     "(different cells, or two reads) end the same way, so an exploration runs one of them. "
+     "That is why it needs far fewer schedules than there are orders.",
+     "racedemo trie-race --explore --threads 3 --reduction none (then without it)"},
     {"pct",
      "Probabilistic concurrency testing (--strategy pct): random thread priorities with a few "
-     "change points, which find bugs of a small depth with a known probability."},
+     "change points, which find bugs of a small depth with a known probability.",
+     "racedemo trie-race --strategy pct --runs 1000 --threads 8"},
 };
 
 }  // namespace
 
 std::string render_glossary(const Style& style) {
     std::string out = style.strong("Glossary") + "\n";
-    for (const auto& [term, meaning] : kTerms) {
-        out += fmt::format("\n{}\n", style.strong(term));
+    for (const Term& term : kTerms) {
+        out += fmt::format("\n{}\n", style.strong(term.term));
         for (const std::string& line :
-             text::wrap(meaning, static_cast<std::size_t>(style.width()) - 2))
+             text::wrap(term.meaning, static_cast<std::size_t>(style.width()) - 2))
             out += "  " + line + "\n";
+        out += style.dim(fmt::format("  see: {}", term.shown_by)) + "\n";
     }
     return out;
 }

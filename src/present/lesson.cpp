@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "present/text.hpp"
+
 namespace racedemo {
 
 // Generated from the demo files by cmake/embed_sources.cmake.
@@ -120,7 +122,9 @@ std::string render_explain(const Scenario& scenario, const Style& style) {
                 out += "  " + line + "\n";
         }
     }
-    out += fmt::format("\n{} {}\n", style.strong("Takeaway:"), scenario.takeaway);
+    out += '\n';
+    out += text::fit(fmt::format("{} {}\n", style.strong("Takeaway:"), scenario.takeaway),
+                     static_cast<std::size_t>(style.width()));
     if (!scenario.fixed_note.empty()) out += fmt::format("Note: {}\n", scenario.fixed_note);
     return out;
 }

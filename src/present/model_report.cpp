@@ -1,5 +1,6 @@
 // The text report of a model run: the interleaving, the search's counts, one verdict line.
 #include <map>
+#include <set>
 
 #include "present/run_report.hpp"
 #include "present/text.hpp"
@@ -44,25 +45,70 @@ std::string heading_what(const ModelReport& report) {
                                                 : "no corrupting schedule found; the first shown";
 }
 
-// The story ends a few steps after the last damage; the rest is the threads running to their
-// end, counted rather than drawn (--json has every step).
-std::string story(const ModelRun& run, const Style& style) {
-    Trace shown = run.trace;
-    std::size_t last_damage = 0;
-    for (std::size_t index = 0; index < shown.events.size(); ++index)
-        if (!shown.events[index].note.empty()) last_damage = index + 1;
-    const std::size_t keep = last_damage + kStepsAfterLastDamage;
-    if (last_damage == 0 || shown.events.size() <= keep) return render_swimlanes(shown, style);
+// "T1 9, T2 3": how many of events[from, to) each thread took.
+std::string steps_per_thread(const std::vector<TraceEvent>& events, std::size_t from,
+                             std::size_t to) {
     std::map<int, int> per_thread;
-    for (std::size_t index = keep; index < shown.events.size(); ++index)
-        ++per_thread[shown.events[index].thread];
+    for (std::size_t index = from; index < to; ++index) ++per_thread[events[index].thread];
     std::vector<std::string> counts;
     for (auto [thread, steps] : per_thread) counts.push_back(fmt::format("T{} {}", thread, steps));
-    const std::string rest =
-        style.dim(fmt::format("   ... {} more steps to the end ({})", shown.events.size() - keep,
-                              fmt::join(counts, ", ")));
-    shown.events.resize(keep);
-    return render_swimlanes(shown, style) + rest + "\n";
+    return fmt::format("{}", fmt::join(counts, ", "));
+}
+
+// Where the window of the first damage opens: the first step of the operations under way
+// when it happens (each thread's operation at that step, back to where it began).
+std::size_t window_start(const std::vector<TraceEvent>& events, std::size_t damage) {
+    std::map<int, const TraceEvent*> current;  // thread -> its latest event up to the damage
+    std::set<int> done;                        // threads whose operation began later
+    std::size_t start = damage;
+    for (std::size_t index = damage + 1; index-- > 0;) {
+        const TraceEvent& event = events[index];
+        if (done.count(event.thread) != 0) continue;
+        auto [latest, first] = current.try_emplace(event.thread, &event);
+        const bool same = latest->second->operation_index == event.operation_index &&
+                          latest->second->operation == event.operation;
+        if (!first && !same) {
+            done.insert(event.thread);
+            continue;
+        }
+        start = index;
+    }
+    return start;
+}
+
+// The story a class is shown: the first damage's window (from where the operations under way
+// began) to a few steps after the last damage; the steps before and after are counted, not
+// drawn. full: every step.
+std::string story(const ModelRun& run, const Style& style, bool full) {
+    Trace shown = run.trace;
+    std::size_t first_damage = shown.events.size(), last_damage = 0;
+    for (std::size_t index = 0; index < shown.events.size(); ++index) {
+        if (shown.events[index].note.empty()) continue;
+        first_damage = std::min(first_damage, index);
+        last_damage = index + 1;
+    }
+    if (full || last_damage == 0) return render_swimlanes(shown, style);
+    const std::size_t start = window_start(shown.events, first_damage);
+    const std::size_t keep = std::min(last_damage + kStepsAfterLastDamage, shown.events.size());
+    std::string before, after;
+    if (start > 0)
+        before = style.dim(fmt::format("   ... steps 1 to {} come before the damage ({}); "
+                                       "--full-trace shows them",
+                                       shown.events[start - 1].step,
+                                       steps_per_thread(shown.events, 0, start))) +
+                 "\n";
+    if (keep < shown.events.size())
+        after = style.dim(fmt::format("   ... {} more steps to the end ({})",
+                                      shown.events.size() - keep,
+                                      steps_per_thread(shown.events, keep, shown.events.size()))) +
+                "\n";
+    shown.events.erase(shown.events.begin() + static_cast<std::ptrdiff_t>(keep),
+                       shown.events.end());
+    shown.events.erase(shown.events.begin(),
+                       shown.events.begin() + static_cast<std::ptrdiff_t>(start));
+    const std::string lanes = render_swimlanes(shown, style);
+    const std::size_t header_end = lanes.find('\n') + 1;  // the count goes under the heading
+    return lanes.substr(0, header_end) + before + lanes.substr(header_end) + after;
 }
 
 std::string_view reduction_note(Reduction reduction) {
@@ -207,7 +253,7 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
 
 std::string render_model(const RunHeader& header, const ModelReport& report, const Style& style) {
     std::string out = style.strong(text::heading(header, heading_what(report))) + "\n";
-    out += story(report.result.shown, style);
+    out += story(report.result.shown, style, report.full_trace);
     if (report.options.strategy == Strategy::explore)
         out += explore_summary(report) + estimate_line(report.result);
     if (is_series(report.options)) out += series_summary(report, style);

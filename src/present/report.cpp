@@ -75,11 +75,14 @@ std::string first_corruption(const RealResult& result, const Style& style) {
     return out;
 }
 
-// The model's exact counterpart of the real damage: how it was found, and its command.
+// The model's counterpart of the real damage, replayed exactly: how it was found, its command.
 std::string model_replay_lines(const ModelReplay& replay, const Style& style) {
     std::string how;
     if (replay.follows_observed)
-        how = "the same order of these steps in the model, run and checked: " + replay.evidence;
+        how =
+            "the same interleaving in the model (threads renumbered in the order they appear; "
+            "each does the model's own, smaller work), run and checked: " +
+            replay.evidence;
     else if (!replay.observed_damage)
         how =
             "the observed steps mark no single damaging step; the model's shortest "
@@ -95,7 +98,8 @@ std::string model_replay_lines(const ModelReplay& replay, const Style& style) {
             "the observed order does not carry over to the model, nor this kind of damage; "
             "its shortest corrupting schedule, run and checked: " +
             replay.evidence;
-    std::string out = " exact replay: " + how;
+    // Exact in the model's sense: the same steps, the same result, every time it is run.
+    std::string out = " model replay: " + how;
     std::string wrapped;
     for (const std::string& line :
          text::wrap(out.substr(1), static_cast<std::size_t>(style.width()) - 2))
@@ -118,8 +122,8 @@ std::string first_deadlock(const RealResult& result, const Style& style) {
     if (!result.first_deadlock) return {};
     const TrialResult& first = *result.first_deadlock;
     std::string out = fmt::format(
-        " first deadlock: run {}, round {} (the watchdog found threads that can never go on, and\n"
-        " ended the trial):\n   {}\n",
+        " first deadlock: run {}, round {}\n"
+        "   racedemo's watchdog found threads that can never go on, and ended that run:\n   {}\n",
         *result.first_deadlock_run, first.rounds, style.bad(first.outcome.evidence));
     if (first.trace && !first.trace->events.empty()) {
         out += style.dim(" observed order of the round's last steps (real threads; approximate:") +

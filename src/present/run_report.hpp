@@ -30,7 +30,8 @@ struct RealReport {
 struct ModelReport {
     ModelOptions options;  // as run (the progress callback and stop token do not matter here)
     ModelResult result;
-    std::string replay;  // the command line that replays the schedule the report points to
+    std::string replay;       // the command line that replays the schedule the report points to
+    bool full_trace = false;  // show every step, not just the damage's window
 };
 
 struct DetectorReport {
