@@ -162,7 +162,7 @@ class MapTrial final : public Trial {
 
     void readLoop(int thread) {
         for (int pass = 0; reading(pass); ++pass) {
-            note("for k, v := range m");
+            note("for (auto [k, v] : m)");
             std::lock_guard guard(mu_);
             Iteration seen{m_.Len(), {}, false};
             seen.caught_write = !m_.Range([&](int k, int v) { seen.entries.emplace_back(k, v); });

@@ -14,7 +14,8 @@ RACEDEMO_SCENARIO({
     .number = 1,
     .name = "unsafe-map",
     .summary = "a map written by one thread while another iterates it",
-    .lesson = R"(One thread keeps storing m[i] = i for the first hundred keys while another thread
+    .lesson = R"(Ported from the lesson's Go program to C++, with a hash map built the way Go's is.
+One thread keeps storing m[i] = i for the first hundred keys while another thread
 iterates over the map. A store into a hash map is not one step: it may grow the table (copy
 every entry into a bigger one and switch over), it writes the key into a slot, bumps the count
 and then writes the value. An iteration that runs at the same moment can walk a table that is
@@ -30,6 +31,8 @@ The fix is scenario 02, mutex-map: one mutex, locked around every store and arou
 iteration.)",
     .takeaway = "while any thread may still write a map (or any structure), every reader needs "
                 "the same lock; a map that is only read needs none (11 read-only)",
+    .terms = {"race condition", "data race", "real mode", "run, round", "model mode", "step",
+              "schedule", "torn read"},
     .default_threads = 2,
     .min_threads = 2,
     .rounds = 200,

@@ -19,8 +19,9 @@ stores, never in the middle of one, and the writer never changes the map under a
 
 The price is waiting: the writer cannot store while a long iteration holds the lock. That is
 the trade every lock makes, and scenario 05 shows a lock that lets readers share it.)",
-    .takeaway =
-        "lock, touch, unlock: every access to shared state, reads included, under one mutex",
+    .takeaway = "while any thread may write the map: lock, touch, unlock, every access under one "
+                "mutex, reads included",
+    .terms = {"mutex", "unsafe and fixed", "critical section"},
     .default_threads = 2,
     .min_threads = 2,
     .rounds = 200,

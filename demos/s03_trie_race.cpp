@@ -202,6 +202,7 @@ The fix is to make the whole walk one critical section: take a mutex at the star
 look at a half-linked node.)",
     .takeaway =
         "check-then-act on shared state is a race; hold one lock across the check and the act",
+    .terms = {"check-then-act", "nil", "interleaving", "partial-order reduction"},
     .default_threads = 2,
     .min_threads = 1,
     .rounds = 4000,

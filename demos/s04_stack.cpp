@@ -209,6 +209,7 @@ locks first; Pop releases the lock on every way out, including the early return 
 stack (Go uses defer, C++ a scoped guard), so no path can leave it locked.)",
     .takeaway =
         "keep the mutex beside the data it guards, make the data private, unlock on every path",
+    .terms = {"lost update"},
     .default_threads = 2,
     .min_threads = 1,
     .rounds = 4000,

@@ -224,6 +224,7 @@ Whether any of this beats a plain mutex depends on how long the critical section
 many cores there are: measure it (racedemo rwmutex-cache --bench).)",
     .takeaway =
         "shared lock for readers, exclusive for writers; measure before you assume it is faster",
+    .terms = {"reader/writer lock"},
     .default_threads = 2,
     .min_threads = 1,
     .rounds = 4000,

@@ -87,6 +87,7 @@ The fix takes a mutex around the read and the write, so that the next thread rea
 after the previous one has written. (For a lone counter an atomic increment does the same;
 a mutex is the tool that also covers several fields at once.))",
     .takeaway = "read-modify-write is not one step: make it one, with a lock or an atomic",
+    .terms = {"lost update", "preemption"},
     .default_threads = 2,
     .min_threads = 1,
     .rounds = 400,

@@ -192,6 +192,7 @@ block of MapReduce: in Go, a loop over a channel in every worker.
 Whether the channel is also fast is a question for --bench: it measures the cost of handing
 out one job through the channel, a mutex-protected index and an atomic counter.)",
     .takeaway = "hand work out through a channel: each value goes to exactly one receiver",
+    .terms = {"channel"},
     .default_threads = 4,
     .min_threads = 2,
     .unsafe = racedemo::make_trial<JobQueueTrial<SharedIndex>>,

@@ -132,6 +132,7 @@ need some thread to hold a later lock while waiting for an earlier one, and nobo
 that. (C++'s std::scoped_lock, given both mutexes, avoids the deadlock another way: it backs
 off and retries when it cannot take them all.))",
     .takeaway = "when a thread holds several locks, everyone must take them in one global order",
+    .terms = {"deadlock", "waits", "lock-order inversion"},
     .default_threads = 2,
     .min_threads = 2,
     .rounds = 200,

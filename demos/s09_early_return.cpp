@@ -144,6 +144,7 @@ The fix is to tie the unlock to the scope instead of to a line: a guard (std::lo
 std::unique_lock; in Go, defer mu.Unlock() right after mu.Lock()) unlocks when the function
 is left, by any return or by an exception. Lock where you need it and let the guard unlock.)",
     .takeaway = "pair every lock with a scoped unlock: a guard releases on every way out",
+    .terms = {"deadlock", "waits"},
     .default_threads = 2,
     .min_threads = 2,
     .rounds = 200,

@@ -271,6 +271,7 @@ The fix does not depend on the policy: take the lock once, at the top, and have 
 under it read the data directly (a helper that expects the lock held, often named with a
 Locked suffix), never through a function that locks again.)",
     .takeaway = "never take a read lock you already hold: a queued writer stands between",
+    .terms = {"writer-preferring"},
     .default_threads = 2,
     .min_threads = 2,
     .rounds = 200,

@@ -82,7 +82,7 @@ class ReadOnlyTrial final : public racedemo::Trial {
   private:
     // lesson:begin
     void readLoop(int thread) {
-        racedemo::note("for k, v := range m");
+        racedemo::note("for (auto [k, v] : m)");
         Reader& reader = readers_[static_cast<std::size_t>(thread)];
         reader.begin();
         m_.Range([&](int k, int v) { reader.saw(k, v); });
@@ -130,6 +130,7 @@ condition is strict: nobody at all may write while the readers run. Beware of re
 behind your back. In C++, m[k] on a std::map inserts the key when it is missing; it is a write.
 A const method, or find(), is a read.)",
     .takeaway = "data nobody writes after the threads start can be shared without a lock",
+    .terms = {"exploration"},
     .default_threads = 4,
     .min_threads = 1,
     .rounds = 50,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/classroom.hpp"
+#include "present/glossary.hpp"
 #include "process.hpp"
 #include "pty.hpp"
 
@@ -242,4 +243,25 @@ TEST_CASE(
     racedemo::WalkthroughOptions only;
     only.only = 11;
     CHECK(names(only) == std::vector<std::string_view>{"read-only"});
+}
+
+TEST_CASE("every word a scenario uses is in the glossary") {
+    for (const racedemo::Scenario* scenario : racedemo::scenarios())
+        for (const std::string_view term : scenario->terms) {
+            if (term.empty()) continue;
+            CAPTURE(scenario->name);
+            CAPTURE(term);
+            CHECK(racedemo::glossary_meaning(term).has_value());
+        }
+}
+
+TEST_CASE("the walkthrough defines each word where the course first uses it, once") {
+    auto result = run_racedemo({"walkthrough", "--no-pause", "--from", "8"});
+    REQUIRE(result.exit_code == 0);
+    const std::string& out = result.out;
+    const std::size_t defined = out.find("\n  deadlock: Threads wait for each other");
+    REQUIRE(defined != std::string::npos);
+    CHECK(out.find("\n  deadlock: ", defined + 1) == std::string::npos);  // not again at 09
+    CHECK(defined < out.find("$ racedemo lock-order"));                   // before the runs
+    CHECK(out.find("\n  writer-preferring: ") > out.find("=== 3 of 3: 10 rwmutex-recursive"));
 }

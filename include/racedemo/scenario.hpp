@@ -6,6 +6,7 @@
 // scheduler); the scenario never knows which, nor how its outcome will be printed.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -114,6 +115,9 @@ struct Scenario {
     std::string_view summary;   // one line, for `racedemo list`
     std::string_view lesson;    // what goes wrong, why, and the fix (for `explain`)
     std::string_view takeaway;  // the one line to remember
+    // Glossary words the scenario's output uses: the walkthrough defines each where the course
+    // first meets it (racedemo glossary has them all).
+    std::array<std::string_view, 8> terms{};
     int default_threads = 2;
     int min_threads = 1;
     int rounds = 2000;              // real mode: repetitions in one trial before it is judged clean

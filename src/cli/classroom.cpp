@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "present/glossary.hpp"
 #include "present/lesson.hpp"
 #include "present/text.hpp"
 
@@ -76,8 +78,24 @@ std::vector<const Scenario*> walkthrough_course(const WalkthroughOptions& option
     return course;
 }
 
+// The scenario's words that the course has not defined yet, each with its meaning.
+std::string new_words(const Scenario& scenario, std::set<std::string_view>& defined,
+                      const Style& style) {
+    std::string out;
+    for (const std::string_view term : scenario.terms) {
+        if (term.empty() || !defined.insert(term).second) continue;
+        out += text::fit(fmt::format("  {}: {}\n", style.strong(std::string(term)),
+                                     glossary_meaning(term).value_or("")),
+                         static_cast<std::size_t>(style.width()));
+    }
+    if (out.empty()) return out;
+    return fmt::format("\n{}\n{}",
+                       style.strong("Words used below (racedemo glossary has them all):"), out);
+}
+
 bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::FILE* in,
                  std::FILE* out) {
+    std::set<std::string_view> defined;  // the words the course has defined so far
     const Style style(options.color);
     const std::vector<const Scenario*> course = walkthrough_course(options);
     auto step = [&](std::string_view next) {
@@ -89,6 +107,7 @@ bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::
                    style.strong(fmt::format("=== {} of {}: {:02} {}", index + 1, course.size(),
                                             scenario.number, scenario.name)),
                    style.strong(std::string(scenario.summary)), scenario.lesson);
+        fmt::print(out, "{}", new_words(scenario, defined, style));
         if (!show_scenario(options, scenario, run, step, out)) return false;
         if (index + 1 < course.size() && !step("the next scenario")) return false;
     }

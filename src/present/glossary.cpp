@@ -124,6 +124,12 @@ constexpr Term kTerms[] = {
 
 }  // namespace
 
+std::optional<std::string_view> glossary_meaning(std::string_view term) {
+    for (const Term& entry : kTerms)
+        if (entry.term == term) return entry.meaning;
+    return std::nullopt;
+}
+
 std::string render_glossary(const Style& style) {
     std::string out = style.strong("Glossary") + "\n";
     for (const Term& term : kTerms) {
