@@ -14,17 +14,6 @@ namespace {
 constexpr int kMostSearchThreads = 3;
 constexpr std::uint64_t kSearchBudget = 20000;
 
-bool same_operation(const TraceEvent& a, const TraceEvent& b) {
-    return a.thread == b.thread && a.operation_index == b.operation_index &&
-           a.operation == b.operation;
-}
-
-const TraceEvent* first_damage(const Trace& trace) {
-    for (const TraceEvent& event : trace.events)
-        if (!event.note.empty()) return &event;
-    return nullptr;
-}
-
 RunRequest model_request(const RunRequest& real, int threads) {
     RunRequest model = real;
     model.runner = Runner::model;

@@ -21,12 +21,6 @@ namespace {
 // How far the quiz looks for runs of the kind it wants before it takes the other kind.
 constexpr std::uint64_t kSeedsScanned = 400;
 
-const TraceEvent* first_damage(const ModelRun& run) {
-    for (const TraceEvent& event : run.trace.events)
-        if (!event.note.empty()) return &event;
-    return nullptr;
-}
-
 const TraceEvent* event_at(const ModelRun& run, int step) {
     for (const TraceEvent& event : run.trace.events)
         if (event.step == step) return &event;
@@ -44,7 +38,7 @@ std::string first_why(const ModelRun& run, const QuizTruth& truth) {
                            run.outcome.evidence);
     if (!truth.goes_wrong)
         return "this run is clean: every thread finishes and the result checks out";
-    const TraceEvent* damage = first_damage(run);
+    const TraceEvent* damage = first_damage(run.trace);
     if (damage == nullptr) return fmt::format("it goes wrong: {}", run.outcome.evidence);
     return fmt::format("it goes wrong at {}; in the end, {}", damage_sentence(*damage),
                        run.outcome.evidence);
@@ -95,7 +89,7 @@ std::string hanging(const std::string& line, const Style& style) {
 QuizTruth quiz_truth(const ModelRun& run) {
     QuizTruth truth;
     truth.goes_wrong = run.outcome.corrupted || run.deadlock;
-    const TraceEvent* damage = first_damage(run);
+    const TraceEvent* damage = first_damage(run.trace);
     if (run.outcome.corrupted && damage != nullptr) truth.damage_step = damage->step;
     return truth;
 }

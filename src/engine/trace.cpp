@@ -36,11 +36,6 @@ std::string_view op_name(Op op) {
 
 namespace {
 
-bool same_operation(const TraceEvent& a, const TraceEvent& b) {
-    return a.thread == b.thread && a.operation_index == b.operation_index &&
-           a.operation == b.operation;
-}
-
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
 // What the analysis remembers of one shared object while it walks the trace forwards.
@@ -190,6 +185,17 @@ std::string read_damage(const std::vector<TraceEvent>& events, const ObjectHisto
 }
 
 }  // namespace
+
+bool same_operation(const TraceEvent& a, const TraceEvent& b) {
+    return a.thread == b.thread && a.operation_index == b.operation_index &&
+           a.operation == b.operation;
+}
+
+const TraceEvent* first_damage(const Trace& trace) {
+    for (const TraceEvent& event : trace.events)
+        if (!event.note.empty()) return &event;
+    return nullptr;
+}
 
 DamageKind damage_kind(std::string_view note) {
     if (note.rfind("sees a half-done write", 0) == 0) return DamageKind::half_done_read;

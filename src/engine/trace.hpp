@@ -54,6 +54,11 @@ std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock",
 enum class DamageScope { all, first };
 int mark_damage(Trace& trace, DamageScope scope = DamageScope::all);
 
+// Whether two steps belong to the same operation of the same thread (one note's span).
+bool same_operation(const TraceEvent& a, const TraceEvent& b);
+// The first step mark_damage marked, or null.
+const TraceEvent* first_damage(const Trace& trace);
+
 // Which of the rules above a damage note comes from (none: not a damage note).
 enum class DamageKind { none, lost_update, lost_write, stale_write, half_done_read };
 DamageKind damage_kind(std::string_view note);
