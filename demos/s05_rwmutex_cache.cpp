@@ -194,6 +194,8 @@ racedemo::BenchTable measure_locks(const racedemo::BenchSettings& settings) {
                 racedemo::add_median_row(table, {threads, read_pct, work_ns}, samples);
                 if (settings.progress)
                     settings.progress(static_cast<int>(table.rows.size()), total);
+                table.cut_short = settings.stopped();
+                if (table.cut_short) return table;  // the rows measured so far
             }
         }
     }

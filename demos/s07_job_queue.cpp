@@ -166,6 +166,8 @@ racedemo::BenchTable measure_job_queue(const racedemo::BenchSettings& settings) 
         if (settings.progress)
             settings.progress(static_cast<int>(table.rows.size()),
                               static_cast<int>(worker_counts.size()));
+        table.cut_short = settings.stopped();
+        if (table.cut_short) return table;  // the rows measured so far
     }
     return table;
 }

@@ -241,6 +241,8 @@ racedemo::BenchTable measure_starvation(const racedemo::BenchSettings& settings)
         }
         racedemo::add_median_row(table, {readers}, samples);
         if (settings.progress) settings.progress(readers, most);
+        table.cut_short = settings.stopped();
+        if (table.cut_short) return table;  // the rows measured so far
     }
     return table;
 }

@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,7 +42,10 @@ class TerminalSession {
             if (poll(&fd, 1, 60'000) <= 0) return false;
             char buffer[4096];
             ssize_t n = read(master_, buffer, sizeof buffer);
-            if (n <= 0) return false;
+            if (n <= 0) {
+                closed_ = true;
+                return false;
+            }
             screen_.append(buffer, static_cast<std::size_t>(n));
         }
         searched_ = screen_.find(text, searched_) + text.size();
@@ -53,7 +57,9 @@ class TerminalSession {
     }
     // Reads to the end and reaps the program: its exit code, or -signal when a signal ended it.
     int wait_exit() {
-        read_until("\x01never");  // drain until the program closes the terminal
+        // Drained until the program closes the terminal; one still running a minute after its
+        // last output is hung: it is killed, so that the test fails instead of hanging.
+        if (!read_until("\x01never") && !closed_) kill(pid_, SIGKILL);
         int status = 0;
         waitpid(pid_, &status, 0);
         reaped_ = true;
@@ -69,6 +75,7 @@ class TerminalSession {
     int master_ = -1;
     pid_t pid_ = -1;
     bool reaped_ = false;
+    bool closed_ = false;  // the program closed its side of the terminal
     std::string screen_;
     std::size_t searched_ = 0;
 };

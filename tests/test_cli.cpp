@@ -361,8 +361,8 @@ TEST_CASE("terminal decisions: colour, progress, pauses and width, in one place"
     CHECK(on_tty.interactive);
     CHECK(on_tty.width == 100);
     CHECK(!decide_terminal(ColorChoice::never, false, tty).color);
-    CHECK(!decide_terminal(ColorChoice::automatic, true, tty).color);  // JSON has no colour
-    CHECK(!decide_terminal(ColorChoice::automatic, true, tty).progress);
+    CHECK(!decide_terminal(ColorChoice::automatic, true, tty).color);    // JSON has no colour
+    CHECK(decide_terminal(ColorChoice::automatic, true, tty).progress);  // on stderr, beside
     TerminalFacts no_color = tty;
     no_color.no_color = true;
     CHECK(!decide_terminal(ColorChoice::automatic, false, no_color).color);

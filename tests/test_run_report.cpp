@@ -1,7 +1,9 @@
 // Reports rendered from hand-built results: what the text and the JSON say about a random or pct
 // series, a cut exploration and an interrupted run (the engine's side is tested elsewhere).
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
+#include <csignal>
 #include <sstream>
 #include <string>
 
@@ -120,15 +122,75 @@ TEST_CASE("an interrupted model run never renders CLEAN, in text or JSON") {
         result.schedules_explored = 20;
         result.complete = strategy == Strategy::explore;  // even one that claims completeness
         result.interrupted = true;
-        const RunReport report = report_of(model_request(strategy, 100), result);
+        RunReport report = report_of(model_request(strategy, 100), result);
+        report.interrupted_by = SIGINT;
         const std::string text = render_text(report, Style(false));
         CHECK(text.find("CLEAN") == std::string::npos);
         CHECK(text.find("NO BUG FOUND") != std::string::npos);
         CHECK(text.find("interrupted") != std::string::npos);
         const nlohmann::json json = report_json(report);
         CHECK(json["interrupted"] == true);
+        CHECK(json["signal"] == "SIGINT");
+        CHECK(json["time_limit_reached"] == false);
         CHECK(json["verdict"] == "no-bug-found");
         CHECK(verdict_of(report) == Verdict::no_bug_found);
+    }
+}
+
+TEST_CASE("a model run stopped by --max-time says so, and is never CLEAN") {
+    for (Strategy strategy : {Strategy::random, Strategy::pct, Strategy::explore}) {
+        INFO(name_of(strategy));
+        ModelResult result;
+        result.shown = clean_run({1, 1, 2, 2});
+        result.schedules_explored = 20;
+        result.interrupted = true;  // the engine's stop token: the time limit stopped it
+        RunReport report = report_of(model_request(strategy, 100), result);
+        std::get<ModelReport>(report.body).time_limit_reached = true;
+        report.time_limit_reached = true;
+        const std::string text = render_text(report, Style(false));
+        CHECK(text.find("CLEAN") == std::string::npos);
+        CHECK(text.find("reached its time limit") != std::string::npos);
+        CHECK(text.find("interrupted") == std::string::npos);
+        const nlohmann::json json = report_json(report);
+        CHECK(json["interrupted"] == false);
+        CHECK(json["signal"].is_null());
+        CHECK(json["time_limit_reached"] == true);
+        CHECK(json["verdict"] == "no-bug-found");
+    }
+}
+
+TEST_CASE("a real run cut short, or with no run finished, is never CLEAN") {
+    RunRequest request = default_run(*find_scenario("counter"));
+    request.variant = Variant::fixed;
+    RealResult finished;
+    finished.runs_requested = 100;
+    finished.runs_done = 100;
+    for (int run = 0; run < 100; ++run) finished.outcomes.add("clean");
+    auto report_for = [&](const RealResult& result) {
+        return RunReport{{request.scenario, request.variant, Mode::real, 2},
+                         RealReport{request.real, result, {}},
+                         0};
+    };
+    CHECK(verdict_of(report_for(finished)) == Verdict::clean);  // the case the others differ from
+    RealResult interrupted = finished;
+    interrupted.runs_done = 7;
+    interrupted.interrupted_by = SIGTERM;
+    RealResult timed_out = finished;
+    timed_out.runs_done = 7;
+    timed_out.time_limit_reached = true;
+    RealResult none = finished;
+    none.runs_done = 0;
+    none.interrupted_by = SIGINT;
+    for (const RealResult& result : {interrupted, timed_out, none}) {
+        const RunReport report = report_for(result);
+        const std::string text = render_text(report, Style(false));
+        INFO(text);
+        CHECK(verdict_of(report) == Verdict::no_bug_found);
+        CHECK(text.find("CLEAN") == std::string::npos);
+        CHECK(text.find(fmt::format("{} of 100 runs finished", result.runs_done)) !=
+              std::string::npos);
+        CHECK(text.find(result.time_limit_reached ? "stopped at the time limit" : "interrupted") !=
+              std::string::npos);
     }
 }
 

@@ -17,6 +17,11 @@ struct BenchSettings {
     double seconds_per_sample = 0.05;                   // one timed sample of one cell
     int repetitions = 5;                                // samples per cell; the median is reported
     std::function<void(int done, int total)> progress;  // after each row
+    // True once the user asked to stop (a signal, --max-time): the measurement returns the rows
+    // it has, after the row under way.
+    std::function<bool()> should_stop;
+
+    bool stopped() const { return should_stop && should_stop(); }
 };
 
 struct BenchRow {
@@ -34,6 +39,7 @@ struct BenchTable {
     // jobs, the whole run"); empty: the timed slice.
     std::string sample;
     std::vector<BenchRow> rows;
+    bool cut_short = false;  // stopped (BenchSettings::stopped) before the whole grid
 };
 
 using BenchFunction = BenchTable (*)(const BenchSettings&);

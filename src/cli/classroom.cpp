@@ -8,20 +8,22 @@
 #include <string>
 #include <vector>
 
+#include "cli/interrupt.hpp"
+#include "cli/line_input.hpp"
 #include "present/glossary.hpp"
 #include "present/lesson.hpp"
 #include "present/text.hpp"
+#include "real/real_runner.hpp"
 
 namespace racedemo {
 namespace {
 
-// Waits for Enter; false when the user typed q (or input ended).
-bool wait_for_enter(std::FILE* in, std::FILE* out, std::string_view next) {
-    fmt::print(out, "\n-- Enter: {} · q: quit -- ", next);
-    std::fflush(out);
-    char line[64];
-    if (std::fgets(line, sizeof line, in) == nullptr) return false;
-    return !(line[0] == 'q' || line[0] == 'Q');
+// Waits for Enter; false when the user typed q, the input ended or a signal came.
+bool wait_for_enter(LineInput& input, std::FILE* out, std::string_view next) {
+    fmt::print(out, "\n");
+    const std::optional<std::string> line =
+        input.read(fmt::format("-- Enter: {} · q: quit --", next), true);
+    return line && line->rfind('q', 0) != 0;
 }
 
 // The four runs of a scenario the walkthrough shows (only the fixed ones for a safe-only one).
@@ -37,19 +39,20 @@ std::vector<RunRequest> course_runs(const Scenario& scenario, bool fixed) {
 bool show_scenario(const WalkthroughOptions& options, const Scenario& scenario,
                    const RunPrinter& run, const std::function<bool(std::string_view)>& step,
                    std::FILE* out) {
+    // A run cut by a signal or the time limit has printed what it had; nothing comes after it.
     auto show = [&](const RunRequest& request) {
         fmt::print(out, "\n$ {}\n", command_line(request));
         run(request, out);
+        return !should_stop();
     };
     if (scenario.unsafe != nullptr) {
         const std::vector<RunRequest> unsafe = course_runs(scenario, false);
-        if (!step("the unsafe program on real threads")) return false;
-        show(unsafe[0]);
-        if (!step("the same bug, step by step")) return false;
-        show(unsafe[1]);
+        if (!step("the unsafe program on real threads") || !show(unsafe[0])) return false;
+        if (!step("the same bug, step by step") || !show(unsafe[1])) return false;
     }
     if (!step("the fixed program")) return false;
-    for (const RunRequest& request : course_runs(scenario, true)) show(request);
+    for (const RunRequest& request : course_runs(scenario, true))
+        if (!show(request)) return false;
     const Style style(options.color);
     fmt::print(out, "\n{}",
                text::fit(fmt::format("{} {}\n", style.strong("Takeaway:"), scenario.takeaway),
@@ -60,6 +63,21 @@ bool show_scenario(const WalkthroughOptions& options, const Scenario& scenario,
 // Where a scenario comes in the walkthrough: by number, unless it asks to follow another.
 double teaching_rank(const Scenario& scenario) {
     return scenario.shown_after != 0 ? scenario.shown_after + 0.5 : scenario.number;
+}
+
+// Why the walkthrough ends before its end: a signal, the time limit, or the user's q.
+std::string stopped_at(const Scenario& scenario, std::size_t index, std::size_t count,
+                       const Style& style) {
+    const std::string where =
+        fmt::format("at {} of {} ({:02} {})", index + 1, count, scenario.number, scenario.name);
+    if (interrupted() != 0)
+        return fmt::format("\n{} {}, {}: the scenarios after it were not shown\n",
+                           style.bad("The walkthrough was interrupted"), where,
+                           signal_name(interrupted()));
+    if (time_is_up())
+        return fmt::format("\n{} {} (--max-time): the scenarios after it were not shown\n",
+                           style.bad("The walkthrough stopped at its time limit"), where);
+    return fmt::format("\nThe walkthrough ends here, {}, as you asked.\n", where);
 }
 
 }  // namespace
@@ -98,8 +116,9 @@ bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::
     std::set<std::string_view> defined;  // the words the course has defined so far
     const Style style(options.color);
     const std::vector<const Scenario*> course = walkthrough_course(options);
+    LineInput input(in, out);
     auto step = [&](std::string_view next) {
-        return !options.pause || wait_for_enter(in, out, next);
+        return !options.pause || wait_for_enter(input, out, next);
     };
     for (std::size_t index = 0; index < course.size(); ++index) {
         const Scenario& scenario = *course[index];
@@ -108,8 +127,13 @@ bool walkthrough(const WalkthroughOptions& options, const RunPrinter& run, std::
                                             scenario.number, scenario.name)),
                    style.strong(std::string(scenario.summary)), scenario.lesson);
         fmt::print(out, "{}", new_words(scenario, defined, style));
-        if (!show_scenario(options, scenario, run, step, out)) return false;
-        if (index + 1 < course.size() && !step("the next scenario")) return false;
+        if (!show_scenario(options, scenario, run, step, out) ||
+            (index + 1 < course.size() && !step("the next scenario"))) {
+            fmt::print(out, "{}",
+                       text::fit(stopped_at(scenario, index, course.size(), style),
+                                 static_cast<std::size_t>(style.width())));
+            return false;
+        }
     }
     fmt::print(out, "\n{}\n", style.strong("End of the walkthrough."));
     return true;

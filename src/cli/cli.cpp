@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "cli/classroom.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/play.hpp"
 #include "present/glossary.hpp"
@@ -60,7 +61,7 @@ int walk(const WalkthroughRequest& request, const Terminal& terminal, std::FILE*
         execute_run(run, terminal, sink);
     };
     walkthrough(options, printer, stdin, out);
-    return kExitRan;
+    return interrupted() != 0 ? 128 + interrupted() : int{kExitRan};
 }
 
 }  // namespace
@@ -73,6 +74,14 @@ ColorChoice color_choice(const Request& request) {
                                  [](const GlossaryRequest& glossary) { return glossary.color; },
                                  [](const auto&) { return ColorChoice::automatic; }},
                       request);
+}
+
+double max_time_of(const Request& request) {
+    return std::visit(
+        overloaded{[](const RunRequest& run) { return run.max_time_seconds; },
+                   [](const WalkthroughRequest& walk) { return walk.max_time_seconds; },
+                   [](const auto&) { return 0.0; }},
+        request);
 }
 
 bool wants_json(const Request& request) {
@@ -110,9 +119,12 @@ int run_cli(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
         const Request request = parse_request(args);
+        if (const double seconds = max_time_of(request); seconds > 0) limit_time(seconds);
         const Terminal terminal =
             decide_terminal(color_choice(request), wants_json(request), sense_terminal());
-        const int code = execute(request, terminal, stdout);
+        int code = execute(request, terminal, stdout);
+        // Whatever the command, a signal that stopped it is its exit code, as a shell reports it.
+        if (interrupted() != 0 && code < 128) code = 128 + interrupted();
         // A reader that went away (a closed pipe, a full disk) is an error, not a success.
         if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
             throw std::runtime_error(

@@ -13,6 +13,8 @@ namespace racedemo {
 // The colour choice and JSON-ness of a request, for decide_terminal.
 ColorChoice color_choice(const Request& request);
 bool wants_json(const Request& request);
+// --max-time of a run or a walkthrough, in seconds; 0 when none was given.
+double max_time_of(const Request& request);
 
 // Runs a parsed request, printing to `out`; returns the exit code.
 int execute(const Request& request, const Terminal& terminal, std::FILE* out);

@@ -1,55 +1,85 @@
 #include "cli/interrupt.hpp"
 
 #include <fcntl.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
+#include <initializer_list>
 #include <stdexcept>
 
 namespace racedemo {
 namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
+volatile std::sig_atomic_t g_time_up = 0;
 // The write end of the current StopOnInterrupt's pipe, or -1. Lock-free, so the handler may
 // read it.
 std::atomic<int> g_wake_fd{-1};
 static_assert(std::atomic<int>::is_always_lock_free);
 
-extern "C" void record_signal(int signal) {
-    const int saved_errno = errno;
-    g_signal = signal;
+void wake_watcher() {
     const int fd = g_wake_fd.load();
     if (fd >= 0) {
         const char byte = 1;
         [[maybe_unused]] ssize_t written = write(fd, &byte, 1);
     }
+}
+
+extern "C" void record_signal(int signal) {
+    const int saved_errno = errno;
+    g_signal = signal;
+    wake_watcher();
     errno = saved_errno;
 }
 
-void install(void (*handler)(int)) {
+extern "C" void record_time_up(int) {
+    const int saved_errno = errno;
+    g_time_up = 1;
+    wake_watcher();
+    errno = saved_errno;
+}
+
+void install(void (*handler)(int), std::initializer_list<int> signals) {
     struct sigaction action {};
     action.sa_handler = handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;  // no SA_RESTART: blocking calls return EINTR and the loop looks
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
+    for (int signal : signals) sigaction(signal, &action, nullptr);
 }
 
 }  // namespace
 
 void catch_interrupts() {
-    install(record_signal);
+    install(record_signal, {SIGINT, SIGTERM, SIGHUP});
 }
 void default_interrupts() {
-    install(SIG_DFL);
+    install(SIG_DFL, {SIGINT, SIGTERM, SIGHUP, SIGALRM});
 }
 int interrupted() {
     return g_signal;
 }
 void clear_interrupt() {
     g_signal = 0;
+    g_time_up = 0;
+}
+
+// SIGALRM from an interval timer: fork() does not pass the timer on, so trial processes are
+// never woken by it.
+void limit_time(double seconds) {
+    install(record_time_up, {SIGALRM});
+    itimerval timer{};
+    const double whole = std::floor(seconds);
+    timer.it_value.tv_sec = static_cast<time_t>(whole);
+    timer.it_value.tv_usec = static_cast<suseconds_t>((seconds - whole) * 1e6);
+    if (timer.it_value.tv_sec == 0 && timer.it_value.tv_usec == 0) timer.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &timer, nullptr);
+}
+bool time_is_up() {
+    return g_time_up != 0;
 }
 
 // One pipe for the life of the process, never closed: the handler may have read its write end
@@ -73,7 +103,7 @@ StopOnInterrupt::StopOnInterrupt() {
     watcher_ = std::thread([this] {
         char byte = 1;
         for (;;) {
-            if (interrupted() != 0) source_.request_stop();
+            if (should_stop()) source_.request_stop();
             const ssize_t got = read(pipe_[0], &byte, 1);
             if (got == 0 || (got < 0 && errno != EINTR) || (got > 0 && byte == 0)) return;
         }

@@ -22,6 +22,8 @@ constexpr long long kMaxQuizRounds = 50;
 // More lanes than this do not fit side by side, and a student can follow no more.
 constexpr long long kMaxPlayThreads = 4;
 constexpr double kMaxTimeoutSeconds = 3600;
+// A week: a limit for a search left running, still refusing a typo's extra zeros.
+constexpr double kMaxRunSeconds = 7 * 24 * 3600;
 
 const std::vector<std::pair<std::string, ColorChoice>> kColors = {{"auto", ColorChoice::automatic},
                                                                   {"always", ColorChoice::always},
@@ -39,6 +41,7 @@ struct ScenarioOptions {
     Mode mode = Mode::real;
     bool fixed = false, explore = false, bench = false, quiz = false, answers = false;
     bool json = false, full_trace = false;
+    double max_time = 0;
     std::string schedule, detector, html;
     std::uint64_t seed = ModelOptions{}.seed;
     Strategy strategy = Strategy::random;
@@ -72,6 +75,7 @@ struct PlayOptions {
 struct WalkthroughFlags {
     CLI::App* app = nullptr;
     bool no_pause = false;
+    double max_time = 0;
     std::string only, from;
     ColorChoice color = ColorChoice::automatic;
 };
@@ -135,6 +139,14 @@ CLI::Option* add_color(CLI::App& app, ColorChoice& color) {
         ->default_str("auto");
 }
 
+CLI::Option* add_max_time(CLI::App& app, double& seconds, std::string_view what) {
+    return app
+        .add_option("--max-time", seconds,
+                    fmt::format("stop {} after this long, with what it has (never CLEAN)", what))
+        ->transform(racedemo::seconds(kMaxRunSeconds))
+        ->type_name("SECONDS");
+}
+
 void setup_list(Parser& parser) {
     parser.list = parser.app.add_subcommand("list", "the scenarios, one a line");
 }
@@ -180,6 +192,7 @@ void setup_walkthrough(Parser& parser) {
     options.app->add_option("--from", options.from, "start at this scenario (number or name)")
         ->type_name("N")
         ->excludes(only);
+    add_max_time(*options.app, options.max_time, "the whole walkthrough");
     add_color(*options.app, options.color);
 }
 
@@ -257,6 +270,7 @@ void add_other_options(CLI::App& app, ScenarioOptions& o) {
                  "model mode: every step, not only those around the damage");
     app.add_option("--html", o.html, "also write the run as one self-contained HTML page")
         ->type_name("FILE");
+    add_max_time(app, o.max_time, "the run");
     add_color(app, o.color);
     app.add_option("--expect", o.expect, "exit 3 unless the verdict is this")
         ->transform(one_of<Expectation>({{"corrupt", Expectation::corrupt},
@@ -293,7 +307,7 @@ void declare_conflicts(CLI::App& app) {
     excludes_all(
         app, "--schedule",
         {"--strategy", "--seed", "--runs", "--depth", "--preemptions", "--budget", "--reduction"});
-    excludes_all(app, "--quiz", {"--json", "--runs", "--explore", "--html"});
+    excludes_all(app, "--quiz", {"--json", "--runs", "--explore", "--html", "--max-time"});
     excludes_all(app, "--html", {"--bench", "--detector"});
     excludes_all(app, "--json", {"--color"});
     app.get_option("--answers")->needs("--quiz");
@@ -535,6 +549,7 @@ RunRequest run_request(const ScenarioOptions& o) {
     request.full_trace = o.full_trace;
     request.color = o.color;
     request.expect = o.expect;
+    request.max_time_seconds = o.max_time;
     return request;
 }
 
@@ -556,6 +571,7 @@ WalkthroughRequest walkthrough_request(const WalkthroughFlags& o) {
     WalkthroughRequest request;
     request.pause = !o.no_pause;
     request.color = o.color;
+    request.max_time_seconds = o.max_time;
     if (!o.only.empty()) request.only = lookup(o.only).number;
     if (!o.from.empty()) request.from = lookup(o.from).number;
     return request;

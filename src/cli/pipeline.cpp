@@ -47,8 +47,8 @@ RealReport run_real_request(const RunRequest& request, const Terminal& terminal)
     RealReport report{request.real, {}};
     report.result = run_real(*request.scenario, request.variant, request.real,
                              progress_line(request, terminal));
-    if (report.result.interrupted_by != 0 && terminal.progress) fmt::print(stderr, "\r{:40}\r", "");
-    if (report.result.first_bad && report.result.interrupted_by == 0)
+    if (should_stop() && terminal.progress) fmt::print(stderr, "\r{:40}\r", "");
+    if (report.result.first_bad && !should_stop())
         report.model_replay = find_model_replay(request, *report.result.first_bad, terminal);
     return report;
 }
@@ -60,7 +60,10 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
     if (terminal.progress)
         options.progress = [&](std::uint64_t schedules) {
             if (Clock::now() - started < std::chrono::seconds(1)) return;
-            fmt::print(stderr, "\rexploring: {} schedules", schedules);
+            if (options.strategy == Strategy::explore)
+                fmt::print(stderr, "\rexploring: {} schedules", schedules);
+            else
+                fmt::print(stderr, "\rschedule {} of {}", schedules, options.runs);
             progress_shown = true;
         };
     StopOnInterrupt stop;
@@ -80,7 +83,8 @@ ModelReport run_model_request(const RunRequest& request, const Terminal& termina
         throw UsageError(fmt::format("--schedule: position {}: {}", error.position, error.reason));
     }
     // An engine that polls the signal itself stops without saying so: the flag says it.
-    if (interrupted() != 0) report.result.interrupted = true;
+    if (should_stop()) report.result.interrupted = true;
+    report.time_limit_reached = report.result.interrupted && interrupted() == 0 && time_is_up();
     report.replay = replay_command(request, pointed_schedule(report));
     return report;
 }
@@ -106,9 +110,11 @@ BenchReport run_bench_request(const RunRequest& request, const Terminal& termina
     settings.progress = [show_progress](int done, int total) {
         if (show_progress) fmt::print(stderr, "\rmeasuring: {} of {} rows", done, total);
     };
+    settings.should_stop = [] { return should_stop(); };
     report.table = request.scenario->bench(settings);
     if (show_progress) fmt::print(stderr, "\r{:30}\r", "");
     settings.progress = nullptr;
+    settings.should_stop = nullptr;
     return report;
 }
 
@@ -154,11 +160,9 @@ RunReport run_request(const RunRequest& request, const Terminal& terminal) {
     switch (request.runner) {
         case Runner::real:
             report.body = run_real_request(request, terminal);
-            report.interrupted_by = std::get<RealReport>(report.body).result.interrupted_by;
             break;
         case Runner::model:
             report.body = run_model_request(request, terminal);
-            report.interrupted_by = interrupted();
             break;
         case Runner::detector:
             report.body = run_detector_request(request);
@@ -167,6 +171,9 @@ RunReport run_request(const RunRequest& request, const Terminal& terminal) {
             report.body = run_bench_request(request, terminal);
             break;
     }
+    // Each runner stops at the first look after a signal or the time limit; what it had is kept.
+    report.interrupted_by = interrupted();
+    report.time_limit_reached = report.interrupted_by == 0 && time_is_up();
     return report;
 }
 

@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "cli/interrupt.hpp"
+#include "cli/line_input.hpp"
 #include "cli/pipeline.hpp"
 #include "engine/play.hpp"
 #include "present/report.hpp"
@@ -108,9 +110,8 @@ class Player {
         : request_(request),
           terminal_(terminal),
           style_(terminal.color, terminal.width),
-          in_(in),
           out_(out),
-          echo_(isatty(fileno(in)) == 0) {}
+          input_(in, out) {}
 
     int play();
 
@@ -118,7 +119,6 @@ class Player {
     void print(const std::string& text) {
         fmt::print(out_, "{}", text::fit(text, static_cast<std::size_t>(terminal_.width)));
     }
-    std::optional<std::string> read_command(const std::string& prompt);
     bool handle(const std::string& command, const PlayPosition& position);
     bool take_thread(int thread, const PlayPosition& position);
     void finish();
@@ -129,31 +129,13 @@ class Player {
     const PlayRequest& request_;
     const Terminal& terminal_;
     Style style_;
-    std::FILE* in_;
     std::FILE* out_;
-    bool echo_;
+    LineInput input_;
     Goal goal_;
     std::vector<int> schedule_;
     bool done_ = false;
     bool reached_ = false;  // the run went wrong: the goal is reached
 };
-
-std::optional<std::string> Player::read_command(const std::string& prompt) {
-    fmt::print(out_, " {} ", prompt);
-    std::fflush(out_);
-    std::string line;
-    int c = 0;
-    while ((c = std::fgetc(in_)) != EOF && c != '\n') line += static_cast<char>(c);
-    if (c == EOF && line.empty()) {
-        if (echo_) fmt::print(out_, "(end of input)\n");
-        return std::nullopt;
-    }
-    const auto start = line.find_first_not_of(" \t\r");
-    const auto end = line.find_last_not_of(" \t\r");
-    line = start == std::string::npos ? "" : line.substr(start, end - start + 1);
-    if (echo_) fmt::print(out_, "{}\n", line);
-    return line;
-}
 
 bool Player::take_thread(int thread, const PlayPosition& position) {
     const int threads = static_cast<int>(position.state.size());
@@ -239,15 +221,17 @@ int Player::play() {
             if (position.over) finish();
             if (done_) break;
         }
-        const std::optional<std::string> command = read_command(fmt::format(
+        const std::optional<std::string> command = input_.read(fmt::format(
             "Step {}: which thread? (number, Enter, u, r, q, ?)", schedule_.size() + 1));
         if (!command) break;
         show = handle(*command, position);
     }
+    if (input_.ended_by_signal())
+        print(fmt::format(" The game ends here: {}.\n", input_.why_ended()));
     if (!schedule_.empty() && !reached_)
         print(fmt::format(" Your schedule so far:\n   {}\n", replay_of(schedule_)));
     std::fflush(out_);
-    return kExitRan;
+    return input_.ended_by_signal() ? 128 + interrupted() : int{kExitRan};
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <variant>
 
+#include "cli/interrupt.hpp"
+#include "cli/line_input.hpp"
 #include "cli/pipeline.hpp"
 #include "present/text.hpp"
 
@@ -243,56 +245,21 @@ std::vector<std::uint64_t> quiz_seeds(const RunRequest& request, const Terminal&
 
 namespace {
 
-// Reads answers a line at a time; on a pipe the answer is echoed, so that the transcript reads
-// as a dialogue.
-class Asker {
-  public:
-    Asker(std::FILE* in, std::FILE* out) : in_(in), out_(out), echo_(isatty(fileno(in)) == 0) {}
-
-    // The trimmed, lower-case answer; nothing when the input has ended.
-    std::optional<std::string> ask(std::string_view prompt) {
-        fmt::print(out_, " {} ", prompt);
-        std::fflush(out_);
-        std::string line;
-        for (int c = std::fgetc(in_); c != '\n'; c = std::fgetc(in_)) {
-            if (c == EOF) {
-                if (line.empty()) return finish_line(std::nullopt);
-                break;
-            }
-            line += static_cast<char>(std::tolower(c));
-        }
-        const auto start = line.find_first_not_of(" \t\r");
-        const auto end = line.find_last_not_of(" \t\r");
-        line = start == std::string::npos ? "" : line.substr(start, end - start + 1);
-        return finish_line(line);
-    }
-    void say(std::string_view text) { fmt::print(out_, " {}\n", text); }
-
-  private:
-    std::optional<std::string> finish_line(std::optional<std::string> answer) {
-        if (echo_) fmt::print(out_, "{}\n", answer ? *answer : std::string("(no answer)"));
-        return answer;
-    }
-
-    std::FILE* in_;
-    std::FILE* out_;
-    bool echo_;
-};
-
-std::optional<bool> ask_yes_no(Asker& asker) {
+std::optional<bool> ask_yes_no(LineInput& input) {
     for (;;) {
-        const std::optional<std::string> answer = asker.ask("Your answer to Q1 (yes or no):");
+        const std::optional<std::string> answer =
+            input.read("Your answer to Q1 (yes or no):", true);
         if (!answer) return std::nullopt;
         if (*answer == "yes" || *answer == "y") return true;
         if (*answer == "no" || *answer == "n") return false;
-        asker.say("please answer yes or no");
+        input.say("please answer yes or no");
     }
 }
 
-std::optional<int> ask_step(Asker& asker, int steps) {
+std::optional<int> ask_step(LineInput& input, int steps) {
     const std::string prompt = fmt::format("Your answer to Q2 (1 to {}, or none):", steps);
     for (;;) {
-        const std::optional<std::string> answer = asker.ask(prompt);
+        const std::optional<std::string> answer = input.read(prompt, true);
         if (!answer) return std::nullopt;
         if (answer->empty() || *answer == "none") return 0;
         const bool digits = answer->size() <= 6 &&
@@ -300,17 +267,17 @@ std::optional<int> ask_step(Asker& asker, int steps) {
                                         [](unsigned char c) { return std::isdigit(c) != 0; });
         const int step = digits ? std::stoi(*answer) : -1;
         if (step >= 1 && step <= steps) return step;
-        asker.say(fmt::format("please answer with a step from 1 to {}, or none", steps));
+        input.say(fmt::format("please answer with a step from 1 to {}, or none", steps));
     }
 }
 
 // Q2 is asked only after a yes: a run that does not go wrong damages nothing.
-std::optional<QuizAnswers> ask_round(Asker& asker, const ModelRun& run) {
-    const std::optional<bool> wrong = ask_yes_no(asker);
+std::optional<QuizAnswers> ask_round(LineInput& input, const ModelRun& run) {
+    const std::optional<bool> wrong = ask_yes_no(input);
     if (!wrong) return std::nullopt;
     QuizAnswers answers{*wrong, 0};
     if (!*wrong) return answers;
-    const std::optional<int> step = ask_step(asker, static_cast<int>(run.trace.events.size()));
+    const std::optional<int> step = ask_step(input, static_cast<int>(run.trace.events.size()));
     if (!step) return std::nullopt;
     answers.step = *step;
     return answers;
@@ -322,12 +289,13 @@ struct Score {
     int rounds_answered = 0;
 };
 
-std::string render_score(const Score& score, int rounds, const Style& style) {
+std::string render_score(const Score& score, int rounds, const LineInput& input,
+                         const Style& style) {
     const std::string line =
         fmt::format("Score: {} of {} answers right", score.right, score.graded);
     if (score.rounds_answered == rounds) return " " + style.strong(line) + "\n";
-    return fmt::format(" {} ({} of {} questions answered before the input ended)\n",
-                       style.strong(line), score.rounds_answered, rounds);
+    return fmt::format(" {} ({} of {} questions answered before {})\n", style.strong(line),
+                       score.rounds_answered, rounds, input.why_ended());
 }
 
 }  // namespace
@@ -351,7 +319,7 @@ int run_quiz(const RunRequest& request, const Terminal& terminal, std::FILE* in,
         fmt::print(out, "{}", text::fit(report, static_cast<std::size_t>(terminal.width)));
     };
     const std::vector<RunRequest> rounds = quiz_rounds(request, terminal);
-    Asker asker(in, out);
+    LineInput input(in, out);
     Score score;
     RunReport last{};
     for (std::size_t index = 0; index < rounds.size(); ++index) {
@@ -364,12 +332,12 @@ int run_quiz(const RunRequest& request, const Terminal& terminal, std::FILE* in,
             print(quiz_answers(run, style));
             continue;
         }
-        const std::optional<QuizAnswers> answers = ask_round(asker, run);
+        const std::optional<QuizAnswers> answers = ask_round(input, run);
         if (!answers) {
             RunRequest reveal = replay_request(request, run.schedule);
             reveal.quiz = reveal.answers = true;
-            print(" No answer came (the input ended). The answers:\n   " + command_line(reveal) +
-                  "\n");
+            print(fmt::format(" No answer came ({}). The answers:\n   {}\n", input.why_ended(),
+                              command_line(reveal)));
             break;
         }
         const QuizGrade grade = grade_quiz(run, *answers);
@@ -379,9 +347,9 @@ int run_quiz(const RunRequest& request, const Terminal& terminal, std::FILE* in,
         print(render_grade(grade, style) + quiz_answers(run, style));
     }
     if (!request.answers && score.rounds_answered > 0 && rounds.size() > 1)
-        print("\n" + render_score(score, static_cast<int>(rounds.size()), style));
+        print("\n" + render_score(score, static_cast<int>(rounds.size()), input, style));
     std::fflush(out);
-    if (last.interrupted_by != 0) return 128 + last.interrupted_by;
+    if (interrupted() != 0) return 128 + interrupted();
     return rounds.size() == 1 ? check_expectation(request.expect, verdict_of(last)) : 0;
 }
 

@@ -48,6 +48,7 @@ struct RunRequest {
     bool full_trace = false;  // model: every step, not only the damage's window
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;
+    double max_time_seconds = 0;  // --max-time: stop with what it has after this long (0: none)
 
     Mode mode() const { return runner == Runner::model ? Mode::model : Mode::real; }
 };
@@ -71,6 +72,7 @@ struct WalkthroughRequest {
     int only = 0;       // just this scenario (0: all from `from` on)
     bool pause = true;  // wait for Enter between steps, when on a terminal
     ColorChoice color = ColorChoice::automatic;
+    double max_time_seconds = 0;  // --max-time for the whole walkthrough (0: none)
 };
 
 // `racedemo play SCENARIO`: the student chooses every step.

@@ -31,7 +31,7 @@ Terminal decide_terminal(ColorChoice color, bool json, const TerminalFacts& fact
     else
         terminal.color = color == ColorChoice::always;
     terminal.color = terminal.color && !json;
-    terminal.progress = facts.stderr_tty && !json;
+    terminal.progress = facts.stderr_tty;  // JSON goes to stdout: progress may go beside it
     terminal.interactive = facts.stdin_tty && facts.stdout_tty;
     if (facts.stdout_tty && facts.columns > 0) terminal.width = std::clamp(facts.columns, 60, 100);
     return terminal;

@@ -4,6 +4,7 @@
 
 #include "present/report.hpp"
 #include "present/run_report.hpp"
+#include "present/text.hpp"
 
 namespace racedemo {
 namespace {
@@ -141,10 +142,17 @@ nlohmann::json row_json(const BenchTable& table, const BenchRow& row) {
 }  // namespace
 
 std::string render_bench(const RunHeader& header, const BenchSettings& settings,
-                         const BenchTable& table, const Style& style) {
+                         const BenchTable& table, const Style& style, std::string_view why_cut) {
     std::string out = bench_head(header, settings, table, style);
     BenchTally tally;
     for (const BenchRow& row : table.rows) out += bench_row(table, row, tally, style) + "\n";
+    // The summary counts only the rows above: said, so that no one reads it as the whole grid.
+    if (table.cut_short)
+        out += fmt::format(
+            " {} after {}: the grid is not complete, and the counts below are of "
+            "these rows only\n",
+            style.bad(why_cut), text::counted(table.rows.size(), "row"));
+    if (table.rows.empty()) return out;
     return out + bench_summary(table, tally, style);
 }
 
@@ -164,6 +172,7 @@ void to_json(nlohmann::json& json, const BenchReport& report) {
         }
     }
     json["mode"] = "bench";
+    json["complete"] = !report.table.cut_short;
     json["bench"] = rows;
     json["rows"] = cells;
     json["bench_title"] = report.table.title;

@@ -130,8 +130,9 @@ std::string explore_summary(const ModelReport& report) {
         options.preemption_bound >= 0
             ? fmt::format(", at most {} preemptions", options.preemption_bound)
             : "";
-    const std::string coverage = result.complete      ? ", complete"
-                                 : result.interrupted ? ", INCOMPLETE (interrupted)"
+    const std::string coverage = result.complete             ? ", complete"
+                                 : report.time_limit_reached ? ", INCOMPLETE (time limit reached)"
+                                 : result.interrupted        ? ", INCOMPLETE (interrupted)"
                                                       : ", INCOMPLETE (budget or bound reached)";
     // A state-caching search also runs executions that stop at a state already explored:
     // the steps are theirs too, so they are counted beside them, on a line of their own.
@@ -156,8 +157,10 @@ std::string series_summary(const ModelReport& report, const Style& style) {
     const ModelResult& result = report.result;
     std::string out;
     if (result.interrupted)
-        out += fmt::format(" {} after {} of {} schedules\n", style.bad("interrupted"),
-                           result.schedules_explored, report.options.runs);
+        out += fmt::format(
+            " {} after {} of {} schedules\n",
+            style.bad(report.time_limit_reached ? "stopped at the time limit" : "interrupted"),
+            result.schedules_explored, report.options.runs);
     if (report.options.runs > 1 || result.interrupted)
         out += fmt::format(" ran {}: {} corrupted{}; {} steps in all\n",
                            text::counted(result.schedules_explored, "schedule"),
@@ -230,10 +233,12 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
         case Verdict::deadlocked:
             return fmt::format("{} {}\n", style.bad("DEADLOCKED:"), result.shown.outcome.evidence);
         case Verdict::no_bug_found:
-            return fmt::format(
-                "{} {} run, none corrupts; but the search {}, so this is no proof\n",
-                style.bad("NO BUG FOUND:"), text::counted(result.schedules_explored, "schedule"),
-                result.interrupted ? "was interrupted" : "was cut by its budget or bound");
+            return fmt::format("{} {} run, none corrupts; but the search {}, so this is no proof\n",
+                               style.bad("NO BUG FOUND:"),
+                               text::counted(result.schedules_explored, "schedule"),
+                               report.time_limit_reached ? "reached its time limit"
+                               : result.interrupted      ? "was interrupted"
+                                                         : "was cut by its budget or bound");
         case Verdict::clean:
             break;
     }

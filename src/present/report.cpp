@@ -109,11 +109,15 @@ std::string model_replay_lines(const ModelReplay& replay, const Style& style) {
 
 std::string stopped_early(const RealResult& result, const Style& style) {
     if (result.runs_done >= result.runs_requested) return {};
-    const bool interrupted = result.interrupted_by != 0;
-    return fmt::format(" {} after {} of {} runs{}\n",
-                       interrupted ? style.bad("interrupted") : "stopped", result.runs_done,
-                       result.runs_requested,
-                       interrupted ? fmt::format(" ({})", signal_name(result.interrupted_by)) : "");
+    if (result.interrupted_by != 0)
+        return fmt::format(" {} after {} of {} runs ({})\n", style.bad("interrupted"),
+                           result.runs_done, result.runs_requested,
+                           signal_name(result.interrupted_by));
+    if (result.time_limit_reached)
+        return fmt::format(" {} after {} of {} runs (--max-time)\n",
+                           style.bad("stopped at the time limit"), result.runs_done,
+                           result.runs_requested);
+    return fmt::format(" stopped after {} of {} runs\n", result.runs_done, result.runs_requested);
 }
 
 // A deadlocked run: the watchdog found threads that can never go on, named who held what, and
@@ -150,6 +154,11 @@ std::string real_verdict(const RealResult& result, const Style& style) {
                            result.runs_done,
                            clean > 0 ? fmt::format("; the other {} finished clean", clean) : "");
     }
+    if (real_run_cut(result))
+        return fmt::format(
+            "{} {} of {} runs finished, none went wrong; but the run {}, so this is no proof\n",
+            style.bad("NO BUG FOUND:"), result.runs_done, result.runs_requested,
+            result.interrupted_by != 0 ? "was interrupted" : "reached its time limit");
     return fmt::format("{} {} of {} runs, {} rounds in all, no corruption, no deadlock\n",
                        style.good("CLEAN:"), result.runs_done, result.runs_done,
                        result.rounds_total);
@@ -279,6 +288,10 @@ std::string Style::thread(int thread, std::string_view text) const {
 
 bool verdict_corrupt(const RealResult& result) {
     return result.corrupt();
+}
+
+bool real_run_cut(const RealResult& result) {
+    return result.interrupted_by != 0 || result.time_limit_reached || result.runs_done == 0;
 }
 
 std::string render_real(const RunHeader& header, const RealOptions& options,

@@ -65,12 +65,16 @@ constexpr double kBenchTie = 1.10;
 
 // A --bench table: the grid, a winner (or a tie) and a bar per row, and where each variant
 // loses. The JSON names each row's "winner": a variant, or "tie".
+// `why_cut`: why a table cut short stopped ("interrupted (SIGINT)"), for its note.
 std::string render_bench(const RunHeader& header, const BenchSettings& settings,
-                         const BenchTable& table, const Style& style);
+                         const BenchTable& table, const Style& style,
+                         std::string_view why_cut = "stopped");
 nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings,
                           const BenchTable& table);
 
 bool verdict_corrupt(const RealResult& result);
+// Stopped before all its runs (a signal, --max-time) or with none finished: never CLEAN.
+bool real_run_cut(const RealResult& result);
 
 }  // namespace racedemo
 

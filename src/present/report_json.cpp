@@ -149,6 +149,12 @@ nlohmann::json report_json(const RunReport& report) {
                 to_json(json, body);
         },
         report.body);
+    // Every mode says the same about how it stopped: a run cut short is never taken as whole.
+    json["interrupted"] = report.interrupted_by != 0;
+    json["signal"] = report.interrupted_by != 0
+                         ? nlohmann::json(std::string(signal_name(report.interrupted_by)))
+                         : nlohmann::json(nullptr);
+    json["time_limit_reached"] = report.time_limit_reached;
     return json;
 }
 

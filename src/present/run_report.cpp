@@ -1,5 +1,7 @@
 #include "present/run_report.hpp"
 
+#include <fmt/format.h>
+
 #include "present/overloaded.hpp"
 
 namespace racedemo {
@@ -14,7 +16,8 @@ Verdict verdict_of(const ModelReport& report) {
 
 Verdict verdict_of(const RealReport& report) {
     if (verdict_corrupt(report.result)) return Verdict::corrupted;
-    return report.result.deadlocked_runs > 0 ? Verdict::deadlocked : Verdict::clean;
+    if (report.result.deadlocked_runs > 0) return Verdict::deadlocked;
+    return real_run_cut(report.result) ? Verdict::no_bug_found : Verdict::clean;
 }
 
 Verdict verdict_of(const RunReport& report) {
@@ -56,6 +59,12 @@ const std::vector<int>& pointed_schedule(const ModelReport& report) {
     return result.shown.schedule;
 }
 
+std::string why_stopped(const RunReport& report) {
+    if (report.interrupted_by != 0)
+        return fmt::format("interrupted ({})", signal_name(report.interrupted_by));
+    return report.time_limit_reached ? "stopped at the time limit (--max-time)" : "stopped";
+}
+
 std::string render_text(const RunReport& report, const Style& style) {
     const RunHeader& header = report.header;
     return std::visit(
@@ -68,7 +77,8 @@ std::string render_text(const RunReport& report, const Style& style) {
                        return render_detector(header, detector.runs, detector.result, style);
                    },
                    [&](const BenchReport& bench) {
-                       return render_bench(header, bench.settings, bench.table, style);
+                       return render_bench(header, bench.settings, bench.table, style,
+                                           why_stopped(report));
                    }},
         report.body);
 }

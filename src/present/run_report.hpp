@@ -15,8 +15,9 @@ namespace racedemo {
 
 enum class Runner { real, model, detector, bench };
 
-// A run's conclusion. no_bug_found: a model search that was cut (by its budget, its bound or an
-// interrupt) before it covered everything, and found nothing: never to be called clean.
+// A run's conclusion. no_bug_found: a model search or a real run that was cut (by its budget,
+// its bound, an interrupt or --max-time) before it covered everything, and found nothing: never
+// to be called clean.
 // deadlocked: a model run in which no thread could move while some had not finished; real
 // runs of which some were stopped on a cycle of lock waits (and none went otherwise wrong).
 enum class Verdict { corrupted, deadlocked, clean, no_bug_found };
@@ -32,6 +33,7 @@ struct ModelReport {
     ModelResult result;
     std::string replay;       // the command line that replays the schedule the report points to
     bool full_trace = false;  // show every step, not just the damage's window
+    bool time_limit_reached = false;  // --max-time, not a signal, stopped it (result.interrupted)
 };
 
 struct DetectorReport {
@@ -47,7 +49,8 @@ struct BenchReport {
 struct RunReport {
     RunHeader header;
     std::variant<RealReport, ModelReport, DetectorReport, BenchReport> body;
-    int interrupted_by = 0;  // SIGINT or SIGTERM stopped the run early
+    int interrupted_by = 0;           // SIGINT, SIGTERM or SIGHUP stopped the run early
+    bool time_limit_reached = false;  // --max-time stopped it early
 };
 
 Verdict verdict_of(const ModelReport& report);
@@ -63,6 +66,9 @@ std::string_view name_of(Reduction reduction);  // "none", "dpor", "reads-from"
 // (else the first deadlocking one), the shortest corrupting one of an exploration (else the
 // shortest deadlocking one), else the run shown.
 const std::vector<int>& pointed_schedule(const ModelReport& report);
+
+// "interrupted (SIGINT)", "stopped at the time limit (--max-time)", or "stopped".
+std::string why_stopped(const RunReport& report);
 
 // Text, for people: the heading, the interleaving, the counts, one verdict line.
 std::string render_text(const RunReport& report, const Style& style);

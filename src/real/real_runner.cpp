@@ -234,11 +234,11 @@ ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point 
         const int ready = ::poll(
             fds, 2, static_cast<int>(std::min<long long>(remaining.count() + 1, longest_wait)));
         if (ready < 0 && errno != EINTR) break;
-        if (interrupted() != 0) break;
+        if (should_stop()) break;
         if (ready == 0 && watch != nullptr && (output.deadlock = watch->check())) break;
         if (!drain_ready(fds, open_fds, result_fd, output)) break;
     }
-    output.stopped = interrupted() != 0 && open_fds > 0 && !output.hung && !output.deadlock;
+    output.stopped = should_stop() && open_fds > 0 && !output.hung && !output.deadlock;
     return output;
 }
 
@@ -486,6 +486,45 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
     return result;
 }
 
+namespace {
+
+// Adds one finished trial to the run's counts; the first corruption and deadlock are kept.
+void count_trial(RealResult& total, const TrialResult& trial, int run, double elapsed_ms) {
+    ++total.runs_done;
+    total.rounds_total += static_cast<std::uint64_t>(trial.rounds);
+    total.outcomes.add(trial.outcome.label);
+    switch (trial.status) {
+        case TrialStatus::finished:
+            total.corrupted_runs += trial.outcome.corrupted;
+            break;
+        case TrialStatus::crashed:
+            ++total.crashed_runs;
+            break;
+        case TrialStatus::hung:
+            ++total.hung_runs;
+            break;
+        case TrialStatus::deadlocked:
+            ++total.deadlocked_runs;
+            if (!total.first_deadlock) {
+                total.first_deadlock = trial;
+                total.first_deadlock_run = run;
+            }
+            break;
+        case TrialStatus::failed:
+            ++total.failed_runs;
+            break;
+        case TrialStatus::interrupted:
+            break;
+    }
+    if (trial.outcome.corrupted && !total.first_bad) {
+        total.first_corruption_ms = elapsed_ms;
+        total.first_corrupt_run = run;
+        total.first_bad = trial;
+    }
+}
+
+}  // namespace
+
 RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions& options,
                     const TrialObserver& observer) {
     RealResult total;
@@ -495,43 +534,15 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
                                                            &LockBoard::destroy_shared);
     auto started = Clock::now();
     for (int run = 1; run <= options.runs; ++run) {
-        if (interrupted() != 0) break;
+        if (should_stop()) break;
         TrialResult trial = run_trial_in_child(scenario, variant, options, board.get());
         if (trial.status == TrialStatus::interrupted) break;  // cut short: not an outcome
-        ++total.runs_done;
-        total.rounds_total += static_cast<std::uint64_t>(trial.rounds);
-        total.outcomes.add(trial.outcome.label);
-        switch (trial.status) {
-            case TrialStatus::finished:
-                total.corrupted_runs += trial.outcome.corrupted;
-                break;
-            case TrialStatus::crashed:
-                ++total.crashed_runs;
-                break;
-            case TrialStatus::hung:
-                ++total.hung_runs;
-                break;
-            case TrialStatus::deadlocked:
-                ++total.deadlocked_runs;
-                if (!total.first_deadlock) {
-                    total.first_deadlock = trial;
-                    total.first_deadlock_run = run;
-                }
-                break;
-            case TrialStatus::failed:
-                ++total.failed_runs;
-                break;
-            case TrialStatus::interrupted:
-                break;
-        }
-        if (trial.outcome.corrupted && !total.first_bad) {
-            total.first_corruption_ms = ms_since(started);
-            total.first_corrupt_run = run;
-            total.first_bad = trial;
-        }
+        count_trial(total, trial, run, ms_since(started));
         if (observer && !observer(run, trial)) break;
     }
     total.interrupted_by = interrupted();
+    total.time_limit_reached =
+        time_is_up() && total.interrupted_by == 0 && total.runs_done < total.runs_requested;
     total.elapsed_ms = ms_since(started);
     return total;
 }

@@ -68,7 +68,8 @@ struct RealResult {
     std::optional<int> first_deadlock_run;      // 1-based
     std::uint64_t rounds_total = 0;
     double elapsed_ms = 0;
-    int interrupted_by = 0;  // SIGINT/SIGTERM stopped the run early (its trial was discarded)
+    int interrupted_by = 0;  // SIGINT/SIGTERM/SIGHUP stopped the run early (its trial discarded)
+    bool time_limit_reached = false;  // --max-time stopped it early (its trial discarded)
 
     bool corrupt() const { return corrupted_runs + crashed_runs + hung_runs + failed_runs > 0; }
 };
