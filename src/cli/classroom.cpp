@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/output.hpp"
 #include "present/glossary.hpp"
 #include "present/lesson.hpp"
 #include "present/text.hpp"
@@ -18,7 +19,7 @@ namespace {
 // Waits for Enter; false when the user typed q (or input ended).
 bool wait_for_enter(std::FILE* in, std::FILE* out, std::string_view next) {
     fmt::print(out, "\n-- Enter: {} · q: quit -- ", next);
-    std::fflush(out);
+    flush_output(out);
     char line[64];
     if (std::fgets(line, sizeof line, in) == nullptr) return false;
     return !(line[0] == 'q' || line[0] == 'Q');

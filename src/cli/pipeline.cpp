@@ -11,6 +11,7 @@
 
 #include "cli/interrupt.hpp"
 #include "cli/model_replay.hpp"
+#include "cli/output.hpp"
 #include "cli/quiz.hpp"
 #include "present/html_report.hpp"
 #include "present/text.hpp"
@@ -34,10 +35,10 @@ TrialObserver progress_line(const RunRequest& request, const Terminal& terminal)
     return [runs, started, shown](int run, const TrialResult&) {
         const bool last = run == runs;
         if (Clock::now() - started > std::chrono::seconds(1) && !last && run % 10 == 0) {
-            fmt::print(stderr, "\rrun {} of {}", run, runs);
+            print_to_stderr("\rrun {} of {}", run, runs);
             *shown = true;
         } else if (last && *shown) {
-            fmt::print(stderr, "\r{:40}\r", "");
+            print_to_stderr("\r{:40}\r", "");
         }
         return true;
     };
@@ -47,7 +48,7 @@ RealReport run_real_request(const RunRequest& request, const Terminal& terminal)
     RealReport report{request.real, {}};
     report.result = run_real(*request.scenario, request.variant, request.real,
                              progress_line(request, terminal));
-    if (report.result.interrupted_by != 0 && terminal.progress) fmt::print(stderr, "\r{:40}\r", "");
+    if (report.result.interrupted_by != 0 && terminal.progress) print_to_stderr("\r{:40}\r", "");
     if (report.result.first_bad && report.result.interrupted_by == 0)
         report.model_replay = find_model_replay(request, *report.result.first_bad, terminal);
     return report;
@@ -60,14 +61,14 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
     if (terminal.progress)
         options.progress = [&](std::uint64_t schedules) {
             if (Clock::now() - started < std::chrono::seconds(1)) return;
-            fmt::print(stderr, "\rexploring: {} schedules", schedules);
+            print_to_stderr("\rexploring: {} schedules", schedules);
             progress_shown = true;
         };
     StopOnInterrupt stop;
     options.stop = stop.token();
     ModelResult result = run_model(*request.scenario, request.variant,
                                    TrialConfig{request.threads, true, request.policy}, options);
-    if (progress_shown) fmt::print(stderr, "\r{:40}\r", "");
+    if (progress_shown) print_to_stderr("\r{:40}\r", "");
     result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     return result;
 }
@@ -104,10 +105,10 @@ BenchReport run_bench_request(const RunRequest& request, const Terminal& termina
     settings.repetitions = 5;
     const bool show_progress = terminal.progress;
     settings.progress = [show_progress](int done, int total) {
-        if (show_progress) fmt::print(stderr, "\rmeasuring: {} of {} rows", done, total);
+        if (show_progress) print_to_stderr("\rmeasuring: {} of {} rows", done, total);
     };
     report.table = request.scenario->bench(settings);
-    if (show_progress) fmt::print(stderr, "\r{:30}\r", "");
+    if (show_progress) print_to_stderr("\r{:30}\r", "");
     settings.progress = nullptr;
     return report;
 }
@@ -123,11 +124,11 @@ bool write_page(const std::string& path, const RunReport& report) {
         file != nullptr && std::fwrite(page.data(), 1, page.size(), file) == page.size();
     const int error = errno;
     if (file != nullptr && std::fclose(file) != 0 && written) {
-        fmt::print(stderr, "racedemo: cannot write the page {}: {}\n", path, std::strerror(errno));
+        print_to_stderr("racedemo: cannot write the page {}: {}\n", path, std::strerror(errno));
         return false;
     }
     if (!written)
-        fmt::print(stderr, "racedemo: cannot write the page {}: {}\n", path, std::strerror(error));
+        print_to_stderr("racedemo: cannot write the page {}: {}\n", path, std::strerror(error));
     return written;
 }
 
@@ -183,8 +184,8 @@ int check_expectation(Expectation expect, Verdict verdict) {
                            : expect == Expectation::deadlocked ? Verdict::deadlocked
                                                                : Verdict::clean;
     if (verdict == wanted) return kExitRan;
-    fmt::print(stderr, "racedemo: expected {} but the verdict is {}\n", expectation_name(expect),
-               shouted(verdict));
+    print_to_stderr("racedemo: expected {} but the verdict is {}\n", expectation_name(expect),
+                    shouted(verdict));
     return kExitExpectation;
 }
 
@@ -196,7 +197,7 @@ int execute_run(const RunRequest& request, const Terminal& terminal, std::FILE* 
         if (!write_page(request.html_path, report)) return kExitError;
         if (!request.json) fmt::print(out, " page written: {}\n", request.html_path);
     }
-    std::fflush(out);
+    flush_output(out);
     if (report.interrupted_by != 0) return 128 + report.interrupted_by;  // as a shell reports it
     return check_expectation(request.expect, verdict_of(report));
 }

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "cli/output.hpp"
 #include "cli/pipeline.hpp"
 #include "engine/play.hpp"
 #include "present/report.hpp"
@@ -140,7 +141,7 @@ class Player {
 
 std::optional<std::string> Player::read_command(const std::string& prompt) {
     fmt::print(out_, " {} ", prompt);
-    std::fflush(out_);
+    flush_output(out_);
     std::string line;
     int c = 0;
     while ((c = std::fgetc(in_)) != EOF && c != '\n') line += static_cast<char>(c);
@@ -246,7 +247,7 @@ int Player::play() {
     }
     if (!schedule_.empty() && !reached_)
         print(fmt::format(" Your schedule so far:\n   {}\n", replay_of(schedule_)));
-    std::fflush(out_);
+    flush_output(out_);
     return kExitRan;
 }
 

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <variant>
 
+#include "cli/output.hpp"
 #include "cli/pipeline.hpp"
 #include "present/text.hpp"
 
@@ -252,7 +253,7 @@ class Asker {
     // The trimmed, lower-case answer; nothing when the input has ended.
     std::optional<std::string> ask(std::string_view prompt) {
         fmt::print(out_, " {} ", prompt);
-        std::fflush(out_);
+        flush_output(out_);
         std::string line;
         for (int c = std::fgetc(in_); c != '\n'; c = std::fgetc(in_)) {
             if (c == EOF) {
@@ -380,7 +381,7 @@ int run_quiz(const RunRequest& request, const Terminal& terminal, std::FILE* in,
     }
     if (!request.answers && score.rounds_answered > 0 && rounds.size() > 1)
         print("\n" + render_score(score, static_cast<int>(rounds.size()), style));
-    std::fflush(out);
+    flush_output(out);
     if (last.interrupted_by != 0) return 128 + last.interrupted_by;
     return rounds.size() == 1 ? check_expectation(request.expect, verdict_of(last)) : 0;
 }
