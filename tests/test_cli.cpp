@@ -230,7 +230,7 @@ TEST_CASE("bad values are refused with one line that names the option and the va
         {{"3", "--frobnicate"}, "--frobnicate is not an option of 'trie-race'"},
         {{"3", "extra"}, "unexpected argument 'extra' to 'trie-race'"},
         {{"list", "--threads", "3"}, "--threads is not an option of 'list'"},
-        {{"list", "3"}, "unexpected argument '3' to 'list'"},
+        {{"list", "3"}, "'3' after 'list': give one command at a time"},
         {{"explain", "3", "--threads", "2"}, "--threads is not an option of 'explain'"},
         {{"--threads", "3"}, "--threads is not an option of racedemo itself"},
         {{"3", "--bench"}, "--bench: trie-race has nothing to measure"},

@@ -52,6 +52,13 @@ Plain plainness(std::string_view value) {
     return Plain::other;
 }
 
+// Seconds written plainly: digits, then at most one '.' and digits.
+bool plain_seconds(std::string_view value) {
+    const std::size_t point = value.find('.');
+    if (point == std::string_view::npos) return all_digits(value);
+    return all_digits(value.substr(0, point)) && all_digits(value.substr(point + 1));
+}
+
 }  // namespace
 
 std::string in_quotes(std::string_view value) {
@@ -101,13 +108,6 @@ CLI::Validator seed_number() {
             return {};
         },
         "");
-}
-
-// Seconds written plainly: digits, then at most one '.' and digits.
-bool plain_seconds(std::string_view value) {
-    const std::size_t point = value.find('.');
-    if (point == std::string_view::npos) return all_digits(value);
-    return all_digits(value.substr(0, point)) && all_digits(value.substr(point + 1));
 }
 
 CLI::Validator seconds(double least, double most) {
