@@ -188,6 +188,13 @@ const std::vector<BadInput>& bad_inputs() {
         {{"3", "--explore", "--mode", "real"}, "--explore has no effect in real mode"},
         {{"3", "--strategy", "pct", "--reduction", "none"}, "--reduction has no effect"},
         {{"3", "--full-trace"}, "--full-trace has no effect in real mode"},
+        {{"counter", "--reduction", "dpor"}, "--reduction has no effect on random schedules"},
+        {{"3", "--strategy", "random", "--budget", "5"}, "--budget has no effect"},
+        {{"3", "--quiz", "--strategy", "explore"}, "--quiz has no effect on an exploration"},
+        {{"3", "--explore", "--seed", "3"}, "--explore and --seed cannot be given together"},
+        {{"explain", "--markdown"}, "'explain' needs a scenario"},
+        {{"walkthrough", "--no-pause=x"}, "--no-pause takes no value, not 'x'"},
+        {{"explain", "-1"}, "unknown scenario '-1'"},
     };
     return cases;
 }

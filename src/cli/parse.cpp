@@ -455,7 +455,7 @@ struct RunShape {
             case Strategy::replay:
                 return "on a replay (--schedule)";
             case Strategy::random:
-                return "on random schedules (the default strategy of model mode)";
+                return "on random schedules (model mode's default)";
             case Strategy::pct:
                 return "on pct schedules";
             case Strategy::explore:
