@@ -18,11 +18,32 @@ struct ProcessResult {
     std::string err;
 };
 
+// Where the child's stdout or stderr goes instead of the pipe the test reads.
+enum class Redirect {
+    captured,     // the pipe the test reads (ProcessResult::out, ::err)
+    closed,       // no such file descriptor (racedemo ... 2>&-)
+    full,         // /dev/full: every write fails with ENOSPC (a full disk)
+    broken_pipe,  // a pipe whose reader has gone: every write fails with EPIPE (| head -1)
+};
+
+inline void redirect(int fd, Redirect where) {
+    if (where == Redirect::closed) close(fd);
+    if (where == Redirect::full) dup2(open("/dev/full", O_WRONLY | O_CLOEXEC), fd);
+    if (where == Redirect::broken_pipe) {
+        int reader_gone[2];
+        if (pipe2(reader_gone, O_CLOEXEC) != 0) _exit(126);
+        dup2(reader_gone[1], fd);
+        close(reader_gone[0]);
+    }
+}
+
 // Its standard input is a pipe holding `input` (nothing by default: it reads end of input at
 // once, whatever the test runner's own input is).
 inline ProcessResult run_racedemo(const std::vector<std::string>& args,
                                   const std::vector<std::string>& env = {},
-                                  const std::string& input = {}) {
+                                  const std::string& input = {},
+                                  Redirect out_to = Redirect::captured,
+                                  Redirect err_to = Redirect::captured) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
         pipe2(err_pipe, O_CLOEXEC) != 0)
@@ -32,6 +53,8 @@ inline ProcessResult run_racedemo(const std::vector<std::string>& args,
         dup2(in_pipe[0], STDIN_FILENO);
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
+        redirect(STDOUT_FILENO, out_to);
+        redirect(STDERR_FILENO, err_to);
         for (const std::string& setting : env) putenv(const_cast<char*>(setting.c_str()));
         std::vector<char*> argv{const_cast<char*>(RACEDEMO_BINARY)};
         for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));

@@ -15,13 +15,18 @@ namespace racedemo::testing {
 
 class TerminalSession {
   public:
-    explicit TerminalSession(const std::vector<std::string>& args) {
+    // Without colour (NO_COLOR=1) unless `environment` says otherwise: it replaces NO_COLOR and
+    // sets the settings it lists ("TERM=dumb").
+    explicit TerminalSession(const std::vector<std::string>& args,
+                             const std::vector<std::string>& environment = {"NO_COLOR=1"}) {
         pid_ = forkpty(&master_, nullptr, nullptr, nullptr);
         if (pid_ == 0) {
             std::vector<char*> argv{const_cast<char*>(RACEDEMO_BINARY)};
             for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
             argv.push_back(nullptr);
-            setenv("NO_COLOR", "1", 1);
+            unsetenv("NO_COLOR");
+            for (const std::string& setting : environment)
+                putenv(const_cast<char*>(setting.c_str()));
             execv(RACEDEMO_BINARY, argv.data());
             _exit(127);
         }

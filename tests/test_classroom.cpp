@@ -1,5 +1,7 @@
 // The classroom: walkthrough (on a pipe and on a terminal) and the quiz.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <string>
 #include <string_view>
@@ -264,4 +266,32 @@ TEST_CASE("the walkthrough defines each word where the course first uses it, onc
     CHECK(out.find("\n  deadlock: ", defined + 1) == std::string::npos);  // not again at 09
     CHECK(defined < out.find("$ racedemo lock-order"));                   // before the runs
     CHECK(out.find("\n  writer-preferring: ") > out.find("=== 3 of 3: 10 rwmutex-recursive"));
+}
+
+TEST_CASE("on a terminal, TERM=dumb and NO_COLOR turn colour off on every path; others get it") {
+    // Each command line, read on a terminal up to the text it shows first (a prompt, or the end).
+    struct Path {
+        std::vector<std::string> args;
+        std::string shown;
+    };
+    const std::vector<Path> paths = {
+        {{"glossary"}, "\x01never"},
+        {{"explain", "3"}, "\x01never"},
+        {{"3", "--mode", "model", "--explore"}, "\x01never"},
+        {{"walkthrough", "--only", "3"}, "-- Enter"},
+        {{"play", "3"}, "T1"},
+    };
+    const std::string escape = "\x1b[";
+    for (const Path& path : paths) {
+        INFO(fmt::format("racedemo {}", fmt::join(path.args, " ")));
+        for (const char* plain : {"TERM=dumb", "NO_COLOR=1"}) {
+            INFO(plain);
+            TerminalSession session(path.args, {"TERM=xterm", plain});
+            session.read_until(path.shown);
+            CHECK(session.screen().find(escape) == std::string::npos);
+        }
+        TerminalSession coloured(path.args, {"TERM=xterm"});
+        coloured.read_until(path.shown);
+        CHECK(coloured.screen().find(escape) != std::string::npos);
+    }
 }

@@ -10,6 +10,7 @@
 
 #include "cli/interrupt.hpp"
 #include "cli/line_input.hpp"
+#include "cli/output.hpp"
 #include "present/glossary.hpp"
 #include "present/lesson.hpp"
 #include "present/text.hpp"

@@ -4,10 +4,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "cli/classroom.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/output.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/play.hpp"
 #include "present/glossary.hpp"
@@ -125,16 +126,18 @@ int run_cli(int argc, char** argv) {
         int code = execute(request, terminal, stdout);
         // Whatever the command, a signal that stopped it is its exit code, as a shell reports it.
         if (interrupted() != 0 && code < 128) code = 128 + interrupted();
-        // A reader that went away (a closed pipe, a full disk) is an error, not a success.
-        if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
-            throw std::runtime_error(
-                fmt::format("cannot write the output: {}", std::strerror(errno)));
+        if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) return output_failed(errno);
         return code;
     } catch (const UsageError& error) {
-        fmt::print(stderr, "racedemo: {} (see 'racedemo --help')\n", error.what());
+        print_to_stderr("racedemo: {} (see 'racedemo --help')\n", error.what());
         return kExitUsage;
+    } catch (const std::system_error& error) {
+        // fmt::print throws at the first write that fails: the run stops there.
+        if (std::ferror(stdout) != 0) return output_failed(error.code().value());
+        report_error(error.what());
+        return kExitError;
     } catch (const std::exception& error) {
-        fmt::print(stderr, "racedemo: {}\n", error.what());
+        report_error(error.what());
         return kExitError;
     }
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "cli/interrupt.hpp"
+#include "cli/output.hpp"
 #include "real/real_runner.hpp"
 
 namespace racedemo {
@@ -17,7 +18,7 @@ LineInput::LineInput(std::FILE* in, std::FILE* out)
 
 std::optional<std::string> LineInput::read(std::string_view prompt, bool lower_case) {
     fmt::print(out_, " {} ", prompt);
-    std::fflush(out_);
+    flush_output(out_);
     std::string line;
     int c = 0;
     while ((c = next_char()) != EOF && c != '\n')

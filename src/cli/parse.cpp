@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -21,6 +23,7 @@ constexpr long long kMaxDepth = 20;
 constexpr long long kMaxQuizRounds = 50;
 // More lanes than this do not fit side by side, and a student can follow no more.
 constexpr long long kMaxPlayThreads = 4;
+constexpr double kMinTimeoutSeconds = 0.001;
 constexpr double kMaxTimeoutSeconds = 3600;
 // A week: a limit for a search left running, still refusing a typo's extra zeros.
 constexpr double kMaxRunSeconds = 7 * 24 * 3600;
@@ -121,12 +124,15 @@ std::string HelpFormatter::make_option_opts(const CLI::Option* option) const {
 const Scenario& lookup(const std::string& key) {
     if (const Scenario* scenario = find_scenario(key)) return *scenario;
     if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos)
-        throw UsageError(fmt::format("unknown scenario '{}' (they are numbered 1 to {})", key,
-                                     scenarios().size()));
+        throw UsageError(fmt::format("unknown scenario {} (they are numbered 1 to {})",
+                                     in_quotes(key), scenarios().size()));
     if (std::string_view guess = closest_scenario_name(key); !guess.empty())
-        throw UsageError(fmt::format(
-            "unknown scenario '{}' (did you mean '{}'? 'racedemo list' shows all)", key, guess));
-    throw UsageError(fmt::format("unknown scenario '{}' ('racedemo list' shows all)", key));
+        throw UsageError(
+            fmt::format("unknown scenario {} (did you mean '{}'? 'racedemo list' "
+                        "shows all)",
+                        in_quotes(key), guess));
+    throw UsageError(
+        fmt::format("unknown scenario {} ('racedemo list' shows all)", in_quotes(key)));
 }
 
 // ---- setup: one function per subcommand
@@ -143,7 +149,7 @@ CLI::Option* add_max_time(CLI::App& app, double& seconds, std::string_view what)
     return app
         .add_option("--max-time", seconds,
                     fmt::format("stop {} after this long, with what it has (never CLEAN)", what))
-        ->transform(racedemo::seconds(kMaxRunSeconds))
+        ->transform(racedemo::seconds(kMinTimeoutSeconds, kMaxRunSeconds))
         ->type_name("SECONDS");
 }
 
@@ -215,7 +221,7 @@ void add_real_options(CLI::App& app, ScenarioOptions& o) {
         ->default_str("real");
     app.add_flag("--fixed", o.fixed, "run the fixed (locked) variant");
     app.add_option("--timeout", o.timeout, "real mode: seconds before a trial counts as hung")
-        ->transform(seconds(kMaxTimeoutSeconds))
+        ->transform(seconds(kMinTimeoutSeconds, kMaxTimeoutSeconds))
         ->type_name("SECONDS")
         ->default_str(fmt::format("{:g}", RealOptions{}.timeout_seconds));
 }
@@ -376,6 +382,7 @@ void setup(Parser& parser) {
         "Exit codes: 0 ran, 2 bad usage, 3 verdict differs from --expect, 1 other errors.");
     // One command, then its options: "racedemo list 3" is not "list", then scenario 3.
     parser.app.require_subcommand(0, 1);
+    parser.app.set_version_flag("-V,--version", fmt::format("racedemo {}", RACEDEMO_VERSION));
     auto formatter = std::make_shared<HelpFormatter>();
     formatter->column_width(22);  // the longest scenario summary still fits in 100 columns
     parser.app.formatter(formatter);
@@ -393,25 +400,44 @@ void setup(Parser& parser) {
 
 // ---- after CLI11: what it cannot know (values against each other, the registry)
 
+constexpr std::string_view kCommands[] = {"list", "glossary", "explain", "play", "walkthrough"};
+
+// A word that is a command of its own after `first`: a command's name, or a scenario's name or
+// number (after a command that takes no scenario: after explain, it is one argument too many).
+bool is_command(const std::string& word, std::string_view first) {
+    const bool takes_scenario = first == "explain" || first == "play";
+    return std::find(std::begin(kCommands), std::end(kCommands), word) != std::end(kCommands) ||
+           (!takes_scenario && find_scenario(word) != nullptr);
+}
+
+void refuse_second_command(const std::string& word, std::string_view first) {
+    if (is_command(word, first))
+        throw UsageError(
+            fmt::format("'{}' after '{}': give one command at a time", shown(word), first));
+}
+
 // Words a command did not take: an option it does not have, or an argument too many.
 void refuse_extras(const CLI::App& command, const std::string& name) {
     const std::vector<std::string> extras = command.remaining();
     if (extras.empty()) return;
     const std::string& word = extras.front();
+    refuse_second_command(word, name);
     if (word.rfind("-", 0) == 0)
-        throw UsageError(
-            fmt::format("{} is not an option of '{}'", word.substr(0, word.find('=')), name));
-    throw UsageError(fmt::format("unexpected argument '{}' to '{}'", word, name));
+        throw UsageError(fmt::format("{} is not an option of '{}'",
+                                     shown(word.substr(0, word.find('='))), name));
+    throw UsageError(fmt::format("unexpected argument {} to '{}'", in_quotes(word), name));
 }
 
 void refuse_top_level_extras(const CLI::App& app) {
     const std::vector<std::string> extras = app.remaining();
     if (extras.empty()) return;
     const std::string& word = extras.front();
+    for (const CLI::App* command : app.get_subcommands())
+        refuse_second_command(word, command->get_name());
     if (word.rfind("-", 0) != 0) lookup(word);  // throws: it is no scenario
     throw UsageError(
         fmt::format("{} is not an option of racedemo itself; give it after a scenario or a command",
-                    word.substr(0, word.find('='))));
+                    shown(word.substr(0, word.find('=')))));
 }
 
 // What a run is, as far as the options that depend on it are concerned.
@@ -443,7 +469,7 @@ struct RunShape {
             case Strategy::replay:
                 return "on a replay (--schedule)";
             case Strategy::random:
-                return "on random schedules (the default strategy of model mode)";
+                return "on random schedules (model mode's default)";
             case Strategy::pct:
                 return "on pct schedules";
             case Strategy::explore:
@@ -572,8 +598,9 @@ WalkthroughRequest walkthrough_request(const WalkthroughFlags& o) {
     request.pause = !o.no_pause;
     request.color = o.color;
     request.max_time_seconds = o.max_time;
-    if (!o.only.empty()) request.only = lookup(o.only).number;
-    if (!o.from.empty()) request.from = lookup(o.from).number;
+    // Given, even empty: --only '' names no scenario, it does not mean "all of them".
+    if (o.app->count("--only") > 0) request.only = lookup(o.only).number;
+    if (o.app->count("--from") > 0) request.from = lookup(o.from).number;
     return request;
 }
 
@@ -607,6 +634,74 @@ Request resolve(const Parser& parser) {
     return HelpRequest{parser.app.help()};
 }
 
+// ---- CLI11's refusals in racedemo's words (CLI11's own would leak its wording and whole values)
+
+// The part of `message` after `start` and before `stop` (to the end when there is no `stop`).
+std::string between(const std::string& message, std::string_view start, std::string_view stop) {
+    std::size_t from = message.find(start);
+    from = from == std::string::npos ? 0 : from + start.size();
+    return message.substr(from, message.find(stop, from) - from);
+}
+
+// The option an error names first: "--threads: ...", "--json was given ...".
+std::string option_named(const std::string& message) {
+    return message.substr(0, message.find_first_of(": "));
+}
+
+// ArgumentMismatch: an option given twice, or without its value.
+std::string wrong_count(const std::string& message) {
+    if (message.rfind("Expected ", 0) == 0)
+        return fmt::format("{} needs a value", between(message, " to ", ","));
+    const std::string option = option_named(message);
+    if (message.find("At Most") != std::string::npos)
+        return fmt::format("{} is given more than once: give it once", option);
+    if (message.find("flag override") != std::string::npos)
+        return fmt::format("{} takes no value", option);
+    return fmt::format("{} needs a value", option);
+}
+
+// ConversionError: a value given to a flag ("--json=maybe").
+std::string not_converted(const std::string& message) {
+    if (message.rfind("Could not convert: ", 0) == 0)
+        return fmt::format("{} takes no value, not {}", between(message, ": ", " = "),
+                           in_quotes(between(message, " = ", "\n")));
+    return fmt::format("{} takes no value", option_named(message));
+}
+
+// The command whose scenario argument is missing ("explain" or "play").
+std::string_view missing_argument_of(const Parser& parser) {
+    return parser.play.app->parsed() ? "play" : "explain";
+}
+
+// ExcludesError: two options that never go together. CLI11 names a hidden option '' (--bench of
+// a scenario with nothing to measure).
+std::string excluded(const std::string& message, const Parser& parser) {
+    const std::string other = between(message, " excludes ", "\n");
+    if (!other.empty())
+        return fmt::format("{} and {} cannot be given together", option_named(message), other);
+    for (const auto& options : parser.runs)
+        if (options->app->parsed())
+            return fmt::format("--bench: {} has nothing to measure (try rwmutex-cache)",
+                               options->scenario->name);
+    return fmt::format("{} cannot be given here", option_named(message));
+}
+
+std::string in_plain_words(const CLI::ParseError& error, const Parser& parser) {
+    const std::string message = error.what();
+    const std::string kind = error.get_name();
+    if (kind == "ArgumentMismatch") return wrong_count(message);
+    if (kind == "ConversionError") return not_converted(message);
+    if (kind == "ExcludesError") return excluded(message, parser);
+    if (kind == "RequiresError")
+        return fmt::format("{} works only with {}", option_named(message),
+                           between(message, " requires ", "\n"));
+    if (kind == "RequiredError")
+        return fmt::format("'{}' needs a scenario: a name or a number ('racedemo list' shows all)",
+                           missing_argument_of(parser));
+    if (kind == "ValidationError") return join_validation_message(message);
+    return fmt::format("cannot read the command line: {}", shown(message));
+}
+
 }  // namespace
 
 Request parse_request(const std::vector<std::string>& args) {
@@ -620,10 +715,10 @@ Request parse_request(const std::vector<std::string>& args) {
         return HelpRequest{parser.app.help()};
     } catch (const CLI::CallForAllHelp&) {
         return HelpRequest{parser.app.help("", CLI::AppFormatMode::All)};
-    } catch (const CLI::ValidationError& error) {
-        throw UsageError(join_validation_message(error.what()));
+    } catch (const CLI::CallForVersion& version) {
+        return HelpRequest{fmt::format("{}\n", version.what())};
     } catch (const CLI::ParseError& error) {
-        throw UsageError(error.what());
+        throw UsageError(in_plain_words(error, parser));
     }
     return resolve(parser);
 }

@@ -11,6 +11,7 @@
 
 #include "cli/interrupt.hpp"
 #include "cli/model_replay.hpp"
+#include "cli/output.hpp"
 #include "cli/quiz.hpp"
 #include "present/html_report.hpp"
 #include "present/text.hpp"
@@ -34,10 +35,10 @@ TrialObserver progress_line(const RunRequest& request, const Terminal& terminal)
     return [runs, started, shown](int run, const TrialResult&) {
         const bool last = run == runs;
         if (Clock::now() - started > std::chrono::seconds(1) && !last && run % 10 == 0) {
-            fmt::print(stderr, "\rrun {} of {}", run, runs);
+            print_to_stderr("\rrun {} of {}", run, runs);
             *shown = true;
         } else if (last && *shown) {
-            fmt::print(stderr, "\r{:40}\r", "");
+            print_to_stderr("\r{:40}\r", "");
         }
         return true;
     };
@@ -47,7 +48,7 @@ RealReport run_real_request(const RunRequest& request, const Terminal& terminal)
     RealReport report{request.real, {}};
     report.result = run_real(*request.scenario, request.variant, request.real,
                              progress_line(request, terminal));
-    if (should_stop() && terminal.progress) fmt::print(stderr, "\r{:40}\r", "");
+    if (should_stop() && terminal.progress) print_to_stderr("\r{:40}\r", "");
     if (report.result.first_bad && !should_stop())
         report.model_replay = find_model_replay(request, *report.result.first_bad, terminal);
     return report;
@@ -61,16 +62,16 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
         options.progress = [&](std::uint64_t schedules) {
             if (Clock::now() - started < std::chrono::seconds(1)) return;
             if (options.strategy == Strategy::explore)
-                fmt::print(stderr, "\rexploring: {} schedules", schedules);
+                print_to_stderr("\rexploring: {} schedules", schedules);
             else
-                fmt::print(stderr, "\rschedule {} of {}", schedules, options.runs);
+                print_to_stderr("\rschedule {} of {}", schedules, options.runs);
             progress_shown = true;
         };
     StopOnInterrupt stop;
     options.stop = stop.token();
     ModelResult result = run_model(*request.scenario, request.variant,
                                    TrialConfig{request.threads, true, request.policy}, options);
-    if (progress_shown) fmt::print(stderr, "\r{:40}\r", "");
+    if (progress_shown) print_to_stderr("\r{:40}\r", "");
     result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     return result;
 }
@@ -108,11 +109,11 @@ BenchReport run_bench_request(const RunRequest& request, const Terminal& termina
     settings.repetitions = 5;
     const bool show_progress = terminal.progress;
     settings.progress = [show_progress](int done, int total) {
-        if (show_progress) fmt::print(stderr, "\rmeasuring: {} of {} rows", done, total);
+        if (show_progress) print_to_stderr("\rmeasuring: {} of {} rows", done, total);
     };
     settings.should_stop = [] { return should_stop(); };
     report.table = request.scenario->bench(settings);
-    if (show_progress) fmt::print(stderr, "\r{:30}\r", "");
+    if (show_progress) print_to_stderr("\r{:30}\r", "");
     settings.progress = nullptr;
     settings.should_stop = nullptr;
     return report;
@@ -129,11 +130,11 @@ bool write_page(const std::string& path, const RunReport& report) {
         file != nullptr && std::fwrite(page.data(), 1, page.size(), file) == page.size();
     const int error = errno;
     if (file != nullptr && std::fclose(file) != 0 && written) {
-        fmt::print(stderr, "racedemo: cannot write the page {}: {}\n", path, std::strerror(errno));
+        print_to_stderr("racedemo: cannot write the page {}: {}\n", path, std::strerror(errno));
         return false;
     }
     if (!written)
-        fmt::print(stderr, "racedemo: cannot write the page {}: {}\n", path, std::strerror(error));
+        print_to_stderr("racedemo: cannot write the page {}: {}\n", path, std::strerror(error));
     return written;
 }
 
@@ -190,8 +191,8 @@ int check_expectation(Expectation expect, Verdict verdict) {
                            : expect == Expectation::deadlocked ? Verdict::deadlocked
                                                                : Verdict::clean;
     if (verdict == wanted) return kExitRan;
-    fmt::print(stderr, "racedemo: expected {} but the verdict is {}\n", expectation_name(expect),
-               shouted(verdict));
+    print_to_stderr("racedemo: expected {} but the verdict is {}\n", expectation_name(expect),
+                    shouted(verdict));
     return kExitExpectation;
 }
 
@@ -203,7 +204,7 @@ int execute_run(const RunRequest& request, const Terminal& terminal, std::FILE* 
         if (!write_page(request.html_path, report)) return kExitError;
         if (!request.json) fmt::print(out, " page written: {}\n", request.html_path);
     }
-    std::fflush(out);
+    flush_output(out);
     if (report.interrupted_by != 0) return 128 + report.interrupted_by;  // as a shell reports it
     return check_expectation(request.expect, verdict_of(report));
 }

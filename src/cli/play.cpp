@@ -13,6 +13,7 @@
 
 #include "cli/interrupt.hpp"
 #include "cli/line_input.hpp"
+#include "cli/output.hpp"
 #include "cli/pipeline.hpp"
 #include "engine/play.hpp"
 #include "present/report.hpp"
@@ -230,7 +231,7 @@ int Player::play() {
         print(fmt::format(" The game ends here: {}.\n", input_.why_ended()));
     if (!schedule_.empty() && !reached_)
         print(fmt::format(" Your schedule so far:\n   {}\n", replay_of(schedule_)));
-    std::fflush(out_);
+    flush_output(out_);
     return input_.ended_by_signal() ? 128 + interrupted() : int{kExitRan};
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli/interrupt.hpp"
 #include "cli/line_input.hpp"
+#include "cli/output.hpp"
 #include "cli/pipeline.hpp"
 #include "present/text.hpp"
 
@@ -348,7 +349,7 @@ int run_quiz(const RunRequest& request, const Terminal& terminal, std::FILE* in,
     }
     if (!request.answers && score.rounds_answered > 0 && rounds.size() > 1)
         print("\n" + render_score(score, static_cast<int>(rounds.size()), input, style));
-    std::fflush(out);
+    flush_output(out);
     if (interrupted() != 0) return 128 + interrupted();
     return rounds.size() == 1 ? check_expectation(request.expect, verdict_of(last)) : 0;
 }

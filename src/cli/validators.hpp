@@ -3,20 +3,29 @@
 // puts the option's name in front ("--threads 0: must be from 1 to 64" once joined).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace racedemo {
+
+// A value as a message shows it: '' when empty, control characters escaped, and one longer than
+// 40 characters cut to its first 32 and "…(N characters)".
+std::string shown(std::string_view value);
+// The same in quotes: 'VALUE' ('' when empty).
+std::string in_quotes(std::string_view value);
 
 // A whole number in low..high, written plainly (decimal digits, no sign or spaces). `note`
 // explains the lower bound when it is the scenario's own.
 CLI::Validator whole_number(long long low, long long high, std::string note = {});
 // A seed: a whole number from 0 to 2^64 - 1.
 CLI::Validator seed_number();
-// Seconds: more than 0 and at most `most`, finite.
-CLI::Validator seconds(double most);
+// Seconds from `least` to `most`, written plainly: digits, or digits '.' digits.
+CLI::Validator seconds(double least, double most);
 
 // One of `names`, converted to its enum value (IsMember, then Transformer).
 template <class Enum>
@@ -28,7 +37,8 @@ CLI::Validator one_of(const std::vector<std::pair<std::string, Enum>>& names) {
     return CLI::Validator(
         [member, convert, list](std::string& value) {
             const std::string given = value;
-            if (!member(value).empty()) return "'" + given + "': not one of " + list;
+            if (!member(value).empty())
+                return fmt::format("{}: not one of {}", in_quotes(given), list);
             value = given;
             return convert(value);
         },

@@ -64,7 +64,13 @@ const Scenario* find_scenario(std::string_view key) {
     return nullptr;
 }
 
-std::string_view closest_scenario_name(std::string_view key) {
+std::string_view closest_scenario_name(std::string_view given) {
+    // Names are lower case: "TRIE-RACE" is as close to "trie-race" as "Trie-Race" is.
+    std::string lowered(given);
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    const std::string_view key = lowered;
     std::string_view best;
     std::size_t best_distance = ~std::size_t{0};
     // A part of a name ("rwmutex", "trie") means that name.
