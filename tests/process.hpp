@@ -20,9 +20,9 @@ struct ProcessResult {
 
 // Its standard input is a pipe holding `input` (nothing by default: it reads end of input at
 // once, whatever the test runner's own input is).
-inline ProcessResult run_racedemo(const std::vector<std::string>& args,
-                                  const std::vector<std::string>& env = {},
-                                  const std::string& input = {}) {
+inline ProcessResult run_program(const char* program, const std::vector<std::string>& args,
+                                 const std::vector<std::string>& env = {},
+                                 const std::string& input = {}) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
         pipe2(err_pipe, O_CLOEXEC) != 0)
@@ -33,10 +33,10 @@ inline ProcessResult run_racedemo(const std::vector<std::string>& args,
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
         for (const std::string& setting : env) putenv(const_cast<char*>(setting.c_str()));
-        std::vector<char*> argv{const_cast<char*>(RACEDEMO_BINARY)};
+        std::vector<char*> argv{const_cast<char*>(program)};
         for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
         argv.push_back(nullptr);
-        execv(RACEDEMO_BINARY, argv.data());
+        execv(program, argv.data());
         _exit(127);
     }
     close(in_pipe[0]);
@@ -70,6 +70,12 @@ inline ProcessResult run_racedemo(const std::vector<std::string>& args,
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
     return result;
+}
+
+inline ProcessResult run_racedemo(const std::vector<std::string>& args,
+                                  const std::vector<std::string>& env = {},
+                                  const std::string& input = {}) {
+    return run_program(RACEDEMO_BINARY, args, env, input);
 }
 
 inline int count_lines(const std::string& text) {

@@ -235,6 +235,7 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
                 style.bad("NO BUG FOUND:"), text::counted(result.schedules_explored, "schedule"),
                 result.interrupted ? "was interrupted" : "was cut by its budget or bound");
         case Verdict::clean:
+        case Verdict::hung:  // real runs only: a model run cannot hang
             break;
     }
     // CLEAN rules out both ways a schedule goes wrong: damage, and threads stuck for good.

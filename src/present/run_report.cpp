@@ -14,7 +14,8 @@ Verdict verdict_of(const ModelReport& report) {
 
 Verdict verdict_of(const RealReport& report) {
     if (verdict_corrupt(report.result)) return Verdict::corrupted;
-    return report.result.deadlocked_runs > 0 ? Verdict::deadlocked : Verdict::clean;
+    if (report.result.deadlocked_runs > 0) return Verdict::deadlocked;
+    return report.result.hung_runs > 0 ? Verdict::hung : Verdict::clean;
 }
 
 Verdict verdict_of(const RunReport& report) {
@@ -38,6 +39,8 @@ std::string_view verdict_name(Verdict verdict) {
             return "clean";
         case Verdict::no_bug_found:
             return "no-bug-found";
+        case Verdict::hung:
+            return "hung";
     }
     return "?";
 }
