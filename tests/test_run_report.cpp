@@ -364,3 +364,29 @@ TEST_CASE("trials that could not start are told apart, never as corrupted, crash
     CHECK(json["crashed_runs"] == 0);
     CHECK(json["hung_runs"] == 0);
 }
+
+TEST_CASE("a detector run cut short never says NO RACE") {
+    DetectorResult cut;
+    read_twin_summary(R"({"runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3})",
+                      cut);
+    CHECK(cut.incomplete == "2 of 2 runs hung and were killed after 0.3 s");
+    DetectorResult fewer;
+    read_twin_summary(R"({"runs": 1, "runs_requested": 2, "hung_runs": 0})", fewer);
+    CHECK(fewer.incomplete == "only 1 of 2 runs were done");
+    DetectorResult silent;
+    read_twin_summary("", silent);
+    CHECK(!silent.incomplete.empty());
+    DetectorResult whole;
+    read_twin_summary(R"({"runs": 2, "runs_requested": 2, "hung_runs": 0})", whole);
+    CHECK(whole.incomplete.empty());
+
+    RunReport report = real_report_of(RealResult{});
+    report.body = DetectorReport{2, cut};
+    const std::string text = render_text(report, Style(false, 100));
+    CHECK(text.find("NO RACE") == std::string::npos);
+    CHECK(text.find("INCOMPLETE: 2 of 2 runs hung and were killed after 0.3 s") !=
+          std::string::npos);
+    CHECK(verdict_of(report) == Verdict::no_bug_found);
+    CHECK(report_json(report)["verdict"] == "no-bug-found");
+    CHECK(report_json(report)["complete"] == false);
+}

@@ -22,8 +22,11 @@ Verdict verdict_of(const RunReport& report) {
     return std::visit(overloaded{[](const RealReport& real) { return verdict_of(real); },
                                  [](const ModelReport& model) { return verdict_of(model); },
                                  [](const DetectorReport& detector) {
-                                     return detector.result.races.empty() ? Verdict::clean
-                                                                          : Verdict::corrupted;
+                                     // A cut run that saw no race proves nothing either way.
+                                     if (!detector.result.races.empty()) return Verdict::corrupted;
+                                     return detector.result.incomplete.empty()
+                                                ? Verdict::clean
+                                                : Verdict::no_bug_found;
                                  },
                                  [](const BenchReport&) { return Verdict::clean; }},
                       report.body);
