@@ -363,6 +363,13 @@ TEST_CASE("trials that could not start are told apart, never as corrupted, crash
     CHECK(json["corrupted_runs"] == 0);
     CHECK(json["crashed_runs"] == 0);
     CHECK(json["hung_runs"] == 0);
+    CHECK(json["failed_to_start_reasons_vary"] == false);
+
+    // The first reason is not made every trial's.
+    result.start_failures_vary = true;
+    CHECK(render_text(real_report_of(result), Style(false, 100))
+              .find(" 2 could not start, for more than one reason; the first: cannot create "
+                    "thread 37") != std::string::npos);
 }
 
 TEST_CASE("a detector run cut short never says NO RACE") {

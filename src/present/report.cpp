@@ -119,7 +119,9 @@ std::string stopped_early(const RealResult& result, const Style& style) {
 // Trials the machine refused (no process, thread or memory): apart from every outcome.
 std::string not_started(const RealResult& result) {
     if (result.failed_to_start == 0) return {};
-    return fmt::format(" {} could not start: {}\n", result.failed_to_start, result.start_failure);
+    return fmt::format(" {} could not start{}: {}\n", result.failed_to_start,
+                       result.start_failures_vary ? ", for more than one reason; the first" : "",
+                       result.start_failure);
 }
 
 // A deadlocked run: the watchdog found threads that can never go on, named who held what, and

@@ -87,6 +87,7 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     json["failed_to_start"] = result.failed_to_start;
     json["failed_to_start_reason"] =
         result.failed_to_start > 0 ? nlohmann::json(result.start_failure) : nlohmann::json();
+    json["failed_to_start_reasons_vary"] = result.start_failures_vary;
     json["rounds"] = result.rounds_total;
     json["elapsed_ms"] = result.elapsed_ms;
     json["interrupted"] = result.interrupted_by != 0;

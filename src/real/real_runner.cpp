@@ -645,6 +645,7 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
         if (trial.status == TrialStatus::could_not_start) {
             // The machine's doing, not the scenario's: counted apart, with the first reason.
             if (total.failed_to_start++ == 0) total.start_failure = trial.diagnostic;
+            total.start_failures_vary |= trial.diagnostic != total.start_failure;
         } else {
             count_trial(trial, run, ms_since(started), total);
         }

@@ -73,9 +73,11 @@ struct RealResult {
     int deadlocked_runs = 0;  // stopped by the watchdog on a cycle of lock waits
     int failed_runs = 0;      // the child ended without a result and without a signal
     // Trials the machine could not start (no process, thread or memory for them): not counted
-    // in runs_done nor as any outcome. start_failure: the first one's reason.
+    // in runs_done nor as any outcome. start_failure: the first one's reason; another reason
+    // came later when start_failures_vary.
     int failed_to_start = 0;
     std::string start_failure;
+    bool start_failures_vary = false;
     // The first trial that damaged something (corrupted, crashed or failed; a hang is no
     // damage seen, only no answer), when it was and its run (1-based).
     std::optional<double> first_corruption_ms;  // from the start of the run
