@@ -39,11 +39,11 @@ inline void redirect(int fd, Redirect where) {
 
 // Its standard input is a pipe holding `input` (nothing by default: it reads end of input at
 // once, whatever the test runner's own input is).
-inline ProcessResult run_racedemo(const std::vector<std::string>& args,
-                                  const std::vector<std::string>& env = {},
-                                  const std::string& input = {},
-                                  Redirect out_to = Redirect::captured,
-                                  Redirect err_to = Redirect::captured) {
+inline ProcessResult run_program(const char* program, const std::vector<std::string>& args,
+                                 const std::vector<std::string>& env = {},
+                                 const std::string& input = {},
+                                 Redirect out_to = Redirect::captured,
+                                 Redirect err_to = Redirect::captured) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
         pipe2(err_pipe, O_CLOEXEC) != 0)
@@ -56,10 +56,10 @@ inline ProcessResult run_racedemo(const std::vector<std::string>& args,
         redirect(STDOUT_FILENO, out_to);
         redirect(STDERR_FILENO, err_to);
         for (const std::string& setting : env) putenv(const_cast<char*>(setting.c_str()));
-        std::vector<char*> argv{const_cast<char*>(RACEDEMO_BINARY)};
+        std::vector<char*> argv{const_cast<char*>(program)};
         for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
         argv.push_back(nullptr);
-        execv(RACEDEMO_BINARY, argv.data());
+        execv(program, argv.data());
         _exit(127);
     }
     close(in_pipe[0]);
@@ -93,6 +93,14 @@ inline ProcessResult run_racedemo(const std::vector<std::string>& args,
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
     return result;
+}
+
+inline ProcessResult run_racedemo(const std::vector<std::string>& args,
+                                  const std::vector<std::string>& env = {},
+                                  const std::string& input = {},
+                                  Redirect out_to = Redirect::captured,
+                                  Redirect err_to = Redirect::captured) {
+    return run_program(RACEDEMO_BINARY, args, env, input, out_to, err_to);
 }
 
 inline int count_lines(const std::string& text) {

@@ -389,3 +389,14 @@ TEST_CASE("a schedule prints runs of one thread as TxN, and reads them back") {
     CHECK_THROWS_AS(parse_schedule("3x2", 2), UsageError);
     CHECK_THROWS_AS(parse_schedule("1x", 2), UsageError);
 }
+
+TEST_CASE("a timeout shorter than a trial's own work is refused, naming the least that will do") {
+    // A trial runs its rounds for up to the runner's budget (0.15 s): at 0.1 s every trial would
+    // be killed as hung.
+    const std::string error = usage_error({"trie-race", "--fixed", "--timeout", "0.1"});
+    CHECK(error.find("--timeout 0.1: a trial of trie-race plans up to 0.15 s of rounds") == 0);
+    CHECK(error.find("give at least 0.3") != std::string::npos);
+    CHECK(usage_error({"trie-race", "--detector", "tsan", "--timeout", "0.001"})
+              .find("give at least 0.3") != std::string::npos);
+    CHECK(run_of({"trie-race", "--timeout", "0.3"}).real.timeout_seconds == doctest::Approx(0.3));
+}

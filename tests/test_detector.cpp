@@ -1,6 +1,9 @@
 // --detector tsan: the report parser on a real report's text, and the detector end to end.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "process.hpp"
@@ -105,4 +108,50 @@ TEST_CASE("--detector tsan names the race in the trie's source; the fixed trie h
 TEST_CASE("--detector takes only tsan, and only in real mode") {
     CHECK(run_racedemo({"trie-race", "--detector", "helgrind"}).exit_code == 2);
     CHECK(run_racedemo({"trie-race", "--detector", "tsan", "--explore"}).exit_code == 2);
+}
+
+namespace {
+
+// A stand-in for racedemo-tsan that runs `body` and leaves no ThreadSanitizer report; returns
+// the setting of RACEDEMO_TSAN that makes racedemo use it.
+std::string fake_twin(const std::string& body, std::string& path) {
+    char name[] = "/tmp/racedemo-fake-tsan-XXXXXX";
+    const int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    const std::string script = "#!/bin/sh\n" + body + "\n";
+    REQUIRE(write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size()));
+    close(fd);
+    chmod(name, 0700);
+    path = name;
+    return std::string("RACEDEMO_TSAN=") + name;
+}
+
+}  // namespace
+
+TEST_CASE("a detector run whose trials hung says INCOMPLETE, never NO RACE") {
+    // Its --json report says both trials were killed as hung.
+    std::string path;
+    const std::string twin = fake_twin(
+        "echo '{\"runs\": 2, \"runs_requested\": 2, \"hung_runs\": 2, \"timeout_seconds\": "
+        "0.3}'",
+        path);
+    auto cut = run_racedemo({"trie-race", "--detector", "tsan"}, {twin});
+    CHECK(cut.exit_code == 0);
+    CHECK(cut.out.find("NO RACE") == std::string::npos);
+    CHECK(cut.out.find("INCOMPLETE: 2 of 2 runs hung and were killed after 0.3 s") !=
+          std::string::npos);
+    CHECK(
+        run_racedemo({"trie-race", "--detector", "tsan", "--expect", "clean"}, {twin}).exit_code ==
+        3);
+    unlink(path.c_str());
+}
+
+TEST_CASE("a detector run whose twin was killed says INCOMPLETE, never NO RACE") {
+    std::string path;
+    const std::string twin = fake_twin("kill -9 $$", path);
+    auto killed = run_racedemo({"trie-race", "--detector", "tsan"}, {twin});
+    CHECK(killed.exit_code == 0);
+    CHECK(killed.out.find("NO RACE") == std::string::npos);
+    CHECK(killed.out.find("INCOMPLETE: racedemo-tsan was killed by SIGKILL") != std::string::npos);
+    unlink(path.c_str());
 }

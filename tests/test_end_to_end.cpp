@@ -722,3 +722,19 @@ TEST_CASE("--version and -V print the version and exit 0") {
         CHECK(result.out == fmt::format("racedemo {}\n", RACEDEMO_VERSION));
     }
 }
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+// Sanitizer runtimes reserve terabytes of address space: ulimit -v would stop them, not racedemo.
+TEST_CASE("trials that cannot create their threads are no trial: exit 1 with the reason") {
+    // 300 MB of address space holds racedemo, not 64 threads of 8 MB stacks.
+    auto starved = racedemo::testing::run_program(
+        "/bin/sh", {"-c", "ulimit -s 8192 && ulimit -v 300000 && exec \"$0\" \"$@\"",
+                    RACEDEMO_BINARY, "counter", "--fixed", "--threads", "64", "--runs", "2"});
+    CHECK(starved.exit_code == 1);
+    CHECK(starved.out.empty());
+    CHECK(starved.err.rfind("racedemo: no trial could start: cannot create thread ", 0) == 0);
+    CHECK(starved.err.find(" of 64: ") != std::string::npos);
+    CHECK(count_lines(starved.err) == 1);
+    CHECK(starved.err.find("SIGABRT") == std::string::npos);
+}
+#endif

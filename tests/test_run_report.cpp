@@ -369,3 +369,93 @@ TEST_CASE(
     CHECK(page.find("http") == std::string::npos);  // nothing fetched: one file is the page
     CHECK(page.find("<script>") != std::string::npos);
 }
+
+namespace {
+
+RunReport real_report_of(const RealResult& result, double timeout_seconds = 0.3) {
+    RunRequest request = default_run(*find_scenario("trie-race"));
+    request.variant = Variant::fixed;
+    request.real.runs = result.runs_requested;
+    request.real.timeout_seconds = timeout_seconds;
+    return RunReport{{request.scenario, request.variant, Mode::real, request.threads},
+                     RealReport{request.real, result, {}},
+                     0};
+}
+
+// Five trials the watchdog killed: a hung outcome, as run_real counts it.
+RealResult all_hung() {
+    RealResult result;
+    result.runs_requested = result.runs_done = result.hung_runs = 5;
+    for (int run = 0; run < 5; ++run) result.outcomes.add("hung");
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("real runs that only hung are HUNG, never CORRUPTED, and name no first corruption") {
+    const RunReport report = real_report_of(all_hung());
+    CHECK(verdict_of(report) == Verdict::hung);
+    const std::string text = render_text(report, Style(false, 100));
+    CHECK(text.find("CORRUPTED") == std::string::npos);
+    CHECK(text.find("first corruption") == std::string::npos);
+    CHECK(text.find("HUNG: 5 of 5 runs gave no result within 0.3 s and were killed; no "
+                    "corruption seen") != std::string::npos);
+    CHECK(report_json(report)["verdict"] == "hung");
+}
+
+TEST_CASE("trials that could not start are told apart, never as corrupted, crashed or hung") {
+    RealResult result;
+    result.runs_requested = 5;
+    result.runs_done = 3;
+    result.rounds_total = 300;
+    result.outcomes.add("clean");
+    result.outcomes.rows[0].second = 3;
+    result.failed_to_start = 2;
+    result.start_failure = "cannot create thread 37 of 64: Resource temporarily unavailable";
+    const RunReport report = real_report_of(result);
+    CHECK(verdict_of(report) == Verdict::clean);
+    const std::string text = render_text(report, Style(false, 100));
+    CHECK(text.find(" 2 could not start: cannot create thread 37 of 64: Resource temporarily "
+                    "unavailable\n") != std::string::npos);
+    CHECK(text.find("stopped") == std::string::npos);  // all five were tried
+    CHECK(text.find("CLEAN: 3 of 3 runs") != std::string::npos);
+    const auto json = report_json(report);
+    CHECK(json["failed_to_start"] == 2);
+    CHECK(json["failed_to_start_reason"] == result.start_failure);
+    CHECK(json["corrupted_runs"] == 0);
+    CHECK(json["crashed_runs"] == 0);
+    CHECK(json["hung_runs"] == 0);
+    CHECK(json["failed_to_start_reasons_vary"] == false);
+
+    // The first reason is not made every trial's.
+    result.start_failures_vary = true;
+    CHECK(render_text(real_report_of(result), Style(false, 100))
+              .find(" 2 could not start, for more than one reason; the first: cannot create "
+                    "thread 37") != std::string::npos);
+}
+
+TEST_CASE("a detector run cut short never says NO RACE") {
+    DetectorResult cut;
+    read_twin_summary(R"({"runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3})",
+                      cut);
+    CHECK(cut.incomplete == "2 of 2 runs hung and were killed after 0.3 s");
+    DetectorResult fewer;
+    read_twin_summary(R"({"runs": 1, "runs_requested": 2, "hung_runs": 0})", fewer);
+    CHECK(fewer.incomplete == "only 1 of 2 runs were done");
+    DetectorResult silent;
+    read_twin_summary("", silent);
+    CHECK(!silent.incomplete.empty());
+    DetectorResult whole;
+    read_twin_summary(R"({"runs": 2, "runs_requested": 2, "hung_runs": 0})", whole);
+    CHECK(whole.incomplete.empty());
+
+    RunReport report = real_report_of(RealResult{});
+    report.body = DetectorReport{2, cut};
+    const std::string text = render_text(report, Style(false, 100));
+    CHECK(text.find("NO RACE") == std::string::npos);
+    CHECK(text.find("INCOMPLETE: 2 of 2 runs hung and were killed after 0.3 s") !=
+          std::string::npos);
+    CHECK(verdict_of(report) == Verdict::no_bug_found);
+    CHECK(report_json(report)["verdict"] == "no-bug-found");
+    CHECK(report_json(report)["complete"] == false);
+}

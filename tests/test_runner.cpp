@@ -88,7 +88,10 @@ TEST_CASE("a trial that never ends is killed by the watchdog and counted as hung
     CHECK(result.runs_done == 2);
     CHECK(result.hung_runs == 2);
     CHECK(result.outcomes.count("hung") == 2);
-    CHECK(result.corrupt());
+    // No damage was seen: a hang is no corruption, and names no first one.
+    CHECK(!result.corrupt());
+    CHECK(!result.first_bad);
+    CHECK(!result.first_corrupt_run);
 }
 
 TEST_CASE("a trial that exits without reporting is counted as failed") {

@@ -547,6 +547,20 @@ ModelOptions model_options(const ScenarioOptions& o, const RunShape& shape) {
     return model;
 }
 
+// A timeout shorter than a trial's own work would call every trial hung: refused, with the least
+// that lets a trial end by itself. Refused rather than raised: the run a teacher gets is the one
+// typed, and a hang shown in class is then a hang of the scenario, not of the option.
+void refuse_short_timeout(const ScenarioOptions& o, const RealOptions& real) {
+    const double least = least_timeout_seconds(real);
+    if (!o.given("--timeout") || o.timeout >= least) return;
+    const double planned = planned_trial_seconds(real);
+    throw UsageError(fmt::format(
+        "--timeout {:g}: a trial of {} plans up to {:g} s of rounds ({} rounds, or {:g} s if they "
+        "take longer) and needs as long again to start its threads and end its last round; give "
+        "at least {:g}",
+        o.timeout, o.scenario->name, planned, o.scenario->rounds, planned, least));
+}
+
 // The detector runs two trials unless told: ThreadSanitizer sees a race without it happening.
 constexpr int kDetectorRuns = 2;
 
@@ -563,6 +577,7 @@ RunRequest run_request(const ScenarioOptions& o) {
     request.real.runs =
         shape.runner == Runner::detector && !o.given("--runs") ? kDetectorRuns : o.runs;
     request.real.timeout_seconds = o.timeout;
+    if (shape.trials()) refuse_short_timeout(o, request.real);
     if (shape.model()) request.model = model_options(o, shape);
     request.quiz = o.quiz;
     request.answers = o.answers;

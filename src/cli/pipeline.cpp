@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include "cli/interrupt.hpp"
@@ -49,6 +50,10 @@ RealReport run_real_request(const RunRequest& request, const Terminal& terminal)
     report.result = run_real(*request.scenario, request.variant, request.real,
                              progress_line(request, terminal));
     if (should_stop() && terminal.progress) print_to_stderr("\r{:40}\r", "");
+    // Nothing of the scenario ran: there is no outcome to report, only the machine's refusal.
+    if (report.result.runs_done == 0 && report.result.failed_to_start > 0 && !should_stop())
+        throw std::runtime_error(
+            fmt::format("no trial could start: {}", report.result.start_failure));
     if (report.result.first_bad && !should_stop())
         report.model_replay = find_model_replay(request, *report.result.first_bad, terminal);
     return report;
@@ -150,6 +155,8 @@ std::string_view shouted(Verdict verdict) {
             return "CLEAN";
         case Verdict::no_bug_found:
             return "NO BUG FOUND";
+        case Verdict::hung:
+            return "HUNG";
     }
     return "?";
 }

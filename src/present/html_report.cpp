@@ -201,6 +201,7 @@ std::string verdict_block(Verdict verdict, const std::string& evidence) {
     const char* word = verdict == Verdict::clean          ? "CLEAN"
                        : verdict == Verdict::no_bug_found ? "NO BUG FOUND"
                        : verdict == Verdict::deadlocked   ? "DEADLOCKED"
+                       : verdict == Verdict::hung         ? "HUNG"
                                                           : "CORRUPTED";
     return fmt::format("<p class=\"verdict {}\" id=\"verdict\">{}{}</p>\n", kind, word,
                        evidence.empty() ? "" : ": " + escape(evidence));

@@ -240,6 +240,7 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
                                : result.interrupted      ? "was interrupted"
                                                          : "was cut by its budget or bound");
         case Verdict::clean:
+        case Verdict::hung:  // real runs only: a model run cannot hang
             break;
     }
     // CLEAN rules out both ways a schedule goes wrong: damage, and threads stuck for good.

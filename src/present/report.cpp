@@ -108,7 +108,7 @@ std::string model_replay_lines(const ModelReplay& replay, const Style& style) {
 }
 
 std::string stopped_early(const RealResult& result, const Style& style) {
-    if (result.runs_done >= result.runs_requested) return {};
+    if (result.runs_done + result.failed_to_start >= result.runs_requested) return {};
     if (result.interrupted_by != 0)
         return fmt::format(" {} after {} of {} runs ({})\n", style.bad("interrupted"),
                            result.runs_done, result.runs_requested,
@@ -118,6 +118,14 @@ std::string stopped_early(const RealResult& result, const Style& style) {
                            style.bad("stopped at the time limit"), result.runs_done,
                            result.runs_requested);
     return fmt::format(" stopped after {} of {} runs\n", result.runs_done, result.runs_requested);
+}
+
+// Trials the machine refused (no process, thread or memory): apart from every outcome.
+std::string not_started(const RealResult& result) {
+    if (result.failed_to_start == 0) return {};
+    return fmt::format(" {} could not start{}: {}\n", result.failed_to_start,
+                       result.start_failures_vary ? ", for more than one reason; the first" : "",
+                       result.start_failure);
 }
 
 // A deadlocked run: the watchdog found threads that can never go on, named who held what, and
@@ -137,7 +145,12 @@ std::string first_deadlock(const RealResult& result, const Style& style) {
     return out;
 }
 
-std::string real_verdict(const RealResult& result, const Style& style) {
+// "; the other 3 finished clean", when some did.
+std::string others_clean(int clean) {
+    return clean > 0 ? fmt::format("; the other {} finished clean", clean) : std::string();
+}
+
+std::string real_verdict(const RealResult& result, double timeout_seconds, const Style& style) {
     const int bad =
         result.corrupted_runs + result.crashed_runs + result.hung_runs + result.failed_runs;
     const std::string deadlocked =
@@ -148,12 +161,20 @@ std::string real_verdict(const RealResult& result, const Style& style) {
             style.bad("CORRUPTED:"), bad + result.deadlocked_runs, result.runs_done,
             result.corrupted_runs, result.crashed_runs, result.hung_runs, deadlocked,
             result.first_bad ? result.first_bad->outcome.evidence : "");
-    if (result.deadlocked_runs > 0) {
-        const int clean = result.runs_done - result.deadlocked_runs;
-        return fmt::format("{} {} of {} runs{}\n", style.bad("DEADLOCKED:"), result.deadlocked_runs,
-                           result.runs_done,
-                           clean > 0 ? fmt::format("; the other {} finished clean", clean) : "");
-    }
+    const std::string hung =
+        result.hung_runs > 0 ? fmt::format("; {} hung", result.hung_runs) : std::string();
+    if (result.deadlocked_runs > 0)
+        return fmt::format(
+            "{} {} of {} runs{}{}\n", style.bad("DEADLOCKED:"), result.deadlocked_runs,
+            result.runs_done, hung,
+            others_clean(result.runs_done - result.deadlocked_runs - result.hung_runs));
+    // A hang shows no damage, only no answer: perhaps a livelock, perhaps too short a timeout.
+    if (result.hung_runs > 0)
+        return fmt::format(
+            "{} {} of {} runs gave no result within {:g} s and were killed; no "
+            "corruption seen{}\n",
+            style.bad("HUNG:"), result.hung_runs, result.runs_done, timeout_seconds,
+            others_clean(result.runs_done - result.hung_runs));
     if (real_run_cut(result))
         return fmt::format(
             "{} {} of {} runs finished, none went wrong; but the run {}, so this is no proof\n",
@@ -305,7 +326,8 @@ std::string render_real(const RunHeader& header, const RealOptions& options,
     if (replay) out += model_replay_lines(*replay, style);
     out += first_deadlock(result, style);
     out += stopped_early(result, style);
-    out += real_verdict(result, style);
+    out += not_started(result);
+    out += real_verdict(result, options.timeout_seconds, style);
     return out;
 }
 

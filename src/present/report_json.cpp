@@ -83,6 +83,11 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     json["wait_for"] =
         result.first_deadlock ? result.first_deadlock->wait_for : std::vector<Waiter>{};
     json["failed_runs"] = result.failed_runs;
+    // Not among the runs: the machine refused them their process, threads or memory.
+    json["failed_to_start"] = result.failed_to_start;
+    json["failed_to_start_reason"] =
+        result.failed_to_start > 0 ? nlohmann::json(result.start_failure) : nlohmann::json();
+    json["failed_to_start_reasons_vary"] = result.start_failures_vary;
     json["rounds"] = result.rounds_total;
     json["elapsed_ms"] = result.elapsed_ms;
     json["interrupted"] = result.interrupted_by != 0;

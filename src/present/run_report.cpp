@@ -17,6 +17,7 @@ Verdict verdict_of(const ModelReport& report) {
 Verdict verdict_of(const RealReport& report) {
     if (verdict_corrupt(report.result)) return Verdict::corrupted;
     if (report.result.deadlocked_runs > 0) return Verdict::deadlocked;
+    if (report.result.hung_runs > 0) return Verdict::hung;
     return real_run_cut(report.result) ? Verdict::no_bug_found : Verdict::clean;
 }
 
@@ -24,8 +25,11 @@ Verdict verdict_of(const RunReport& report) {
     return std::visit(overloaded{[](const RealReport& real) { return verdict_of(real); },
                                  [](const ModelReport& model) { return verdict_of(model); },
                                  [](const DetectorReport& detector) {
-                                     return detector.result.races.empty() ? Verdict::clean
-                                                                          : Verdict::corrupted;
+                                     // A cut run that saw no race proves nothing either way.
+                                     if (!detector.result.races.empty()) return Verdict::corrupted;
+                                     return detector.result.incomplete.empty()
+                                                ? Verdict::clean
+                                                : Verdict::no_bug_found;
                                  },
                                  [](const BenchReport&) { return Verdict::clean; }},
                       report.body);
@@ -41,6 +45,8 @@ std::string_view verdict_name(Verdict verdict) {
             return "clean";
         case Verdict::no_bug_found:
             return "no-bug-found";
+        case Verdict::hung:
+            return "hung";
     }
     return "?";
 }

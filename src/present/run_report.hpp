@@ -20,7 +20,9 @@ enum class Runner { real, model, detector, bench };
 // to be called clean.
 // deadlocked: a model run in which no thread could move while some had not finished; real
 // runs of which some were stopped on a cycle of lock waits (and none went otherwise wrong).
-enum class Verdict { corrupted, deadlocked, clean, no_bug_found };
+// hung: real runs of which some gave no result before the timeout, and none showed damage or
+// deadlocked: no corruption was seen, so none is claimed.
+enum class Verdict { corrupted, deadlocked, clean, no_bug_found, hung };
 
 struct RealReport {
     RealOptions options;
@@ -57,7 +59,7 @@ Verdict verdict_of(const ModelReport& report);
 Verdict verdict_of(const RealReport& report);
 // corrupted, deadlocked, clean or no_bug_found; a bench measures and is always clean.
 Verdict verdict_of(const RunReport& report);
-// "corrupted", "deadlocked", "clean", "no-bug-found"
+// "corrupted", "deadlocked", "clean", "no-bug-found", "hung"
 std::string_view verdict_name(Verdict verdict);
 std::string_view name_of(Strategy strategy);    // "random", "pct", "explore", "replay"
 std::string_view name_of(Reduction reduction);  // "none", "dpor", "reads-from"

@@ -6,10 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "real/real_runner.hpp"
 
 namespace racedemo {
 namespace {
@@ -186,37 +189,49 @@ DetectorResult parse_tsan_reports(const std::string& text, const std::string& so
     return parser.finish();
 }
 
-DetectorResult run_tsan_detector(const std::vector<std::string>& args) {
-    const std::string runner = directory_of_this_program() + "/racedemo-tsan";
-    if (access(runner.c_str(), X_OK) != 0)
-        throw std::runtime_error(fmt::format(
-            "--detector tsan needs {}, the ThreadSanitizer build of racedemo; build with "
-            "RACEDEMO_DETECTOR=ON (the default) outside sanitizer builds",
-            runner));
-    char pattern[] = "/tmp/racedemo-tsan-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) throw std::runtime_error("cannot make a temporary directory");
-    const std::string directory = pattern;
+namespace {
 
+// The twin: $RACEDEMO_TSAN when set (an installation that keeps it elsewhere; the tests' stand-in),
+// else racedemo-tsan beside this executable.
+std::string twin_path() {
+    if (const char* path = std::getenv("RACEDEMO_TSAN"); path != nullptr && *path != '\0')
+        return path;
+    return directory_of_this_program() + "/racedemo-tsan";
+}
+
+// Starts the twin with its reports logged into `directory` and its --json report on `out_fd`.
+pid_t launch_twin(const std::string& runner, const std::vector<std::string>& args,
+                  const std::string& directory, int out_fd) {
     pid_t child = fork();
-    if (child < 0) throw std::runtime_error("cannot start racedemo-tsan");
-    if (child == 0) {
-        int devnull = open("/dev/null", O_RDWR);
-        dup2(devnull, STDOUT_FILENO);
-        dup2(devnull, STDERR_FILENO);
-        std::string options = fmt::format(
-            "log_path={}/report halt_on_error=0 exitcode=0 report_signal_unsafe=0 history_size=4",
-            directory);
-        setenv("TSAN_OPTIONS", options.c_str(), 1);
-        std::vector<char*> argv{const_cast<char*>(runner.c_str())};
-        for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-        argv.push_back(nullptr);
-        execv(runner.c_str(), argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
+    if (child != 0) return child;
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    std::string options = fmt::format(
+        "log_path={}/report halt_on_error=0 exitcode=0 report_signal_unsafe=0 history_size=4",
+        directory);
+    setenv("TSAN_OPTIONS", options.c_str(), 1);
+    std::vector<char*> argv{const_cast<char*>(runner.c_str())};
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(const_cast<char*>("--json"));  // how far it got: runs done, hung
+    argv.push_back(nullptr);
+    execv(runner.c_str(), argv.data());
+    _exit(127);
+}
 
+std::string read_all(int fd) {
+    std::string text;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return text;
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+// Every report file the twin's processes wrote, read and removed with their directory.
+std::string take_reports(const std::string& directory) {
     std::string reports;
     if (DIR* listing = opendir(directory.c_str())) {
         while (dirent* entry = readdir(listing)) {
@@ -228,9 +243,63 @@ DetectorResult run_tsan_detector(const std::vector<std::string>& args) {
         closedir(listing);
     }
     rmdir(directory.c_str());
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return reports;
+}
+
+}  // namespace
+
+void read_twin_summary(const std::string& json_text, DetectorResult& result) {
+    const auto json = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+    if (!json.is_object() || !json.contains("runs")) {
+        result.incomplete = "racedemo-tsan gave no report of its runs";
+        return;
+    }
+    result.runs_done = json.value("runs", 0);
+    result.runs_requested = json.value("runs_requested", result.runs_done);
+    const int hung = json.value("hung_runs", 0);
+    const double timeout = json.value("timeout_seconds", 0.0);
+    if (hung > 0)
+        result.incomplete = fmt::format("{} of {} runs hung and were killed after {:g} s", hung,
+                                        result.runs_done, timeout);
+    else if (result.runs_done < result.runs_requested)
+        result.incomplete =
+            fmt::format("only {} of {} runs were done", result.runs_done, result.runs_requested);
+}
+
+DetectorResult run_tsan_detector(const std::vector<std::string>& args) {
+    const std::string runner = twin_path();
+    if (access(runner.c_str(), X_OK) != 0)
+        throw std::runtime_error(fmt::format(
+            "--detector tsan needs {}, the ThreadSanitizer build of racedemo; build with "
+            "RACEDEMO_DETECTOR=ON (the default) outside sanitizer builds",
+            runner));
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("cannot make a pipe to racedemo-tsan");
+    char pattern[] = "/tmp/racedemo-tsan-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+        close(out[0]);
+        close(out[1]);
+        throw std::runtime_error("cannot make a temporary directory");
+    }
+    const std::string directory = pattern;
+    const pid_t child = launch_twin(runner, args, directory, out[1]);
+    close(out[1]);
+    const std::string summary = child < 0 ? std::string() : read_all(out[0]);
+    close(out[0]);
+    if (child < 0) throw std::runtime_error("cannot start racedemo-tsan");
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    const std::string reports = take_reports(directory);
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
         throw std::runtime_error("racedemo-tsan did not finish its run");
-    return parse_tsan_reports(reports, "/demos/");
+    DetectorResult result = parse_tsan_reports(reports, "/demos/");
+    if (WIFSIGNALED(status))
+        result.incomplete =
+            fmt::format("racedemo-tsan was killed by {}", signal_name(WTERMSIG(status)));
+    else
+        read_twin_summary(summary, result);
+    return result;
 }
 
 std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,
@@ -249,12 +318,17 @@ std::string render_detector(const RunHeader& header, int runs, const DetectorRes
                   "deadlock: two locks taken in both orders)\n",
                   result.lock_order_inversions, result.lock_order_inversions == 1 ? "" : "s");
     // As in model mode, an inversion is told beside the verdict, which is about data races.
-    if (result.races.empty()) {
-        out += inversions;
-        out += fmt::format("{} no data race reported\n", style.good("NO RACE:"));
-        return out;
-    }
     out += inversions;
+    if (result.races.empty() && !result.incomplete.empty())
+        return out + fmt::format(
+                         "{} {}; ThreadSanitizer reported no data race in what ran, which proves "
+                         "nothing\n",
+                         style.bad("INCOMPLETE:"), result.incomplete);
+    if (result.races.empty())
+        return out + fmt::format("{} no data race reported\n", style.good("NO RACE:"));
+    // A race seen in part of a run is a race; the cut is said beside it.
+    if (!result.incomplete.empty())
+        out += fmt::format(" the run was cut short: {}\n", result.incomplete);
     for (const RaceReport& race : result.races) {
         out += fmt::format(" {} report{} of a data race between\n", race.count,
                            race.count == 1 ? "" : "s");
@@ -276,7 +350,11 @@ nlohmann::json detector_json(const RunHeader& header, int runs, const DetectorRe
                            {"detector", "tsan"},
                            {"threads", header.threads},
                            {"runs", runs},
-                           {"verdict", result.races.empty() ? "clean" : "corrupted"},
+                           {"verdict", !result.races.empty()       ? "corrupted"
+                                       : result.incomplete.empty() ? "clean"
+                                                                   : "no-bug-found"},
+                           {"complete", result.incomplete.empty()},
+                           {"incomplete", result.incomplete},
                            {"reports", result.reports},
                            {"lock_order_inversions", result.lock_order_inversions}};
     nlohmann::json races = nlohmann::json::array();

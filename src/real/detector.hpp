@@ -28,13 +28,23 @@ struct DetectorResult {
     std::vector<RaceReport> races;  // distinct by the pair of source locations
     // "WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock)" reports
     int lock_order_inversions = 0;
+    // How far the run under ThreadSanitizer got. A run cut short (a trial killed by the
+    // watchdog, fewer runs done than asked, the twin itself killed) saw less than was asked:
+    // no race reported then proves nothing. incomplete: why, empty when the run was whole.
+    int runs_requested = 0;
+    int runs_done = 0;
+    std::string incomplete;
 };
 
 // Parses ThreadSanitizer's report text; locations are the first frame under `source_dir_name`
 // ("demos/"), else the first frame with a file.
 DetectorResult parse_tsan_reports(const std::string& text, const std::string& source_dir_name);
 
-// Runs racedemo-tsan (found beside this executable) with `args` and reads its reports.
+// What the twin's --json report says of how far its run got, into `result` (incomplete).
+void read_twin_summary(const std::string& json_text, DetectorResult& result);
+
+// Runs racedemo-tsan (found beside this executable, or at $RACEDEMO_TSAN) with `args` and
+// reads its reports.
 DetectorResult run_tsan_detector(const std::vector<std::string>& args);
 
 std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,

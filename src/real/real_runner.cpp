@@ -19,6 +19,7 @@
 #include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <system_error>
 #include <thread>
 
 #include "cli/interrupt.hpp"
@@ -95,11 +96,21 @@ void write_all(int fd, const std::string& text) {
 constexpr std::size_t kStepsBeforeDamage = 12;
 constexpr std::size_t kStepsAfterDamage = 6;
 
+// A trial the machine would not start, and why.
+TrialResult cannot_start(std::string reason) {
+    TrialResult result;
+    result.status = TrialStatus::could_not_start;
+    result.outcome = Outcome::clean();  // no outcome: nothing of the scenario ran
+    result.diagnostic = std::move(reason);
+    return result;
+}
+
 std::string encode(const TrialResult& result) {
     nlohmann::json json = {{"label", result.outcome.label},
                            {"corrupted", result.outcome.corrupted},
                            {"evidence", result.outcome.evidence},
                            {"rounds", result.rounds}};
+    if (result.status == TrialStatus::could_not_start) json["could_not_start"] = result.diagnostic;
     if (result.trace) {
         nlohmann::json events = nlohmann::json::array();
         for (const TraceEvent& event : result.trace->events)
@@ -117,6 +128,10 @@ bool decode(const std::string& text, TrialResult& result) {
     result.outcome.corrupted = json.value("corrupted", false);
     result.outcome.evidence = json.value("evidence", "");
     result.rounds = json.value("rounds", 0);
+    if (json.contains("could_not_start")) {
+        result.status = TrialStatus::could_not_start;
+        result.diagnostic = json.value("could_not_start", "");
+    }
     if (json.contains("trace")) {
         Trace trace;
         trace.lanes = json["trace"]["lanes"].get<LaneLabels>();
@@ -317,9 +332,7 @@ struct PipePair {
         for (int fd : ends)
             if (fd >= 0) ::close(fd);
     }
-    void open() {
-        if (::pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("cannot create a pipe");
-    }
+    bool open() { return ::pipe2(ends, O_CLOEXEC) == 0; }
     void close_end(int which) {
         ::close(ends[which]);
         ends[which] = -1;
@@ -329,17 +342,16 @@ struct PipePair {
 TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
                                const RealOptions& options, LockBoard* board) {
     PipePair result_pipe, error_pipe, request_pipe;
-    result_pipe.open();
-    error_pipe.open();
     const bool ask_when_stuck = board != nullptr && options.trace;
-    if (ask_when_stuck) request_pipe.open();
+    if (!result_pipe.open() || !error_pipe.open() || (ask_when_stuck && !request_pipe.open()))
+        return cannot_start(
+            fmt::format("cannot make a pipe to a trial process: {}", std::strerror(errno)));
     std::fflush(nullptr);  // or the child would inherit, and later repeat, buffered output
     if (board != nullptr) board->new_round(0, options.threads);  // nothing from the trial before
     auto started = Clock::now();
     pid_t child = ::fork();
     if (child < 0)
-        throw std::runtime_error(
-            fmt::format("cannot start a trial process: {}", std::strerror(errno)));
+        return cannot_start(fmt::format("cannot start a trial process: {}", std::strerror(errno)));
     if (child == 0)
         child_main(scenario, variant, options,
                    ChildPipes{result_pipe.ends[1], error_pipe.ends[1], request_pipe.ends[0]},
@@ -409,7 +421,7 @@ std::string signal_name(int signal) {
 namespace {
 
 // Judges the round just played into `result`; true when the trial ends with it.
-bool judge_round(Trial& trial, RoundRecorder* recorder, bool out_of_memory, int round,
+bool judge_round(Trial* trial, RoundRecorder* recorder, bool out_of_memory, int round,
                  TrialResult& result) {
     result.rounds = round;
     if (out_of_memory) {
@@ -417,12 +429,97 @@ bool judge_round(Trial& trial, RoundRecorder* recorder, bool out_of_memory, int 
             "out of memory", "an allocation failed: the trial reached its memory limit");
         return true;
     }
-    result.outcome = trial.arbiter();
+    result.outcome = trial->arbiter();
     if (!result.outcome.corrupted) return false;
     if (recorder != nullptr)
         result.trace = recorder->collect(kStepsBeforeDamage, kStepsAfterDamage);
     return true;
 }
+
+// Builds a round's shared state; false when there was no memory for it.
+bool build_trial(TrialFactory factory, const TrialConfig& config, std::unique_ptr<Trial>& trial) {
+    try {
+        trial.reset();  // the last round's state goes first: its memory may be needed
+        trial = factory(config);
+        return true;
+    } catch (const std::bad_alloc&) {
+        return false;
+    }
+}
+
+// Builds a round's shared state; false, with `result` saying why, when there is no memory for it.
+bool set_up_round(TrialFactory factory, const TrialConfig& config, std::unique_ptr<Trial>& trial,
+                  int round, TrialResult& result) {
+    if (build_trial(factory, config, trial)) return true;
+    // The first round's state is the trial's setup; later, the trial ran out of memory.
+    if (round == 1)
+        result = cannot_start("no memory to set up the trial's shared state");
+    else
+        judge_round(nullptr, nullptr, true, round, result);
+    return false;
+}
+
+// The recorder of a traced trial; null when there is no memory for it.
+std::unique_ptr<RoundRecorder> make_recorder(int threads) {
+    try {
+        return std::make_unique<RoundRecorder>(threads);
+    } catch (const std::bad_alloc&) {
+        return nullptr;
+    }
+}
+
+// A trial's other threads (1 to threads-1). Each waits at a gate until all exist, so that when
+// the machine refuses one (too many threads, too little memory) those already made can be
+// sent home and joined: the trial then ends as one that could not start, not in std::terminate.
+class Workers {
+  public:
+    template <class Body>
+    Workers(int threads, Body body) {
+        try {
+            for (int thread = 1; thread < threads; ++thread) {
+                failing_thread_ = thread;
+                threads_.emplace_back([this, body, thread] {
+                    if (wait_at_gate()) body(thread);
+                });
+            }
+            open_gate(kGo);
+        } catch (const std::system_error& error) {
+            failure_ = fmt::format("cannot create thread {} of {}: {}", failing_thread_ + 1,
+                                   threads, error.code().message());
+        } catch (const std::bad_alloc&) {
+            failure_ =
+                fmt::format("no memory to create thread {} of {}", failing_thread_ + 1, threads);
+        }
+        if (!failure_.empty()) {
+            open_gate(kGoHome);
+            join();
+        }
+    }
+    Workers(const Workers&) = delete;
+    Workers& operator=(const Workers&) = delete;
+
+    bool started() const { return failure_.empty(); }
+    const std::string& failure() const { return failure_; }
+    void join() {
+        for (std::thread& thread : threads_)
+            if (thread.joinable()) thread.join();
+    }
+
+  private:
+    static constexpr int kClosed = 0, kGo = 1, kGoHome = 2;
+    bool wait_at_gate() {
+        gate_.wait(kClosed, std::memory_order_acquire);
+        return gate_.load(std::memory_order_acquire) == kGo;
+    }
+    void open_gate(int how) {
+        gate_.store(how, std::memory_order_release);
+        gate_.notify_all();
+    }
+    std::vector<std::thread> threads_;
+    std::atomic<int> gate_{kClosed};
+    int failing_thread_ = 0;
+    std::string failure_;
+};
 
 }  // namespace
 
@@ -436,7 +533,9 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
     spreader.pin_current_thread(0);
     std::unique_ptr<Trial> trial;
     std::unique_ptr<RoundRecorder> recorder;
-    if (trace) recorder = std::make_unique<RoundRecorder>(threads);
+    TrialResult result;
+    if (trace && !(recorder = make_recorder(threads)))
+        return cannot_start("no memory to record the trial's steps");
     if (reporter != nullptr) reporter->watch(recorder.get());
     // Runs one thread's actor, under its recorder when tracing.
     std::atomic<bool> out_of_memory{false};
@@ -452,44 +551,49 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
     };
     bool stop = false;  // written by thread 0 before a barrier, read by the others after it
 
-    std::vector<std::thread> workers;
-    for (int thread = 1; thread < threads; ++thread) {
-        workers.emplace_back([&, thread] {
-            spreader.pin_current_thread(thread);
-            BoardWatcher::set_thread(thread);
-            for (;;) {
-                barrier.arrive_and_wait();  // round starts
-                if (stop) return;
-                act(thread);
-                barrier.arrive_and_wait();  // round ends
-            }
-        });
-    }
+    Workers workers(threads, [&](int thread) {
+        spreader.pin_current_thread(thread);
+        BoardWatcher::set_thread(thread);
+        for (;;) {
+            barrier.arrive_and_wait();  // round starts
+            if (stop) return;
+            act(thread);
+            barrier.arrive_and_wait();  // round ends
+        }
+    });
+    if (!workers.started()) return cannot_start(workers.failure());
 
     BoardWatcher::set_thread(0);
-    TrialResult result;
     auto started = Clock::now();
     for (int round = 1; round <= rounds; ++round) {
-        trial = factory(config);
+        if (!set_up_round(factory, config, trial, round, result)) break;
         if (recorder) recorder->clear();
         if (board != nullptr) board->new_round(round, threads);  // the others wait at the barrier
         barrier.arrive_and_wait();
         act(0);
         barrier.arrive_and_wait();
-        if (judge_round(*trial, recorder.get(), out_of_memory, round, result)) break;
+        if (judge_round(trial.get(), recorder.get(), out_of_memory, round, result)) break;
         if (ms_since(started) > budget_ms) break;
     }
     stop = true;
     barrier.arrive_and_wait();
-    for (std::thread& worker : workers) worker.join();
+    workers.join();
     result.elapsed_ms = ms_since(started);
     return result;
 }
 
+double planned_trial_seconds(const RealOptions& options) {
+    return options.trial_budget_ms / 1000;
+}
+
+double least_timeout_seconds(const RealOptions& options) {
+    return 2 * planned_trial_seconds(options);
+}
+
 namespace {
 
-// Adds one finished trial to the run's counts; the first corruption and deadlock are kept.
-void count_trial(RealResult& total, const TrialResult& trial, int run, double elapsed_ms) {
+// Adds one trial that ran to the counts of `total`.
+void count_trial(const TrialResult& trial, int run, double at_ms, RealResult& total) {
     ++total.runs_done;
     total.rounds_total += static_cast<std::uint64_t>(trial.rounds);
     total.outcomes.add(trial.outcome.label);
@@ -502,7 +606,7 @@ void count_trial(RealResult& total, const TrialResult& trial, int run, double el
             break;
         case TrialStatus::hung:
             ++total.hung_runs;
-            break;
+            return;  // no damage seen: never the first corruption
         case TrialStatus::deadlocked:
             ++total.deadlocked_runs;
             if (!total.first_deadlock) {
@@ -514,10 +618,11 @@ void count_trial(RealResult& total, const TrialResult& trial, int run, double el
             ++total.failed_runs;
             break;
         case TrialStatus::interrupted:
-            break;
+        case TrialStatus::could_not_start:
+            return;
     }
     if (trial.outcome.corrupted && !total.first_bad) {
-        total.first_corruption_ms = elapsed_ms;
+        total.first_corruption_ms = at_ms;
         total.first_corrupt_run = run;
         total.first_bad = trial;
     }
@@ -537,7 +642,13 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
         if (should_stop()) break;
         TrialResult trial = run_trial_in_child(scenario, variant, options, board.get());
         if (trial.status == TrialStatus::interrupted) break;  // cut short: not an outcome
-        count_trial(total, trial, run, ms_since(started));
+        if (trial.status == TrialStatus::could_not_start) {
+            // The machine's doing, not the scenario's: counted apart, with the first reason.
+            if (total.failed_to_start++ == 0) total.start_failure = trial.diagnostic;
+            total.start_failures_vary |= trial.diagnostic != total.start_failure;
+        } else {
+            count_trial(trial, run, ms_since(started), total);
+        }
         if (observer && !observer(run, trial)) break;
     }
     total.interrupted_by = interrupted();
