@@ -1,12 +1,17 @@
 // --detector tsan: the report parser on a real report's text, and the detector end to end.
+#include <dirent.h>
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "process.hpp"
+#include "pty.hpp"
 #include "real/detector.hpp"
 
 using racedemo::parse_tsan_reports;
@@ -154,4 +159,66 @@ TEST_CASE("a detector run whose twin was killed says INCOMPLETE, never NO RACE")
     CHECK(killed.out.find("NO RACE") == std::string::npos);
     CHECK(killed.out.find("INCOMPLETE: racedemo-tsan was killed by SIGKILL") != std::string::npos);
     unlink(path.c_str());
+}
+
+namespace {
+
+// True when a process runs the program at `path` (a fake twin: its path is unique to the test).
+bool runs_somewhere(const std::string& path) {
+    DIR* proc = opendir("/proc");
+    bool found = false;
+    while (dirent* entry = proc != nullptr ? readdir(proc) : nullptr) {
+        std::ifstream cmdline(std::string("/proc/") + entry->d_name + "/cmdline");
+        std::string words((std::istreambuf_iterator<char>(cmdline)), {});
+        found = found || words.find(path) != std::string::npos;
+    }
+    if (proc != nullptr) closedir(proc);
+    return found;
+}
+
+bool directory_is_empty(const std::string& path) {
+    DIR* directory = opendir(path.c_str());
+    int entries = 0;
+    while (dirent* entry = directory != nullptr ? readdir(directory) : nullptr)
+        entries += std::string(entry->d_name) != "." && std::string(entry->d_name) != "..";
+    if (directory != nullptr) closedir(directory);
+    return entries == 0;
+}
+
+// Runs the detector on `twin_body` in a terminal, interrupts it once its progress line shows,
+// and returns the session's screen; checks what every interrupted detector run must do.
+std::string interrupt_detector(const std::string& twin_body, int signal) {
+    std::string path;
+    const std::string twin = fake_twin(twin_body, path);
+    char tmp[] = "/tmp/racedemo-test-tmpdir-XXXXXX";
+    REQUIRE(mkdtemp(tmp) != nullptr);
+    racedemo::testing::TerminalSession session(
+        {"trie-race", "--detector", "tsan", "--runs", "1000"},
+        {"NO_COLOR=1", twin, std::string("TMPDIR=") + tmp});
+    REQUIRE(session.read_until("ThreadSanitizer: 1000 runs"));  // the twin is running
+    session.send_signal(signal);
+    CHECK(session.wait_exit() == 128 + signal);
+    CHECK(!runs_somewhere(path));    // the twin and its trials were ended
+    CHECK(directory_is_empty(tmp));  // its report directory removed
+    CHECK(session.screen().find("NO RACE") == std::string::npos);
+    rmdir(tmp);
+    unlink(path.c_str());
+    return session.screen();
+}
+
+}  // namespace
+
+TEST_CASE("SIGINT to a detector run is passed on to the twin, which stops with its partial count") {
+    const std::string screen = interrupt_detector(
+        "trap 'echo \"{\\\"runs\\\": 3, \\\"runs_requested\\\": 1000}\"; exit 130' INT\n"
+        "while :; do sleep 0.1; done",
+        SIGINT);
+    CHECK(screen.find("INCOMPLETE: interrupted (SIGINT) after 3 of 1000 runs") !=
+          std::string::npos);
+}
+
+TEST_CASE("a twin that does not stop when told is killed, with its trials: SIGHUP, exit 129") {
+    const std::string screen =
+        interrupt_detector("trap '' INT HUP TERM\nwhile :; do sleep 0.1; done", SIGHUP);
+    CHECK(screen.find("INCOMPLETE") != std::string::npos);
 }

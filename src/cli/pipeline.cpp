@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -95,12 +96,31 @@ ModelReport run_model_request(const RunRequest& request, const Terminal& termina
     return report;
 }
 
-DetectorReport run_detector_request(const RunRequest& request) {
+DetectorReport run_detector_request(const RunRequest& request, const Terminal& terminal) {
     RunRequest real = default_run(*request.scenario);
     real.variant = request.variant;
     real.threads = request.threads;
     real.real = request.real;
-    return DetectorReport{request.real.runs, run_tsan_detector(command_words(real))};
+    DetectorWatch watch;
+    // The time limit stops the twin as Ctrl-C would; a signal is passed on as it came.
+    watch.stop_signal = [] {
+        return interrupted() != 0 ? interrupted() : time_is_up() ? SIGINT : 0;
+    };
+    const int runs = request.real.runs;
+    if (terminal.progress)
+        watch.progress = [runs](double seconds) {
+            print_to_stderr("\rThreadSanitizer: {} run{}, {:.0f} s so far", runs,
+                            runs == 1 ? "" : "s", seconds);
+        };
+    DetectorReport report{runs, run_tsan_detector(command_words(real), watch)};
+    if (terminal.progress) print_to_stderr("\r{:50}\r", "");
+    if (should_stop())
+        report.result.incomplete = fmt::format(
+            "{} after {} of {} runs",
+            interrupted() != 0 ? fmt::format("interrupted ({})", signal_name(interrupted()))
+                               : std::string("stopped at the time limit (--max-time)"),
+            report.result.runs_done, runs);
+    return report;
 }
 
 BenchReport run_bench_request(const RunRequest& request, const Terminal& terminal) {
@@ -173,7 +193,7 @@ RunReport run_request(const RunRequest& request, const Terminal& terminal) {
             report.body = run_model_request(request, terminal);
             break;
         case Runner::detector:
-            report.body = run_detector_request(request);
+            report.body = run_detector_request(request, terminal);
             break;
         case Runner::bench:
             report.body = run_bench_request(request, terminal);

@@ -3,12 +3,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -204,6 +208,9 @@ pid_t launch_twin(const std::string& runner, const std::vector<std::string>& arg
                   const std::string& directory, int out_fd) {
     pid_t child = fork();
     if (child != 0) return child;
+    // Its own process group: a terminal's Ctrl-C reaches racedemo, which passes it on, and a
+    // twin that does not stop can be ended with all its trials at once.
+    setpgid(0, 0);
     int devnull = open("/dev/null", O_RDWR);
     dup2(out_fd, STDOUT_FILENO);
     dup2(devnull, STDERR_FILENO);
@@ -219,10 +226,31 @@ pid_t launch_twin(const std::string& runner, const std::vector<std::string>& arg
     _exit(127);
 }
 
-std::string read_all(int fd) {
+// How long a twin told to stop has before it is killed with its trials.
+constexpr auto kTwinPatience = std::chrono::seconds(5);
+
+// Reads the twin's output to its end, passing a stop request on and telling the progress.
+std::string read_twin(int fd, pid_t twin, const DetectorWatch& watch) {
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    std::optional<Clock::time_point> told;
     std::string text;
-    char buffer[4096];
     for (;;) {
+        const int signal = !told && watch.stop_signal ? watch.stop_signal() : 0;
+        if (signal != 0) {
+            kill(twin, signal);
+            told = Clock::now();
+        }
+        if (told && Clock::now() - *told > kTwinPatience) kill(-twin, SIGKILL);
+        pollfd wait{fd, POLLIN, 0};
+        const int ready = poll(&wait, 1, 1000);
+        if (ready < 0 && errno != EINTR) return text;
+        if (ready <= 0) {
+            if (watch.progress)
+                watch.progress(std::chrono::duration<double>(Clock::now() - started).count());
+            continue;
+        }
+        char buffer[4096];
         const ssize_t n = read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return text;
@@ -230,7 +258,6 @@ std::string read_all(int fd) {
     }
 }
 
-// Every report file the twin's processes wrote, read and removed with their directory.
 std::string take_reports(const std::string& directory) {
     std::string reports;
     if (DIR* listing = opendir(directory.c_str())) {
@@ -266,7 +293,7 @@ void read_twin_summary(const std::string& json_text, DetectorResult& result) {
             fmt::format("only {} of {} runs were done", result.runs_done, result.runs_requested);
 }
 
-DetectorResult run_tsan_detector(const std::vector<std::string>& args) {
+DetectorResult run_tsan_detector(const std::vector<std::string>& args, const DetectorWatch& watch) {
     const std::string runner = twin_path();
     if (access(runner.c_str(), X_OK) != 0)
         throw std::runtime_error(fmt::format(
@@ -275,8 +302,11 @@ DetectorResult run_tsan_detector(const std::vector<std::string>& args) {
             runner));
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("cannot make a pipe to racedemo-tsan");
-    char pattern[] = "/tmp/racedemo-tsan-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
+    // The reports go to a directory of their own, under $TMPDIR as other programs' files do.
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string pattern = fmt::format("{}/racedemo-tsan-XXXXXX",
+                                      tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp");
+    if (mkdtemp(pattern.data()) == nullptr) {
         close(out[0]);
         close(out[1]);
         throw std::runtime_error("cannot make a temporary directory");
@@ -284,14 +314,16 @@ DetectorResult run_tsan_detector(const std::vector<std::string>& args) {
     const std::string directory = pattern;
     const pid_t child = launch_twin(runner, args, directory, out[1]);
     close(out[1]);
-    const std::string summary = child < 0 ? std::string() : read_all(out[0]);
+    const std::string summary = child < 0 ? std::string() : read_twin(out[0], child, watch);
     close(out[0]);
     if (child < 0) throw std::runtime_error("cannot start racedemo-tsan");
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
     const std::string reports = take_reports(directory);
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+    // 128 + a signal: the twin stopped when told, with its partial result.
+    const bool stopped = WIFEXITED(status) && WEXITSTATUS(status) > 128;
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && !stopped)
         throw std::runtime_error("racedemo-tsan did not finish its run");
     DetectorResult result = parse_tsan_reports(reports, "/demos/");
     if (WIFSIGNALED(status))

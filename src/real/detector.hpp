@@ -2,6 +2,7 @@
 // beside racedemo) and sums up what it reports, by the scenario's own source lines.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -43,9 +44,19 @@ DetectorResult parse_tsan_reports(const std::string& text, const std::string& so
 // What the twin's --json report says of how far its run got, into `result` (incomplete).
 void read_twin_summary(const std::string& json_text, DetectorResult& result);
 
+// What the caller wants to hear, or say, while the twin runs.
+struct DetectorWatch {
+    // The signal to pass on to the twin when racedemo is asked to stop (a signal, the time
+    // limit), else 0. The twin then stops as racedemo would, with its partial result.
+    std::function<int()> stop_signal;
+    std::function<void(double seconds)> progress;  // about once a second while it runs
+};
+
 // Runs racedemo-tsan (found beside this executable, or at $RACEDEMO_TSAN) with `args` and
-// reads its reports.
-DetectorResult run_tsan_detector(const std::vector<std::string>& args);
+// reads its reports. The twin and its trials are ended, and the temporary files removed,
+// however the run ends.
+DetectorResult run_tsan_detector(const std::vector<std::string>& args,
+                                 const DetectorWatch& watch = {});
 
 std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,
                             const Style& style);
