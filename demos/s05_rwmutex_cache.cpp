@@ -188,14 +188,16 @@ racedemo::BenchTable measure_locks(const racedemo::BenchSettings& settings) {
                     }
                 };
                 std::vector<std::vector<double>> samples(3);
-                for (int repetition = 0; repetition < settings.repetitions; ++repetition)
+                for (int repetition = 0; repetition < settings.repetitions && !settings.stopped();
+                     ++repetition)
                     for (int variant = 0; variant < 3; ++variant)
                         samples[static_cast<std::size_t>(variant)].push_back(sample(variant));
+                // Stopped (a signal, --max-time): the rows measured so far, not this partial one.
+                table.cut_short = settings.stopped();
+                if (table.cut_short) return table;
                 racedemo::add_median_row(table, {threads, read_pct, work_ns}, samples);
                 if (settings.progress)
                     settings.progress(static_cast<int>(table.rows.size()), total);
-                table.cut_short = settings.stopped();
-                if (table.cut_short) return table;  // the rows measured so far
             }
         }
     }

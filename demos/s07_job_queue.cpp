@@ -157,17 +157,19 @@ racedemo::BenchTable measure_job_queue(const racedemo::BenchSettings& settings) 
         worker_counts.push_back(workers);
     for (int workers : worker_counts) {
         std::vector<std::vector<double>> samples(3);
-        for (int repetition = 0; repetition < settings.repetitions; ++repetition) {
+        for (int repetition = 0; repetition < settings.repetitions && !settings.stopped();
+             ++repetition) {
             samples[0].push_back(ns_per_job(workers, job_handing::through_channel));
             samples[1].push_back(ns_per_job(workers, job_handing::through_mutex));
             samples[2].push_back(ns_per_job(workers, job_handing::through_atomic));
         }
+        // Stopped (a signal, --max-time): the rows measured so far, not this partial one.
+        table.cut_short = settings.stopped();
+        if (table.cut_short) return table;
         racedemo::add_median_row(table, {workers}, samples);
         if (settings.progress)
             settings.progress(static_cast<int>(table.rows.size()),
                               static_cast<int>(worker_counts.size()));
-        table.cut_short = settings.stopped();
-        if (table.cut_short) return table;  // the rows measured so far
     }
     return table;
 }

@@ -228,7 +228,8 @@ racedemo::BenchTable measure_starvation(const racedemo::BenchSettings& settings)
     const int most = std::max(1, settings.max_threads - 1);
     for (int readers = 1; readers <= most; ++readers) {
         std::vector<std::vector<double>> samples(4);
-        for (int repetition = 0; repetition < settings.repetitions; ++repetition) {
+        for (int repetition = 0; repetition < settings.repetitions && !settings.stopped();
+             ++repetition) {
             // The policies alternate, so that a slow moment of the machine hits both alike.
             for (RWPolicy policy : {RWPolicy::writer_preferring, RWPolicy::reader_preferring}) {
                 const auto column = static_cast<std::size_t>(policy == RWPolicy::reader_preferring);
@@ -239,10 +240,11 @@ racedemo::BenchTable measure_starvation(const racedemo::BenchSettings& settings)
                 samples[2 + column].push_back(sample.ns_per_read);
             }
         }
+        // Stopped (a signal, --max-time): the rows measured so far, not this partial one.
+        table.cut_short = settings.stopped();
+        if (table.cut_short) return table;
         racedemo::add_median_row(table, {readers}, samples);
         if (settings.progress) settings.progress(readers, most);
-        table.cut_short = settings.stopped();
-        if (table.cut_short) return table;  // the rows measured so far
     }
     return table;
 }
