@@ -14,8 +14,11 @@
 namespace racedemo {
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
-volatile std::sig_atomic_t g_time_up = 0;
+// Atomics, not volatile sig_atomic_t: the handler writes them in whichever thread the signal
+// reached, and other threads (the watcher below) read them.
+std::atomic<int> g_signal{0};
+std::atomic<bool> g_time_up{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 // The write end of the current StopOnInterrupt's pipe, or -1. Lock-free, so the handler may
 // read it.
 std::atomic<int> g_wake_fd{-1};
@@ -38,7 +41,7 @@ extern "C" void record_signal(int signal) {
 
 extern "C" void record_time_up(int) {
     const int saved_errno = errno;
-    g_time_up = 1;
+    g_time_up = true;
     wake_watcher();
     errno = saved_errno;
 }
@@ -64,7 +67,7 @@ int interrupted() {
 }
 void clear_interrupt() {
     g_signal = 0;
-    g_time_up = 0;
+    g_time_up = false;
 }
 
 // SIGALRM from an interval timer: fork() does not pass the timer on, so trial processes are
@@ -79,7 +82,7 @@ void limit_time(double seconds) {
     setitimer(ITIMER_REAL, &timer, nullptr);
 }
 bool time_is_up() {
-    return g_time_up != 0;
+    return g_time_up;
 }
 
 // One pipe for the life of the process, never closed: the handler may have read its write end
