@@ -46,11 +46,11 @@ extern "C" void record_time_up(int) {
     errno = saved_errno;
 }
 
-void install(void (*handler)(int), std::initializer_list<int> signals) {
+void install(void (*handler)(int), std::initializer_list<int> signals, int flags = 0) {
     struct sigaction action {};
     action.sa_handler = handler;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: blocking calls return EINTR and the loop looks
+    action.sa_flags = flags;  // 0, no SA_RESTART: blocking calls return EINTR and the loop looks
     for (int signal : signals) sigaction(signal, &action, nullptr);
 }
 
@@ -73,7 +73,9 @@ void clear_interrupt() {
 // SIGALRM from an interval timer: fork() does not pass the timer on, so trial processes are
 // never woken by it.
 void limit_time(double seconds) {
-    install(record_time_up, {SIGALRM});
+    // SA_RESTART: the limit must not fail a write to a slow reader with EINTR. The loops that
+    // wait (poll, never restarted) look at the flag within a second anyway.
+    install(record_time_up, {SIGALRM}, SA_RESTART);
     itimerval timer{};
     const double whole = std::floor(seconds);
     timer.it_value.tv_sec = static_cast<time_t>(whole);
