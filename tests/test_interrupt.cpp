@@ -103,7 +103,7 @@ TEST_CASE("SIGINT stops a series of pct schedules with what it ran") {
     CHECK(shows(session, "NO BUG FOUND:"));
 }
 
-TEST_CASE("SIGTERM stops a benchmark after the row under way, and shows the rows it has") {
+TEST_CASE("SIGTERM stops a benchmark after the sample under way, and shows the rows it has") {
     TerminalSession session({"rwmutex-cache", "--bench"});
     CHECK(stop_at(session, "measuring:", SIGTERM) == 143);
     CHECK(shows(session, "interrupted (SIGTERM) after"));

@@ -18,7 +18,7 @@ struct BenchSettings {
     int repetitions = 5;                                // samples per cell; the median is reported
     std::function<void(int done, int total)> progress;  // after each row
     // True once the user asked to stop (a signal, --max-time): the measurement returns the rows
-    // it has, after the row under way.
+    // it has, after the sample under way (a row cut short is dropped).
     std::function<bool()> should_stop;
 
     bool stopped() const { return should_stop && should_stop(); }
