@@ -22,7 +22,9 @@ h1 { font-size: 1.4rem; }
 .verdict.bad { background: #fde2e1; color: #8a1111; }
 .verdict.good { background: #e1f5e4; color: #155a22; }
 .verdict.unknown { background: #fff4d6; color: #6b4b00; }
-.controls { margin: 1rem 0; display: flex; gap: .5rem; align-items: center; }
+.controls { margin: 1rem 0; display: flex; gap: .5rem; align-items: center; position: sticky;
+  top: 0; z-index: 1; background: #fdfdfb; padding: .5rem 0; }
+tr[data-step] { scroll-margin-top: 4rem; }
 button { font-size: 1rem; padding: .3rem .8rem; }
 table.lanes { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 1rem; }
 table.lanes th, table.lanes td { border-bottom: 1px solid #ddd; padding: .2rem .8rem;

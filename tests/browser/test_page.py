@@ -52,6 +52,15 @@ def current(driver):
             for row in driver.find_elements(By.CSS_SELECTOR, '[aria-current="step"]')]
 
 
+def in_view(driver, element_id):
+    """Whether the element is wholly inside the window and nothing covers its centre."""
+    return driver.execute_script("""
+        const box = document.getElementById(arguments[0]).getBoundingClientRect();
+        const inside = box.top >= 0 && box.bottom <= window.innerHeight;
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return inside && hit !== null && hit.id === arguments[0];""", element_id)
+
+
 def check_moves(driver, name, steps):
     """steps: the data-step of each row, in order (a real run's window need not start at 1)."""
     body = driver.find_element(By.TAG_NAME, "body")
@@ -64,6 +73,7 @@ def check_moves(driver, name, steps):
     check(current(driver) == [first], f"{name}: the left arrow moves back to step {first}")
     body.send_keys(Keys.END)
     check(current(driver) == [last], f"{name}: End moves to the last step")
+    check(in_view(driver, "next"), f"{name}: the buttons stay in view at the last step")
     driver.find_element(By.ID, "next").click()
     check(current(driver) == [last], f"{name}: Next stops at the last step")
     driver.find_element(By.ID, "first").click()
