@@ -3,6 +3,7 @@
 #   make test   install what is missing, build, run every test through ctest
 #   make tsan   ThreadSanitizer build: the test suite and tests/sanitizers/tsan_check.sh
 #   make asan   AddressSanitizer + UndefinedBehaviorSanitizer build: the test suite
+#   make package  a .deb (CPack) of the build, checked: unpacked elsewhere, it runs and builds plugins
 #   make fuzz   libFuzzer (clang) on the command-line parsers for FUZZ_SECONDS (default 60)
 #   make bench  Google Benchmark (engine costs, the lock grid) and racedemo's own lock table
 #   make bench-compare  the two lock grids side by side, and the picture in docs/
@@ -17,7 +18,7 @@ PACKAGES = g++ make cmake libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev
 SANITIZER_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test bench-build bench bench-compare bench-channel tsan asan fuzz clean format
+.PHONY: all deps build demo test package bench-build bench bench-compare bench-channel tsan asan fuzz clean format
 
 all: build
 
@@ -46,6 +47,14 @@ demo: build
 test: PACKAGES += chromium chromium-driver python3-selenium
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The .deb: racedemo, its TSan twin, man page, bash completion, docs and the SDK (headers, CMake
+# package). tests/package/check_deb.sh unpacks it under another path and uses it there.
+package: PACKAGES += dpkg-dev
+package: build
+	rm -f $(BUILD)/racedemo_*.deb
+	cd $(BUILD) && cpack -G DEB
+	bash tests/package/check_deb.sh $(BUILD)/racedemo_*.deb
 
 # Benchmarks: Google Benchmark (engine costs, the lock grid) and racedemo's own lock table.
 bench-build: PACKAGES += libbenchmark-dev

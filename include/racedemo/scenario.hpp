@@ -20,7 +20,15 @@
 #include "racedemo/bench.hpp"
 #include "racedemo/shared_state.hpp"
 
+// The version of the scenario API these headers describe. racedemo refuses a plugin built
+// against headers of another version (the layout of Scenario or Trial may differ).
+#ifndef RACEDEMO_API_VERSION
+#define RACEDEMO_API_VERSION 1
+#endif
+
 namespace racedemo {
+
+inline constexpr int kApiVersion = RACEDEMO_API_VERSION;
 
 enum class Variant { unsafe, fixed };
 
@@ -132,6 +140,9 @@ struct Scenario {
     // It builds its reader/writer lock with TrialConfig::policy: it offers --policy.
     bool has_rw_policy = false;
     std::string_view source_file;  // set by registration: the demo file that defines it
+    // Set by registration: empty for a built-in scenario, the file of the plugin it came from.
+    // A plugin's scenarios are numbered after the built-ins, whatever `number` they declare.
+    std::string_view origin;
 
     TrialFactory factory(Variant variant) const {
         return variant == Variant::unsafe && unsafe != nullptr ? unsafe : fixed;
@@ -149,9 +160,10 @@ const Scenario* find_scenario(std::string_view key);
 // The registered name closest to `key`, for "did you mean"; empty when none is close.
 std::string_view closest_scenario_name(std::string_view key);
 
-// A static ScenarioRegistration in a demo file adds its scenario before main runs.
+// A static ScenarioRegistration in a demo file adds its scenario before main runs; in a plugin,
+// when racedemo loads it. `api_version` is the version the file was compiled against.
 struct ScenarioRegistration {
-    explicit ScenarioRegistration(const Scenario& scenario,
+    explicit ScenarioRegistration(const Scenario& scenario, int api_version = RACEDEMO_API_VERSION,
                                   std::source_location where = std::source_location::current());
 };
 
@@ -159,6 +171,12 @@ struct ScenarioRegistration {
 
 #define RACEDEMO_CONCAT_INNER(a, b) a##b
 #define RACEDEMO_CONCAT(a, b) RACEDEMO_CONCAT_INNER(a, b)
+// A plugin's entry point: racedemo_add_scenario (the CMake package) puts it in every plugin.
+// racedemo asks it which API version the plugin was built for before taking its scenarios.
+#define RACEDEMO_PLUGIN_ENTRY()                                                           \
+    extern "C" __attribute__((visibility("default"))) int racedemo_plugin_api_version() { \
+        return RACEDEMO_API_VERSION;                                                      \
+    }
 // Registers a scenario defined in this file: RACEDEMO_SCENARIO({.number = 3, ...});
 #define RACEDEMO_SCENARIO(...)                                                                    \
     static const ::racedemo::ScenarioRegistration RACEDEMO_CONCAT(racedemo_scenario_, __LINE__) { \

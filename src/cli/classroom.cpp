@@ -88,8 +88,9 @@ std::vector<const Scenario*> walkthrough_course(const WalkthroughOptions& option
     const Scenario* from = find_scenario(std::to_string(options.from));
     const double from_rank = from != nullptr ? teaching_rank(*from) : options.from;
     for (const Scenario* scenario : scenarios())
+        // The course is the built-in scenarios; a plugin's is shown when asked for (--only).
         if (options.only != 0 ? scenario->number == options.only
-                              : teaching_rank(*scenario) >= from_rank)
+                              : scenario->origin.empty() && teaching_rank(*scenario) >= from_rank)
             course.push_back(scenario);
     std::stable_sort(course.begin(), course.end(), [](const Scenario* a, const Scenario* b) {
         return teaching_rank(*a) < teaching_rank(*b);

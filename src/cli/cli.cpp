@@ -8,9 +8,12 @@
 
 #include "cli/classroom.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/new_project.hpp"
 #include "cli/output.hpp"
+#include "cli/parse.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/play.hpp"
+#include "cli/plugins.hpp"
 #include "present/glossary.hpp"
 #include "present/lesson.hpp"
 #include "present/overloaded.hpp"
@@ -22,9 +25,13 @@ namespace {
 void print_list(std::FILE* out) {
     std::size_t width = 0;
     for (const Scenario* scenario : scenarios()) width = std::max(width, scenario->name.size());
-    for (const Scenario* scenario : scenarios())
-        fmt::print(out, "{:>2}  {:<{}} {}\n", scenario->number, scenario->name, width,
+    for (const Scenario* scenario : scenarios()) {
+        fmt::print(out, "{:>2}  {:<{}} {}", scenario->number, scenario->name, width,
                    scenario->summary);
+        // A plugin's scenario says where it came from (the built-ins come first).
+        if (!scenario->origin.empty()) fmt::print(out, "  [plugin {}]", scenario->origin);
+        fmt::print(out, "\n");
+    }
 }
 
 // The page docs/scenarios/ holds: the lesson and what two explorations print (plain text, the
@@ -112,13 +119,21 @@ int execute(const Request& request, const Terminal& terminal, std::FILE* out) {
                        return walk(walk_request, terminal, out);
                    },
                    [&](const PlayRequest& play) { return run_play(play, terminal, stdin, out); },
+                   [&](const NewRequest& project) { return write_project(project, out); },
+                   [&](const CompleteRequest& complete) {
+                       for (const std::string& word : completions(complete.words))
+                           fmt::print(out, "{}\n", word);
+                       return int{kExitRan};
+                   },
                    [&](const RunRequest& run) { return execute_run(run, terminal, out); }},
         request);
 }
 
 int run_cli(int argc, char** argv) {
-    const std::vector<std::string> args(argv + 1, argv + argc);
     try {
+        // Plugins first: their scenarios are commands of the command line.
+        const std::vector<std::string> args =
+            load_plugins(std::vector<std::string>(argv + 1, argv + argc));
         const Request request = parse_request(args);
         if (const double seconds = max_time_of(request); seconds > 0) limit_time(seconds);
         const Terminal terminal =

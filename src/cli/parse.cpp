@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cli/plugins.hpp"
 #include "cli/validators.hpp"
 
 namespace racedemo {
@@ -93,6 +94,11 @@ struct Parser {
     PlayOptions play;
     WalkthroughFlags walkthrough;
     std::vector<std::unique_ptr<ScenarioOptions>> runs;
+    CLI::App* new_project = nullptr;
+    NewRequest new_request;
+    CLI::App* complete = nullptr;
+    // Only for --help: load_plugins takes --plugin out of the arguments before they get here.
+    std::vector<std::string> plugin_files;
 };
 
 // Help pages show each option's type and default; which options go together is told by the
@@ -200,6 +206,29 @@ void setup_walkthrough(Parser& parser) {
         ->excludes(only);
     add_max_time(*options.app, options.max_time, "the whole walkthrough");
     add_color(*options.app, options.color);
+}
+
+void setup_new(Parser& parser) {
+    parser.new_project = parser.app.add_subcommand(
+        "new", "write a project for a scenario of your own (a plugin): CMake, code, README");
+    parser.new_project
+        ->add_option("name", parser.new_request.name,
+                     "the scenario's name (lower-case letters, digits, '-')")
+        ->required()
+        ->check(new_scenario_name());
+    parser.new_request.directory = ".";
+    parser.new_project
+        ->add_option("--dir", parser.new_request.directory,
+                     "write the project in DIR/NAME (default: here)")
+        ->type_name("DIR")
+        ->check(CLI::ExistingDirectory.description(""));
+}
+
+// Hidden: the bash completion's question. Takes every word after it as it is.
+void setup_complete(Parser& parser) {
+    parser.complete = parser.app.add_subcommand("complete", "")->group("");
+    parser.complete->prefix_command();
+    parser.complete->allow_extras();
 }
 
 void add_real_options(CLI::App& app, ScenarioOptions& o) {
@@ -392,15 +421,22 @@ void setup(Parser& parser) {
     setup_explain(parser);
     setup_play(parser);
     setup_walkthrough(parser);
+    setup_new(parser);
+    setup_complete(parser);
+    parser.app
+        .add_option("--plugin", parser.plugin_files,
+                    "load a plugin's scenarios (repeatable; RACEDEMO_PLUGIN_PATH: its dirs)")
+        ->type_name("FILE");
     for (const Scenario* scenario : scenarios()) setup_scenario(parser, *scenario);
     for (CLI::App* command : {parser.list, parser.glossary, parser.explain.app, parser.play.app,
-                              parser.walkthrough.app})
+                              parser.walkthrough.app, parser.new_project})
         command->allow_extras();
 }
 
 // ---- after CLI11: what it cannot know (values against each other, the registry)
 
-constexpr std::string_view kCommands[] = {"list", "glossary", "explain", "play", "walkthrough"};
+constexpr std::string_view kCommands[] = {"list",        "glossary", "explain", "play",
+                                          "walkthrough", "new",      "complete"};
 
 // A word that is a command of its own after `first`: a command's name, or a scenario's name or
 // number (after a command that takes no scenario: after explain, it is one argument too many).
@@ -561,6 +597,17 @@ void refuse_short_timeout(const ScenarioOptions& o, const RealOptions& real) {
         o.timeout, o.scenario->name, planned, o.scenario->rounds, planned, least));
 }
 
+// ThreadSanitizer sees a plugin's races only in a build of the plugin made with it: the twin
+// loads NAME.tsan.so (racedemo_add_scenario builds it) in place of NAME.so.
+void refuse_uninstrumented_plugin(const Scenario& scenario) {
+    const std::string origin(scenario.origin);
+    if (origin.empty() || tsan_build_of(origin) != origin) return;
+    throw UsageError(fmt::format(
+        "--detector tsan: plugin {} has no ThreadSanitizer build beside it (NAME.tsan.so beside "
+        "NAME.so, which racedemo_add_scenario builds where the compiler can)",
+        in_quotes(origin)));
+}
+
 // The detector runs two trials unless told: ThreadSanitizer sees a race without it happening.
 constexpr int kDetectorRuns = 2;
 
@@ -578,6 +625,7 @@ RunRequest run_request(const ScenarioOptions& o) {
         shape.runner == Runner::detector && !o.given("--runs") ? kDetectorRuns : o.runs;
     request.real.timeout_seconds = o.timeout;
     if (shape.trials()) refuse_short_timeout(o, request.real);
+    if (shape.runner == Runner::detector) refuse_uninstrumented_plugin(*o.scenario);
     if (shape.model()) request.model = model_options(o, shape);
     request.quiz = o.quiz;
     request.answers = o.answers;
@@ -640,6 +688,13 @@ Request resolve(const Parser& parser) {
     if (parser.walkthrough.app->parsed()) {
         refuse_extras(*parser.walkthrough.app, "walkthrough");
         return walkthrough_request(parser.walkthrough);
+    }
+    if (parser.new_project->parsed()) {
+        refuse_extras(*parser.new_project, "new");
+        return parser.new_request;
+    }
+    if (parser.complete->parsed()) {
+        return CompleteRequest{parser.complete->remaining()};
     }
     for (const auto& options : parser.runs) {
         if (!options->app->parsed()) continue;
@@ -710,6 +765,8 @@ std::string in_plain_words(const CLI::ParseError& error, const Parser& parser) {
     if (kind == "RequiresError")
         return fmt::format("{} works only with {}", option_named(message),
                            between(message, " requires ", "\n"));
+    if (kind == "RequiredError" && parser.new_project->parsed())
+        return "'new' needs the name of the scenario to write, as in: racedemo new bank-race";
     if (kind == "RequiredError")
         return fmt::format("'{}' needs a scenario: a name or a number ('racedemo list' shows all)",
                            missing_argument_of(parser));
@@ -718,6 +775,63 @@ std::string in_plain_words(const CLI::ParseError& error, const Parser& parser) {
 }
 
 }  // namespace
+
+namespace {
+
+// The command `words` give (the first that names one), or null.
+const CLI::App* command_in(const Parser& parser, const std::vector<std::string>& words) {
+    for (const std::string& word : words) {
+        if (word.rfind("-", 0) == 0) continue;
+        for (const CLI::App* command : parser.app.get_subcommands({}))
+            if (!command->get_group().empty() && command->check_name(word)) return command;
+    }
+    return nullptr;
+}
+
+// The long names of a command's options, and the values an option of type "a|b|c" takes.
+std::vector<std::string> option_words(const CLI::App& command, const std::string& last) {
+    const std::string name = last.rfind("--", 0) == 0 ? last.substr(2) : std::string();
+    std::vector<std::string> words;
+    for (const CLI::Option* option : command.get_options()) {
+        if (option->get_group().empty() || option->get_lnames().empty()) continue;
+        if (!name.empty() && option->check_lname(name) && option->get_items_expected_min() > 0) {
+            // A value is due: the choices of a "a|b|c" option, or nothing (the shell's files).
+            if (option->get_type_name().find('|') == std::string::npos) return {};
+            return CLI::detail::split(option->get_type_name(), '|');
+        }
+        words.push_back("--" + option->get_lnames().front());
+    }
+    return words;
+}
+
+bool takes_scenario(const CLI::App& command) {
+    const std::string& name = command.get_name();
+    return name == "explain" || name == "play" || name == "check";
+}
+
+}  // namespace
+
+std::vector<std::string> completions(const std::vector<std::string>& words) {
+    Parser parser;
+    setup(parser);
+    std::vector<std::string> out;
+    const CLI::App* command = command_in(parser, words);
+    if (command == nullptr) {
+        for (const CLI::App* each : parser.app.get_subcommands({}))
+            if (!each->get_group().empty()) out.push_back(each->get_name());
+        for (const std::string option : {"--help", "--version", "--plugin"}) out.push_back(option);
+        return out;
+    }
+    const std::string last = words.empty() ? "" : words.back();
+    out = option_words(*command, last);
+    if (last.rfind("--", 0) != 0 && takes_scenario(*command) && command->get_name() == last)
+        for (const Scenario* scenario : scenarios()) out.emplace_back(scenario->name);
+    return out;
+}
+
+bool is_command_name(std::string_view word) {
+    return std::find(std::begin(kCommands), std::end(kCommands), word) != std::end(kCommands);
+}
 
 Request parse_request(const std::vector<std::string>& args) {
     Parser parser;

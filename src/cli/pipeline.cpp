@@ -112,7 +112,12 @@ DetectorReport run_detector_request(const RunRequest& request, const Terminal& t
             print_to_stderr("\rThreadSanitizer: {} run{}, {:.0f} s so far", runs,
                             runs == 1 ? "" : "s", seconds);
         };
-    DetectorReport report{runs, run_tsan_detector(command_words(real), watch)};
+    // A report's location is its first frame in the scenario's own code: a built-in's demos/
+    // directory, or a plugin's source file.
+    const Scenario& scenario = *request.scenario;
+    const std::string own_code =
+        scenario.origin.empty() ? "/demos/" : fmt::format("/{}:", scenario.source_file);
+    DetectorReport report{runs, run_tsan_detector(command_words(real), own_code, watch)};
     if (terminal.progress) print_to_stderr("\r{:50}\r", "");
     if (should_stop())
         report.result.incomplete = fmt::format(

@@ -72,8 +72,30 @@ RunRequest default_run(const Scenario& scenario) {
     return request;
 }
 
+namespace {
+
+// A word as a shell reads it back: quoted when it holds anything but plain characters (a
+// plugin's path may hold spaces).
+std::string shell_word(const std::string& word) {
+    const bool plain = !word.empty() && word.find_first_not_of(
+                                            "abcdefghijklmnopqrstuvwxyz"
+                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789_./,=:+-@") == std::string::npos;
+    if (plain) return word;
+    std::string quoted = "'";
+    for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+}  // namespace
+
 std::vector<std::string> command_words(const RunRequest& request) {
-    std::vector<std::string> words{std::string(request.scenario->name)};
+    std::vector<std::string> words;
+    // A plugin's scenario is found again only with its plugin (harmless when the path variable
+    // loads it too: a plugin named twice is loaded once).
+    if (!request.scenario->origin.empty())
+        add(words, "--plugin", std::string(request.scenario->origin));
+    words.emplace_back(request.scenario->name);
     if (request.variant == Variant::fixed && request.scenario->unsafe != nullptr)
         words.push_back("--fixed");
     if (request.scenario->has_rw_policy && request.policy != RWPolicy::writer_preferring)
@@ -102,7 +124,9 @@ std::string_view expectation_name(Expectation expect) {
 }
 
 std::string command_line(const RunRequest& request) {
-    return fmt::format("racedemo {}", fmt::join(command_words(request), " "));
+    std::vector<std::string> words = command_words(request);
+    for (std::string& word : words) word = shell_word(word);
+    return fmt::format("racedemo {}", fmt::join(words, " "));
 }
 
 RunRequest replay_request(const RunRequest& request, const std::vector<int>& schedule) {

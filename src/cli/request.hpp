@@ -84,8 +84,21 @@ struct PlayRequest {
     ColorChoice color = ColorChoice::automatic;
 };
 
-using Request = std::variant<HelpRequest, ListRequest, GlossaryRequest, ExplainRequest,
-                             WalkthroughRequest, PlayRequest, RunRequest>;
+// `racedemo new NAME [--dir DIR]`: a ready project for a scenario outside the tree.
+struct NewRequest {
+    std::string name;       // the scenario's name, checked: free, and one racedemo can take
+    std::string directory;  // the project goes in DIRECTORY/NAME
+};
+
+// `racedemo complete WORDS...` (hidden; the bash completion calls it): the words that may come
+// after WORDS, one a line.
+struct CompleteRequest {
+    std::vector<std::string> words;
+};
+
+using Request =
+    std::variant<HelpRequest, ListRequest, GlossaryRequest, ExplainRequest, WalkthroughRequest,
+                 PlayRequest, RunRequest, NewRequest, CompleteRequest>;
 
 // A request for `scenario` with the defaults a bare `racedemo <scenario>` gets.
 RunRequest default_run(const Scenario& scenario);

@@ -6,6 +6,9 @@
 #include <charconv>
 #include <cstdint>
 
+#include "cli/parse.hpp"
+#include "racedemo/scenario.hpp"
+
 namespace racedemo {
 namespace {
 
@@ -124,6 +127,30 @@ CLI::Validator seconds(double least, double most) {
             return {};
         },
         "");
+}
+
+bool is_scenario_name(std::string_view name) {
+    return !name.empty() && name.size() <= 40 && name.front() >= 'a' && name.front() <= 'z' &&
+           std::all_of(name.begin(), name.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+           });
+}
+
+CLI::Validator new_scenario_name() {
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            if (!is_scenario_name(value))
+                return fmt::format(
+                    "{}: a scenario's name is lower-case letters, digits and '-', starting with "
+                    "a letter, at most 40",
+                    in_quotes(value));
+            if (is_command_name(value))
+                return fmt::format("'{}': that is a racedemo command's name", value);
+            if (find_scenario(value) != nullptr)
+                return fmt::format("'{}': a scenario of that name exists already", value);
+            return {};
+        },
+        "NAME");
 }
 
 std::string join_validation_message(const std::string& message) {

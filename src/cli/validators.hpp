@@ -45,6 +45,12 @@ CLI::Validator one_of(const std::vector<std::pair<std::string, Enum>>& names) {
         "");
 }
 
+// A name a scenario may have: lower-case letters, digits and '-', starting with a letter, at
+// most 40 characters (a command-line word that needs no quoting, and a file name).
+bool is_scenario_name(std::string_view name);
+// What `racedemo new` may call a scenario: such a name, not yet a command's or a scenario's.
+CLI::Validator new_scenario_name();
+
 // "--threads: 0: must be ..." (CLI11's ValidationError) -> "--threads 0: must be ...".
 std::string join_validation_message(const std::string& message);
 

@@ -1,5 +1,8 @@
+#include "engine/registry.hpp"
+
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <string>
 
 #include "racedemo/scenario.hpp"
@@ -16,6 +19,30 @@ std::deque<Scenario>& storage() {
 std::vector<const Scenario*>& sorted() {
     static std::vector<const Scenario*> list;
     return list;
+}
+
+// The files plugins came from: a scenario's origin views one of them.
+std::deque<std::string>& origins() {
+    static std::deque<std::string> all;
+    return all;
+}
+
+// Set while a plugin is being opened: its registrations wait here to be checked.
+std::optional<HeldRegistrations>& held() {
+    static std::optional<HeldRegistrations> registrations;
+    return registrations;
+}
+
+void add(const Scenario& scenario) {
+    storage().push_back(scenario);
+    auto& list = sorted();
+    list.push_back(&storage().back());
+    std::stable_sort(list.begin(), list.end(),
+                     [](const Scenario* a, const Scenario* b) { return a->number < b->number; });
+}
+
+std::string_view file_name(std::string_view path) {
+    return path.substr(path.find_last_of('/') + 1);
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -35,14 +62,41 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-ScenarioRegistration::ScenarioRegistration(const Scenario& scenario, std::source_location where) {
-    storage().push_back(scenario);
-    std::string_view file = where.file_name();
-    storage().back().source_file = file.substr(file.find_last_of('/') + 1);
-    auto& list = sorted();
-    list.push_back(&storage().back());
-    std::sort(list.begin(), list.end(),
-              [](const Scenario* a, const Scenario* b) { return a->number < b->number; });
+ScenarioRegistration::ScenarioRegistration(const Scenario& scenario, int api_version,
+                                           std::source_location where) {
+    std::optional<HeldRegistrations>& plugin = held();
+    // A scenario compiled against another API version may be laid out differently: not read.
+    if (plugin && api_version != kApiVersion) {
+        plugin->other_versions.push_back(api_version);
+        return;
+    }
+    Scenario registered = scenario;
+    registered.source_file = file_name(where.file_name());
+    registered.origin = {};
+    if (plugin)
+        plugin->scenarios.push_back(registered);
+    else
+        add(registered);
+}
+
+void hold_registrations() {
+    held().emplace();
+}
+
+HeldRegistrations release_registrations() {
+    HeldRegistrations released = std::move(*held());
+    held().reset();
+    return released;
+}
+
+void add_plugin_scenarios(std::vector<Scenario> plugin_scenarios, const std::string& origin) {
+    origins().push_back(origin);
+    int number = sorted().empty() ? 0 : sorted().back()->number;
+    for (Scenario& scenario : plugin_scenarios) {
+        scenario.number = ++number;
+        scenario.origin = origins().back();
+        add(scenario);
+    }
 }
 
 const std::vector<const Scenario*>& scenarios() {

@@ -85,6 +85,8 @@ bool is_lock_line(std::string_view line) {
 }
 
 std::optional<LessonCode> lesson_code(const Scenario& scenario) {
+    // racedemo holds the text of its own demo files only (a plugin's file may share a name).
+    if (!scenario.origin.empty()) return std::nullopt;
     std::optional<std::string_view> own = demo_source(scenario.source_file);
     if (!own) return std::nullopt;
     std::vector<std::string> candidates{std::string(scenario.source_file)};

@@ -293,7 +293,8 @@ void read_twin_summary(const std::string& json_text, DetectorResult& result) {
             fmt::format("only {} of {} runs were done", result.runs_done, result.runs_requested);
 }
 
-DetectorResult run_tsan_detector(const std::vector<std::string>& args, const DetectorWatch& watch) {
+DetectorResult run_tsan_detector(const std::vector<std::string>& args, const std::string& own_code,
+                                 const DetectorWatch& watch) {
     const std::string runner = twin_path();
     if (access(runner.c_str(), X_OK) != 0)
         throw std::runtime_error(fmt::format(
@@ -325,7 +326,7 @@ DetectorResult run_tsan_detector(const std::vector<std::string>& args, const Det
     const bool stopped = WIFEXITED(status) && WEXITSTATUS(status) > 128;
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && !stopped)
         throw std::runtime_error("racedemo-tsan did not finish its run");
-    DetectorResult result = parse_tsan_reports(reports, "/demos/");
+    DetectorResult result = parse_tsan_reports(reports, own_code);
     if (WIFSIGNALED(status))
         result.incomplete =
             fmt::format("racedemo-tsan was killed by {}", signal_name(WTERMSIG(status)));

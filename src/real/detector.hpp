@@ -53,9 +53,10 @@ struct DetectorWatch {
 };
 
 // Runs racedemo-tsan (found beside this executable, or at $RACEDEMO_TSAN) with `args` and
-// reads its reports. The twin and its trials are ended, and the temporary files removed,
+// reads its reports, located at their first frame whose file contains `own_code` (as
+// parse_tsan_reports). The twin and its trials are ended, and the temporary files removed,
 // however the run ends.
-DetectorResult run_tsan_detector(const std::vector<std::string>& args,
+DetectorResult run_tsan_detector(const std::vector<std::string>& args, const std::string& own_code,
                                  const DetectorWatch& watch = {});
 
 std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,

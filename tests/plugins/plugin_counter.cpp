@@ -1,0 +1,81 @@
+// Test fixture: a plugin with two scenarios, built with racedemo_add_scenario as a user's would be.
+//   plugin-counter  threads add one to a counter (unsafe: lost updates; fixed: a mutex)
+//   plugin-crash    the unsafe variant dereferences a null pointer on real threads: racedemo must
+//                   report crashed trials, not die (in the model it does nothing wrong)
+#include <fmt/format.h>
+
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <racedemo/scenario.hpp>
+#include <racedemo/shared_state.hpp>
+
+namespace {
+
+template <class Lock>
+class CounterTrial final : public racedemo::Trial {
+  public:
+    explicit CounterTrial(const racedemo::TrialConfig& config)
+        : threads_(config.threads), hits_(config.model ? 1 : 1000) {}
+    void actor(int) override {
+        for (int hit = 0; hit < hits_; ++hit) {
+            racedemo::note("Add()");
+            std::lock_guard guard(mu_);
+            int seen = count_.load();
+            count_.store(seen + 1);
+        }
+    }
+    racedemo::Outcome arbiter() override {
+        const int count = count_.load();
+        if (count == threads_ * hits_) return racedemo::Outcome::clean();
+        return racedemo::Outcome::corrupt(
+            "lost updates", [&] { return fmt::format("{} of {}", count, threads_ * hits_); });
+    }
+
+  private:
+    int threads_;
+    int hits_;
+    racedemo::Shared<int> count_{"count", 0};
+    Lock mu_{"mu"};
+};
+
+template <bool Crash>
+class CrashTrial final : public racedemo::Trial {
+  public:
+    explicit CrashTrial(const racedemo::TrialConfig& config) : model_(config.model) {}
+    void actor(int) override {
+        value_.store(value_.load() + 1);
+        if (Crash && !model_) std::raise(SIGSEGV);  // as a null dereference would end it
+    }
+    racedemo::Outcome arbiter() override { return racedemo::Outcome::clean(); }
+
+  private:
+    bool model_;
+    racedemo::Shared<int> value_{"value", 0};
+};
+
+}  // namespace
+
+RACEDEMO_SCENARIO({
+    .name = "plugin-counter",
+    .summary = "a plugin's counter: increments are lost",
+    .lesson = "A counter in a plugin, with and without its mutex.",
+    .takeaway = "plugins race too",
+    .default_threads = 2,
+    .min_threads = 1,
+    .rounds = 100,
+    .unsafe = racedemo::make_trial<CounterTrial<racedemo::NoLock>>,
+    .fixed = racedemo::make_trial<CounterTrial<racedemo::Mutex>>,
+});
+
+RACEDEMO_SCENARIO({
+    .name = "plugin-crash",
+    .summary = "a plugin whose unsafe trials crash on real threads",
+    .lesson = "Its unsafe variant crashes.",
+    .takeaway = "a crash in a trial is the trial's",
+    .default_threads = 2,
+    .min_threads = 1,
+    .rounds = 10,
+    .unsafe = racedemo::make_trial<CrashTrial<true>>,
+    .fixed = racedemo::make_trial<CrashTrial<false>>,
+});
