@@ -2,6 +2,8 @@
 // never passes a check it did not finish, and says which checks it skipped.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <nlohmann/json.hpp>
@@ -180,4 +182,48 @@ TEST_CASE("an exploration cut by its budget gives way to pct, which says how man
     CHECK_FALSE(unsafe.passed());
     REQUIRE(unsafe.checks[0].replay);
     CHECK(verdict_of_replay(*unsafe.checks[0].replay) == "corrupted");
+}
+
+namespace {
+
+// A stand-in for racedemo-tsan that prints `summary` as its --json report and reports no race;
+// returns the setting of RACEDEMO_TSAN that makes racedemo use it.
+std::string fake_twin(const std::string& summary, std::string& path) {
+    char name[] = "/tmp/racedemo-check-tsan-XXXXXX";
+    const int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    const std::string script = "#!/bin/sh\necho '" + summary + "'\n";
+    REQUIRE(write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size()));
+    close(fd);
+    chmod(name, 0700);
+    path = name;
+    return std::string("RACEDEMO_TSAN=") + name;
+}
+
+}  // namespace
+
+TEST_CASE("with the twin installed, the detector is a check: passed when whole, not when cut") {
+    std::string path;
+    const std::string whole = fake_twin(R"({"runs": 2, "runs_requested": 2})", path);
+    const auto passed = run_racedemo({"check", "counter", "--json"}, {whole});
+    CHECK(passed.exit_code == 0);
+    const auto json = nlohmann::json::parse(passed.out);
+    CHECK(json["skipped"].empty());
+    REQUIRE(json["checks"].size() == 4);
+    CHECK(json["checks"][3]["name"] == "tsan, 2 threads");
+    CHECK(json["checks"][3]["passed"] == true);
+    unlink(path.c_str());
+
+    // Both trials hung: no race was reported, but nothing was seen either.
+    const std::string hung = fake_twin(
+        R"({"runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3})", path);
+    const auto cut = run_racedemo({"check", "counter"}, {hung});
+    INFO(cut.out);
+    CHECK(cut.exit_code == 1);
+    CHECK(lines_starting(cut.out,
+                         "tsan, 2 threads: FAIL — 2 runs under ThreadSanitizer: not "
+                         "complete")
+              .size() == 1);
+    CHECK(lines_starting(cut.out, "FAILED: 3 of 4 checks passed").size() == 1);
+    unlink(path.c_str());
 }

@@ -213,7 +213,8 @@ CheckResult judge(const PlannedCheck& check, const RunReport& report,
                               result.passed =
                                   result.passed && detector.result.lock_order_inversions == 0;
                               result.detail = detector_detail(detector);
-                              if (!result.passed && !cut_short(report))
+                              const DetectorResult& found = detector.result;
+                              if (!found.races.empty() || found.lock_order_inversions > 0)
                                   point_to_model(result, model_replay);
                           },
                           [&](const BenchReport&) {}},
