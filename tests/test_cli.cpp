@@ -400,3 +400,37 @@ TEST_CASE("a timeout shorter than a trial's own work is refused, naming the leas
               .find("give at least 0.3") != std::string::npos);
     CHECK(run_of({"trie-race", "--timeout", "0.3"}).real.timeout_seconds == doctest::Approx(0.3));
 }
+
+// ---- check: the autograder's command line
+
+TEST_CASE("check takes a scenario and a variant, fixed by default") {
+    const Request plain = parse_request({"check", "stack"});
+    REQUIRE(std::holds_alternative<CheckRequest>(plain));
+    const CheckRequest& check = std::get<CheckRequest>(plain);
+    CHECK(check.scenario == find_scenario("stack"));
+    CHECK(check.variant == Variant::fixed);
+    CHECK_FALSE(check.json);
+    CHECK(check.max_time_seconds == 0);
+
+    const Request unsafe =
+        parse_request({"check", "4", "--variant", "unsafe", "--json", "--max-time", "2.5"});
+    REQUIRE(std::holds_alternative<CheckRequest>(unsafe));
+    CHECK(std::get<CheckRequest>(unsafe).variant == Variant::unsafe);
+    CHECK(std::get<CheckRequest>(unsafe).json);
+    CHECK(std::get<CheckRequest>(unsafe).max_time_seconds == 2.5);
+    CHECK(wants_json(unsafe));
+    CHECK(max_time_of(unsafe) == 2.5);
+    CHECK(color_choice(parse_request({"check", "stack", "--color", "always"})) ==
+          ColorChoice::always);
+}
+
+TEST_CASE("check refuses a variant the scenario does not have, and words it is no scenario of") {
+    CHECK(usage_error({"check", "mutex-map", "--variant", "unsafe"}) ==
+          "--variant unsafe: mutex-map has only a safe program; check it without --variant");
+    CHECK(usage_error({"check", "mutex-map"}).empty());
+    CHECK(usage_error({"check", "stack", "--variant", "safe"}) ==
+          "--variant 'safe': not one of fixed, unsafe");
+    CHECK(usage_error({"check", "stak"}).find("did you mean 'stack'") != std::string::npos);
+    CHECK(usage_error({"check"}).find("'check' needs a scenario") != std::string::npos);
+    CHECK(usage_error({"list", "check"}).find("'check' after 'list'") != std::string::npos);
+}

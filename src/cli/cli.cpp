@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "cli/check.hpp"
 #include "cli/classroom.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/new_project.hpp"
@@ -79,6 +80,7 @@ ColorChoice color_choice(const Request& request) {
                                  [](const ExplainRequest& explain) { return explain.color; },
                                  [](const WalkthroughRequest& walk) { return walk.color; },
                                  [](const PlayRequest& play) { return play.color; },
+                                 [](const CheckRequest& check) { return check.color; },
                                  [](const GlossaryRequest& glossary) { return glossary.color; },
                                  [](const auto&) { return ColorChoice::automatic; }},
                       request);
@@ -88,11 +90,13 @@ double max_time_of(const Request& request) {
     return std::visit(
         overloaded{[](const RunRequest& run) { return run.max_time_seconds; },
                    [](const WalkthroughRequest& walk) { return walk.max_time_seconds; },
+                   [](const CheckRequest& check) { return check.max_time_seconds; },
                    [](const auto&) { return 0.0; }},
         request);
 }
 
 bool wants_json(const Request& request) {
+    if (const CheckRequest* check = std::get_if<CheckRequest>(&request)) return check->json;
     const RunRequest* run = std::get_if<RunRequest>(&request);
     return run != nullptr && run->json;
 }
@@ -125,6 +129,7 @@ int execute(const Request& request, const Terminal& terminal, std::FILE* out) {
                            fmt::print(out, "{}\n", word);
                        return int{kExitRan};
                    },
+                   [&](const CheckRequest& check) { return execute_check(check, terminal, out); },
                    [&](const RunRequest& run) { return execute_run(run, terminal, out); }},
         request);
 }

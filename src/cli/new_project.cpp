@@ -181,7 +181,8 @@ std::vector<std::pair<std::string, std::string>> project_files(const std::string
 }
 
 int write_project(const NewRequest& request, std::FILE* out) {
-    const fs::path project = fs::path(request.directory) / request.name;
+    // "bank-race", not "./bank-race", when it goes here.
+    const fs::path project = (fs::path(request.directory) / request.name).lexically_normal();
     std::error_code error;
     if (fs::exists(project, error))
         throw UsageError(fmt::format("new: {} exists already: give another name or --dir",

@@ -76,6 +76,15 @@ struct PlayOptions {
     ColorChoice color = ColorChoice::automatic;
 };
 
+struct CheckOptions {
+    CLI::App* app = nullptr;
+    std::string key;
+    Variant variant = Variant::fixed;
+    bool json = false;
+    double max_time = 0;
+    ColorChoice color = ColorChoice::automatic;
+};
+
 struct WalkthroughFlags {
     CLI::App* app = nullptr;
     bool no_pause = false;
@@ -92,6 +101,7 @@ struct Parser {
     ColorChoice glossary_color = ColorChoice::automatic;
     ExplainOptions explain;
     PlayOptions play;
+    CheckOptions check;
     WalkthroughFlags walkthrough;
     std::vector<std::unique_ptr<ScenarioOptions>> runs;
     CLI::App* new_project = nullptr;
@@ -190,6 +200,21 @@ void setup_play(Parser& parser) {
     options.app->add_option("--html", options.html, "write the page of the run when it ends")
         ->type_name("FILE");
     add_color(*options.app, options.color);
+}
+
+void setup_check(Parser& parser) {
+    CheckOptions& options = parser.check;
+    options.app = parser.app.add_subcommand(
+        "check", "grade a fix: explorations, real runs and the detector; exit 0 only if all pass");
+    options.app->add_option("scenario", options.key, "a scenario, by name or number")->required();
+    options.app->add_option("--variant", options.variant, "the program to check")
+        ->transform(one_of<Variant>({{"fixed", Variant::fixed}, {"unsafe", Variant::unsafe}}))
+        ->type_name("fixed|unsafe")
+        ->default_str("fixed");
+    CLI::Option* json =
+        options.app->add_flag("--json", options.json, "print one JSON document instead of text");
+    add_max_time(*options.app, options.max_time, "the checks");
+    add_color(*options.app, options.color)->excludes(json);
 }
 
 void setup_walkthrough(Parser& parser) {
@@ -408,7 +433,9 @@ void setup(Parser& parser) {
         "  racedemo 3 --mode model --explore       every schedule; the shortest bad one\n"
         "  racedemo 3 --help                       the page of a scenario, its options\n"
         "  racedemo explain trie-race\n"
-        "Exit codes: 0 ran, 2 bad usage, 3 verdict differs from --expect, 1 other errors.");
+        "  racedemo check stack                    grade the fix: 0 only if every check passes\n"
+        "Exit codes: 0 ran, 2 bad usage, 3 verdict differs from --expect, 1 other errors\n"
+        "(check: 1 when a check fails).");
     // One command, then its options: "racedemo list 3" is not "list", then scenario 3.
     parser.app.require_subcommand(0, 1);
     parser.app.set_version_flag("-V,--version", fmt::format("racedemo {}", RACEDEMO_VERSION));
@@ -420,6 +447,7 @@ void setup(Parser& parser) {
     setup_glossary(parser);
     setup_explain(parser);
     setup_play(parser);
+    setup_check(parser);
     setup_walkthrough(parser);
     setup_new(parser);
     setup_complete(parser);
@@ -429,19 +457,19 @@ void setup(Parser& parser) {
         ->type_name("FILE");
     for (const Scenario* scenario : scenarios()) setup_scenario(parser, *scenario);
     for (CLI::App* command : {parser.list, parser.glossary, parser.explain.app, parser.play.app,
-                              parser.walkthrough.app, parser.new_project})
+                              parser.check.app, parser.walkthrough.app, parser.new_project})
         command->allow_extras();
 }
 
 // ---- after CLI11: what it cannot know (values against each other, the registry)
 
-constexpr std::string_view kCommands[] = {"list",        "glossary", "explain", "play",
-                                          "walkthrough", "new",      "complete"};
+constexpr std::string_view kCommands[] = {"list",  "glossary",    "explain", "play",
+                                          "check", "walkthrough", "new",     "complete"};
 
 // A word that is a command of its own after `first`: a command's name, or a scenario's name or
 // number (after a command that takes no scenario: after explain, it is one argument too many).
 bool is_command(const std::string& word, std::string_view first) {
-    const bool takes_scenario = first == "explain" || first == "play";
+    const bool takes_scenario = first == "explain" || first == "play" || first == "check";
     return std::find(std::begin(kCommands), std::end(kCommands), word) != std::end(kCommands) ||
            (!takes_scenario && find_scenario(word) != nullptr);
 }
@@ -656,6 +684,21 @@ PlayRequest play_request(const PlayOptions& o) {
                        threads, o.html, o.color};
 }
 
+CheckRequest check_request(const CheckOptions& o) {
+    const Scenario& scenario = lookup(o.key);
+    if (o.variant == Variant::unsafe && scenario.unsafe == nullptr)
+        throw UsageError(
+            fmt::format("--variant unsafe: {} has only a safe program; check it without --variant",
+                        scenario.name));
+    CheckRequest request;
+    request.scenario = &scenario;
+    request.variant = o.variant;
+    request.json = o.json;
+    request.color = o.color;
+    request.max_time_seconds = o.max_time;
+    return request;
+}
+
 WalkthroughRequest walkthrough_request(const WalkthroughFlags& o) {
     WalkthroughRequest request;
     request.pause = !o.no_pause;
@@ -684,6 +727,10 @@ Request resolve(const Parser& parser) {
     if (parser.play.app->parsed()) {
         refuse_extras(*parser.play.app, "play");
         return play_request(parser.play);
+    }
+    if (parser.check.app->parsed()) {
+        refuse_extras(*parser.check.app, "check");
+        return check_request(parser.check);
     }
     if (parser.walkthrough.app->parsed()) {
         refuse_extras(*parser.walkthrough.app, "walkthrough");
@@ -738,8 +785,9 @@ std::string not_converted(const std::string& message) {
     return fmt::format("{} takes no value", option_named(message));
 }
 
-// The command whose scenario argument is missing ("explain" or "play").
+// The command whose scenario argument is missing ("explain", "play" or "check").
 std::string_view missing_argument_of(const Parser& parser) {
+    if (parser.check.app->parsed()) return "check";
     return parser.play.app->parsed() ? "play" : "explain";
 }
 

@@ -2,6 +2,7 @@
 // Everything behind the parser (runners, reporters, the classroom) trusts these values.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -96,9 +97,21 @@ struct CompleteRequest {
     std::vector<std::string> words;
 };
 
+// `racedemo check SCENARIO`: the autograder. Explorations, real runs and the detector judge one
+// variant; it passes only when every check ran to its end and found nothing.
+struct CheckRequest {
+    const Scenario* scenario = nullptr;
+    Variant variant = Variant::fixed;
+    bool json = false;
+    ColorChoice color = ColorChoice::automatic;
+    double max_time_seconds = 0;  // --max-time for all the checks (0: none)
+    // An exploration cut at this many schedules gives way to pct (tests lower it to get there).
+    std::uint64_t explore_budget = ModelOptions{}.budget;
+};
+
 using Request =
     std::variant<HelpRequest, ListRequest, GlossaryRequest, ExplainRequest, WalkthroughRequest,
-                 PlayRequest, RunRequest, NewRequest, CompleteRequest>;
+                 PlayRequest, CheckRequest, RunRequest, NewRequest, CompleteRequest>;
 
 // A request for `scenario` with the defaults a bare `racedemo <scenario>` gets.
 RunRequest default_run(const Scenario& scenario);

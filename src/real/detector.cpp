@@ -193,15 +193,19 @@ DetectorResult parse_tsan_reports(const std::string& text, const std::string& so
     return parser.finish();
 }
 
-namespace {
-
 // The twin: $RACEDEMO_TSAN when set (an installation that keeps it elsewhere; the tests' stand-in),
 // else racedemo-tsan beside this executable.
-std::string twin_path() {
+std::string tsan_twin_path() {
     if (const char* path = std::getenv("RACEDEMO_TSAN"); path != nullptr && *path != '\0')
         return path;
     return directory_of_this_program() + "/racedemo-tsan";
 }
+
+bool tsan_twin_found() {
+    return access(tsan_twin_path().c_str(), X_OK) == 0;
+}
+
+namespace {
 
 // Starts the twin with its reports logged into `directory` and its --json report on `out_fd`.
 pid_t launch_twin(const std::string& runner, const std::vector<std::string>& args,
@@ -295,8 +299,8 @@ void read_twin_summary(const std::string& json_text, DetectorResult& result) {
 
 DetectorResult run_tsan_detector(const std::vector<std::string>& args, const std::string& own_code,
                                  const DetectorWatch& watch) {
-    const std::string runner = twin_path();
-    if (access(runner.c_str(), X_OK) != 0)
+    const std::string runner = tsan_twin_path();
+    if (!tsan_twin_found())
         throw std::runtime_error(fmt::format(
             "--detector tsan needs {}, the ThreadSanitizer build of racedemo; build with "
             "RACEDEMO_DETECTOR=ON (the default) outside sanitizer builds",

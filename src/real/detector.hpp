@@ -52,6 +52,11 @@ struct DetectorWatch {
     std::function<void(double seconds)> progress;  // about once a second while it runs
 };
 
+// Where racedemo-tsan is looked for: $RACEDEMO_TSAN when set, else beside this executable.
+std::string tsan_twin_path();
+// Whether it is there and may be run.
+bool tsan_twin_found();
+
 // Runs racedemo-tsan (found beside this executable, or at $RACEDEMO_TSAN) with `args` and
 // reads its reports, located at their first frame whose file contains `own_code` (as
 // parse_tsan_reports). The twin and its trials are ended, and the temporary files removed,
