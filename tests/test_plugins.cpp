@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/new_project.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
@@ -257,3 +258,14 @@ TEST_CASE("--detector tsan on a plugin: its ThreadSanitizer build, races located
               "no ThreadSanitizer build"));
 }
 #endif
+
+TEST_CASE("docs/writing-scenarios.md shows the files racedemo new writes, as it writes them") {
+    std::ifstream file(std::string(RACEDEMO_SOURCE_DIR) + "/docs/writing-scenarios.md");
+    std::stringstream page;
+    page << file.rdbuf();
+    for (const auto& [name, text] : racedemo::project_files("bank-race")) {
+        if (name == "README.md") continue;  // the project's own README is not on the page
+        INFO(name);
+        CHECK(has(page.str(), text));
+    }
+}
