@@ -141,13 +141,13 @@ CLI::Validator new_scenario_name() {
         [](std::string& value) -> std::string {
             if (!is_scenario_name(value))
                 return fmt::format(
-                    "{}: a scenario's name is lower-case letters, digits and '-', starting with "
-                    "a letter, at most 40",
+                    "new {}: a scenario's name is lower-case letters, digits and '-', starting "
+                    "with a letter, at most 40",
                     in_quotes(value));
             if (is_command_name(value))
-                return fmt::format("'{}': that is a racedemo command's name", value);
+                return fmt::format("new '{}': that is a racedemo command's name", value);
             if (find_scenario(value) != nullptr)
-                return fmt::format("'{}': a scenario of that name exists already", value);
+                return fmt::format("new '{}': a scenario of that name exists already", value);
             return {};
         },
         "NAME");
@@ -155,7 +155,10 @@ CLI::Validator new_scenario_name() {
 
 std::string join_validation_message(const std::string& message) {
     const std::size_t colon = message.find(": ");
-    if (colon == std::string::npos || message.rfind("--", 0) != 0) return message;
+    if (colon == std::string::npos) return message;
+    // A positional's validator names the command itself ("new 'Bank': ..."): CLI11's
+    // "name: " in front goes.
+    if (message.rfind("--", 0) != 0) return message.substr(colon + 2);
     return message.substr(0, colon) + " " + message.substr(colon + 2);
 }
 

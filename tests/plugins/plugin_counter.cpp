@@ -2,6 +2,8 @@
 //   plugin-counter  threads add one to a counter (unsafe: lost updates; fixed: a mutex)
 //   plugin-crash    the unsafe variant dereferences a null pointer on real threads: racedemo must
 //                   report crashed trials, not die (in the model it does nothing wrong)
+//   plugin-slow     a clean program whose real trials would take minutes: a test interrupts them
+//                   knowing they are still running
 #include <fmt/format.h>
 
 #include <csignal>
@@ -54,6 +56,25 @@ class CrashTrial final : public racedemo::Trial {
     racedemo::Shared<int> value_{"value", 0};
 };
 
+// Each thread takes a lock and adds one, a billion times on real threads (once in the model).
+class SlowTrial final : public racedemo::Trial {
+  public:
+    explicit SlowTrial(const racedemo::TrialConfig& config)
+        : adds_(config.model ? 1 : 1'000'000'000) {}
+    void actor(int) override {
+        for (long add = 0; add < adds_; ++add) {
+            std::lock_guard guard(mu_);
+            count_.store(count_.load() + 1);
+        }
+    }
+    racedemo::Outcome arbiter() override { return racedemo::Outcome::clean(); }
+
+  private:
+    long adds_;
+    racedemo::Shared<long> count_{"count", 0};
+    racedemo::Mutex mu_{"mu"};
+};
+
 }  // namespace
 
 RACEDEMO_SCENARIO({
@@ -78,4 +99,15 @@ RACEDEMO_SCENARIO({
     .rounds = 10,
     .unsafe = racedemo::make_trial<CrashTrial<true>>,
     .fixed = racedemo::make_trial<CrashTrial<false>>,
+});
+
+RACEDEMO_SCENARIO({
+    .name = "plugin-slow",
+    .summary = "a plugin whose real trials take minutes",
+    .lesson = "Its trials are long.",
+    .takeaway = "an interrupt ends a long trial",
+    .default_threads = 2,
+    .min_threads = 1,
+    .rounds = 1,
+    .fixed = racedemo::make_trial<SlowTrial>,
 });
