@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +108,22 @@ inline int count_lines(const std::string& text) {
     int lines = 0;
     for (char c : text) lines += c == '\n';
     return lines;
+}
+
+// A stand-in for racedemo-tsan: a shell script that runs `body` and leaves no ThreadSanitizer
+// report. Sets `path` to the script (the test removes it) and returns the setting of
+// RACEDEMO_TSAN that makes racedemo use it.
+inline std::string fake_tsan_twin(const std::string& body, std::string& path) {
+    char name[] = "/tmp/racedemo-fake-tsan-XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0) return {};
+    const std::string script = "#!/bin/sh\n" + body + "\n";
+    const bool written =
+        write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size());
+    close(fd);
+    chmod(name, 0700);
+    path = name;
+    return written ? std::string("RACEDEMO_TSAN=") + name : std::string();
 }
 
 }  // namespace racedemo::testing

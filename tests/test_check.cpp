@@ -16,6 +16,7 @@
 #include "process.hpp"
 #include "pty.hpp"
 
+using racedemo::testing::fake_tsan_twin;
 using racedemo::testing::run_racedemo;
 using racedemo::testing::TerminalSession;
 
@@ -188,27 +189,9 @@ TEST_CASE("an exploration cut by its budget gives way to pct, which says how man
     CHECK(verdict_of_replay(*unsafe.checks[0].replay) == "corrupted");
 }
 
-namespace {
-
-// A stand-in for racedemo-tsan that prints `summary` as its --json report and reports no race;
-// returns the setting of RACEDEMO_TSAN that makes racedemo use it.
-std::string fake_twin(const std::string& summary, std::string& path) {
-    char name[] = "/tmp/racedemo-check-tsan-XXXXXX";
-    const int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    const std::string script = "#!/bin/sh\necho '" + summary + "'\n";
-    REQUIRE(write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size()));
-    close(fd);
-    chmod(name, 0700);
-    path = name;
-    return std::string("RACEDEMO_TSAN=") + name;
-}
-
-}  // namespace
-
 TEST_CASE("with the twin installed, the detector is a check: passed when whole, not when cut") {
     std::string path;
-    const std::string whole = fake_twin(R"({"runs": 2, "runs_requested": 2})", path);
+    const std::string whole = fake_tsan_twin(R"(echo '{"runs": 2, "runs_requested": 2}')", path);
     const auto passed = run_racedemo({"check", "counter", "--json"}, {whole});
     CHECK(passed.exit_code == 0);
     const auto json = nlohmann::json::parse(passed.out);
@@ -219,8 +202,8 @@ TEST_CASE("with the twin installed, the detector is a check: passed when whole, 
     unlink(path.c_str());
 
     // Both trials hung: no race was reported, but nothing was seen either.
-    const std::string hung = fake_twin(
-        R"({"runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3})", path);
+    const std::string hung = fake_tsan_twin(
+        R"(echo '{"runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3}')", path);
     const auto cut = run_racedemo({"check", "counter"}, {hung});
     INFO(cut.out);
     CHECK(cut.exit_code == 1);

@@ -15,6 +15,7 @@
 #include "real/detector.hpp"
 
 using racedemo::parse_tsan_reports;
+using racedemo::testing::fake_tsan_twin;
 using racedemo::testing::run_racedemo;
 
 namespace {
@@ -115,28 +116,10 @@ TEST_CASE("--detector takes only tsan, and only in real mode") {
     CHECK(run_racedemo({"trie-race", "--detector", "tsan", "--explore"}).exit_code == 2);
 }
 
-namespace {
-
-// A stand-in for racedemo-tsan that runs `body` and leaves no ThreadSanitizer report; returns
-// the setting of RACEDEMO_TSAN that makes racedemo use it.
-std::string fake_twin(const std::string& body, std::string& path) {
-    char name[] = "/tmp/racedemo-fake-tsan-XXXXXX";
-    const int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    const std::string script = "#!/bin/sh\n" + body + "\n";
-    REQUIRE(write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size()));
-    close(fd);
-    chmod(name, 0700);
-    path = name;
-    return std::string("RACEDEMO_TSAN=") + name;
-}
-
-}  // namespace
-
 TEST_CASE("a detector run whose trials hung says INCOMPLETE, never NO RACE") {
     // Its --json report says both trials were killed as hung.
     std::string path;
-    const std::string twin = fake_twin(
+    const std::string twin = fake_tsan_twin(
         "echo '{\"runs\": 2, \"runs_requested\": 2, \"hung_runs\": 2, \"timeout_seconds\": "
         "0.3}'",
         path);
@@ -153,7 +136,7 @@ TEST_CASE("a detector run whose trials hung says INCOMPLETE, never NO RACE") {
 
 TEST_CASE("a detector run whose twin was killed says INCOMPLETE, never NO RACE") {
     std::string path;
-    const std::string twin = fake_twin("kill -9 $$", path);
+    const std::string twin = fake_tsan_twin("kill -9 $$", path);
     auto killed = run_racedemo({"trie-race", "--detector", "tsan"}, {twin});
     CHECK(killed.exit_code == 0);
     CHECK(killed.out.find("NO RACE") == std::string::npos);
@@ -189,7 +172,7 @@ bool directory_is_empty(const std::string& path) {
 // and returns the session's screen; checks what every interrupted detector run must do.
 std::string interrupt_detector(const std::string& twin_body, int signal) {
     std::string path;
-    const std::string twin = fake_twin(twin_body, path);
+    const std::string twin = fake_tsan_twin(twin_body, path);
     char tmp[] = "/tmp/racedemo-test-tmpdir-XXXXXX";
     REQUIRE(mkdtemp(tmp) != nullptr);
     racedemo::testing::TerminalSession session(
