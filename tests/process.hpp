@@ -1,6 +1,7 @@
 // Runs the racedemo binary as a user would, capturing what it prints and how it exits.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -9,6 +10,13 @@
 
 #include <string>
 #include <vector>
+
+// The tests that run racedemo through the whole course (every scenario, every command, the
+// walkthrough) to check the words and the layout it prints. They run in the plain and the ASan
+// builds; the ThreadSanitizer run leaves them out (tests/sanitizers/tsan_check.sh): they test
+// what is printed, not threads, and their thousands of model executions are TSan's slowest
+// work (the walkthrough alone took 349 s there).
+inline const doctest::test_suite kCourseOutput{"course-output"};
 
 namespace racedemo::testing {
 

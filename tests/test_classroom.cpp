@@ -15,7 +15,8 @@
 using racedemo::testing::run_racedemo;
 using racedemo::testing::TerminalSession;
 
-TEST_CASE("walkthrough on a pipe runs straight through, CORRUPTED then CLEAN for each pair") {
+TEST_CASE("walkthrough on a pipe runs straight through, CORRUPTED then CLEAN for each pair" *
+          kCourseOutput) {
     auto result = run_racedemo({"walkthrough", "--from", "3"});
     REQUIRE(result.exit_code == 0);
     const std::string& out = result.out;
@@ -33,7 +34,7 @@ TEST_CASE("walkthrough on a pipe runs straight through, CORRUPTED then CLEAN for
     CHECK(out.find("End of the walkthrough.") != std::string::npos);
 }
 
-TEST_CASE("walkthrough --only shows one scenario") {
+TEST_CASE("walkthrough --only shows one scenario" * kCourseOutput) {
     auto result = run_racedemo({"walkthrough", "--only", "mutex-map", "--no-pause"});
     CHECK(result.exit_code == 0);
     CHECK(result.out.find("02 mutex-map") != std::string::npos);
@@ -41,7 +42,7 @@ TEST_CASE("walkthrough --only shows one scenario") {
     CHECK(result.out.find("CLEAN") != std::string::npos);
 }
 
-TEST_CASE("walkthrough on a terminal waits for Enter, advances, and q quits") {
+TEST_CASE("walkthrough on a terminal waits for Enter, advances, and q quits" * kCourseOutput) {
     TerminalSession session({"walkthrough", "--only", "3"});
     REQUIRE(session.read_until("-- Enter"));
     // It stopped after the lesson: the first run has not started.
@@ -257,7 +258,8 @@ TEST_CASE("every word a scenario uses is in the glossary") {
         }
 }
 
-TEST_CASE("the walkthrough defines each word where the course first uses it, once") {
+TEST_CASE("the walkthrough defines each word where the course first uses it, once" *
+          kCourseOutput) {
     auto result = run_racedemo({"walkthrough", "--no-pause", "--from", "8"});
     REQUIRE(result.exit_code == 0);
     const std::string& out = result.out;

@@ -397,7 +397,8 @@ TEST_CASE("reduction pays: 3-thread tries are covered in few schedules, a full s
     CHECK(full["schedules_explored"] == 5000);
 }
 
-TEST_CASE("docs/scenarios holds exactly the pages `explain --markdown` generates now") {
+TEST_CASE("docs/scenarios holds exactly the pages `explain --markdown` generates now" *
+          kCourseOutput) {
     auto list = run_racedemo({"list"});
     std::istringstream lines(list.out);
     int number = 0;
@@ -496,7 +497,8 @@ TEST_CASE("model mode: --runs N random schedules report how many corrupted, with
     CHECK(json["replay"].get<std::string>().find("--schedule") != std::string::npos);
 }
 
-TEST_CASE("glossary: the words the reports use, each with a command that shows it") {
+TEST_CASE("glossary: the words the reports use, each with a command that shows it" *
+          kCourseOutput) {
     auto result = run_racedemo({"glossary"});
     CHECK(result.exit_code == 0);
     for (const char* term :
@@ -597,7 +599,7 @@ std::size_t widest_line(const std::string& out) {
     return widest;
 }
 
-TEST_CASE("no line of text output is wider than 100 columns: it fits a projector") {
+TEST_CASE("no line of text output is wider than 100 columns: it fits a projector" * kCourseOutput) {
     std::vector<std::vector<std::string>> commands = {
         {"glossary"}, {"list"}, {"--help"}, {"walkthrough", "--no-pause", "--only", "1"}};
     for (const racedemo::Scenario* scenario : racedemo::scenarios()) {

@@ -86,7 +86,8 @@ TEST_CASE("play: the threads can be deadlocked, and a thread waiting for a lock 
     CHECK(has(blocked.out, "T2 cannot take a step: it is blocked; you can run T1."));
 }
 
-TEST_CASE("play works for every scenario, both variants: Enter plays a whole run to its end") {
+TEST_CASE("play works for every scenario, both variants: Enter plays a whole run to its end" *
+          kCourseOutput) {
     const std::string enters(400, '\n');
     for (const racedemo::Scenario* scenario : racedemo::scenarios()) {
         for (const char* variant : {"unsafe", "fixed"}) {

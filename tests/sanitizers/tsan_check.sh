@@ -148,14 +148,24 @@ mapfile -t model_tests < <("$tests" --list-test-cases --source-file='*test_model
 if [ "${#model_tests[@]}" -eq 0 ]; then
     fail "could not list the model-mode tests of $tests (--list-test-cases --source-file)"
 fi
+# Excluded too: the tests of what racedemo prints over the whole course (doctest suite
+# "course-output", kCourseOutput in tests/process.hpp: the walkthrough, the glossary, every
+# command's width, play in every scenario). They test words and layout, not threads: their
+# model explorations run on one OS thread, and under TSan they took 700 of the suite's 1,250
+# CPU seconds. The plain and ASan builds run them.
+mapfile -t output_tests < <("$tests" --list-test-cases --test-suite=course-output 2>/dev/null |
+    grep -v -e '^\[doctest\]' -e '^====')
+if [ "${#output_tests[@]}" -eq 0 ]; then
+    fail "could not list the course-output tests of $tests (--list-test-cases --test-suite)"
+fi
 exclude="^reduction pays: |^SIGINT during an exploration |^a scenario's --bench measures "
-for name in "${model_tests[@]}"; do
+for name in "${model_tests[@]}" "${output_tests[@]}"; do
     [ -n "$name" ] || continue
     escaped=$(printf '%s' "$name" | sed 's/[][\.*^$+?(){}|]/\\&/g')
     exclude+="|^${escaped}\$"
 done
-echo "== ctest in $build (${#model_tests[@]} model-mode tests, 2 large explorations and the" \
-    "lock grid excluded)"
+echo "== ctest in $build (${#model_tests[@]} model-mode tests, ${#output_tests[@]} course-output" \
+    "tests, 2 large explorations and the lock grid excluded)"
 ctest_log=$work/ctest.log
 TSAN_OPTIONS="$tsan_common" ctest --test-dir "$build" --output-on-failure -j "$jobs" \
     -E "$exclude" 2>&1 | tee "$ctest_log"
