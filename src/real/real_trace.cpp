@@ -23,6 +23,10 @@ constexpr std::size_t kMostEventsPerThread = 2048;
 // A window that would reach further back than this shows the nearest steps only.
 constexpr std::size_t kMostStepsBeforeDamage = 24;
 
+}  // namespace
+
+// One event as a thread records it. Outside the anonymous namespace: ThreadRecorder, declared
+// in the header, holds these.
 struct RawEvent {
     std::uint64_t time;
     const SharedObject* object;
@@ -31,8 +35,6 @@ struct RawEvent {
     Op op;
     bool waits;  // a lock operation that found the lock taken: the wait began here
 };
-
-}  // namespace
 
 class ThreadRecorder final : public Runtime {
   public:
