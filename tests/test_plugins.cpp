@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -123,6 +124,54 @@ TEST_CASE("a plugin that crashes in a trial gives crashed trials; racedemo lives
     CHECK(report["verdict"] == "corrupted");
     CHECK(report["crashed_runs"] == 3);
     CHECK(run_racedemo(with_plugin({"plugin-crash", "--fixed", "--runs", "2", "--expect", "clean"}))
+              .exit_code == 0);
+}
+
+namespace {
+
+// The replay command a crash report ends with: its words (a build path has no spaces to quote).
+std::vector<std::string> crash_replay(const std::string& err) {
+    const std::string marker = "the same schedule crashes again: racedemo ";
+    const std::size_t at = err.find(marker);
+    if (at == std::string::npos) return {};
+    std::istringstream split(
+        err.substr(at + marker.size(), err.find('\n', at) - at - marker.size()));
+    std::vector<std::string> words;
+    for (std::string word; split >> word;) words.push_back(word);
+    return words;
+}
+
+}  // namespace
+
+TEST_CASE("a crash in the model: racedemo says where, exits 1, and its replay crashes again") {
+    auto explore = run_racedemo(with_plugin({"plugin-crash", "--mode", "model", "--explore"}));
+    CHECK(explore.signal == 0);
+    CHECK(explore.exit_code == 1);
+    CHECK(explore.out.empty());
+    CHECK(count_lines(explore.err) == 2);
+    CHECK(has(explore.err, "racedemo: the model run of plugin-crash crashed: SIGSEGV ("));
+    const std::vector<std::string> replay = crash_replay(explore.err);
+    REQUIRE(replay.size() > 4);
+    CHECK(replay[0] == "--plugin");
+    CHECK(replay[2] == "plugin-crash");
+    CHECK(std::find(replay.begin(), replay.end(), "--schedule") != replay.end());
+
+    // The schedule it printed leads to the same crash, in the first execution, and prints itself.
+    auto again = run_racedemo(replay);
+    CHECK(again.signal == 0);
+    CHECK(again.exit_code == 1);
+    CHECK(has(again.err, "crashed: SIGSEGV ("));
+    CHECK(has(again.err, ", in execution 1 after step "));
+    CHECK(crash_replay(again.err) == replay);
+
+    // Random schedules find it too; the fixed variant never crashes; real trials still count.
+    auto random = run_racedemo(
+        with_plugin({"plugin-crash", "--mode", "model", "--strategy", "random", "--runs", "50"}));
+    CHECK(random.signal == 0);
+    CHECK(random.exit_code == 1);
+    CHECK(has(random.err, "racedemo: the model run of plugin-crash crashed: SIGSEGV ("));
+    CHECK(run_racedemo(with_plugin({"plugin-crash", "--fixed", "--mode", "model", "--explore",
+                                    "--expect", "clean"}))
               .exit_code == 0);
 }
 

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "cli/crash_guard.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/model_replay.hpp"
 #include "cli/output.hpp"
@@ -75,6 +76,7 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
         };
     StopOnInterrupt stop;
     options.stop = stop.token();
+    const ModelCrashGuard crash_guard(request);
     ModelResult result = run_model(*request.scenario, request.variant,
                                    TrialConfig{request.threads, true, request.policy}, options);
     if (progress_shown) print_to_stderr("\r{:40}\r", "");

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "cli/crash_guard.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/line_input.hpp"
 #include "cli/output.hpp"
@@ -213,6 +214,7 @@ int Player::play() {
     print(style_.strong(text::heading(header, "play: you are the scheduler")) + "\n");
     print(fmt::format(" {}\n{}", goal_text(goal_), kHelp));
     bool show = true;
+    const ModelCrashGuard crash_guard(model_request(request_));
     while (!done_) {
         const PlayPosition position = play_position(
             *request_.scenario, request_.variant,

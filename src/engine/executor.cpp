@@ -50,7 +50,16 @@ Executor::Executor(TrialFactory factory, const TrialConfig& config)
     view_.objects = &objects_;
 }
 
+namespace {
+ModelWhereabouts whereabouts;
+}  // namespace
+
+const ModelWhereabouts& model_whereabouts() {
+    return whereabouts;
+}
+
 Executor::~Executor() {
+    if (whereabouts.schedule == &execution_.schedule) whereabouts.schedule = nullptr;
     close_threads();
 }
 
@@ -112,6 +121,8 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     execution_.outcome.corrupted = false;
     execution_.outcome.evidence.clear();
     execution_.schedule.clear();
+    whereabouts.schedule = &execution_.schedule;
+    ++whereabouts.executions;
     execution_.preemptions = 0;
     if (execution_.failure) execution_.failure = nullptr;
     execution_.stop = StopKind::none;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <boost/context/fiber.hpp>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
@@ -46,6 +47,15 @@ struct Execution {
 
     int steps() const { return static_cast<int>(schedule.size()); }
 };
+
+// Where the model is, for a fatal signal's handler (src/cli/crash_guard.cpp): the schedule of
+// the execution under way and how many executions have begun in this process. Plain memory,
+// read without allocating.
+struct ModelWhereabouts {
+    const std::vector<int>* schedule = nullptr;
+    std::uint64_t executions = 0;
+};
+const ModelWhereabouts& model_whereabouts();
 
 class Executor final : public Runtime {
   public:

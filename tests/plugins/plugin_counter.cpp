@@ -1,7 +1,8 @@
 // Test fixture: a plugin with two scenarios, built with racedemo_add_scenario as a user's would be.
 //   plugin-counter  threads add one to a counter (unsafe: lost updates; fixed: a mutex)
-//   plugin-crash    the unsafe variant dereferences a null pointer on real threads: racedemo must
-//                   report crashed trials, not die (in the model it does nothing wrong)
+//   plugin-crash    the unsafe variant dereferences a null pointer: in every real trial, and in the
+//                   model when its second thread reads first. racedemo must count crashed trials,
+//                   and report a crash in the model with its replay, not die of either
 //   plugin-slow     a clean program whose real trials would take minutes: a test interrupts them
 //                   knowing they are still running
 #include <fmt/format.h>
@@ -45,9 +46,13 @@ template <bool Crash>
 class CrashTrial final : public racedemo::Trial {
   public:
     explicit CrashTrial(const racedemo::TrialConfig& config) : model_(config.model) {}
-    void actor(int) override {
-        value_.store(value_.load() + 1);
-        if (Crash && !model_) std::raise(SIGSEGV);  // as a null dereference would end it
+    // On real threads every trial of the unsafe variant crashes; in the model, the second thread
+    // crashes when it reads before the first has written (a crash that depends on the schedule).
+    void actor(int thread) override {
+        const int seen = value_.load();
+        if (Crash && (!model_ || (thread == 1 && seen == 0)))
+            std::raise(SIGSEGV);  // as a null dereference would end it
+        value_.store(seen + 1);
     }
     racedemo::Outcome arbiter() override { return racedemo::Outcome::clean(); }
 
