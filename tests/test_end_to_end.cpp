@@ -601,7 +601,12 @@ std::size_t widest_line(const std::string& out) {
 
 TEST_CASE("no line of text output is wider than 100 columns: it fits a projector" * kCourseOutput) {
     std::vector<std::vector<std::string>> commands = {
-        {"glossary"}, {"list"}, {"--help"}, {"walkthrough", "--no-pause", "--only", "1"}};
+        {"glossary"},
+        {"list"},
+        {"--help"},
+        {"walkthrough", "--no-pause", "--only", "1"},
+        {"check", "stack", "--variant", "unsafe"},  // its replays are one line each, and short
+        {"check", "lock-order", "--variant", "unsafe"}};
     for (const racedemo::Scenario* scenario : racedemo::scenarios()) {
         const std::string name(scenario->name);
         for (std::vector<std::string> command : {std::vector<std::string>{name, "--runs", "2"},

@@ -12,6 +12,7 @@
 #include "cli/pipeline.hpp"
 #include "cli/plugins.hpp"
 #include "present/overloaded.hpp"
+#include "present/text.hpp"
 #include "real/detector.hpp"
 
 namespace racedemo {
@@ -294,10 +295,13 @@ CheckReport run_checks(const CheckRequest& request, const Terminal& terminal,
     return report;
 }
 
+// The verdict line fits the width, going on indented under its start; the replay stays one line,
+// so that a command copied from a course's CI log runs as it is.
 std::string render_check_line(const CheckResult& check, const Style& style) {
     std::string line =
-        fmt::format("{}: {} — {}\n", check.name,
-                    check.passed ? style.good("PASS") : style.bad("FAIL"), check.detail);
+        text::fit(fmt::format("{}: {} — {}\n", check.name,
+                              check.passed ? style.good("PASS") : style.bad("FAIL"), check.detail),
+                  static_cast<std::size_t>(style.width()));
     if (check.replay) line += fmt::format("  replay: {}\n", *check.replay);
     return line;
 }
@@ -310,8 +314,9 @@ std::string render_check_heading(const CheckRequest& request) {
 std::string render_check_end(const CheckReport& report, const Style& style) {
     std::string text;
     for (const SkippedCheck& skipped : report.skipped)
-        text += fmt::format("{}: {} — {}; counted neither passed nor failed\n", skipped.name,
-                            style.dim("SKIPPED"), skipped.detail);
+        text += text::fit(fmt::format("{}: {} — {}; counted neither passed nor failed\n",
+                                      skipped.name, style.dim("SKIPPED"), skipped.detail),
+                          static_cast<std::size_t>(style.width()));
     const bool stopped = report.interrupted_by != 0 || report.time_limit_reached;
     if (stopped && !report.not_run.empty())
         text +=
