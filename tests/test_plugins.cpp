@@ -62,12 +62,13 @@ TEST_CASE("--plugin: list shows the plugin's scenarios after the built-ins, with
     REQUIRE(result.exit_code == 0);
     CHECK(result.err.empty());
     const int builtin_count = count_lines(builtins.out);
-    CHECK(count_lines(result.out) == builtin_count + 3);
+    CHECK(count_lines(result.out) == builtin_count + 4);
     CHECK(result.out.rfind(builtins.out, 0) == 0);  // the built-ins first, unchanged
     CHECK(has(result.out, fmt::format("{}  plugin-counter ", builtin_count + 1)));
     CHECK(has(result.out, fmt::format("[plugin {}]\n", kCounter)));
     CHECK(has(result.out, fmt::format("{}  plugin-crash ", builtin_count + 2)));
     CHECK(has(result.out, fmt::format("{}  plugin-slow ", builtin_count + 3)));
+    CHECK(has(result.out, fmt::format("{}  plugin-overflow ", builtin_count + 4)));
     CHECK(has(run_racedemo({"--plugin=" + kCounter, "list"}).out, "plugin-counter"));
 }
 
@@ -173,6 +174,36 @@ TEST_CASE("a crash in the model: racedemo says where, exits 1, and its replay cr
     CHECK(run_racedemo(with_plugin({"plugin-crash", "--fixed", "--mode", "model", "--explore",
                                     "--expect", "clean"}))
               .exit_code == 0);
+}
+
+TEST_CASE("a stack overflow in the model hits the fiber's guard page and is reported as one") {
+    // Without a guard page the recursion would write on through the memory below the stack.
+    auto overflow = run_racedemo(with_plugin({"plugin-overflow", "--mode", "model"}));
+    CHECK(overflow.signal == 0);
+    CHECK(overflow.exit_code == 1);
+    CHECK(overflow.out.empty());
+    CHECK(count_lines(overflow.err) == 2);
+    CHECK(has(overflow.err,
+              "racedemo: the model run of plugin-overflow crashed: SIGSEGV (a stack "
+              "overflow: a thread used up its 256 KiB stack"));
+    CHECK(has(overflow.err, ", in execution 1 after step 1\n"));
+    const std::vector<std::string> replay = crash_replay(overflow.err);
+    REQUIRE(replay.size() > 4);
+    auto again = run_racedemo(replay);
+    CHECK(again.exit_code == 1);
+    CHECK(has(again.err, "crashed: SIGSEGV (a stack overflow"));
+
+    // Its fixed variant does not recurse; a crash that is no overflow does not claim to be one.
+    CHECK(run_racedemo(with_plugin({"plugin-overflow", "--fixed", "--mode", "model", "--explore",
+                                    "--expect", "clean"}))
+              .exit_code == 0);
+    auto other = run_racedemo(with_plugin({"plugin-crash", "--mode", "model", "--explore"}));
+    CHECK(has(other.err, "crashed: SIGSEGV (a segmentation fault"));
+    // On real threads the overflow is the trial's: counted as crashed, racedemo goes on.
+    auto real = run_racedemo(with_plugin({"plugin-overflow", "--runs", "2", "--json"}));
+    REQUIRE(real.exit_code != 2);
+    CHECK(real.signal == 0);
+    CHECK(nlohmann::json::parse(real.out)["crashed_runs"] == 2);
 }
 
 TEST_CASE("a plugin's scenario: --html, play and explain work on it") {

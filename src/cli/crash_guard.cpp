@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/executor.hpp"
+#include "engine/stack_pool.hpp"
 
 namespace racedemo {
 
@@ -75,7 +76,13 @@ class SignalWriter {
     std::size_t used_ = 0;
 };
 
-std::string_view description(int signal) {
+static_assert(fiber_stack_size == 256 * 1024, "the stack overflow's description gives the size");
+
+std::string_view description(int signal, const void* fault_address) {
+    // A fault in a guard page: a thread went past the end of its stack.
+    if ((signal == SIGSEGV || signal == SIGBUS) && in_fiber_guard_page(fault_address))
+        return "SIGSEGV (a stack overflow: a thread used up its 256 KiB stack, as recursion "
+               "without end does)";
     switch (signal) {
         case SIGSEGV:
             return "SIGSEGV (a segmentation fault: a read or write of memory it may not touch)";
@@ -108,7 +115,7 @@ void write_schedule(SignalWriter& out, const std::vector<int>& schedule) {
     }
 }
 
-[[noreturn]] void on_fatal_signal(int signal) {
+[[noreturn]] void on_fatal_signal(int signal, siginfo_t* info, void*) {
     const ModelWhereabouts& where = model_whereabouts();
     const std::vector<int>* schedule = where.schedule;
     const std::size_t steps = schedule != nullptr ? schedule->size() : 0;
@@ -117,7 +124,7 @@ void write_schedule(SignalWriter& out, const std::vector<int>& schedule) {
         out.text("racedemo: the model run of ");
         out.text(prepared->scenario);
         out.text(" crashed: ");
-        out.text(description(signal));
+        out.text(description(signal, info != nullptr ? info->si_addr : nullptr));
         out.text(", in execution ");
         out.number(where.executions - prepared->executions_before);
         if (steps == 0) {
@@ -157,8 +164,8 @@ ModelCrashGuard::ModelCrashGuard(const RunRequest& request) {
     const stack_t handler_stack{prepared->handler_stack.data(), 0, kHandlerStackSize};
     sigaltstack(&handler_stack, &prepared->previous_stack);
     struct sigaction action {};
-    action.sa_handler = on_fatal_signal;
-    action.sa_flags = SA_ONSTACK;
+    action.sa_sigaction = on_fatal_signal;
+    action.sa_flags = SA_ONSTACK | SA_SIGINFO;
     sigemptyset(&action.sa_mask);
     for (std::size_t i = 0; i < std::size(kFatalSignals); ++i)
         sigaction(kFatalSignals[i], &action, &prepared->previous[i]);

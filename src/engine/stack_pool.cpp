@@ -1,32 +1,90 @@
 #include "engine/stack_pool.hpp"
 
-#include <cstdlib>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
 #include <new>
 
 namespace racedemo {
 
-StackPool::~StackPool() {
-    for (void* base : free_) std::free(base);
+namespace {
+
+std::size_t page_size() {
+    static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    return size;
 }
 
+// The guard page of every mapped stack, for the crash handler to tell an overflow from another
+// fault: fixed slots of atomics, so that a signal handler can read them.
+constexpr std::size_t kGuardSlots = 1024;
+std::array<std::atomic<std::uintptr_t>, kGuardSlots> guard_pages{};
+
+void remember_guard_page(void* page) {
+    const auto address = reinterpret_cast<std::uintptr_t>(page);
+    for (auto& slot : guard_pages) {
+        std::uintptr_t empty = 0;
+        if (slot.compare_exchange_strong(empty, address)) return;
+    }
+    // All slots taken: an overflow into this page is still a SIGSEGV, reported without its cause.
+}
+
+void forget_guard_page(void* page) {
+    auto address = reinterpret_cast<std::uintptr_t>(page);
+    for (auto& slot : guard_pages) {
+        if (slot.compare_exchange_strong(address, 0)) return;
+        address = reinterpret_cast<std::uintptr_t>(page);
+    }
+}
+
+}  // namespace
+
+bool in_fiber_guard_page(const void* address) noexcept {
+    const auto at = reinterpret_cast<std::uintptr_t>(address);
+    const std::uintptr_t page = page_size();
+    for (const auto& slot : guard_pages) {
+        const std::uintptr_t start = slot.load(std::memory_order_relaxed);
+        if (start != 0 && at >= start && at < start + page) return true;
+    }
+    return false;
+}
+
+StackPool::~StackPool() {
+    for (void* mapping : free_) {
+        forget_guard_page(mapping);
+        ::munmap(mapping, page_size() + fiber_stack_size);
+    }
+}
+
+// A stack is a mapping whose lowest page is inaccessible: a thread that overflows its stack
+// faults there (and the crash guard says so) instead of writing over the memory below it.
 boost::context::stack_context StackPool::allocate() {
-    void* base = nullptr;
+    void* mapping = nullptr;
     if (free_.empty()) {
-        base = std::malloc(fiber_stack_size);
-        if (base == nullptr) throw std::bad_alloc();
+        mapping = ::mmap(nullptr, page_size() + fiber_stack_size, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (mapping == MAP_FAILED) throw std::bad_alloc();
+        if (::mprotect(mapping, page_size(), PROT_NONE) != 0) {
+            ::munmap(mapping, page_size() + fiber_stack_size);
+            throw std::bad_alloc();
+        }
+        remember_guard_page(mapping);
     } else {
-        base = free_.back();
+        mapping = free_.back();
         free_.pop_back();
     }
+    char* bottom = static_cast<char*>(mapping) + page_size();
     boost::context::stack_context stack;
     stack.size = fiber_stack_size;
-    stack.sp = static_cast<char*>(base) + fiber_stack_size;
-    last_allocated_ = base;
+    stack.sp = bottom + fiber_stack_size;
+    last_allocated_ = bottom;
     return stack;
 }
 
 void StackPool::deallocate(boost::context::stack_context& stack) noexcept {
-    free_.push_back(static_cast<char*>(stack.sp) - stack.size);
+    free_.push_back(static_cast<char*>(stack.sp) - stack.size - page_size());
 }
 
 }  // namespace racedemo

@@ -1,5 +1,6 @@
 // Fiber stacks, recycled: allocating them afresh for every execution would cost more than the
-// steps themselves. Also the AddressSanitizer annotations for moving between stacks.
+// steps themselves. Each has a guard page below it. Also the AddressSanitizer annotations for
+// moving between stacks.
 #pragma once
 
 #include <boost/context/fiber.hpp>
@@ -26,13 +27,17 @@ class StackPool {
     void reserve(std::size_t stacks) { free_.reserve(stacks); }
     boost::context::stack_context allocate();
     void deallocate(boost::context::stack_context& stack) noexcept;
-    // The stack the latest fiber got, for the sanitizer.
+    // The lowest usable address of the stack the latest fiber got, for the sanitizer.
     const void* last_allocated() const { return last_allocated_; }
 
   private:
     std::vector<void*> free_;
     const void* last_allocated_ = nullptr;
 };
+
+// Whether `address` is in the guard page of a fiber stack: a fault there is a stack overflow.
+// Async-signal-safe, for the crash handler.
+bool in_fiber_guard_page(const void* address) noexcept;
 
 // The stack allocator a fiber keeps inside its own stack: a handle on the pool.
 struct PooledStack {

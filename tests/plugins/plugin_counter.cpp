@@ -5,6 +5,9 @@
 //                   and report a crash in the model with its replay, not die of either
 //   plugin-slow     a clean program whose real trials would take minutes: a test interrupts them
 //                   knowing they are still running
+//   plugin-overflow the unsafe variant recurses without end after its first read: in the model,
+//                   the thread's fiber stack overflows into its guard page, which racedemo must
+//                   report as a stack overflow (not write over the memory below the stack)
 #include <fmt/format.h>
 
 #include <csignal>
@@ -80,6 +83,29 @@ class SlowTrial final : public racedemo::Trial {
     racedemo::Mutex mu_{"mu"};
 };
 
+// Deep enough to overflow any stack; each frame keeps a buffer, so it is no loop in disguise.
+[[gnu::noinline]] long dive(long depth, long limit) {
+    volatile char frame[512];
+    frame[0] = static_cast<char>(depth);
+    if (depth == limit) return frame[0];
+    return dive(depth + 1, limit) + frame[0];
+}
+
+template <bool Overflow>
+class OverflowTrial final : public racedemo::Trial {
+  public:
+    explicit OverflowTrial(const racedemo::TrialConfig&) {}
+    void actor(int) override {
+        const long seen = value_.load();
+        if (Overflow) value_.store(dive(seen, 1L << 40));
+        value_.store(seen + 1);
+    }
+    racedemo::Outcome arbiter() override { return racedemo::Outcome::clean(); }
+
+  private:
+    racedemo::Shared<long> value_{"value", 0};
+};
+
 }  // namespace
 
 RACEDEMO_SCENARIO({
@@ -115,4 +141,16 @@ RACEDEMO_SCENARIO({
     .min_threads = 1,
     .rounds = 1,
     .fixed = racedemo::make_trial<SlowTrial>,
+});
+
+RACEDEMO_SCENARIO({
+    .name = "plugin-overflow",
+    .summary = "a plugin whose unsafe variant overflows its stack",
+    .lesson = "Its unsafe variant recurses without end.",
+    .takeaway = "a stack overflow in the model is reported, not survived",
+    .default_threads = 2,
+    .min_threads = 1,
+    .rounds = 1,
+    .unsafe = racedemo::make_trial<OverflowTrial<true>>,
+    .fixed = racedemo::make_trial<OverflowTrial<false>>,
 });
