@@ -41,7 +41,7 @@ void forget_guard_page(void* page) {
 
 }  // namespace
 
-bool in_fiber_guard_page(const void* address) noexcept {
+bool in_fiber_guard_page(const void* address) {
     const auto at = reinterpret_cast<std::uintptr_t>(address);
     const std::uintptr_t page = page_size();
     for (const auto& slot : guard_pages) {
@@ -83,7 +83,7 @@ boost::context::stack_context StackPool::allocate() {
     return stack;
 }
 
-void StackPool::deallocate(boost::context::stack_context& stack) noexcept {
+void StackPool::deallocate(boost::context::stack_context& stack) {
     free_.push_back(static_cast<char*>(stack.sp) - stack.size - page_size());
 }
 

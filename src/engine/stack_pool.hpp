@@ -26,7 +26,7 @@ class StackPool {
     // At most `stacks` are ever in use at once, so deallocate() never has to grow the list.
     void reserve(std::size_t stacks) { free_.reserve(stacks); }
     boost::context::stack_context allocate();
-    void deallocate(boost::context::stack_context& stack) noexcept;
+    void deallocate(boost::context::stack_context& stack);  // never throws: room is reserved
     // The lowest usable address of the stack the latest fiber got, for the sanitizer.
     const void* last_allocated() const { return last_allocated_; }
 
@@ -37,7 +37,7 @@ class StackPool {
 
 // Whether `address` is in the guard page of a fiber stack: a fault there is a stack overflow.
 // Async-signal-safe, for the crash handler.
-bool in_fiber_guard_page(const void* address) noexcept;
+bool in_fiber_guard_page(const void* address);
 
 // The stack allocator a fiber keeps inside its own stack: a handle on the pool.
 struct PooledStack {
