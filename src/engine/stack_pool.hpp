@@ -43,21 +43,24 @@ bool in_fiber_guard_page(const void* address);
 struct PooledStack {
     StackPool* pool;
     boost::context::stack_context allocate() { return pool->allocate(); }
-    void deallocate(boost::context::stack_context& stack) noexcept { pool->deallocate(stack); }
+    void deallocate(boost::context::stack_context& stack) { pool->deallocate(stack); }
 };
 
 // AddressSanitizer has to be told when execution moves to another stack (no-ops otherwise,
 // inline so that a switch pays nothing for them).
-#if defined(__SANITIZE_ADDRESS__)
 inline void start_stack_switch(void** fake_stack, const void* bottom, std::size_t size) {
+#if defined(__SANITIZE_ADDRESS__)
     __sanitizer_start_switch_fiber(fake_stack, bottom, size);
+#else
+    (void)fake_stack, (void)bottom, (void)size;
+#endif
 }
 inline void finish_stack_switch(void* fake_stack, const void** bottom, std::size_t* size) {
+#if defined(__SANITIZE_ADDRESS__)
     __sanitizer_finish_switch_fiber(fake_stack, bottom, size);
-}
 #else
-inline void start_stack_switch(void**, const void*, std::size_t) {}
-inline void finish_stack_switch(void*, const void**, std::size_t*) {}
+    (void)fake_stack, (void)bottom, (void)size;
 #endif
+}
 
 }  // namespace racedemo
