@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -234,10 +236,24 @@ const std::vector<BadInput>& bad_inputs() {
     return cases;
 }
 
+// The help command a refusal ends with: "... (see 'racedemo stack --help')" gives
+// {"stack", "--help"}; nothing when the line does not end so.
+std::vector<std::string> help_words(const std::string& err) {
+    const std::string opening = "(see 'racedemo ";
+    const std::size_t at = err.rfind(opening);
+    if (at == std::string::npos || err.size() < at + opening.size() + 3) return {};
+    if (err.compare(err.size() - 3, 3, "')\n") != 0) return {};
+    std::istringstream split(err.substr(at + opening.size(), err.size() - 3 - at - opening.size()));
+    std::vector<std::string> words;
+    for (std::string word; split >> word;) words.push_back(word);
+    return words;
+}
+
 }  // namespace
 
 TEST_CASE("bad input: one line on stderr naming it, nothing on stdout, exit 2, nothing run") {
     CHECK(bad_inputs().size() >= 100);
+    std::set<std::vector<std::string>> help_commands;
     for (const BadInput& bad : bad_inputs()) {
         const std::string line = fmt::format("racedemo {}", fmt::join(bad.args, " "));
         CAPTURE(line.substr(0, 200));
@@ -252,5 +268,25 @@ TEST_CASE("bad input: one line on stderr naming it, nothing on stdout, exit 2, n
         CHECK(result.err.back() == '\n');
         CHECK(result.err.size() <= kLongestLine + 1);
         CHECK(result.err.find(bad.named) != std::string::npos);
+        // It ends by naming the help page of the command it is about.
+        const std::vector<std::string> help = help_words(result.err);
+        REQUIRE(!help.empty());
+        CHECK(help.back() == "--help");
+        // A command or scenario given by name is the page named (a number names its scenario).
+        const std::string& first = bad.args.empty() ? "" : bad.args.front();
+        const bool by_name =
+            help.size() == 2 && !first.empty() && first.front() != '-' &&
+            first.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos;
+        if (by_name) CHECK(help.front() == first);
+        help_commands.insert(help);
+    }
+    // Each help command named works as given: racedemo's page, or a command's or scenario's own.
+    CHECK(help_commands.size() >= 8);
+    for (const std::vector<std::string>& help : help_commands) {
+        CAPTURE(fmt::format("racedemo {}", fmt::join(help, " ")));
+        const auto page = run_racedemo(help);
+        CHECK(page.exit_code == 0);
+        CHECK(page.err.empty());
+        CHECK(page.out.find(help.size() == 2 ? help.front() : "racedemo") != std::string::npos);
     }
 }

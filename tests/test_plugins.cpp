@@ -176,6 +176,16 @@ TEST_CASE("a crash in the model: racedemo says where, exits 1, and its replay cr
               .exit_code == 0);
 }
 
+TEST_CASE("a refusal of a plugin scenario's option names its help page, with its plugin") {
+    auto refused = run_racedemo(with_plugin({"plugin-counter", "--threads", "0"}));
+    CHECK(refused.exit_code == 2);
+    const std::string help = fmt::format("racedemo --plugin {} plugin-counter --help", kCounter);
+    CHECK(has(refused.err, fmt::format("(see '{}')\n", help)));
+    auto page = run_racedemo(with_plugin({"plugin-counter", "--help"}));
+    CHECK(page.exit_code == 0);
+    CHECK(has(page.out, "A counter in a plugin"));
+}
+
 TEST_CASE("a stack overflow in the model hits the fiber's guard page and is reported as one") {
     // Without a guard page the recursion would write on through the memory below the stack.
     auto overflow = run_racedemo(with_plugin({"plugin-overflow", "--mode", "model"}));

@@ -149,7 +149,7 @@ int run_cli(int argc, char** argv) {
         if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) return output_failed(errno);
         return code;
     } catch (const UsageError& error) {
-        print_to_stderr("racedemo: {} (see 'racedemo --help')\n", error.what());
+        print_to_stderr("racedemo: {} (see '{}')\n", error.what(), error.help());
         return kExitUsage;
     } catch (const std::system_error& error) {
         // fmt::print throws at the first write that fails: the run stops there.

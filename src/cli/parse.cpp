@@ -520,7 +520,8 @@ void refuse_top_level_extras(const CLI::App& app) {
     if (word.rfind("-", 0) != 0) lookup(word);  // throws: it is no scenario
     throw UsageError(
         fmt::format("{} is not an option of racedemo itself; give it after a scenario or a command",
-                    shown(word.substr(0, word.find('=')))));
+                    shown(word.substr(0, word.find('=')))),
+        "racedemo --help");  // racedemo's own options: its own page, whatever command follows
 }
 
 // What a run is, as far as the options that depend on it are concerned.
@@ -581,7 +582,7 @@ const Applicability kApplicability[] = {
     {"--depth", &RunShape::pct, "sets the depth of --strategy pct"},
     {"--preemptions", &RunShape::explore, "bounds an exploration (--explore)"},
     {"--budget", &RunShape::explore, "bounds an exploration (--explore)"},
-    {"--reduction", &RunShape::explore, "chooses the reduction of an exploration (--explore)"},
+    {"--reduction", &RunShape::explore, "prunes an exploration (--explore)"},
 };
 
 // The options that mean model mode when --mode is not given.
@@ -900,6 +901,24 @@ bool is_command_name(std::string_view word) {
     return std::find(std::begin(kCommands), std::end(kCommands), word) != std::end(kCommands);
 }
 
+namespace {
+
+// The help page of the command a refusal is about: the command's own when one was given (a
+// plugin's scenario is found only with its plugin), else racedemo's.
+std::string help_command(const Parser& parser) {
+    for (const CLI::App* given : parser.app.get_subcommands()) {
+        if (given->get_group().empty()) continue;  // a hidden command has no page to show
+        const Scenario* scenario = find_scenario(given->get_name());
+        if (scenario != nullptr && !scenario->origin.empty())
+            return fmt::format("racedemo --plugin {} {} --help",
+                               shell_word(std::string(scenario->origin)), scenario->name);
+        return fmt::format("racedemo {} --help", given->get_name());
+    }
+    return "racedemo --help";
+}
+
+}  // namespace
+
 Request parse_request(const std::vector<std::string>& args) {
     Parser parser;
     setup(parser);
@@ -914,9 +933,14 @@ Request parse_request(const std::vector<std::string>& args) {
     } catch (const CLI::CallForVersion& version) {
         return HelpRequest{fmt::format("{}\n", version.what())};
     } catch (const CLI::ParseError& error) {
-        throw UsageError(in_plain_words(error, parser));
+        throw UsageError(in_plain_words(error, parser), help_command(parser));
     }
-    return resolve(parser);
+    try {
+        return resolve(parser);
+    } catch (const UsageError& error) {
+        if (error.names_help()) throw;
+        throw UsageError(error.what(), help_command(parser));
+    }
 }
 
 }  // namespace racedemo

@@ -72,10 +72,6 @@ RunRequest default_run(const Scenario& scenario) {
     return request;
 }
 
-namespace {
-
-// A word as a shell reads it back: quoted when it holds anything but plain characters (a
-// plugin's path may hold spaces).
 std::string shell_word(const std::string& word) {
     const bool plain = !word.empty() && word.find_first_not_of(
                                             "abcdefghijklmnopqrstuvwxyz"
@@ -86,8 +82,6 @@ std::string shell_word(const std::string& word) {
     for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return quoted + "'";
 }
-
-}  // namespace
 
 std::vector<std::string> command_words(const RunRequest& request) {
     std::vector<std::string> words;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -29,6 +30,14 @@ enum ExitCode : int { kExitRan = 0, kExitError = 1, kExitUsage = 2, kExitExpecta
 class UsageError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
+    // `help`: the command whose help page explains what was wrong.
+    UsageError(const std::string& what, std::string help)
+        : std::runtime_error(what), help_(std::move(help)) {}
+    std::string help() const { return help_.empty() ? "racedemo --help" : help_; }
+    bool names_help() const { return !help_.empty(); }
+
+  private:
+    std::string help_;  // empty: racedemo's own page
 };
 
 // `racedemo <scenario> ...`: one run of a scenario, by one runner.
@@ -126,6 +135,8 @@ std::string command_line(const RunRequest& request);
 RunRequest replay_request(const RunRequest& request, const std::vector<int>& schedule);
 // command_line(replay_request(request, schedule)).
 std::string replay_command(const RunRequest& request, const std::vector<int>& schedule);
+// A word as a shell reads it back: quoted when it holds anything but plain characters.
+std::string shell_word(const std::string& word);
 
 // "1,2,2,1" -> {1, 2, 2, 1}; "1x3,2" -> {1, 1, 1, 2} (thread 1 for 3 steps); thread numbers
 // must be in 1..threads. Throws UsageError naming the bad position.
