@@ -6,6 +6,8 @@
 # Part of racedemo's CMake package (find_package(racedemo)); racedemo's own tree uses it too.
 include_guard(GLOBAL)
 include(CheckCXXSourceCompiles)
+# Beside this file, in the tree and in the installed package.
+set(_RACEDEMO_EMBED_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/racedemoEmbedPlugin.cmake")
 
 # Whether this compiler builds and links -fsanitize=thread (GCC and Clang, with their libtsan).
 function(_racedemo_tsan_available result)
@@ -30,10 +32,24 @@ function(racedemo_add_scenario name)
   if(NOT ARGN)
     message(FATAL_ERROR "racedemo_add_scenario(${name} ...): give the scenario's source files")
   endif()
+  # The entry point, with the sources' text for `racedemo explain`: rewritten when they change.
+  set(sources "")
+  foreach(source IN LISTS ARGN)
+    get_filename_component(absolute "${source}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND sources "${absolute}")
+  endforeach()
   set(entry "${CMAKE_CURRENT_BINARY_DIR}/racedemo_entry_${name}.cpp")
-  file(CONFIGURE OUTPUT "${entry}"
-       CONTENT "// The entry point of the plugin ${name}: written by racedemo_add_scenario.\n#include <racedemo/scenario.hpp>\nRACEDEMO_PLUGIN_ENTRY()\n")
+  add_custom_command(
+    OUTPUT "${entry}"
+    COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${entry}" "-DNAME=${name}" "-DSOURCES=${sources}"
+            -P "${_RACEDEMO_EMBED_SCRIPT}"
+    DEPENDS ${sources} "${_RACEDEMO_EMBED_SCRIPT}"
+    COMMENT "Embedding the sources of plugin ${name}"
+    VERBATIM)
+  # One rule for both builds of the plugin, so that they never write the file at once.
+  add_custom_target(${name}-sources DEPENDS "${entry}")
   _racedemo_plugin_target(${name} ${name} "${ARGN};${entry}")
+  add_dependencies(${name} ${name}-sources)
   # RACEDEMO_PLUGIN_TSAN OFF (a sanitizer build of racedemo itself) builds no NAME.tsan.so.
   if(DEFINED RACEDEMO_PLUGIN_TSAN AND NOT RACEDEMO_PLUGIN_TSAN)
     return()
@@ -41,6 +57,7 @@ function(racedemo_add_scenario name)
   _racedemo_tsan_available(tsan)
   if(tsan)
     _racedemo_plugin_target(${name}-tsan ${name}.tsan "${ARGN};${entry}")
+    add_dependencies(${name}-tsan ${name}-sources)
     target_compile_options(${name}-tsan PRIVATE -fsanitize=thread -fno-omit-frame-pointer -O1 -g)
     target_link_options(${name}-tsan PRIVATE -fsanitize=thread)
   else()

@@ -140,10 +140,14 @@ TEST_CASE("check --max-time: a check the limit cut is not passed, the rest are n
     CHECK(json["passed"] == false);
     CHECK(json["time_limit_reached"] == true);
     CHECK(json["interrupted"] == false);
-    REQUIRE_FALSE(json["checks"].empty());
-    const auto& cut = json["checks"].back();
-    CHECK(cut["passed"] == false);
-    CHECK(cut["detail"].get<std::string>().find("stopped at the time limit") != std::string::npos);
+    // On a loaded machine the millisecond can be over before the first check starts: then all
+    // three are not run. Otherwise the last check begun is the one the limit cut.
+    if (!json["checks"].empty()) {
+        const auto& cut = json["checks"].back();
+        CHECK(cut["passed"] == false);
+        CHECK(cut["detail"].get<std::string>().find("stopped at the time limit") !=
+              std::string::npos);
+    }
     CHECK(json["checks"].size() + json["not_run"].size() == 3);
 }
 

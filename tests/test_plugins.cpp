@@ -232,6 +232,10 @@ TEST_CASE("a plugin's scenario: --html, play and explain work on it") {
     auto lesson = run_racedemo(with_plugin({"explain", "plugin-counter"}));
     CHECK(lesson.exit_code == 0);
     CHECK(has(lesson.out, "A counter in a plugin"));
+    // Its code, which racedemo_add_scenario embedded in the plugin, the fix's lock line marked.
+    CHECK(has(lesson.out, "The code, from plugin_counter.cpp. Lines marked + are the fix"));
+    CHECK(has(lesson.out, "\n          int seen = count_.load();\n"));
+    CHECK(has(lesson.out, "\n+         std::lock_guard guard(mu_);\n"));
 }
 
 TEST_CASE(

@@ -167,6 +167,14 @@ struct ScenarioRegistration {
                                   std::source_location where = std::source_location::current());
 };
 
+// A source file a plugin embeds (racedemo_add_scenario does it), so that `racedemo explain`
+// shows the regions between "// lesson:begin" and "// lesson:end" of a plugin's scenario too.
+// RACEDEMO_PLUGIN_SOURCES exports them.
+struct SourceText {
+    std::string_view name;  // the file's name, without its directory
+    std::string_view text;
+};
+
 }  // namespace racedemo
 
 #define RACEDEMO_CONCAT_INNER(a, b) a##b
@@ -176,6 +184,14 @@ struct ScenarioRegistration {
 #define RACEDEMO_PLUGIN_ENTRY()                                                           \
     extern "C" __attribute__((visibility("default"))) int racedemo_plugin_api_version() { \
         return RACEDEMO_API_VERSION;                                                      \
+    }
+// The embedded sources of a plugin (an array of SourceText), exported for racedemo to read:
+// racedemo_add_scenario writes its use.
+#define RACEDEMO_PLUGIN_SOURCES(array)                                              \
+    extern "C" __attribute__((visibility("default"))) const ::racedemo::SourceText* \
+    racedemo_plugin_sources(int* count) {                                           \
+        *count = static_cast<int>(sizeof(array) / sizeof((array)[0]));              \
+        return array;                                                               \
     }
 // Registers a scenario defined in this file: RACEDEMO_SCENARIO({.number = 3, ...});
 #define RACEDEMO_SCENARIO(...)                                                                    \

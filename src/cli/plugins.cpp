@@ -16,6 +16,7 @@
 #include "cli/request.hpp"
 #include "cli/validators.hpp"
 #include "engine/registry.hpp"
+#include "present/lesson.hpp"
 
 namespace racedemo {
 namespace {
@@ -84,6 +85,17 @@ int declared_api_version(void* handle) {
             "it has no entry point racedemo_plugin_api_version (build it with "
             "racedemo_add_scenario, which adds one)");
     return entry();
+}
+
+// The sources racedemo_add_scenario embedded in the plugin, for explain; none in a plugin built
+// otherwise.
+std::vector<SourceText> embedded_sources(void* handle) {
+    using Sources = const SourceText* (*)(int*);
+    auto sources = reinterpret_cast<Sources>(dlsym(handle, "racedemo_plugin_sources"));
+    if (sources == nullptr) return {};
+    int count = 0;
+    const SourceText* first = sources(&count);
+    return std::vector<SourceText>(first, first + std::max(count, 0));
 }
 
 void check_api_version(int version) {
@@ -161,6 +173,7 @@ void open_plugin(const std::string& path, const std::string& origin) {
         throw;
     }
     add_plugin_scenarios(std::move(held.scenarios), origin);
+    add_plugin_sources(origin, embedded_sources(handle));
 }
 
 // Loads the plugin `origin` names (for a ThreadSanitizer build, its .tsan.so); throws

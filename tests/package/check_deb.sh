@@ -14,6 +14,7 @@ contents=$(dpkg-deb -c "$deb")
 for file in ./usr/bin/racedemo ./usr/bin/racedemo-tsan ./usr/share/man/man1/racedemo.1 \
     ./usr/share/bash-completion/completions/racedemo ./usr/include/racedemo/scenario.hpp \
     ./usr/lib/cmake/racedemo/racedemoConfig.cmake ./usr/lib/cmake/racedemo/racedemoScenario.cmake \
+    ./usr/lib/cmake/racedemo/racedemoEmbedPlugin.cmake \
     ./usr/share/doc/racedemo/README.md ./usr/share/doc/racedemo/writing-scenarios.md; do
     grep -q " $file\$" <<<"$contents" || fail "the package has no $file"
 done

@@ -23,6 +23,7 @@ class CounterTrial final : public racedemo::Trial {
   public:
     explicit CounterTrial(const racedemo::TrialConfig& config)
         : threads_(config.threads), hits_(config.model ? 1 : 1000) {}
+    // lesson:begin
     void actor(int) override {
         for (int hit = 0; hit < hits_; ++hit) {
             racedemo::note("Add()");
@@ -31,6 +32,7 @@ class CounterTrial final : public racedemo::Trial {
             count_.store(seen + 1);
         }
     }
+    // lesson:end
     racedemo::Outcome arbiter() override {
         const int count = count_.load();
         if (count == threads_ * hits_) return racedemo::Outcome::clean();

@@ -35,6 +35,10 @@ plugin=(--plugin "$scratch/b/bank-race.so")
 "$racedemo" "${plugin[@]}" list >list.out
 grep -Eq "^12  bank-race .*\[plugin $scratch/b/bank-race.so\]$" list.out ||
     fail "list does not show the plugin after the built-ins: $(tail -n 2 list.out)"
+# explain shows the scenario's own code, which racedemo_add_scenario embedded in the plugin.
+"$racedemo" "${plugin[@]}" explain bank-race --color never >explain.out
+grep -q "^The code, from bank-race.cpp" explain.out && grep -q "balance_.store(balance + amount);" explain.out ||
+    { cat explain.out; fail "explain does not show the plugin's code"; }
 "$racedemo" "${plugin[@]}" bank-race --mode model --explore --expect corrupt >/dev/null ||
     fail "the unsafe variant does not corrupt in the model"
 "$racedemo" "${plugin[@]}" bank-race --fixed --mode model --explore --expect clean >/dev/null ||
@@ -63,4 +67,4 @@ set -e
 [ "$code" = 1 ] || fail "check --variant unsafe exits $code, not 1"
 grep -q -- "replay: racedemo --plugin $scratch/b/bank-race.so bank-race --mode model" check-unsafe.out ||
     fail "check --variant unsafe gives no replay naming the plugin"
-echo "sdk: PASS (new, build against the package, --plugin, RACEDEMO_PLUGIN_PATH, both modes, check)"
+echo "sdk: PASS (new, build against the package, --plugin, explain, RACEDEMO_PLUGIN_PATH, both modes, check)"
