@@ -35,7 +35,7 @@ const std::vector<BadInput>& bad_inputs() {
         // -- unknown commands and scenarios
         {{"bogus"}, "unknown scenario 'bogus'"},
         {{""}, "unknown scenario ''"},
-        {{"0"}, "unknown scenario '0' (they are numbered 1 to"},
+        {{"0"}, "unknown scenario '0': they are numbered 1 to"},
         {{"99"}, "unknown scenario '99'"},
         {{"-1"}, "-1 is not an option of racedemo itself"},
         {{"TRIE-RACE"}, "did you mean 'trie-race'"},

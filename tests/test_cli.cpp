@@ -187,7 +187,7 @@ TEST_CASE("bad values are refused with one line that names the option and the va
         {{"tri-race"}, "'tri-race'"},
         {{"tri-race"}, "did you mean 'trie-race'"},
         {{"rwmutex_cach"}, "did you mean 'rwmutex-cache'"},
-        {{"no-such-scenario"}, "'no-such-scenario' ('racedemo list' shows all)"},
+        {{"no-such-scenario"}, "'no-such-scenario': 'racedemo list' shows them all"},
         {{"explain", "nope"}, "'nope'"},
         {{"walkthrough", "--only", "99"}, "'99'"},
         {{"3", "--threads", "0"}, "--threads 0: must be from 1 to 64"},

@@ -142,15 +142,15 @@ std::string HelpFormatter::make_option_opts(const CLI::Option* option) const {
 const Scenario& lookup(const std::string& key) {
     if (const Scenario* scenario = find_scenario(key)) return *scenario;
     if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos)
-        throw UsageError(fmt::format("unknown scenario {} (they are numbered 1 to {})",
+        throw UsageError(fmt::format("unknown scenario {}: they are numbered 1 to {}",
                                      in_quotes(key), scenarios().size()));
+    // No parenthesis: the line ends with one, naming the help page.
     if (std::string_view guess = closest_scenario_name(key); !guess.empty())
         throw UsageError(
-            fmt::format("unknown scenario {} (did you mean '{}'? 'racedemo list' "
-                        "shows all)",
+            fmt::format("unknown scenario {}: did you mean '{}'? 'racedemo list' shows them all",
                         in_quotes(key), guess));
     throw UsageError(
-        fmt::format("unknown scenario {} ('racedemo list' shows all)", in_quotes(key)));
+        fmt::format("unknown scenario {}: 'racedemo list' shows them all", in_quotes(key)));
 }
 
 // ---- setup: one function per subcommand
@@ -836,8 +836,9 @@ std::string in_plain_words(const CLI::ParseError& error, const Parser& parser) {
     if (kind == "RequiredError" && parser.new_project->parsed())
         return "'new' needs the name of the scenario to write, as in: racedemo new bank-race";
     if (kind == "RequiredError")
-        return fmt::format("'{}' needs a scenario: a name or a number ('racedemo list' shows all)",
-                           missing_argument_of(parser));
+        return fmt::format(
+            "'{}' needs a scenario, by name or number: 'racedemo list' shows them all",
+            missing_argument_of(parser));
     if (kind == "ValidationError") return join_validation_message(message);
     return fmt::format("cannot read the command line: {}", shown(message));
 }
