@@ -80,7 +80,7 @@ static_assert(fiber_stack_size == 256 * 1024, "the stack overflow's description 
 
 std::string_view description(int signal, const void* fault_address) {
     // A fault in a guard page: a thread went past the end of its stack.
-    if ((signal == SIGSEGV || signal == SIGBUS) && in_fiber_guard_page(fault_address))
+    if (signal == SIGSEGV && in_fiber_guard_page(fault_address))
         return "SIGSEGV (a stack overflow: a thread used up its 256 KiB stack, as recursion "
                "without end does)";
     switch (signal) {

@@ -32,10 +32,9 @@ void remember_guard_page(void* page) {
 }
 
 void forget_guard_page(void* page) {
-    auto address = reinterpret_cast<std::uintptr_t>(page);
     for (auto& slot : guard_pages) {
+        auto address = reinterpret_cast<std::uintptr_t>(page);
         if (slot.compare_exchange_strong(address, 0)) return;
-        address = reinterpret_cast<std::uintptr_t>(page);
     }
 }
 
@@ -43,10 +42,10 @@ void forget_guard_page(void* page) {
 
 bool in_fiber_guard_page(const void* address) {
     const auto at = reinterpret_cast<std::uintptr_t>(address);
-    const std::uintptr_t page = page_size();
     for (const auto& slot : guard_pages) {
         const std::uintptr_t start = slot.load(std::memory_order_relaxed);
-        if (start != 0 && at >= start && at < start + page) return true;
+        // page_size() was set when this page was mapped: no first call from a signal handler.
+        if (start != 0 && at >= start && at < start + page_size()) return true;
     }
     return false;
 }
