@@ -236,6 +236,11 @@ TEST_CASE("a plugin's scenario: --html, play and explain work on it") {
     CHECK(has(lesson.out, "The code, from plugin_counter.cpp. Lines marked + are the fix"));
     CHECK(has(lesson.out, "\n          int seen = count_.load();\n"));
     CHECK(has(lesson.out, "\n+         std::lock_guard guard(mu_);\n"));
+    // The region is marked for plugin-counter: the file's other scenarios do not show it.
+    auto other = run_racedemo(with_plugin({"explain", "plugin-overflow"}));
+    CHECK(other.exit_code == 0);
+    CHECK(has(other.out, "recurses without end"));
+    CHECK(!has(other.out, "The code"));
 }
 
 TEST_CASE(

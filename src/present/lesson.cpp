@@ -52,17 +52,29 @@ std::string_view trimmed(std::string_view line) {
     return line;
 }
 
-// The marked regions of one file, dedented.
-std::vector<std::string> marked_regions(std::string_view text) {
+// Whether `content` opens a region of the lesson of `scenario`: "// lesson:begin" opens one for
+// every scenario of the file, "// lesson:begin NAME" for scenario NAME only (a file may define
+// several, as a plugin's often does).
+std::optional<bool> region_begin(std::string_view content, std::string_view scenario) {
+    constexpr std::string_view kBegin = "// lesson:begin";
+    if (content.rfind(kBegin, 0) != 0) return std::nullopt;
+    std::string_view rest = content.substr(kBegin.size());
+    if (rest.empty()) return true;
+    if (rest.front() != ' ') return std::nullopt;
+    return trimmed(rest) == scenario;
+}
+
+// The marked regions of one file for `scenario`, dedented.
+std::vector<std::string> marked_regions(std::string_view text, std::string_view scenario) {
     std::vector<std::string> lines;
     bool inside = false;
     std::size_t indent = std::string::npos;
     std::vector<std::string_view> raw;
     for (std::string_view line : split_lines(text)) {
         std::string_view content = trimmed(line);
-        if (content == "// lesson:begin") {
-            if (!raw.empty()) raw.push_back("...");
-            inside = true;
+        if (std::optional<bool> begins = region_begin(content, scenario)) {
+            if (*begins && !raw.empty()) raw.push_back("...");
+            inside = *begins;
         } else if (content == "// lesson:end") {
             inside = false;
         } else if (inside) {
@@ -113,7 +125,7 @@ std::optional<LessonCode> lesson_code(const Scenario& scenario) {
     for (const std::string& file : candidates) {
         std::optional<std::string_view> text = source_text(scenario, file);
         if (!text) continue;
-        std::vector<std::string> lines = marked_regions(*text);
+        std::vector<std::string> lines = marked_regions(*text, scenario.name);
         if (lines.empty()) continue;
         return LessonCode{scenario.origin.empty() ? "demos/" + file : file, std::move(lines)};
     }

@@ -23,7 +23,7 @@ class CounterTrial final : public racedemo::Trial {
   public:
     explicit CounterTrial(const racedemo::TrialConfig& config)
         : threads_(config.threads), hits_(config.model ? 1 : 1000) {}
-    // lesson:begin
+    // lesson:begin plugin-counter
     void actor(int) override {
         for (int hit = 0; hit < hits_; ++hit) {
             racedemo::note("Add()");
