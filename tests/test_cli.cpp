@@ -215,7 +215,8 @@ TEST_CASE("bad values are refused with one line that names the option and the va
         {{"3", "--mode", "0"}, "--mode '0'"},  // not the enum's number either
         {{"3", "--strategy", "dfs"}, "--strategy 'dfs': not one of random, pct, explore"},
         {{"3", "--strategy", "replay"}, "--strategy 'replay'"},
-        {{"3", "--reduction", "magic"}, "--reduction 'magic': not one of none, dpor, reads-from"},
+        {{"3", "--reduction", "magic"},
+         "--reduction 'magic': not one of auto, none, dpor, reads-from"},
         {{"3", "--detector", "helgrind"}, "--detector 'helgrind'"},
         {{"3", "--seed", "-4"}, "--seed -4"},
         {{"3", "--seed", "18446744073709551616"}, "--seed 18446744073709551616: must be from 0"},

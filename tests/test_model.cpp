@@ -521,24 +521,28 @@ TEST_CASE("DPOR under a preemption bound says when the bound cut the search") {
 
 TEST_CASE("a waiting writer keeps new readers out of a RWMutex") {
     const Scenario readers_writer = make_scenario<ReadersWriterTrial>("readers-writer");
-    // T1 reads flag and takes a read lock; T3 writes flag and waits for the lock, so T2,
-    // arriving after, may not share it.
-    ScheduleError error = schedule_error(readers_writer, 3, {1, 1, 2, 3, 2, 2});
-    CHECK(error.position == 6);
+    // T1 reads flag and takes a read lock; T3 writes flag and takes its step to queue for the
+    // lock, so T2, arriving after, may not share it.
+    ScheduleError error = schedule_error(readers_writer, 3, {1, 1, 2, 3, 3, 2, 2});
+    CHECK(error.position == 7);
     CHECK(error.reason ==
-          "thread 2 is blocked on mu (held by 1 reader, a writer is queued); thread 1 can run; "
-          "thread 3 can begin to wait");
-    // Its one step in front of the lock is its wait, with the reason.
+          "thread 2 is blocked on mu (held by 1 reader, a writer is queued); thread 1 can run");
+    // The writer's queueing is its step in front of the lock, with the reason; the reader's
+    // wait after it names the queued writer.
     ModelResult waits = run(readers_writer, 3, replay({1, 1, 2, 3, 3, 2}));
     const std::vector<TraceEvent>& events = waits.shown.trace.events;
     REQUIRE(events.size() >= 6);
     CHECK(events[4].waits);
+    CHECK(events[4].thread == 3);
     CHECK(events[4].value == "T1");  // it reads under the lock
     CHECK(events[5].waits);
     CHECK(events[5].value == "T3, a queued writer");
-    // Before T3 waits, T2 may join T1.
-    ModelResult fine = run(readers_writer, 3, replay({1, 1, 2, 2}));
+    // Before T3 queues, T2 may join T1, though T3 already stands in front of the lock.
+    ModelResult fine = run(readers_writer, 3, replay({1, 1, 2, 3, 2, 2}));
     CHECK_FALSE(fine.shown.deadlock);
+    CHECK(fine.shown.trace.events[4].op == racedemo::Op::lock_shared);
+    CHECK(fine.shown.trace.events[4].thread == 2);
+    CHECK_FALSE(fine.shown.trace.events[4].waits);
 }
 
 TEST_CASE("DPOR reaches every behaviour that full enumeration reaches") {

@@ -62,13 +62,15 @@ TEST_CASE("--plugin: list shows the plugin's scenarios after the built-ins, with
     REQUIRE(result.exit_code == 0);
     CHECK(result.err.empty());
     const int builtin_count = count_lines(builtins.out);
-    CHECK(count_lines(result.out) == builtin_count + 4);
+    CHECK(count_lines(result.out) == builtin_count + 6);
     CHECK(result.out.rfind(builtins.out, 0) == 0);  // the built-ins first, unchanged
     CHECK(has(result.out, fmt::format("{}  plugin-counter ", builtin_count + 1)));
     CHECK(has(result.out, fmt::format("[plugin {}]\n", kCounter)));
     CHECK(has(result.out, fmt::format("{}  plugin-crash ", builtin_count + 2)));
     CHECK(has(result.out, fmt::format("{}  plugin-slow ", builtin_count + 3)));
     CHECK(has(result.out, fmt::format("{}  plugin-overflow ", builtin_count + 4)));
+    CHECK(has(result.out, fmt::format("{}  plugin-spin ", builtin_count + 5)));
+    CHECK(has(result.out, fmt::format("{}  plugin-busy ", builtin_count + 6)));
     CHECK(has(run_racedemo({"--plugin=" + kCounter, "list"}).out, "plugin-counter"));
 }
 

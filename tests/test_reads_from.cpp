@@ -241,8 +241,9 @@ TEST_CASE("the stack at 4 threads completes within 2,000,000 schedules with read
     CHECK(result.executions > result.schedules_explored);  // cut at states explored before
 }
 
-TEST_CASE("reads-from is the default, and under a preemption bound it searches as dpor") {
-    CHECK(ModelOptions{}.reduction == Reduction::reads_from);
+TEST_CASE(
+    "auto is the default; under a preemption bound reads-from searches as dpor, and says so") {
+    CHECK(ModelOptions{}.reduction == Reduction::automatic);
     const Scenario* counter = racedemo::find_scenario("counter");
     REQUIRE(counter != nullptr);
     ModelOptions options;
@@ -256,6 +257,12 @@ TEST_CASE("reads-from is the default, and under a preemption bound it searches a
     CHECK(reads_from.schedules_explored == dpor.schedules_explored);
     CHECK(reads_from.outcomes == dpor.outcomes);
     CHECK(reads_from.shortest_schedule == dpor.shortest_schedule);
+    CHECK(reads_from.reduction == Reduction::dpor);  // what ran, for the report to say
+    options.reduction = Reduction::automatic;
+    const ModelResult automatic = racedemo::run_model(*counter, Variant::unsafe, config, options);
+    CHECK(automatic.reduction == Reduction::dpor);
+    CHECK(automatic.other_executions == 0);  // one search: the bound leaves reads-from out
+    CHECK(automatic.schedules_explored == dpor.schedules_explored);
     // Cut by the bound: not complete, so an estimate of the unbounded search.
     CHECK(!reads_from.complete);
     REQUIRE(reads_from.estimate);

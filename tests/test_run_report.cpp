@@ -207,9 +207,9 @@ TEST_CASE("an exploration cut by its budget prints the estimate and is no proof"
     const RunReport report = report_of(request, result);
     const std::string text = render_text(report, Style(false));
     CHECK(text.find("INCOMPLETE (budget or bound reached)") != std::string::npos);
-    // The steps of the executions cut at an explored state are counted, and said to be.
-    CHECK(text.find(" 5000 steps in 1234 executions, 234 of them stopped at a state explored "
-                    "before\n") != std::string::npos);
+    // The steps of the executions stopped early are counted, and said to be.
+    CHECK(text.find(" 5000 steps in 1234 executions, 234 of them stopped early (explored "
+                    "before, or every way on asleep)\n") != std::string::npos);
     CHECK(text.find("a complete search would take about 2.5e+06 schedules, about 2.0 hours") !=
           std::string::npos);
     CHECK(text.find("NO BUG FOUND") != std::string::npos);
@@ -255,7 +255,9 @@ TEST_CASE("a complete exploration that found nothing is clean, with no estimate"
     CHECK(render_text(report, Style(false))
               .find("CLEAN: none of the 6 schedules corrupts or deadlocks") != std::string::npos);
     CHECK(report_json(report)["estimate"].is_null());
-    CHECK(report_json(report)["reduction"] == std::string(name_of(ModelOptions{}.reduction)));
+    CHECK(report_json(report)["reduction_requested"] == "auto");
+    CHECK(report_json(report)["reduction"] == std::string(name_of(result.reduction)));
+    CHECK(report_json(report)["memory_model"] == "sequential consistency");
 }
 
 TEST_CASE("a deadlocked exploration says DEADLOCKED with the wait-for cycle, in text and JSON") {

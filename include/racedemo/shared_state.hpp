@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -29,6 +30,8 @@ enum class Op : std::uint8_t {
     send,  // a channel's (channel.hpp)
     recv,
     close,
+    update,  // an atomic read-modify-write (atomic.hpp): reads and writes in one step
+    yield,   // racedemo::yield(): the thread can make no progress until another moves
 };
 
 constexpr bool is_channel_op(Op op) {
@@ -131,6 +134,13 @@ class Runtime {
     // Lock operations; the runtime performs them (model: by its own rules; real: natively).
     virtual void acquire(LockObject& lock, LockKind kind) = 0;
     virtual void release(LockObject& lock, LockKind kind) = 0;
+    // An atomic read-modify-write happened: `before` is what it read, `after` what it left.
+    virtual void after_update(const SharedObject& cell, std::uint64_t before, std::uint64_t after) {
+        after_access(cell, Op::update, before);
+        (void)after;
+    }
+    // racedemo::yield(): the model does not run the thread again until another has moved.
+    virtual void yield_now() { std::this_thread::yield(); }
     // A label for what the current thread is doing ("insert(\"go\")"), shown over its lane.
     virtual void note(std::string_view text) = 0;
     // Whether note() is worth formatting for: an exploring model runtime traces nothing.
@@ -193,6 +203,15 @@ void note(fmt::format_string<Args...> format, Args&&... args) {
     Runtime* runtime = current_runtime();
     if (runtime != nullptr && runtime->wants_notes())
         runtime->note(fmt::format(format, std::forward<Args>(args)...));
+}
+
+// A spin loop's hint: "I cannot go on until another thread moves" (loom's yield_now). The model
+// does not schedule the thread again until another thread has taken a step (CHESS's fair
+// scheduling), so a busy wait written with it is explored to its end; on real threads it is
+// std::this_thread::yield().
+inline void yield() {
+    if (Runtime* runtime = current_runtime()) return runtime->yield_now();
+    std::this_thread::yield();
 }
 
 inline void LockObject::watched_acquire(LockKind kind, bool* waited) {

@@ -109,7 +109,7 @@ bool cut_short(const RunReport& report) {
 
 bool bad(Verdict verdict) {
     return verdict == Verdict::corrupted || verdict == Verdict::deadlocked ||
-           verdict == Verdict::hung;
+           verdict == Verdict::hung || verdict == Verdict::step_bound;
 }
 
 // "24 corrupt, 1 deadlocked: lost 101; ..." of a model search or series.
@@ -119,6 +119,8 @@ std::string model_damage(const ModelResult& result) {
         counts.push_back(fmt::format("{} corrupt", result.schedules_corrupt));
     if (result.schedules_deadlocked > 0)
         counts.push_back(fmt::format("{} deadlocked", result.schedules_deadlocked));
+    if (result.schedules_bounded > 0)
+        counts.push_back(fmt::format("{} passed the step bound", result.schedules_bounded));
     const Outcome& outcome = result.shown.outcome;
     return fmt::format("{}: {}", fmt::join(counts, ", "),
                        outcome.evidence.empty() ? outcome.label : outcome.evidence);

@@ -22,6 +22,10 @@ constexpr long long kMaxThreads = 64;
 constexpr long long kMaxRuns = 1'000'000;
 constexpr long long kMaxBudget = 100'000'000;
 constexpr long long kMaxPreemptions = 1000;
+// An execution of fewer steps than this could not show a spin loop; more than the most would
+// keep a whole search's memory in one execution.
+constexpr long long kMinMaxSteps = 10;
+constexpr long long kMaxMaxSteps = 10'000'000;
 constexpr long long kMaxDepth = 20;
 constexpr long long kMaxQuizRounds = 50;
 // More lanes than this do not fit side by side, and a student can follow no more.
@@ -56,6 +60,7 @@ struct ScenarioOptions {
     int rounds = 1;
     std::uint64_t budget = ModelOptions{}.budget;
     Reduction reduction = ModelOptions{}.reduction;
+    int max_steps = ModelOptions{}.max_steps;
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;
 
@@ -308,11 +313,17 @@ void add_model_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("N")
         ->default_str(std::to_string(ModelOptions{}.budget));
     app.add_option("--reduction", o.reduction, "explore: how equivalent schedules are merged")
-        ->transform(one_of<Reduction>({{"none", Reduction::none},
+        ->transform(one_of<Reduction>({{"auto", Reduction::automatic},
+                                       {"none", Reduction::none},
                                        {"dpor", Reduction::dpor},
                                        {"reads-from", Reduction::reads_from}}))
-        ->type_name("none|dpor|reads-from")
+        ->type_name("auto|none|dpor|reads-from")
         ->default_str(std::string(name_of(ModelOptions{}.reduction)));
+    app.add_option("--max-steps", o.max_steps,
+                   "model mode: cut an execution after N steps (a spin loop that nothing ends)")
+        ->transform(whole_number(kMinMaxSteps, kMaxMaxSteps))
+        ->type_name("N")
+        ->default_str(std::to_string(ModelOptions{}.max_steps));
 }
 
 void add_other_options(CLI::App& app, ScenarioOptions& o) {
@@ -378,10 +389,10 @@ void declare_conflicts(CLI::App& command) {
     excludes_all(app, "--bench",
                  {"--threads", "--runs", "--mode", "--fixed", "--timeout", "--strategy",
                   "--explore", "--schedule", "--seed", "--depth", "--preemptions", "--budget",
-                  "--reduction", "--detector", "--quiz", "--expect"});
+                  "--reduction", "--max-steps", "--detector", "--quiz", "--expect"});
     excludes_all(app, "--detector",
                  {"--mode", "--strategy", "--explore", "--schedule", "--seed", "--depth",
-                  "--preemptions", "--budget", "--reduction", "--quiz"});
+                  "--preemptions", "--budget", "--reduction", "--max-steps", "--quiz"});
     excludes_all(app, "--explore", {"--strategy", "--schedule", "--seed", "--runs", "--depth"});
     excludes_all(
         app, "--schedule",
@@ -583,12 +594,13 @@ const Applicability kApplicability[] = {
     {"--preemptions", &RunShape::explore, "bounds an exploration (--explore)"},
     {"--budget", &RunShape::explore, "bounds an exploration (--explore)"},
     {"--reduction", &RunShape::explore, "prunes an exploration (--explore)"},
+    {"--max-steps", &RunShape::model, "bounds each model execution"},
 };
 
 // The options that mean model mode when --mode is not given.
-constexpr const char* kModelOptions[] = {"--explore", "--strategy",  "--schedule",
-                                         "--seed",    "--depth",     "--preemptions",
-                                         "--budget",  "--reduction", "--quiz"};
+constexpr const char* kModelOptions[] = {
+    "--explore",     "--strategy", "--schedule",  "--seed",      "--depth",
+    "--preemptions", "--budget",   "--reduction", "--max-steps", "--quiz"};
 
 RunShape shape_of(const ScenarioOptions& o) {
     RunShape shape;
@@ -628,6 +640,7 @@ ModelOptions model_options(const ScenarioOptions& o, const RunShape& shape) {
     model.preemption_bound = o.preemptions;
     model.budget = o.budget;
     model.reduction = o.reduction;
+    model.max_steps = o.max_steps;
     return model;
 }
 

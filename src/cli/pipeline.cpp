@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -61,6 +62,17 @@ RealReport run_real_request(const RunRequest& request, const Terminal& terminal)
     return report;
 }
 
+// A scenario thread that never reaches a step cannot be taken back (the model runs every thread
+// on one OS thread): say so and end here, from the watchdog's thread. Exit 1, or 128 + the
+// signal that asked racedemo to stop.
+[[noreturn]] void end_stuck_run(const RunRequest& request, const StuckThread& stuck) {
+    print_to_stderr(
+        "racedemo: {}'s T{} ran {:.1f} s in the model without a shared operation (a loop that\n"
+        "  touches nothing shared, or a sleep?); the model cannot take it back: racedemo stops\n",
+        request.scenario->name, stuck.thread, stuck.seconds);
+    std::_Exit(interrupted() != 0 ? 128 + interrupted() : 1);
+}
+
 ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
                               const Terminal& terminal) {
     const auto started = Clock::now();
@@ -76,6 +88,7 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
         };
     StopOnInterrupt stop;
     options.stop = stop.token();
+    options.on_stuck = [&request](const StuckThread& stuck) { end_stuck_run(request, stuck); };
     const ModelCrashGuard crash_guard(request);
     ModelResult result = run_model(*request.scenario, request.variant,
                                    TrialConfig{request.threads, true, request.policy}, options);
@@ -173,19 +186,7 @@ bool write_page(const std::string& path, const RunReport& report) {
 namespace {
 
 std::string_view shouted(Verdict verdict) {
-    switch (verdict) {
-        case Verdict::corrupted:
-            return "CORRUPTED";
-        case Verdict::deadlocked:
-            return "DEADLOCKED";
-        case Verdict::clean:
-            return "CLEAN";
-        case Verdict::no_bug_found:
-            return "NO BUG FOUND";
-        case Verdict::hung:
-            return "HUNG";
-    }
-    return "?";
+    return verdict_word(verdict);
 }
 
 }  // namespace

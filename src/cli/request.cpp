@@ -34,6 +34,7 @@ void add_model_words(const RunRequest& request, std::vector<std::string>& words)
     words.insert(words.end(), {"--mode", "model"});
     if (model.strategy == Strategy::replay || request.threads != request.scenario->default_threads)
         add(words, "--threads", request.threads);
+    if (model.max_steps != defaults.max_steps) add(words, "--max-steps", model.max_steps);
     if (model.strategy == Strategy::explore) return add_explore_words(model, words);
     if (model.strategy == Strategy::replay)
         return add(words, "--schedule", schedule_text(model.schedule));
@@ -131,6 +132,7 @@ RunRequest replay_request(const RunRequest& request, const std::vector<int>& sch
     replay.runner = Runner::model;
     replay.model.strategy = Strategy::replay;
     replay.model.schedule = schedule;
+    replay.model.max_steps = request.model.max_steps;  // the bound a bounded run replays to
     return replay;
 }
 

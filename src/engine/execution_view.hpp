@@ -21,7 +21,7 @@ inline int lowest_thread(ThreadMask threads) {
 
 // The operation a thread is paused in front of: its next step.
 struct PendingOp {
-    int object = -1;  // index in the execution's ObjectTable
+    int object = -1;  // index in the execution's ObjectTable (-1: a yield, which touches none)
     Op op = Op::read;
 };
 
@@ -30,9 +30,16 @@ struct ExecutionView {
     int threads = 0;
     ThreadMask enabled = 0;     // threads that can take a step now
     ThreadMask unfinished = 0;  // threads not yet returned (enabled, or blocked on a lock)
-    // Threads in front of a lock they cannot have now that have not yet said so: choosing one
-    // takes a step of its own, the thread's wait, after which it stays blocked until the lock
-    // is free. The explore strategy never chooses one (a wait changes no shared state).
+    // Of `enabled`: threads whose step is to start waiting, a step that changes what others can
+    // do (a writer queueing at a writer-preferring lock, a receiver at an unbuffered channel).
+    ThreadMask wait_next = 0;
+    // The thread whose last step was a yield: not run again until another thread moves (unless
+    // no other thread can).
+    ThreadMask yielded = 0;
+    // Threads in front of a lock they cannot have now that have not yet said so, where saying
+    // so changes nothing (a mutex): choosing one takes a step of its own, the thread's wait,
+    // after which it stays blocked until the lock is free. Shown in replays and random runs;
+    // the explore strategy never chooses one.
     ThreadMask can_wait = 0;
     int steps = 0;                       // steps taken so far
     int last_thread = -1;                // the thread that took the last step
@@ -63,7 +70,8 @@ struct StepRecord {
     int step = 0;  // 0-based
     int thread = 0;
     Op op = Op::read;
-    int object = -1;         // stable index within the execution
+    bool wait = false;       // the thread started to wait in front of `op` (wait_next)
+    int object = -1;         // stable index within the execution (-1: a yield)
     int reads_from = -1;     // reads: the step whose write it reads (-1: the initial value)
     int after_release = -1;  // acquisitions: the step of the lock's previous release (-1: none)
 };

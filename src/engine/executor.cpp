@@ -16,12 +16,10 @@ namespace {
 
 namespace context = boost::context;
 
-// Thrown inside a deadlocked thread to unwind its stack when its execution is over.
-struct UnwindThread {};
-
-bool is_lock_op(Op op) {
-    return op != Op::read && op != Op::write;
-}
+// How often (in steps) an execution looks at its stop token and beats its heart.
+constexpr int kPollEvery = 256;
+// How many steps an execution that is no schedule runs on before its threads are unwound.
+constexpr int kDrainBudget = 4096;
 
 // A plain Mutex has no readers for a pending writer to hold back; a reader/writer lock's kind
 // carries its policy.
@@ -33,7 +31,13 @@ ObjectKind kind_of(const LockObject& lock) {
     return readers_first ? ObjectKind::rw_lock_readers_first : ObjectKind::rw_lock;
 }
 
+ModelWhereabouts whereabouts;
+
 }  // namespace
+
+const ModelWhereabouts& model_whereabouts() {
+    return whereabouts;
+}
 
 Executor::Executor(TrialFactory factory, const TrialConfig& config)
     : factory_(factory),
@@ -50,14 +54,6 @@ Executor::Executor(TrialFactory factory, const TrialConfig& config)
     view_.objects = &objects_;
 }
 
-namespace {
-ModelWhereabouts whereabouts;
-}  // namespace
-
-const ModelWhereabouts& model_whereabouts() {
-    return whereabouts;
-}
-
 Executor::~Executor() {
     if (whereabouts.schedule == &execution_.schedule) whereabouts.schedule = nullptr;
     close_threads();
@@ -66,8 +62,9 @@ Executor::~Executor() {
 // ---- Runtime -------------------------------------------------------------------------------
 
 void Executor::before_access(const SharedObject& object, Op op) {
-    if (phase_ == Phase::unwinding) return;
-    scheduling_point(object, is_channel_op(op) ? ObjectKind::channel : ObjectKind::cell, op);
+    if (phase_ == Phase::unwinding) return at_scheduling_point_in_teardown(op);
+    const ObjectKind kind = is_channel_op(op) ? ObjectKind::channel : ObjectKind::cell;
+    scheduling_point(objects_.index_of(object, kind), op);
 }
 
 void Executor::after_access(const SharedObject& object, Op op, std::uint64_t bits) {
@@ -79,16 +76,28 @@ void Executor::after_access(const SharedObject& object, Op op, std::uint64_t bit
         event.contents = static_cast<const ChannelObject&>(object).show_contents();
 }
 
+void Executor::after_update(const SharedObject& object, std::uint64_t before, std::uint64_t after) {
+    view_.last_bits = before;  // what the thread learnt
+    if (!tracing_ || phase_ != Phase::running || draining_) return;
+    TraceEvent& event = execution_.trace.events.back();
+    event.value = fmt::format("{} -> {}", object.show_bits(before), object.show_bits(after));
+}
+
 void Executor::acquire(LockObject& lock, LockKind kind) {
-    // The lock's model state changes when the step is committed (see commit()).
-    if (phase_ == Phase::unwinding) return;
-    scheduling_point(lock, kind_of(lock), kind == LockKind::exclusive ? Op::lock : Op::lock_shared);
+    const Op op = kind == LockKind::exclusive ? Op::lock : Op::lock_shared;
+    if (phase_ == Phase::unwinding) return at_scheduling_point_in_teardown(op);
+    scheduling_point(objects_.index_of(lock, kind_of(lock)), op);
 }
 
 void Executor::release(LockObject& lock, LockKind kind) {
-    if (phase_ == Phase::unwinding) return;
-    scheduling_point(lock, kind_of(lock),
-                     kind == LockKind::exclusive ? Op::unlock : Op::unlock_shared);
+    const Op op = kind == LockKind::exclusive ? Op::unlock : Op::unlock_shared;
+    if (phase_ == Phase::unwinding) return at_scheduling_point_in_teardown(op);
+    scheduling_point(objects_.index_of(lock, kind_of(lock)), op);
+}
+
+void Executor::yield_now() {
+    if (phase_ == Phase::unwinding) return at_scheduling_point_in_teardown(Op::yield);
+    scheduling_point(-1, Op::yield);
 }
 
 void Executor::note(std::string_view text) {
@@ -108,10 +117,12 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     wants_notes_ = tracing_;
     phase_ = Phase::starting;
     draining_ = false;
+    drained_ = 0;
     running_ = true;
     current_ = from_ = main_context;
     next_ = -1;
-    view_.enabled = 0;
+    poll_countdown_ = kPollEvery;
+    view_.enabled = view_.wait_next = view_.yielded = view_.can_wait = 0;
     view_.unfinished = thread_count_ == max_model_threads ? ~ThreadMask{0} : bit(thread_count_) - 1;
     view_.steps = view_.preemptions = 0;
     view_.last_thread = -1;
@@ -123,21 +134,24 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     execution_.schedule.clear();
     whereabouts.schedule = &execution_.schedule;
     ++whereabouts.executions;
+    heartbeat_.fetch_add(1, std::memory_order_relaxed);
     execution_.preemptions = 0;
     if (execution_.failure) execution_.failure = nullptr;
     execution_.stop = StopKind::none;
     execution_.wait_for.clear();
     execution_.lock_edges.clear();
+    execution_.bound_thread = -1;
+    execution_.bound_thread_steps = 0;
     if (locks_taken_) {
         for (std::vector<int>& held : held_) held.clear();
         locks_taken_ = false;
     }
-    at_lock_ = waited_ = 0;
+    at_sync_ = waited_ = 0;
     if (tracing_) execution_.trace = Trace{};
     objects_.reset();
     for (VirtualThread& thread : threads_) {
         thread.active = thread.finished = false;
-        thread.notes = 0;
+        thread.notes = thread.steps = 0;
         if (!tracing_) continue;  // lanes and operations are read only from a traced execution
         thread.lane.clear();
         thread.operation.clear();
@@ -146,9 +160,12 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
 
 Execution& Executor::run(Scheduler& scheduler, bool tracing) {
     begin(scheduler, tracing);
+    if (trial_spoiled_) trial_.reset();
+    trial_spoiled_ = false;
     if (!trial_ || !trial_->reset()) trial_ = factory_(config_);
     play();
     finish_execution();  // on the main stack, no runtime installed
+    running_thread_.store(-1, std::memory_order_relaxed);
     return execution_;
 }
 
@@ -170,6 +187,7 @@ void Executor::play() {
     }
     // Who waits for what: before unwinding the blocked threads forgets it.
     if (execution_.end == ExecutionEnd::deadlock) record_deadlock();
+    if (execution_.end == ExecutionEnd::bound) note_bound();
 }
 
 void Executor::start_threads() {
@@ -193,12 +211,13 @@ void Executor::begin_running() {
 }
 
 void Executor::create_fiber(int thread) {
-    Context& created = threads_[static_cast<std::size_t>(thread)].context;
-    created.fiber = context::fiber(
+    VirtualThread& created = threads_[static_cast<std::size_t>(thread)];
+    created.given_up = false;
+    created.context.fiber = context::fiber(
         std::allocator_arg, PooledStack{&stacks_},
         [this, thread](context::fiber&& caller) { return thread_main(thread, std::move(caller)); });
-    created.stack = stacks_.last_allocated();
-    created.stack_size = fiber_stack_size;
+    created.context.stack = stacks_.last_allocated();
+    created.context.stack_size = fiber_stack_size;
 }
 
 void Executor::finish_execution() {
@@ -232,67 +251,42 @@ context::fiber Executor::thread_main(int thread, context::fiber&& caller) {
     return std::move(main_.fiber);
 }
 
-void Executor::run_actor(int thread) {
-    VirtualThread& self = threads_[static_cast<std::size_t>(thread)];
-    self.active = true;
-    try {
-        trial_->actor(thread);
-    } catch (const UnwindThread&) {
-        // A deadlocked thread, unwound: nothing more to do.
-    } catch (...) {
-        if (!execution_.failure) execution_.failure = std::current_exception();
-        stop(ExecutionEnd::failed);
-    }
-    self.active = false;
-    self.finished = true;
-    view_.unfinished &= ~bit(thread);
-    if (phase_ == Phase::running) next_ = decide();
-}
-
 // Suspends context `from` (the one running) and resumes `to`; returns when `from` is resumed.
 void Executor::transfer(int from, int to) {
     Context& target = context(to);
     start_stack_switch(&context(from).fake_stack, target.stack, target.stack_size);
     from_ = from;
     current_ = to;
+    running_thread_.store(to, std::memory_order_relaxed);
     arrived(from, std::move(target.fiber).resume());
 }
 
-// Context `self` runs again: keeps the suspended context of whoever switched to it.
+// Context `self` runs again: keeps the suspended context of whoever switched to it. A thread
+// given up is never resumed: its handle is let go of without destroying it (which would unwind
+// it), and its stack goes back to the pool.
 void Executor::arrived(int self, context::fiber&& caller) {
     Context& previous = context(from_);
     finish_stack_switch(context(self).fake_stack, &previous.stack, &previous.stack_size);
-    previous.fiber = std::move(caller);
     current_ = self;
-}
-
-void Executor::unwind_threads() {
-    // Only threads blocked on a lock are left (an execution that could go on was drained).
-    // Each is resumed to throw from its acquisition; the destructors that run on the way
-    // (a lock_guard releasing another mutex) still reach the runtime, which ignores them now.
-    phase_ = Phase::unwinding;
-    for (int t = 0; t < thread_count_; ++t) {
-        if (threads_[static_cast<std::size_t>(t)].active) transfer(main_context, t);
+    running_thread_.store(self, std::memory_order_relaxed);
+    if (from_ != main_context && threads_[static_cast<std::size_t>(from_)].given_up) {
+        // Kept, never destroyed, where a leak checker sees it held: destroying it would unwind.
+        static auto* given_up = new std::vector<context::fiber>;
+        given_up->push_back(std::move(caller));
+        stacks_.reclaim(previous.stack);
+        previous.stack = nullptr;
+        return;
     }
+    previous.fiber = std::move(caller);
 }
 
-// Each fiber, waiting for an execution, is resumed once more to return.
-void Executor::close_threads() {
-    closing_ = true;
-    for (int t = 0; t < thread_count_; ++t) {
-        if (threads_[static_cast<std::size_t>(t)].context.fiber) transfer(main_context, t);
-    }
-}
-
-void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op op) {
+void Executor::scheduling_point(int object, Op op) {
     const int self = current_;
-    const int index = objects_.index_of(object, kind);
-    pending_[static_cast<std::size_t>(self)] = PendingOp{index, op};
-    if (is_lock_op(op)) {
-        objects_.arrive(index, op);
-        at_lock_ |= bit(self);
+    pending_[static_cast<std::size_t>(self)] = PendingOp{object, op};
+    if (object >= 0 && objects_.is_sync(object)) {
+        at_sync_ |= bit(self);
     } else {
-        at_lock_ &= ~bit(self);
+        at_sync_ &= ~bit(self);
     }
     if (phase_ == Phase::starting && started(self) != main_context) {
         transfer(self, started(self));  // resumed when chosen
@@ -306,7 +300,7 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
         // Running on needs no switch; with no thread left to run, the main context takes over.
         if (next_ != self) transfer(self, next_ >= 0 ? next_ : main_context);
     }
-    if (phase_ == Phase::unwinding) throw UnwindThread{};
+    leave_scheduling_point(self);
 }
 
 // ---- Steps ---------------------------------------------------------------------------------
@@ -314,14 +308,10 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
 // Which locks a thread holds when it takes another: the edges of the lock-order graph. A
 // drained step counts too: it is the program's own order, whoever chose it.
 [[gnu::noinline]] void Executor::track_lock_order(int thread, const PendingOp& pending) {
-    if (is_channel_op(pending.op)) {
-        waited_ &= ~bit(thread);  // its send or receive went through: a later wait is a new one
-        return;
-    }
+    if (objects_.is_channel(pending.object)) return;
     std::vector<int>& held = held_[static_cast<std::size_t>(thread)];
     if (pending.op == Op::lock || pending.op == Op::lock_shared) {
         locks_taken_ = true;
-        waited_ &= ~bit(thread);  // it has the lock: a later wait is a new one
         for (int first : held)
             if (first != pending.object)
                 execution_.lock_edges.push_back({first, pending.object, thread});
@@ -333,23 +323,45 @@ void Executor::scheduling_point(const SharedObject& object, ObjectKind kind, Op 
 }
 
 void Executor::refresh_view() {
-    // A thread in front of a shared access can always take it; only a lock can hold one back.
-    const ThreadMask at_lock = view_.unfinished & at_lock_;
-    const ThreadMask may = at_lock != 0 ? may_lock(at_lock) : 0;
-    view_.enabled = (view_.unfinished & ~at_lock_) | may;
-    view_.can_wait = at_lock & ~may & ~waited_;
+    // A thread in front of a shared access or a yield can always take it; only a lock or a
+    // channel can hold one back.
+    const ThreadMask at_sync = view_.unfinished & at_sync_;
+    ThreadMask can = 0, wait_steps = 0, shown_waits = 0;
+    if (at_sync != 0) classify_waiting(at_sync, can, wait_steps, shown_waits);
+    ThreadMask enabled = (view_.unfinished & ~at_sync_) | can | wait_steps;
+    if (objects_.claimant() >= 0) {  // a hand-off under way: only its receive can follow
+        enabled = 0;
+        for (ThreadMask rest = can; rest != 0; rest &= rest - 1) {
+            const int t = lowest_thread(rest);
+            if (pending_[static_cast<std::size_t>(t)].object == objects_.claimant())
+                enabled |= bit(t);
+        }
+        wait_steps = shown_waits = 0;
+    }
+    // Fairness (CHESS): the thread that yielded waits for another to move, if one can.
+    if ((enabled & ~view_.yielded) != 0) enabled &= ~view_.yielded;
+    view_.enabled = enabled;
+    view_.wait_next = wait_steps & enabled;
+    view_.can_wait = shown_waits;
 }
 
-// Which of `threads`, each paused in front of a lock operation, can take it now. Out of line:
-// the common step (a shared access) keeps decide() small.
-[[gnu::noinline]] ThreadMask Executor::may_lock(ThreadMask threads) const {
-    ThreadMask can = 0;
-    for (ThreadMask rest = threads; rest != 0; rest &= rest - 1) {
+// Of `at_sync`, each paused in front of a lock or channel operation: which can take it now,
+// which would take a step by starting to wait, and which can only be shown waiting. Out of
+// line: the common step (a shared access) keeps decide() small.
+[[gnu::noinline]] void Executor::classify_waiting(ThreadMask at_sync, ThreadMask& can,
+                                                  ThreadMask& wait_steps,
+                                                  ThreadMask& shown_waits) const {
+    for (ThreadMask rest = at_sync; rest != 0; rest &= rest - 1) {
         const int t = lowest_thread(rest);
         const PendingOp& pending = pending_[static_cast<std::size_t>(t)];
-        if (objects_.can_step(pending.object, pending.op)) can |= bit(t);
+        const bool waited = (waited_ & bit(t)) != 0;
+        if (objects_.can_step(pending.object, pending.op, waited)) {
+            can |= bit(t);
+        } else if (!waited) {
+            (objects_.wait_is_step(pending.object, pending.op) ? wait_steps : shown_waits) |=
+                bit(t);
+        }
     }
-    return can;
 }
 
 // Called once per state, when the thread that took the last step has reached its next
@@ -357,36 +369,78 @@ void Executor::refresh_view() {
 // already), or -1 when the execution is over.
 int Executor::decide() {
     refresh_view();
-    if (draining_) {
-        if (view_.enabled == 0) return -1;
-        const int thread = view_.default_choice(view_.enabled);
-        commit(thread);
-        return thread;
-    }
-    int thread = choose();
+    if (draining_) return drain_step();
     if (view_.enabled == 0) {
+        const Choice last = scheduler_->at_end(view_);
+        if (last.stop != StopKind::none) {
+            execution_.stop = last.stop;
+            execution_.stop_position = view_.steps + 1;
+        }
         if (running_)
             execution_.end =
                 view_.unfinished == 0 ? ExecutionEnd::finished : ExecutionEnd::deadlock;
         running_ = false;
         return -1;
     }
+    if (over_limits()) return -1;
+    const int thread = choose();
     if (thread < 0) {
         stop(ExecutionEnd::stopped);  // not a schedule after all: drain it
-        thread = view_.default_choice(view_.enabled);
-    } else if ((view_.enabled & bit(thread)) == 0) [[unlikely]] {
+        return drain_step();
+    }
+    if ((view_.enabled & bit(thread)) == 0) [[unlikely]] {
         commit_wait(thread);  // the thread stays where it is: another choice, at once
+        return decide();
+    }
+    if ((view_.wait_next & bit(thread)) != 0) [[unlikely]] {
+        commit_visible_wait(thread);
         return decide();
     }
     commit(thread);
     return thread;
 }
 
-// The scheduler's choice: a thread, or -1. With no thread enabled -1 ends the execution;
-// otherwise -1 stops it early, and the rest is drained without being part of a schedule.
+// The step bound, and every few hundred steps the stop token: an execution that passes
+// either ends here, and its threads are unwound where they stand (draining could go on for
+// ever).
+bool Executor::over_limits() {
+    if (view_.steps >= limits_.max_steps) [[unlikely]] {
+        end_here(ExecutionEnd::bound);
+        return true;
+    }
+    if (--poll_countdown_ > 0) [[likely]]
+        return false;
+    poll_countdown_ = kPollEvery;
+    heartbeat_.fetch_add(1, std::memory_order_relaxed);
+    if (!limits_.stop.stop_requested()) return false;
+    end_here(ExecutionEnd::interrupted);
+    return true;
+}
+
+void Executor::end_here(ExecutionEnd end) {
+    if (running_) execution_.end = end;
+    running_ = false;
+}
+
+// An execution that is no schedule goes on by the default policy, unrecorded, for a while.
+int Executor::drain_step() {
+    if (view_.enabled == 0 || ++drained_ > kDrainBudget) return -1;
+    if ((drained_ & (kPollEvery - 1)) == 0 && limits_.stop.stop_requested()) return -1;
+    const ThreadMask runnable = view_.enabled & ~view_.wait_next;
+    if (runnable == 0) {
+        commit_visible_wait(view_.default_choice(view_.wait_next));
+        refresh_view();
+        return drain_step();
+    }
+    const int thread = view_.default_choice(runnable);
+    commit(thread);
+    return thread;
+}
+
+// The scheduler's choice: a thread, or -1 to stop the execution early (the rest is drained
+// without being part of a schedule).
 int Executor::choose() {
-    const Choice choice =
-        view_.enabled == 0 ? scheduler_->at_end(view_) : scheduler_->next_thread(view_);
+    const Choice choice = scheduler_->next_thread(view_);
     if (choice.stop == StopKind::none) return choice.thread;
     execution_.stop = choice.stop;
     execution_.stop_position = view_.steps + 1;
@@ -395,35 +449,42 @@ int Executor::choose() {
 
 // Ends the execution as a schedule; what is left of it is drained.
 int Executor::stop(ExecutionEnd end) {
-    if (running_) execution_.end = end;
-    running_ = false;
+    end_here(end);
     draining_ = true;
     return -1;
 }
 
 void Executor::commit(int thread) {
     const PendingOp pending = pending_[static_cast<std::size_t>(thread)];
-    if (is_lock_op(pending.op)) [[unlikely]]
-        track_lock_order(thread, pending);
-    const int step = view_.steps;
-    const StepLinks links = objects_.apply(pending.object, pending.op, thread, step);
+    const bool waited = (waited_ & bit(thread)) != 0;
+    StepLinks links;
+    if (pending.object >= 0) [[likely]] {
+        if (objects_.is_sync(pending.object)) [[unlikely]]
+            track_lock_order(thread, pending);
+        links = objects_.apply(pending.object, pending.op, thread, view_.steps, waited);
+    }
+    waited_ &= ~bit(thread);  // it goes on: a later wait is a new one
     const bool preempts = view_.preempts(thread);
     view_.last_thread = thread;
+    // Someone moved: a thread that yielded may run again. One that yields now may not.
+    view_.yielded = pending.op == Op::yield ? bit(thread) : 0;
     if (draining_) return;
     if (preempts) ++view_.preemptions;
-    ++view_.steps;
+    const int step = view_.steps++;
+    ++threads_[static_cast<std::size_t>(thread)].steps;
     execution_.schedule.push_back(thread + 1);
     if (tracing_ || observed_) [[unlikely]]
-        report_step(thread, pending, step, links);
+        report_step(thread, pending, step, links, false);
 }
 
-// The chosen thread cannot have its lock: its step is to begin waiting for it. It moves no
-// shared state, so the scheduler is not told of it (a reduction would only see a no-op).
+// The chosen thread cannot go on, and its waiting changes nothing: its step is to begin
+// waiting, shown but not told to the scheduler (a reduction would only see a no-op).
 [[gnu::noinline]] void Executor::commit_wait(int thread) {
     if (view_.preempts(thread)) ++view_.preemptions;
     view_.last_thread = thread;
     waited_ |= bit(thread);
     const int step = view_.steps++;
+    ++threads_[static_cast<std::size_t>(thread)].steps;
     execution_.schedule.push_back(thread + 1);
     if (tracing_) {
         trace_step(thread, step);
@@ -433,12 +494,33 @@ void Executor::commit(int thread) {
     }
 }
 
+// The chosen thread cannot go on, and starting to wait is a step that others see (a writer
+// queues): the object's state changes, and the scheduler is told like any step.
+[[gnu::noinline]] void Executor::commit_visible_wait(int thread) {
+    const PendingOp pending = pending_[static_cast<std::size_t>(thread)];
+    objects_.wait(pending.object, pending.op);
+    waited_ |= bit(thread);
+    const bool preempts = view_.preempts(thread);
+    view_.last_thread = thread;
+    view_.yielded = 0;
+    if (draining_) return;
+    if (preempts) ++view_.preemptions;
+    const int step = view_.steps++;
+    ++threads_[static_cast<std::size_t>(thread)].steps;
+    execution_.schedule.push_back(thread + 1);
+    if (tracing_ || observed_) report_step(thread, pending, step, StepLinks{}, true);
+    if (!tracing_) return;
+    TraceEvent& event = execution_.trace.events.back();
+    event.waits = true;
+    event.value = wait_reason(thread);
+}
+
 // Out of commit's common path: an untraced random or pct series does neither.
 [[gnu::noinline]] void Executor::report_step(int thread, const PendingOp& pending, int step,
-                                             const StepLinks& links) {
+                                             const StepLinks& links, bool wait) {
     if (tracing_) trace_step(thread, step);
     if (observed_)
-        scheduler_->step_committed(StepRecord{step, thread, pending.op, pending.object,
+        scheduler_->step_committed(StepRecord{step, thread, pending.op, wait, pending.object,
                                               links.reads_from, links.after_release},
                                    view_);
 }
@@ -446,84 +528,28 @@ void Executor::commit(int thread) {
 void Executor::trace_step(int thread, int step) {
     const VirtualThread& chosen = threads_[static_cast<std::size_t>(thread)];
     const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
-    const SharedObject& object = objects_.object(pending.object);
     TraceEvent event;
     event.step = step + 1;
     event.thread = thread + 1;
     event.op = pending.op;
-    event.target = object.name();
+    if (pending.object >= 0) {
+        event.target = objects_.name(pending.object);
+        event.object = reinterpret_cast<std::uintptr_t>(&objects_.object(pending.object));
+    }
     event.operation = chosen.operation;
     event.operation_index = chosen.notes;
-    event.object = reinterpret_cast<std::uintptr_t>(&object);
     execution_.trace.events.push_back(std::move(event));
 }
 
-// Whom `thread` waits for, in front of its lock (a channel: nobody in particular): "T1" (it holds
-// the lock), "T2 and T3" (they read under it), "T3, a queued writer" (a reader kept out by a writer
-// that goes first). Short: a lane shows "lock mx: waits for T1".
-std::string Executor::wait_reason(int thread) const {
-    const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
-    const ObjectState& lock = objects_.state(pending.object);
-    if (lock.kind == ObjectKind::channel) return {};  // plain "recv jobs: waits": fits a lane
-    if (lock.writer >= 0) return fmt::format("T{}", lock.writer + 1);
-    std::vector<std::string> names;
-    const bool writer_first = pending.op == Op::lock_shared;  // else readers hold it
-    for (int other = 0; other < thread_count_; ++other) {
-        const std::size_t index = static_cast<std::size_t>(other);
-        const std::vector<int>& held = held_[index];
-        const bool queued = (at_lock_ & view_.unfinished & bit(other)) != 0 &&
-                            pending_[index].object == pending.object &&
-                            pending_[index].op == Op::lock;
-        const bool reads = std::find(held.begin(), held.end(), pending.object) != held.end();
-        if (writer_first ? queued : reads) names.push_back(fmt::format("T{}", other + 1));
+// The unfinished thread with the most steps: the one that ran on and on.
+void Executor::note_bound() {
+    for (int t = 0; t < thread_count_; ++t) {
+        const VirtualThread& thread = threads_[static_cast<std::size_t>(t)];
+        if (thread.finished || thread.steps <= execution_.bound_thread_steps) continue;
+        execution_.bound_thread = t;
+        execution_.bound_thread_steps = thread.steps;
     }
-    return fmt::format(
-        "{}{}", fmt::join(names, " and "),
-        writer_first ? (names.size() == 1 ? ", a queued writer" : ", queued writers") : "");
-}
-
-// Thread `thread` is stopped in front of a lock it cannot take: what it holds and who holds
-// what it wants.
-Waiter Executor::waiter(int thread) const {
-    Waiter waiter;
-    waiter.thread = thread + 1;
-    for (int lock : held_[static_cast<std::size_t>(thread)])
-        waiter.holds.push_back(objects_.object(lock).name());
-    const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
-    waiter.waits_for = objects_.object(pending.object).name();
-    // Its holders: the other threads (finished ones too) that took it and have not released it.
-    for (int other = 0; other < thread_count_; ++other) {
-        if (other == thread) continue;
-        const std::vector<int>& held = held_[static_cast<std::size_t>(other)];
-        if (std::find(held.begin(), held.end(), pending.object) != held.end())
-            waiter.held_by.push_back(other + 1);
-    }
-    const ObjectState& lock = objects_.state(pending.object);  // only lock ops can block
-    waiter.op = pending.op;
-    if (lock.kind == ObjectKind::channel)
-        waiter.reason = pending.op == Op::recv ? "nothing to receive"
-                        : lock.capacity == 0   ? "no receiver"
-                                               : "full";
-    waiter.shared = pending.op == Op::lock_shared;
-    waiter.writer_queued =
-        pending.op == Op::lock_shared && lock.writer < 0 && lock.writers_waiting > 0;
-    return waiter;
-}
-
-// No thread can move and some have not finished: who holds what, and waits for what. Taken
-// before the blocked threads are unwound (which forgets it). Untraced, nobody reads it: the
-// outcome is named only (the execution shown is replayed traced).
-void Executor::record_deadlock() {
-    if (!tracing_) {
-        execution_.outcome = Outcome{std::string(deadlock_label), false, {}};
-        return;
-    }
-    std::vector<int> finished;  // 1-based
-    for (int t = 0; t < thread_count_; ++t)
-        if ((view_.unfinished & bit(t)) == 0) finished.push_back(t + 1);
-    for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1)
-        execution_.wait_for.push_back(waiter(lowest_thread(rest)));
-    execution_.outcome = deadlock_outcome(execution_.wait_for, finished);
+    execution_.outcome = Outcome{std::string(step_bound_label), false, {}};
 }
 
 }  // namespace racedemo

@@ -7,12 +7,18 @@
 // so a thread that goes on costs no context switch, and another thread chosen is switched to
 // directly. The fibers live as long as the executor: each loops, running its actor once per
 // execution; control goes back to the main context only when an execution is over.
+//
+// An execution ends finished, deadlocked, at the step bound, interrupted, stopped by its
+// scheduler or failed. Threads left in the middle of their actors are then torn down
+// (executor_teardown.cpp): unwound, or, where unwinding cannot be done, given up.
 #pragma once
 
+#include <atomic>
 #include <boost/context/fiber.hpp>
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -44,6 +50,9 @@ struct Execution {
     int stop_position = 0;           // the 1-based step at which it did
     Trace trace;                     // only when traced
     std::exception_ptr failure;      // failed: what an actor threw
+    // bound: the unfinished thread that had taken the most steps (0-based), and its steps.
+    int bound_thread = -1;
+    int bound_thread_steps = 0;
 
     int steps() const { return static_cast<int>(schedule.size()); }
 };
@@ -57,6 +66,12 @@ struct ModelWhereabouts {
 };
 const ModelWhereabouts& model_whereabouts();
 
+// What bounds one execution.
+struct ExecutionLimits {
+    int max_steps = default_max_steps;
+    std::stop_token stop;  // looked at every few hundred steps
+};
+
 class Executor final : public Runtime {
   public:
     Executor(TrialFactory factory, const TrialConfig& config);
@@ -64,18 +79,30 @@ class Executor final : public Runtime {
     Executor& operator=(const Executor&) = delete;
     ~Executor() override;
 
+    void set_limits(const ExecutionLimits& limits) { limits_ = limits; }
     // Runs one execution of a fresh (or reset) trial, each step chosen by `scheduler`. With
     // `tracing`, records every step and note.
     Execution& run(Scheduler& scheduler, bool tracing);
-    // The objects of the latest execution (valid until the next run()).
+    // The objects of the latest execution (names stay valid until the next run()).
     const ObjectTable& objects() const { return objects_; }
+    // Goes up as executions and steps go by: a watchdog on another OS thread reads it to tell
+    // a thread that runs without ever reaching a step.
+    std::uint64_t heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
+    // The virtual thread (0-based) that runs now, or -1; for the same watchdog.
+    int running_thread() const { return running_thread_.load(std::memory_order_relaxed); }
 
     // Runtime: what Shared<T> and the locks call inside a fiber.
     void before_access(const SharedObject& cell, Op op) override;
     void after_access(const SharedObject& cell, Op op, std::uint64_t bits) override;
+    void after_update(const SharedObject& cell, std::uint64_t before, std::uint64_t after) override;
     void acquire(LockObject& lock, LockKind kind) override;
     void release(LockObject& lock, LockKind kind) override;
+    void yield_now() override;
     void note(std::string_view text) override;
+
+    // Called by the terminate handler while a thread is torn down: the thread cannot be
+    // unwound (the unwinding reached a noexcept frame), so it is given up. Never returns.
+    [[noreturn]] void give_up_current_thread();
 
   private:
     enum class Phase { starting, running, unwinding };
@@ -90,6 +117,8 @@ class Executor final : public Runtime {
         Context context;      // its fiber lives as long as the executor
         bool active = false;  // inside its actor
         bool finished = false;
+        bool given_up = false;  // its fiber was abandoned mid-teardown: a new one next time
+        int steps = 0;          // steps it took in this execution
         std::string lane;       // tracing: its first note
         std::string operation;  // tracing: its latest note
         int notes = 0;
@@ -109,44 +138,59 @@ class Executor final : public Runtime {
     }
     void transfer(int from, int to);
     void arrived(int self, boost::context::fiber&& caller);
-    void unwind_threads();
-    void close_threads();
-    void scheduling_point(const SharedObject& object, ObjectKind kind, Op op);
+    void scheduling_point(int object, Op op);
+    void leave_scheduling_point(int self);
     int decide();
+    int drain_step();
+    bool over_limits();
     int choose();
     void refresh_view();
-    ThreadMask may_lock(ThreadMask threads) const;
+    void classify_waiting(ThreadMask at_sync, ThreadMask& can, ThreadMask& wait_steps,
+                          ThreadMask& shown_waits) const;
     int stop(ExecutionEnd end);
+    void end_here(ExecutionEnd end);
     void commit(int thread);
     void commit_wait(int thread);
-    std::string wait_reason(int thread) const;
-    void report_step(int thread, const PendingOp& pending, int step, const StepLinks& links);
+    void commit_visible_wait(int thread);
+    void report_step(int thread, const PendingOp& pending, int step, const StepLinks& links,
+                     bool wait);
     void track_lock_order(int thread, const PendingOp& pending);
     void trace_step(int thread, int step);
     void finish_execution();
+    void note_bound();
     void record_deadlock();
     Waiter waiter(int thread) const;
+    std::string wait_reason(int thread) const;
+
+    // Teardown (executor_teardown.cpp).
+    void unwind_threads();
+    void teardown_thread(int thread);
+    void at_scheduling_point_in_teardown(Op op);
+    void close_threads();
 
     TrialFactory factory_;
     TrialConfig config_;
     const int thread_count_;
+    ExecutionLimits limits_;
     StackPool stacks_;  // before threads_: fibers return their stacks to it
     std::vector<VirtualThread> threads_;
     std::vector<PendingOp> pending_;
     std::vector<std::vector<int>> held_;  // per thread: the locks it holds, in the order taken
     bool locks_taken_ = false;            // held_ has something to clear
-    ThreadMask at_lock_ = 0;  // threads paused in front of a lock operation (maybe blocked)
-    ThreadMask waited_ = 0;   // threads that took a step to wait, and have not had the lock since
+    ThreadMask at_sync_ = 0;              // threads paused in front of a lock or channel operation
+    ThreadMask waited_ = 0;  // threads that took a step to wait, and have not gone on since
     ObjectTable objects_;
     ExecutionView view_;
     Context main_;                  // the main context, while a fiber runs
     std::unique_ptr<Trial> trial_;  // kept for the next execution when it can be reset
+    bool trial_spoiled_ = false;    // a thread was given up inside it: build a new one
     Scheduler* scheduler_ = nullptr;
 
     Phase phase_ = Phase::starting;
-    // An execution that cannot be a schedule (stopped, failed) still runs to its end:
-    // unwinding a thread paused in a destructor (a lock_guard's unlock) would terminate.
+    // An execution that cannot be a schedule (stopped, failed) still runs on for a while,
+    // unrecorded, so that its threads mostly end by themselves (cheaper than unwinding them).
     bool draining_ = false;
+    int drained_ = 0;  // steps run so while draining
     bool tracing_ = false;
     bool observed_ = false;       // the source is told of each step
     bool running_ = false;        // an execution has not ended (as finished, deadlock, stopped...)
@@ -154,6 +198,10 @@ class Executor final : public Runtime {
     int current_ = main_context;  // the context that runs
     int from_ = main_context;     // the context that switched to the one that runs
     int next_ = -1;               // the thread chosen for the next step; -1: the execution is over
+    int poll_countdown_ = 0;      // steps left before the stop token is looked at again
+    int rethrows_ = 0;            // teardown: how often the thread's unwinding was swallowed
+    std::atomic<std::uint64_t> heartbeat_{0};
+    std::atomic<int> running_thread_{-1};
     Execution execution_;
 };
 

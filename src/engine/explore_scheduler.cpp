@@ -43,8 +43,7 @@ Choice ExploreScheduler::next_thread(const ExecutionView& view) {
 }
 
 Choice ExploreScheduler::at_end(const ExecutionView& view) {
-    settle_through(view);
-    if (races_ && view.unfinished != 0) dpor_.races_of_blocked_threads(view);
+    settle_through(view);  // a deadlock's blocked threads are raced there
     return {};
 }
 
@@ -55,16 +54,12 @@ Choice ExploreScheduler::branch(const ExecutionView& view) {
     node.enabled = view.enabled;
     node.last_thread = view.last_thread;
     node.preemptions = view.preemptions;
-    if (sleep_sets_) {
-        node.sleep = dpor_.next_sleep();
-        node.sleep_arrivals = dpor_.next_sleep_arrivals();
-    }
+    if (sleep_sets_) node.sleep = dpor_.next_sleep();
     ThreadMask branches = view.enabled;
     if (coverage_) {
-        const StateVisit visit = coverage_->visit(node.sleep);
+        const StateVisit visit = coverage_->visit(node.sleep, view);
         if (visit.covered) return Choice::halt(StopKind::abandon);  // explored from here before
         node.sleep = visit.sleep;
-        node.sleep_arrivals &= visit.sleep;
         branches &= visit.only;
     }
     const ThreadMask candidates = branches & ~node.sleep;
@@ -89,7 +84,8 @@ void ExploreScheduler::step_committed(const StepRecord& step, const ExecutionVie
 }
 
 void ExploreScheduler::end_execution(const ExecutionSummary& summary) {
-    if (summary.end == ExecutionEnd::finished || summary.end == ExecutionEnd::deadlock) {
+    if (summary.end == ExecutionEnd::finished || summary.end == ExecutionEnd::deadlock ||
+        summary.end == ExecutionEnd::bound) {
         ++schedules_;
         estimator_.leaf(1);
     }

@@ -7,11 +7,11 @@
 #include <stdexcept>
 
 #include "engine/determinism_check.hpp"
-#include "engine/explore_scheduler.hpp"
 #include "engine/pct_scheduler.hpp"
 #include "engine/random_scheduler.hpp"
 #include "engine/reads_from.hpp"
 #include "engine/replay_scheduler.hpp"
+#include "engine/watchdog.hpp"
 
 namespace racedemo {
 namespace {
@@ -27,22 +27,23 @@ TrialFactory checked_factory(const Scenario& scenario, Variant variant, const Tr
     return factory;
 }
 
-// Reduction::reads_from caches states; its states carry no preemption counts, so under a
-// preemption bound a state reached with fewer preemptions could not stand for one reached with
-// more: there reads_from runs as dpor (no coverage).
-bool caches_states(const ModelOptions& options) {
-    return options.reduction == Reduction::reads_from && options.preemption_bound < 0;
-}
-
-std::unique_ptr<StateCoverage> make_state_coverage(const ModelOptions& options, int threads) {
-    if (!caches_states(options)) return nullptr;
-    return std::make_unique<ReadsFromCoverage>(threads);
-}
-
 // A bounded DPOR search's budget when it looks for a shorter corrupting schedule (see
 // Explorer::seek_shorter()): enough for the small bounds it runs at, cheap beside
 // the search it follows.
 constexpr std::uint64_t shortest_search_budget = 20000;
+
+bool counts_as_schedule(ExecutionEnd end) {
+    return end == ExecutionEnd::finished || end == ExecutionEnd::deadlock ||
+           end == ExecutionEnd::bound;
+}
+
+// How bad a result is, for choosing which of two cut searches answers: corrupt, deadlocked,
+// bounded, nothing found.
+int badness(const ModelResult& result) {
+    if (result.schedules_corrupt > 0) return 3;
+    if (result.schedules_deadlocked > 0) return 2;
+    return result.schedules_bounded > 0 ? 1 : 0;
+}
 
 }  // namespace
 
@@ -51,7 +52,9 @@ Explorer::Explorer(const Scenario& scenario, Variant variant, const TrialConfig&
     : scenario_(scenario),
       options_(options),
       threads_(config.threads),
-      executor_(checked_factory(scenario, variant, config), config) {}
+      executor_(checked_factory(scenario, variant, config), config) {
+    executor_.set_limits(ExecutionLimits{options.max_steps, options.stop});
+}
 
 // One execution under `scheduler`; raises what it came to when that is an error.
 Execution& Explorer::execute(Scheduler& scheduler, bool tracing) {
@@ -62,28 +65,35 @@ Execution& Explorer::execute(Scheduler& scheduler, bool tracing) {
     if (execution.stop == StopKind::diverged) throw std::logic_error(scheduler.stop_message());
     if (execution.end == ExecutionEnd::failed) std::rethrow_exception(execution.failure);
     ExecutionSummary summary{execution.end, execution.steps(), execution.preemptions, nullptr};
-    if (execution.end == ExecutionEnd::finished || execution.end == ExecutionEnd::deadlock)
-        summary.outcome = &execution.outcome;
+    if (counts_as_schedule(execution.end)) summary.outcome = &execution.outcome;
     scheduler.end_execution(summary);
     return execution;
 }
 
+// The names come from the object table, copied when each lock registered: a lock may be gone
+// by now (a list node freed with its mutex).
 void Explorer::note_lock_order(const Execution& execution) {
     const ObjectTable& objects = executor_.objects();
-    for (const Execution::LockEdge& edge : execution.lock_edges) {
-        lock_order_.add(objects.object(edge.first).name(), objects.object(edge.second).name(),
-                        edge.thread + 1);
-    }
+    for (const Execution::LockEdge& edge : execution.lock_edges)
+        lock_order_.add(objects.name(edge.first), objects.name(edge.second), edge.thread + 1);
 }
 
-void Explorer::tally(const Execution& execution, ModelResult& result) {
+void Explorer::tally(const Execution& execution, Tally& tally) const {
+    ModelResult& result = tally.result;
     const Outcome& outcome = execution.outcome;
     ++result.schedules_explored;
     // Most executions repeat the previous label: one comparison instead of a map search.
-    if (last_label_ == result.outcomes.end() || last_label_->first != outcome.label)
-        last_label_ = result.outcomes.try_emplace(outcome.label, 0).first;
-    ++last_label_->second;
-    if (result.schedules_explored == 1) first_schedule_ = execution.schedule;
+    if (tally.last_label == nullptr || *tally.last_label != outcome.label) {
+        const auto entry = result.outcomes.try_emplace(outcome.label, 0).first;
+        tally.last_label = &entry->first;
+        tally.last_count = &entry->second;
+    }
+    ++*tally.last_count;
+    if (result.schedules_explored == 1) tally.first_schedule = execution.schedule;
+    if (execution.end == ExecutionEnd::bound) {
+        if (result.schedules_bounded++ == 0) result.bound_schedule = execution.schedule;
+        return;
+    }
     const bool deadlock = execution.end == ExecutionEnd::deadlock;
     if (!outcome.corrupted && !deadlock) return;
     ++(deadlock ? result.schedules_deadlocked : result.schedules_corrupt);
@@ -91,14 +101,12 @@ void Explorer::tally(const Execution& execution, ModelResult& result) {
     std::optional<std::vector<int>>& first =
         deadlock ? result.first_deadlock_schedule : result.first_corrupt_schedule;
     if (series && !first) first = execution.schedule;
-    consider_shortest(execution);
+    consider_shortest(execution, deadlock ? tally.best_deadlock : tally.best);
 }
 
-// Fewest preemptions, then fewest steps, then the lexicographically smallest; corruptions
-// and deadlocks apart.
-void Explorer::consider_shortest(const Execution& execution) {
+// Fewest preemptions, then fewest steps, then the lexicographically smallest.
+void Explorer::consider_shortest(const Execution& execution, Shortest& best) {
     const int steps = execution.steps();
-    Shortest& best = execution.end == ExecutionEnd::deadlock ? best_deadlock_ : best_;
     if (!best || std::tie(execution.preemptions, steps, execution.schedule) <
                      std::tie(std::get<0>(*best), std::get<1>(*best), std::get<2>(*best))) {
         best.emplace(execution.preemptions, steps, execution.schedule);
@@ -127,6 +135,9 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     run.preemptions = execution.preemptions;
     run.deadlock = execution.end == ExecutionEnd::deadlock;
     run.wait_for = execution.wait_for;
+    run.bounded = execution.end == ExecutionEnd::bound;
+    run.bound_thread = execution.bound_thread + 1;
+    run.bound_thread_steps = execution.bound_thread_steps;
     run.trace = std::move(execution.trace);
     mark_damage(run.trace);
     // A waiter whose wait is a step of the trace already is not shown waiting twice.
@@ -144,69 +155,124 @@ ModelResult Explorer::replay_once() {
     ++result.schedules_explored;
     ++result.executions;
     ++result.outcomes[run.outcome.label];
-    if (run.deadlock) {
+    if (run.bounded) {
+        ++result.schedules_bounded;
+        result.bound_schedule = run.schedule;
+    } else if (run.deadlock) {
         ++result.schedules_deadlocked;
         result.shortest_deadlock_schedule = run.schedule;
     } else if (run.outcome.corrupted) {
         ++result.schedules_corrupt;
         result.shortest_schedule = run.schedule;
     }
+    result.interrupted = options_.stop.stop_requested();
     result.shown = std::move(run);
     result.lock_order_inversions = lock_order_.inversions();
     return result;
 }
 
-void Explorer::run_series(Scheduler& scheduler, ModelResult& result) {
-    last_label_ = result.outcomes.end();
-    while (scheduler.begin_execution()) {
-        if (options_.stop.stop_requested()) {
-            result.interrupted = true;  // report what was covered so far
-            return;
-        }
-        if (options_.progress && result.schedules_explored % 4096 == 4095)
-            options_.progress(result.schedules_explored + 1);
-        const Execution& execution = execute(scheduler, false);
-        ++result.executions;
-        result.steps += static_cast<std::uint64_t>(execution.steps());
-        if (execution.end == ExecutionEnd::finished || execution.end == ExecutionEnd::deadlock)
-            tally(execution, result);
+// A search of the explore strategy under `reduction` (dpor or reads_from; reads_from keeps
+// no preemption counts with its states, so under a bound it is dpor), or the series of
+// random or pct runs. Explore replays a prefix in every execution: only there can a
+// nondeterministic scenario mislead the search, so only there is the check paid for.
+Explorer::Search Explorer::make_search(Reduction reduction) const {
+    Search search;
+    if (options_.strategy == Strategy::random) {
+        search.scheduler = std::make_unique<RandomScheduler>(options_.seed, options_.runs);
+        return search;
+    }
+    if (options_.strategy == Strategy::pct) {
+        search.scheduler = std::make_unique<PctScheduler>(threads_, options_.pct_depth,
+                                                          options_.seed, options_.runs);
+        return search;
+    }
+    if (reduction == Reduction::reads_from && options_.preemption_bound >= 0)
+        reduction = Reduction::dpor;
+    search.reduction = reduction;
+    ExploreLimits limits{reduction != Reduction::none, options_.preemption_bound, options_.budget};
+    auto coverage = reduction == Reduction::reads_from
+                        ? std::make_unique<ReadsFromCoverage>(threads_)
+                        : std::unique_ptr<ReadsFromCoverage>();
+    auto explore = std::make_unique<ExploreScheduler>(threads_, limits, std::move(coverage));
+    search.explore = explore.get();
+    search.scheduler = std::make_unique<DeterminismCheck>(std::move(explore), scenario_.name);
+    return search;
+}
+
+// Runs the search's next execution; false when the search is over.
+bool Explorer::step_search(Search& search) {
+    ModelResult& result = search.tally.result;
+    if (search.over || !search.scheduler->begin_execution()) return !(search.over = true);
+    if (options_.stop.stop_requested()) {
+        result.interrupted = true;  // report what was covered so far
+        return !(search.over = true);
+    }
+    if (options_.progress && result.schedules_explored % 4096 == 4095)
+        options_.progress(result.schedules_explored + 1);
+    const Execution& execution = execute(*search.scheduler, false);
+    ++result.executions;
+    result.steps += static_cast<std::uint64_t>(execution.steps());
+    if (counts_as_schedule(execution.end)) tally(execution, search.tally);
+    if (execution.end == ExecutionEnd::interrupted) result.interrupted = true;
+    // A search stops at the first execution that passed the step bound (see ModelResult).
+    search.over = result.interrupted || execution.end == ExecutionEnd::bound;
+    return !search.over;
+}
+
+void Explorer::run_series(Search& search) {
+    while (step_search(search)) {
     }
 }
 
-std::unique_ptr<Scheduler> Explorer::make_scheduler() const {
-    switch (options_.strategy) {
-        case Strategy::random:
-            return std::make_unique<RandomScheduler>(options_.seed, options_.runs);
-        case Strategy::pct:
-            return std::make_unique<PctScheduler>(threads_, options_.pct_depth, options_.seed,
-                                                  options_.runs);
-        default:
-            break;
+// The automatic reduction: the two searches take turns, an execution each, until one of them
+// is complete, or has passed the step bound, or both are over.
+void Explorer::run_pair(Search& first, Search& second) {
+    const auto decisive = [](const Search& search) {
+        return search.over &&
+               (search.scheduler->complete() || search.tally.result.schedules_bounded > 0);
+    };
+    while (!(first.over && second.over)) {
+        step_search(first);
+        if (decisive(first)) return;
+        step_search(second);
+        if (decisive(second)) return;
     }
-    ExploreLimits limits{options_.reduction != Reduction::none, options_.preemption_bound,
-                         options_.budget};
-    return std::make_unique<ExploreScheduler>(threads_, limits,
-                                              make_state_coverage(options_, threads_));
 }
 
-// explore: the shortest corrupting schedule; random, pct: the first that corrupted. Else the
-// first schedule run.
-const std::vector<int>& Explorer::schedule_to_show(const ModelResult& result) const {
+// Of two searches run in turns, the one that answers: a complete one, else the one that
+// found the worst, else the one that explored more.
+Explorer::Search& Explorer::answer_of(Search& first, Search& second) const {
+    const auto complete = [](const Search& search) {
+        return !search.tally.result.interrupted && search.scheduler->complete();
+    };
+    if (complete(first)) return first;
+    if (complete(second)) return second;
+    const ModelResult& a = first.tally.result;
+    const ModelResult& b = second.tally.result;
+    if (badness(a) != badness(b)) return badness(a) > badness(b) ? first : second;
+    return a.schedules_explored >= b.schedules_explored ? first : second;
+}
+
+// explore: the shortest corrupting schedule; random, pct: the first that corrupted; then the
+// same for deadlocks; then the execution that passed the step bound; else the first.
+const std::vector<int>& Explorer::schedule_to_show(const Tally& tally) {
+    const ModelResult& result = tally.result;
     if (result.first_corrupt_schedule) return *result.first_corrupt_schedule;
+    if (tally.best) return std::get<2>(*tally.best);
     if (result.first_deadlock_schedule) return *result.first_deadlock_schedule;
-    if (best_) return std::get<2>(*best_);
-    if (best_deadlock_) return std::get<2>(*best_deadlock_);
-    return first_schedule_;
+    if (tally.best_deadlock) return std::get<2>(*tally.best_deadlock);
+    if (result.bound_schedule) return *result.bound_schedule;
+    return tally.first_schedule;
 }
 
-// With state caching the corrupting schedule with the fewest preemptions may run through a
-// state first reached by a longer schedule, and be cut there: the search then knows only the
-// longer one. A DPOR search under preemption bound 0, 1, 2, ... finds the fewest-preemption
-// one; each is cheap (a small bound keeps the space small, and a budget caps it), and the
-// bounds stop at the one found first, or at the preemptions of the schedule already known.
-void Explorer::seek_shorter(const Shortest& known_best) {
+// With state caching or DPOR the corrupting schedule with the fewest preemptions may not be
+// among those run (a state cut, a trace represented by another of its schedules). A DPOR
+// search under preemption bound 0, 1, 2, ... finds the fewest-preemption one; each is cheap
+// (a small bound keeps the space small, and a budget caps it), and the bounds stop at the one
+// found first, or at the preemptions of the schedule already known.
+void Explorer::seek_shorter(Tally& tally, bool deadlocks) {
+    Shortest& known_best = deadlocks ? tally.best_deadlock : tally.best;
     const int known = std::get<0>(*known_best);
-    const bool deadlocks = &known_best == &best_deadlock_;
     for (int bound = 0; bound <= known && !options_.stop.stop_requested(); ++bound) {
         ExploreScheduler search(threads_, ExploreLimits{true, bound, shortest_search_budget});
         bool found = false;
@@ -216,7 +282,7 @@ void Explorer::seek_shorter(const Shortest& known_best) {
                 deadlocks ? execution.end == ExecutionEnd::deadlock
                           : execution.end == ExecutionEnd::finished && execution.outcome.corrupted;
             if (!wanted) continue;
-            consider_shortest(execution);
+            consider_shortest(execution, known_best);
             found = true;
         }
         if (found) return;
@@ -230,31 +296,51 @@ void Explorer::estimate(const ExploreScheduler& search, double seconds, ModelRes
     result.estimate = SearchEstimate{schedules, run > 0 ? seconds * schedules / run : 0};
 }
 
-ModelResult Explorer::run() {
-    if (options_.strategy == Strategy::replay) return replay_once();
-    ModelResult result;
-    std::unique_ptr<Scheduler> scheduler = make_scheduler();
-    const auto* search = dynamic_cast<const ExploreScheduler*>(scheduler.get());
-    // Explore replays a prefix in every execution: only there can a nondeterministic scenario
-    // mislead the search, so only there is the check paid for.
-    if (search != nullptr)
-        scheduler = std::make_unique<DeterminismCheck>(std::move(scheduler), scenario_.name);
-    const auto start = std::chrono::steady_clock::now();
-    run_series(*scheduler, result);
-    result.complete = !result.interrupted && scheduler->complete();
-    if (search != nullptr && !result.complete) {
-        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
-        estimate(*search, seconds.count(), result);
+// The search's result, with the run to show re-executed traced (untraced runs formatted
+// nothing).
+ModelResult Explorer::finish(Search& search, double seconds) {
+    Tally& tally = search.tally;
+    ModelResult& result = tally.result;
+    result.reduction = search.reduction;
+    result.complete = !result.interrupted && search.scheduler->complete();
+    if (search.explore != nullptr && !result.complete) estimate(*search.explore, seconds, result);
+    if (search.explore != nullptr && search.reduction != Reduction::none) {
+        if (tally.best) seek_shorter(tally, false);
+        if (tally.best_deadlock) seek_shorter(tally, true);
     }
-    if (search != nullptr && caches_states(options_)) {
-        if (best_) seek_shorter(best_);
-        if (best_deadlock_) seek_shorter(best_deadlock_);
-    }
-    if (best_) result.shortest_schedule = std::get<2>(*best_);
-    if (best_deadlock_) result.shortest_deadlock_schedule = std::get<2>(*best_deadlock_);
-    // Untraced runs formatted nothing: the run to show again, with everything traced.
-    result.shown = traced_run(schedule_to_show(result));
+    if (tally.best) result.shortest_schedule = std::get<2>(*tally.best);
+    if (tally.best_deadlock) result.shortest_deadlock_schedule = std::get<2>(*tally.best_deadlock);
+    result.shown = traced_run(schedule_to_show(tally));
     result.lock_order_inversions = lock_order_.inversions();
+    return std::move(result);
+}
+
+ModelResult Explorer::run() {
+    Watchdog watchdog(executor_, options_);
+    if (options_.strategy == Strategy::replay) return replay_once();
+    const auto start = std::chrono::steady_clock::now();
+    const auto seconds = [&start] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    const bool pair = options_.strategy == Strategy::explore &&
+                      options_.reduction == Reduction::automatic && options_.preemption_bound < 0;
+    if (!pair) {
+        const Reduction reduction =
+            options_.reduction == Reduction::automatic ? Reduction::dpor : options_.reduction;
+        Search search = make_search(reduction);
+        run_series(search);
+        return finish(search, seconds());
+    }
+    Search dpor = make_search(Reduction::dpor);
+    Search cached = make_search(Reduction::reads_from);
+    run_pair(dpor, cached);
+    Search& answer = answer_of(dpor, cached);
+    const Search& other = &answer == &dpor ? cached : dpor;
+    ModelResult result = finish(answer, seconds());
+    result.other_executions = other.tally.result.executions;
+    result.executions += other.tally.result.executions;
+    result.steps += other.tally.result.steps;
+    result.interrupted = result.interrupted || other.tally.result.interrupted;
     return result;
 }
 

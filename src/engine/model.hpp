@@ -19,6 +19,13 @@
 
 namespace racedemo {
 
+// A scenario thread that runs without ever reaching a step (see ModelOptions::on_stuck).
+struct StuckThread {
+    int thread = 0;  // 1-based
+    double seconds = 0;
+    bool stop_requested = false;
+};
+
 // replay: one explicit schedule. random: `runs` schedules, each thread picked uniformly.
 // pct: `runs` schedules of probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010).
 // explore: depth-first over every schedule, up to equivalence (Reduction), bound and budget.
@@ -26,8 +33,19 @@ enum class Strategy { replay, random, pct, explore };
 // How explore merges equivalent schedules. none: every interleaving. dpor: source-DPOR with
 // sleep sets (Mazurkiewicz equivalence). reads_from: coarser: depth-first search with sleep
 // sets that cuts an execution where it reaches a state (the values read, the latest writes,
-// see reads_from.hpp) explored before. Under a preemption bound it runs as dpor.
-enum class Reduction { none, dpor, reads_from };
+// see reads_from.hpp) explored before. Under a preemption bound it runs as dpor (it keeps no
+// preemption counts with its states), and says so (ModelResult::reduction). automatic: dpor
+// and reads_from side by side, an execution each in turn; the first to complete answers. Each
+// does far better than the other on some programs (dpor on independent threads and the
+// literature's benchmarks, reads_from where many schedules reach the same states), and the
+// pair costs at most twice the better one.
+enum class Reduction { none, dpor, reads_from, automatic };
+
+// An execution that takes this many steps is cut there: a spin loop that nothing ends would
+// run for ever. Every built-in scenario's longest execution at 64 threads is well under it.
+inline constexpr int default_max_steps = 100000;
+// The outcome label of an execution cut at the step bound.
+inline constexpr std::string_view step_bound_label = "step bound";
 
 struct ModelOptions {
     Strategy strategy = Strategy::random;
@@ -35,8 +53,8 @@ struct ModelOptions {
     std::uint64_t seed = 1;            // random
     int preemption_bound = -1;         // explore: most preemptions per schedule; -1 unbounded
     std::uint64_t budget = 1'000'000;  // explore: most schedules to run
-    // reads_from: the only one that completes the stack and rwmutex-cache at 4 threads.
-    Reduction reduction = Reduction::reads_from;
+    // automatic: dpor and reads_from in turns, the first to complete answers (see Reduction).
+    Reduction reduction = Reduction::automatic;
     std::uint64_t runs = 1;  // random, pct: how many schedules to run
     int pct_depth = 3;       // pct: the bug depth D (D - 1 priority change points)
     // Cancellation (SIGINT): an exploration or a series of runs stops at the next execution
@@ -44,6 +62,14 @@ struct ModelOptions {
     std::stop_token stop;
     // explore: called every 4096 schedules with the count so far (for a progress line).
     std::function<void(std::uint64_t schedules)> progress;
+    // The most steps of one execution (see default_max_steps).
+    int max_steps = default_max_steps;
+    // Called from a watchdog thread when a scenario thread has run for `seconds` without
+    // reaching a step (an endless loop with no shared operation, a sleep): after stuck_seconds,
+    // or one second after a stop was asked for. The engine cannot preempt the thread; the
+    // caller says so and ends the process. Not set: the watchdog only waits.
+    std::function<void(const StuckThread& stuck)> on_stuck;
+    double stuck_seconds = 10;
 };
 
 // A thread of a deadlocked execution: the locks it holds, and the one it waits for.
@@ -84,6 +110,10 @@ struct ModelRun {
     int preemptions = 0;
     bool deadlock = false;         // no thread could move, and some had not finished
     std::vector<Waiter> wait_for;  // deadlock: every thread left, and what it waits for
+    // It reached the step bound: the unfinished thread with the most steps (1-based), and them.
+    bool bounded = false;
+    int bound_thread = 0;
+    int bound_thread_steps = 0;
 };
 
 // An incomplete search's guess at the size of the whole one (Knuth's estimator).
@@ -104,6 +134,14 @@ struct ModelResult {
     std::uint64_t executions = 0;
     std::uint64_t schedules_corrupt = 0;     // finished, with a corrupt outcome
     std::uint64_t schedules_deadlocked = 0;  // ended with threads that could never move
+    // Executions that reached the step bound. A search stops at the first: until the loop that
+    // ran on is understood, nothing else it says could be trusted as complete.
+    std::uint64_t schedules_bounded = 0;
+    // explore: the reduction whose search these numbers are (automatic: the one that finished
+    // first; reads_from under a preemption bound: dpor).
+    Reduction reduction = Reduction::none;
+    // automatic: the executions and steps of the other search, included in executions/steps.
+    std::uint64_t other_executions = 0;
     bool complete = false;    // explore: every schedule (within the bound) was covered
     std::uint64_t steps = 0;  // steps executed over all schedules
     double elapsed_ms = 0;    // wall time of the whole run, filled in by the caller
@@ -115,6 +153,8 @@ struct ModelResult {
     std::optional<std::vector<int>> first_corrupt_schedule;
     // random, pct: the first schedule that deadlocked, if any.
     std::optional<std::vector<int>> first_deadlock_schedule;
+    // The schedule of the first execution that passed the step bound, if any.
+    std::optional<std::vector<int>> bound_schedule;
     // explore, when not complete (cut by the budget, the bound or an interruption).
     std::optional<SearchEstimate> estimate;
     bool interrupted = false;  // stopped through ModelOptions::stop

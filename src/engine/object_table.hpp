@@ -1,55 +1,35 @@
 // The model state of the shared objects of one execution (loom's object store).
 //
 // Each object a thread touches gets a stable index, in the order threads first reach it, and
-// its model state: for a cell, the step that last wrote it; for a lock, its owner, readers,
-// waiting writers and the step that last released it. The public types (Shared<T>, Mutex,
-// RWMutex) carry no model bookkeeping: it all lives here.
+// its model state (primitive.hpp); what a step does to it is its primitive's rule. Its name is
+// copied when it registers: an object may be gone by the time a report names it (a list node
+// freed with its mutex). The public types (Shared<T>, Mutex, RWMutex, Chan<T>) carry no model
+// bookkeeping: it all lives here.
 //
 // reset() forgets everything in O(1). An object keeps its index on itself, and the index is
 // trusted only when this table's entry at that index is that object: an index left from an
 // earlier execution (or from another table) points past the end or at another object. A new
 // object starts with no index, so an object created where a dead one was is never mistaken
-// for it. The vector keeps its capacity, so a steady exploration allocates nothing. Adding a
-// kind of object (a channel): a value in ObjectKind, its state in ObjectState, its rules in
-// can_step() and apply().
+// for it. The vector keeps its capacity, so a steady exploration allocates nothing.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "engine/primitive.hpp"
 #include "racedemo/shared_state.hpp"
 
 namespace racedemo {
 
-// rw_lock lets a queued writer go before new readers; rw_lock_readers_first does not.
-enum class ObjectKind : std::uint8_t { cell, mutex, rw_lock, rw_lock_readers_first, channel };
-
-struct ObjectState {
-    const SharedObject* object = nullptr;
-    ObjectKind kind = ObjectKind::cell;
-    int last_write = -1;      // cells: the step that wrote the value now held (-1: initial)
-    int writer = -1;          // locks: the thread holding it exclusively (-1: none)
-    int readers = 0;          // locks: how many threads share it
-    int writers_waiting = 0;  // locks: threads paused in front of an exclusive acquisition
-    int last_release = -1;    // locks: the step of the latest release (-1: none yet)
-    int capacity = 0;         // channels: 0 unbuffered
-    int items = 0;            // channels: values sent and not yet received
-    int receivers = 0;        // channels: threads paused in front of a receive
-    bool closed = false;      // channels
-};
-
-// What a committed step connects to, for reductions: the write a read reads from, the
-// release an acquisition comes after (-1: the initial value / no release yet).
-struct StepLinks {
-    int reads_from = -1;
-    int after_release = -1;
-};
-
 class ObjectTable {
   public:
     // Forgets every object: an index kept on an object no longer matches.
-    void reset() { used_ = 0; }
+    void reset() {
+        used_ = 0;
+        claimant_ = -1;
+    }
     // The object's index in this execution, registering it on first sight.
     int index_of(const SharedObject& object, ObjectKind kind) {
         // The index kept on the object is this execution's if this table's entry there is it.
@@ -59,40 +39,47 @@ class ObjectTable {
     }
     int size() const { return static_cast<int>(used_); }
     const ObjectState& state(int index) const { return states_[static_cast<std::size_t>(index)]; }
+    // The object itself: only while its execution runs.
     const SharedObject& object(int index) const { return *state(index).object; }
-    bool is_lock(int index) const { return state(index).kind != ObjectKind::cell; }
-    bool is_channel(int index) const { return state(index).kind == ObjectKind::channel; }
-    bool is_reader_writer(int index) const {
-        const ObjectKind kind = state(index).kind;
-        return kind == ObjectKind::rw_lock || kind == ObjectKind::rw_lock_readers_first;
-    }
+    // Its name, as it was when it registered: also after the execution.
+    std::string name(int index) const { return state(index).name.str(); }
+    ObjectKind kind(int index) const { return state(index).kind; }
+    const Primitive& rules(int index) const { return primitive_of(kind(index)); }
+    // A lock or a channel: an object a thread may have to wait for.
+    bool is_sync(int index) const { return kind(index) != ObjectKind::cell; }
+    bool is_channel(int index) const { return kind(index) == ObjectKind::channel; }
 
-    // A thread has stopped in front of `op` on the object.
-    void arrive(int index, Op op);
-    // Whether a thread paused in front of `op` may take its step now.
-    bool can_step(int index, Op op) const;
-    // The step happens: the object's state changes.
-    // Inline for cells, the steps most frequent.
-    StepLinks apply(int index, Op op, int thread, int step) {
-        ObjectState& object = states_[static_cast<std::size_t>(index)];
-        if (object.kind != ObjectKind::cell) return apply_to_lock(object, op, thread, step);
-        StepLinks links;
-        if (op == Op::read) {
-            links.reads_from = object.last_write;
-        } else {
-            object.last_write = step;
-        }
-        return links;
+    bool can_step(int index, Op op, bool waited) const {
+        return rules(index).can_step(state(index), op, waited);
     }
+    bool wait_is_step(int index, Op op) const {
+        return rules(index).wait_is_step(state(index), op);
+    }
+    void wait(int index, Op op) { rules(index).wait(mutable_state(index), op); }
+    WaitCause cause(int index, Op op) const { return rules(index).cause(state(index), op); }
+
+    // The step happens: the object's state changes. Inline for cells, the steps most frequent.
+    StepLinks apply(int index, Op op, int thread, int step, bool waited) {
+        ObjectState& object = mutable_state(index);
+        if (object.kind == ObjectKind::cell) {
+            StepLinks links;
+            if (op != Op::write) links.reads_from = object.last_write;
+            if (op != Op::read) object.last_write = step;
+            return links;
+        }
+        return apply_to_sync(index, op, thread, step, waited);
+    }
+    // The object whose last step claimed the next one (an unbuffered send), or -1.
+    int claimant() const { return claimant_; }
 
   private:
+    ObjectState& mutable_state(int index) { return states_[static_cast<std::size_t>(index)]; }
     int add(const SharedObject& object, ObjectKind kind);
-    StepLinks apply_to_lock(ObjectState& lock, Op op, int thread, int step);
-    static bool channel_can_step(const ObjectState& channel, Op op);
-    static void apply_to_channel(ObjectState& channel, Op op);
+    StepLinks apply_to_sync(int index, Op op, int thread, int step, bool waited);
 
     std::vector<ObjectState> states_;
     std::size_t used_ = 0;
+    int claimant_ = -1;
 };
 
 }  // namespace racedemo

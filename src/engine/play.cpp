@@ -85,8 +85,10 @@ PlayPosition play_position(const Scenario& scenario, Variant variant, const Tria
             position.state[index] = PlayerThread::blocked;
         if (position.state[index] == PlayerThread::finished) continue;
         const PendingOp& pending = scheduler.pending()[index];
-        position.next[index] = fmt::format("{} {}", op_name(pending.op),
-                                           executor.objects().object(pending.object).name());
+        position.next[index] = pending.object < 0
+                                   ? std::string(op_name(pending.op))
+                                   : fmt::format("{} {}", op_name(pending.op),
+                                                 executor.objects().name(pending.object));
     }
     return position;
 }

@@ -58,33 +58,49 @@ void ReadsFromSignature::add(std::uint64_t tag, std::uint64_t a, std::uint64_t b
 // two reads of 2 from different writes leave it in the same state. An address, though, may
 // name different objects in two executions, so a read of one is named by its source write
 // (0: the initial value).
-void ReadsFromSignature::on_step(const StepRecord& step, bool address) {
+void ReadsFromSignature::on_step(const StepRecord& step, SignatureRole role, bool address) {
     const std::uint32_t index = ++steps_[static_cast<std::size_t>(step.thread)];
     const std::uint64_t id = event_id(step.thread, index);
-    if (step.op == Op::read) {
-        if (address) {
-            add(event_tag, id, mix(last_write(step.object) ^ read_source_tag));
-        } else {
-            read_pending_ = true;  // completed by on_access_done()
-            pending_read_ = id;
-        }
-    } else if (step.op == Op::write) {
-        std::uint64_t& latest = last_write(step.object);
-        if (latest != 0) add(latest_tag, latest, 0, true);
-        latest = id + 1;
-        add(latest_tag, latest, 0);
-        add(event_tag, id, 0);
-    } else if (is_channel_op(step.op)) {
-        // A channel's contents depend on the order of its operations, not only on which ones
-        // happened: its history is hashed in order, as a cell's latest write is kept.
-        std::uint64_t& history = last_write(step.object);
-        if (history != 0) add(latest_tag, history, 0, true);
-        history = mix(history ^ id) | 1;
-        add(latest_tag, history, 0);
-        add(event_tag, id, 0);
-    } else {
-        add(event_tag, id, 0);  // a lock operation: only that it happened
+    const bool reads = role == SignatureRole::value_read || role == SignatureRole::update;
+    if (reads && address) add(event_tag, id, mix(last_write(step.object) ^ read_source_tag));
+    if (reads && !address) {
+        read_pending_ = true;  // completed by on_access_done()
+        pending_read_ = id;
     }
+    switch (role) {
+        case SignatureRole::write:
+        case SignatureRole::update: {
+            std::uint64_t& latest = last_write(step.object);
+            if (latest != 0) add(latest_tag, latest, 0, true);
+            latest = id + 1;
+            add(latest_tag, latest, 0);
+            if (role == SignatureRole::write) add(event_tag, id, 0);
+            break;
+        }
+        case SignatureRole::history: {
+            // A channel's contents depend on the order of its operations, not only on which
+            // ones happened: its history is hashed in order, as a cell's latest write is kept.
+            std::uint64_t& history = last_write(step.object);
+            if (history != 0) add(latest_tag, history, 0, true);
+            history = mix(history ^ id) | 1;
+            add(latest_tag, history, 0);
+            add(event_tag, id, 0);
+            break;
+        }
+        case SignatureRole::event:
+            add(event_tag, id, 0);  // a lock operation, a wait, a yield: only that it happened
+            break;
+        case SignatureRole::value_read:
+            break;
+    }
+}
+
+StateKey ReadsFromSignature::key_with(ThreadMask yielded) const {
+    if (yielded == 0) return key_;
+    StateKey key = key_;
+    key.lo ^= mix(yielded ^ 0x9E3779B97F4A7C15ull);
+    key.hi ^= mix(yielded + 0x2545F4914F6CDD1Dull);
+    return key;
 }
 
 void ReadsFromSignature::on_access_done(std::uint64_t bits) {
@@ -94,8 +110,10 @@ void ReadsFromSignature::on_access_done(std::uint64_t bits) {
 }
 
 void ReadsFromCoverage::record(const StepRecord& step, const ExecutionView& view) {
-    const bool address = step.op == Op::read && view.objects->object(step.object).holds_address();
-    signature_.on_step(step, address);
+    if (step.object < 0) return signature_.on_step(step, SignatureRole::event, false);
+    const ObjectState& object = view.objects->state(step.object);
+    const SignatureRole role = view.objects->rules(step.object).role(StepShape{step.op, step.wait});
+    signature_.on_step(step, role, object.holds_address);
 }
 
 StateVisit VisitedStates::visit(const StateKey& key, ThreadMask sleep) {

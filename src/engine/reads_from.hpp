@@ -47,11 +47,14 @@ struct StateKey {
 class ReadsFromSignature {
   public:
     void reset(int threads);
-    // A step was committed; `address`: it reads a cell that holds an address.
-    void on_step(const StepRecord& step, bool address);
+    // A step was committed, with its role (primitive.hpp); `address`: it reads a cell that
+    // holds an address.
+    void on_step(const StepRecord& step, SignatureRole role, bool address);
     // The last step's access is done; `bits` is what it read, if it was a read.
     void on_access_done(std::uint64_t bits);
     StateKey key() const { return key_; }
+    // The key of the state with the fairness of yields: which thread may not run next.
+    StateKey key_with(ThreadMask yielded) const;
 
   private:
     std::uint64_t& last_write(int object);
@@ -90,7 +93,9 @@ class ReadsFromCoverage final : public StateCoverage {
     void begin_execution() override { signature_.reset(threads_); }
     void record(const StepRecord& step, const ExecutionView& view) override;
     void settle(const ExecutionView& view) override { signature_.on_access_done(view.last_bits); }
-    StateVisit visit(ThreadMask sleep) override { return visited_.visit(signature_.key(), sleep); }
+    StateVisit visit(ThreadMask sleep, const ExecutionView& view) override {
+        return visited_.visit(signature_.key_with(view.yielded), sleep);
+    }
 
   private:
     int threads_;

@@ -49,13 +49,24 @@ std::string who_can_run(const ExecutionView& view) {
     return out;
 }
 
-// Why a thread paused in front of `op` cannot have the lock: "held by thread 1", "held by
-// 2 readers, a writer is queued" (a queued writer keeps new readers out).
-std::string holder_of(const ObjectState& lock, Op op) {
+// Why a thread paused in front of `op` cannot go on: "held by thread 1", "held by 2 readers,
+// a writer is queued" (a queued writer keeps new readers out), "nothing to receive".
+std::string holder_of(const ObjectTable& objects, const PendingOp& pending) {
+    const ObjectState& lock = objects.state(pending.object);
+    switch (objects.cause(pending.object, pending.op)) {
+        case WaitCause::nothing_to_receive:
+            return "nothing to receive";
+        case WaitCause::no_receiver:
+            return "no receiver";
+        case WaitCause::full:
+            return "full";
+        default:
+            break;
+    }
     if (lock.writer >= 0) return fmt::format("held by thread {}", lock.writer + 1);
     std::string held =
         fmt::format("held by {} reader{}", lock.readers, lock.readers == 1 ? "" : "s");
-    if (op == Op::lock_shared && lock.writers_waiting > 0) held += ", a writer is queued";
+    if (lock.writers_queued > 0 && pending.op == Op::lock_shared) held += ", a writer is queued";
     return held;
 }
 
@@ -74,10 +85,11 @@ Choice ReplayScheduler::follow(const ExecutionView& view) {
     const ThreadMask can_step = view.enabled != 0 ? view.choosable() : 0;
     if ((can_step & bit(thread)) == 0) {
         const PendingOp& pending = view.pending_of(thread);
+        if (pending.object < 0)  // a yield: another thread must move first
+            return reject(fmt::format("thread {} has just yielded; {}", entry, who_can_run(view)));
         return reject(fmt::format("thread {} is blocked on {} ({}); {}", entry,
-                                  view.objects->object(pending.object).name(),
-                                  holder_of(view.objects->state(pending.object), pending.op),
-                                  who_can_run(view)));
+                                  view.objects->name(pending.object),
+                                  holder_of(*view.objects, pending), who_can_run(view)));
     }
     return Choice::run(thread);
 }

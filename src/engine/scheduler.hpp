@@ -30,7 +30,10 @@ struct Choice {
     static Choice halt(StopKind why) { return {-1, why}; }
 };
 
-enum class ExecutionEnd { finished, deadlock, stopped, failed };
+// finished: every thread returned; deadlock: none can move and some have not returned; bound:
+// it reached the step bound (a spin loop that nothing ends?); interrupted: the stop token;
+// stopped: the scheduler stopped it (not a schedule); failed: an actor threw.
+enum class ExecutionEnd { finished, deadlock, bound, interrupted, stopped, failed };
 
 // How an execution ended, told to the scheduler.
 struct ExecutionSummary {

@@ -3,33 +3,6 @@
 #include <algorithm>
 
 namespace racedemo {
-namespace {
-
-bool is_lock_op(Op op) {
-    return op != Op::read && op != Op::write;
-}
-bool is_acquire(Op op) {
-    return op == Op::lock || op == Op::lock_shared;
-}
-
-// Whether two operations of different threads on one lock, `earlier` then `later`, can both
-// be enabled in one state: if not, their order is forced and reversing them is pointless.
-bool lock_ops_coenabled(Op earlier, Op later) {
-    switch (earlier) {
-        case Op::lock:
-            return is_acquire(later);  // the lock was free: nobody could release it
-        case Op::unlock:
-            return false;  // it was held exclusively
-        case Op::lock_shared:
-            return later != Op::unlock;
-        case Op::unlock_shared:
-            return later == Op::lock_shared || later == Op::unlock_shared;
-        default:
-            return true;
-    }
-}
-
-}  // namespace
 
 SourceDpor::SourceDpor(int threads, std::vector<SearchNode>& path)
     : threads_(threads),
@@ -37,22 +10,29 @@ SourceDpor::SourceDpor(int threads, std::vector<SearchNode>& path)
       thread_clocks_(static_cast<std::size_t>(threads * threads), 0),
       pre_step_clock_(static_cast<std::size_t>(threads), 0),
       scratch_clock_(static_cast<std::size_t>(threads), 0),
-      first_step_of_(static_cast<std::size_t>(threads), -1) {}
+      blocked_clock_(static_cast<std::size_t>(threads), 0),
+      first_step_of_(static_cast<std::size_t>(threads), -1),
+      last_event_(static_cast<std::size_t>(threads), -1),
+      last_yield_(static_cast<std::size_t>(threads), -1),
+      blocked_seen_(static_cast<std::size_t>(threads), -1) {}
 
 void SourceDpor::begin_execution() {
     events_.clear();
     event_clocks_.clear();
     std::fill(thread_clocks_.begin(), thread_clocks_.end(), 0);
+    std::fill(last_event_.begin(), last_event_.end(), -1);
+    std::fill(last_yield_.begin(), last_yield_.end(), -1);
+    std::fill(blocked_seen_.begin(), blocked_seen_.end(), -1);
     histories_used_ = 0;
-    next_sleep_ = next_sleep_arrivals_ = 0;
+    next_sleep_ = 0;
 }
 
-// Two steps are dependent when their order can matter: the same cell with a write among them,
-// any two operations on the same lock, a pending writer and the lock's operations.
-bool SourceDpor::dependent(const Footprint& a, const Footprint& b) {
-    if (a.object == b.object) return is_lock_op(a.op) || a.op == Op::write || b.op == Op::write;
-    if (a.arrival >= 0 && (a.arrival == b.object || a.arrival == b.arrival)) return true;
-    return b.arrival >= 0 && b.arrival == a.object;
+// Two steps of different threads are dependent when their object's rules say so; a yield is
+// dependent on everything.
+bool SourceDpor::dependent(const Footprint& a, const Footprint& b) const {
+    if (a.object < 0 || b.object < 0) return true;
+    if (a.object != b.object) return false;
+    return histories_[static_cast<std::size_t>(a.object)].rules->dependent(a.shape, b.shape);
 }
 
 void SourceDpor::join(std::uint32_t* into, const std::uint32_t* from) const {
@@ -64,8 +44,8 @@ SourceDpor::History& SourceDpor::history(int object, const ObjectTable& objects)
         if (histories_used_ == histories_.size()) histories_.emplace_back();
         History& fresh = histories_[histories_used_];
         const int index = static_cast<int>(histories_used_++);
-        fresh.is_lock = objects.is_lock(index);
-        fresh.reader_writer = objects.is_reader_writer(index);
+        fresh.sync = objects.is_sync(index);
+        fresh.rules = &objects.rules(index);
         fresh.events.clear();
         fresh.reads_since_write.clear();
         fresh.last_write = -1;
@@ -79,53 +59,44 @@ void SourceDpor::record(const StepRecord& step, const ObjectTable& objects) {
     std::uint32_t* clock = thread_clock(step.thread);
     std::copy(clock, clock + threads_, pre_step_clock_.begin());
     const std::uint32_t local = ++clock[step.thread];
-
-    History& object = history(step.object, objects);
-    if (object.is_lock) {
-        if (!object.events.empty()) join(clock, event_clock(object.events.back()));
-    } else if (step.op == Op::read) {
-        if (object.last_write >= 0) join(clock, event_clock(object.last_write));
-        object.reads_since_write.push_back(step.step);
+    if (step.object < 0) {
+        for (int other = 0; other < threads_; ++other)  // a yield follows everything
+            if (other != step.thread) join(clock, thread_clock(other));
+        last_yield_[static_cast<std::size_t>(step.thread)] = step.step;
     } else {
-        if (object.last_write >= 0) join(clock, event_clock(object.last_write));
-        for (int read : object.reads_since_write) join(clock, event_clock(read));
-        object.reads_since_write.clear();
-        object.last_write = step.step;
+        History& object = history(step.object, objects);
+        record_access(object, step, clock);
+        object.events.push_back(step.step);
     }
-    object.events.push_back(step.step);
+    for (int other = 0; other < threads_; ++other) {  // and everything follows a yield
+        const int yield = last_yield_[static_cast<std::size_t>(other)];
+        if (other != step.thread && yield >= 0) join(clock, event_clock(yield));
+    }
     event_clocks_.insert(event_clocks_.end(), clock, clock + threads_);
-    events_.push_back(Event{step.thread, local, Footprint{step.object, step.op, -1}});
+    events_.push_back(
+        Event{step.thread, local, Footprint{step.object, StepShape{step.op, step.wait}}});
+    last_event_[static_cast<std::size_t>(step.thread)] = step.step;
+}
+
+void SourceDpor::record_access(History& object, const StepRecord& step, std::uint32_t* clock) {
+    if (object.sync) {
+        if (!object.events.empty()) join(clock, event_clock(object.events.back()));
+        return;
+    }
+    if (object.last_write >= 0) join(clock, event_clock(object.last_write));
+    if (step.op == Op::read) {
+        object.reads_since_write.push_back(step.step);
+        return;
+    }
+    for (int read : object.reads_since_write) join(clock, event_clock(read));
+    object.reads_since_write.clear();
+    object.last_write = step.step;
 }
 
 void SourceDpor::settle(int step, const ExecutionView& view, bool fresh) {
-    const int mover = events_[static_cast<std::size_t>(step)].thread;
-    const PendingOp& next = view.pending_of(mover);
-    if ((view.unfinished & bit(mover)) != 0 && next.op == Op::lock &&
-        view.objects->is_reader_writer(next.object))
-        settle_arrival(step, view, fresh);
     if (fresh) find_races(step);
+    races_of_blocked(view, fresh);
     if (static_cast<std::size_t>(step) + 1 == path_.size()) settle_sleep(step, view);
-}
-
-// The thread now waits to write-lock a RW lock, which holds back new readers: part of this
-// step, which therefore joins the lock's chain of operations.
-void SourceDpor::settle_arrival(int step, const ExecutionView& view, bool fresh) {
-    Event& event = events_[static_cast<std::size_t>(step)];
-    const int mover = event.thread;
-    const int lock = view.pending_of(mover).object;
-    event.footprint.arrival = lock;
-    path_[static_cast<std::size_t>(step)].done_arrivals |= bit(mover);
-    History& chain = history(lock, *view.objects);
-    if (!chain.events.empty() && chain.events.back() == step) return;
-    if (!chain.events.empty()) {
-        join(event_clock(step), event_clock(chain.events.back()));
-        join(thread_clock(mover), event_clock(chain.events.back()));
-        if (fresh) {
-            race_with_lock_chain(chain, lock, step, mover, event.footprint, pre_step_clock_.data(),
-                                 event_clock(step));
-        }
-    }
-    chain.events.push_back(step);
 }
 
 // A sleeping thread stays asleep past a step independent of its own next step.
@@ -133,18 +104,13 @@ void SourceDpor::settle_sleep(int step, const ExecutionView& view) {
     const Event& event = events_[static_cast<std::size_t>(step)];
     const SearchNode& node = path_[static_cast<std::size_t>(step)];
     const ThreadMask sleeping = (node.sleep | node.done) & ~bit(event.thread);
-    const ThreadMask arrivals = node.sleep_arrivals | node.done_arrivals;
-    const bool touches_locks = is_lock_op(event.footprint.op) || event.footprint.arrival >= 0;
-    next_sleep_ = next_sleep_arrivals_ = 0;
+    next_sleep_ = 0;
     for (ThreadMask rest = sleeping; rest != 0; rest &= rest - 1) {
         const int t = lowest_thread(rest);
         const PendingOp& pending = view.pending_of(t);
-        const bool wakes = dependent(Footprint{pending.object, pending.op, -1}, event.footprint) ||
-                           ((arrivals & bit(t)) != 0 && touches_locks);
-        if (!wakes) {
-            next_sleep_ |= bit(t);
-            next_sleep_arrivals_ |= arrivals & bit(t);
-        }
+        const Footprint next{pending.op == Op::yield ? -1 : pending.object,
+                             StepShape{pending.op, (view.wait_next & bit(t)) != 0}};
+        if (!dependent(next, event.footprint)) next_sleep_ |= bit(t);
     }
 }
 
@@ -154,11 +120,12 @@ void SourceDpor::find_races(int step) {
     const Event& event = events_[static_cast<std::size_t>(step)];
     const std::uint32_t* past = pre_step_clock_.data();
     const std::uint32_t* clock = event_clock(step);
+    if (event.footprint.object < 0) return races_of_yield(step, past, clock);
+    races_with_yields(step, past, clock);
     const History& object = histories_[static_cast<std::size_t>(event.footprint.object)];
-    if (object.is_lock) {
-        race_with_lock_chain(object, event.footprint.object, step, event.thread, event.footprint,
-                             past, clock);
-    } else if (event.footprint.op == Op::read) {
+    if (object.sync) {
+        race_with_chain(object, step, event.thread, event.footprint, past, clock);
+    } else if (event.footprint.shape.op == Op::read) {
         // Earlier writes are ordered before the last one.
         const int write = object.last_write;
         if (write < 0) return;
@@ -166,6 +133,29 @@ void SourceDpor::find_races(int step) {
         if (past[written.thread] < written.local) reverse_race(write, step, event.thread, clock);
     } else {
         race_with_write(object, step, past, clock);
+    }
+}
+
+// A yield races with the latest step of every other thread it is not already ordered after.
+void SourceDpor::races_of_yield(int step, const std::uint32_t* past, const std::uint32_t* clock) {
+    const int mover = events_[static_cast<std::size_t>(step)].thread;
+    for (int other = 0; other < threads_; ++other) {
+        const int latest = last_event_[static_cast<std::size_t>(other)];
+        if (other == mover || latest < 0 || latest >= step) continue;
+        const Event& earlier = events_[static_cast<std::size_t>(latest)];
+        if (past[other] < earlier.local) reverse_race(latest, step, mover, clock);
+    }
+}
+
+// Any step races with the latest yield of every other thread it is not already ordered after.
+void SourceDpor::races_with_yields(int step, const std::uint32_t* past,
+                                   const std::uint32_t* clock) {
+    const int mover = events_[static_cast<std::size_t>(step)].thread;
+    for (int other = 0; other < threads_; ++other) {
+        const int yield = last_yield_[static_cast<std::size_t>(other)];
+        if (other == mover || yield < 0) continue;
+        const Event& earlier = events_[static_cast<std::size_t>(yield)];
+        if (past[other] < earlier.local) reverse_race(yield, step, mover, clock);
     }
 }
 
@@ -181,49 +171,71 @@ void SourceDpor::race_with_write(const History& history, int step, const std::ui
         const Event& earlier = events_[static_cast<std::size_t>(*it)];
         if (seen[earlier.thread] < earlier.local) reverse_race(*it, step, mover, clock);
         join(seen, event_clock(*it));
-        if (earlier.footprint.op == Op::write) break;
+        if (earlier.footprint.shape.op != Op::read) break;
     }
 }
 
-// A step in a lock's chain races with the latest earlier one of another thread that could
-// have been enabled with it. Steps that could not (the release a blocked acquisition waited
-// for) are passed over: the race is with the acquisition before them, which is how two
-// critical sections swap. On a reader/writer lock whether two steps can be enabled together
-// also depends on waiting writers, so a reversal may be infeasible; there every earlier step
+// A step on a lock or channel races with the latest earlier step of another thread on it that
+// could have been enabled with it. Steps that could not (the release a blocked acquisition
+// waited for) are passed over: the race is with the acquisition before them, which is how two
+// critical sections swap. Where the rules say so (reader/writer locks, channels: whether two
+// steps can be enabled together depends on more than the two of them), every earlier step
 // that could be is taken as a race, back to the thread's own past.
-void SourceDpor::race_with_lock_chain(const History& chain, int chain_object, int step, int thread,
-                                      const Footprint& later, const std::uint32_t* past,
-                                      const std::uint32_t* clock) {
-    // A writer starting to wait is an ordinary step, enabled whatever the lock's state.
-    const bool later_waits = later.object != chain_object;
+void SourceDpor::race_with_chain(const History& chain, int step, int thread, const Footprint& later,
+                                 const std::uint32_t* past, const std::uint32_t* clock) {
     for (auto it = chain.events.rbegin(); it != chain.events.rend(); ++it) {
         if (*it == step) continue;
         const Event& earlier = events_[static_cast<std::size_t>(*it)];
         if (past[earlier.thread] >= earlier.local) return;  // and so are all before it
-        const bool earlier_waits = earlier.footprint.object != chain_object;
-        if (!later_waits && !earlier_waits && !lock_ops_coenabled(earlier.footprint.op, later.op))
-            continue;
+        if (!chain.rules->coenabled(earlier.footprint.shape, later.shape)) continue;
         reverse_race(*it, step, thread, clock);
-        if (!chain.reader_writer) return;
+        if (!chain.rules->races_with_all_earlier()) return;
     }
 }
 
-// A deadlocked execution ends with threads whose acquisitions never happened: their races with
-// the holders are found as if they had.
-void SourceDpor::races_of_blocked_threads(const ExecutionView& view) {
-    for (ThreadMask rest = view.unfinished; rest != 0; rest &= rest - 1) {
+// The threads blocked in front of a lock or channel operation in this state (not those held
+// back only by a hand-off under way, which can go on right after it).
+ThreadMask SourceDpor::blocked_threads(const ExecutionView& view) const {
+    if (view.objects->claimant() >= 0) return 0;
+    ThreadMask blocked = 0;
+    for (ThreadMask rest = view.unfinished & ~view.enabled; rest != 0; rest &= rest - 1) {
         const int t = lowest_thread(rest);
-        const PendingOp& blocked = view.pending_of(t);
-        if (static_cast<std::size_t>(blocked.object) >= histories_used_) continue;
-        const History& chain = histories_[static_cast<std::size_t>(blocked.object)];
-        if (chain.events.empty()) continue;
-        std::uint32_t* clock = scratch_clock_.data();
-        std::copy(thread_clock(t), thread_clock(t) + threads_, clock);
-        join(clock, event_clock(chain.events.back()));
-        const Footprint acquisition{blocked.object, blocked.op, -1};
-        race_with_lock_chain(chain, blocked.object, view.steps, t, acquisition, thread_clock(t),
-                             clock);
+        const PendingOp& pending = view.pending_of(t);
+        if (pending.object >= 0 && view.objects->is_sync(pending.object)) blocked |= bit(t);
     }
+    return blocked;
+}
+
+// Each blocked thread's race, found again whenever its object has had another step since.
+void SourceDpor::races_of_blocked(const ExecutionView& view, bool fresh) {
+    const ThreadMask blocked = blocked_threads(view);
+    for (int t = 0; t < threads_; ++t) {
+        int& seen = blocked_seen_[static_cast<std::size_t>(t)];
+        if ((blocked & bit(t)) == 0) {
+            seen = -1;
+            continue;
+        }
+        const int object = view.pending_of(t).object;
+        if (static_cast<std::size_t>(object) >= histories_used_) continue;  // nothing to race
+        const int length =
+            static_cast<int>(histories_[static_cast<std::size_t>(object)].events.size());
+        if (seen == length) continue;
+        seen = length;
+        if (fresh) race_of_blocked_thread(t, view);
+    }
+}
+
+// The blocked thread's operation as if it were the next step: its races with the steps on the
+// object that keep it out.
+void SourceDpor::race_of_blocked_thread(int thread, const ExecutionView& view) {
+    const PendingOp& blocked = view.pending_of(thread);
+    const History& chain = histories_[static_cast<std::size_t>(blocked.object)];
+    if (chain.events.empty()) return;
+    std::uint32_t* clock = blocked_clock_.data();
+    std::copy(thread_clock(thread), thread_clock(thread) + threads_, clock);
+    join(clock, event_clock(chain.events.back()));
+    const Footprint acquisition{blocked.object, StepShape{blocked.op, false}};
+    race_with_chain(chain, view.steps, thread, acquisition, thread_clock(thread), clock);
 }
 
 // Source-DPOR's reversal of the race between steps `earlier` and `later` (of `thread`, with
@@ -269,8 +281,7 @@ ThreadMask SourceDpor::initials_of_reversal(int later, const std::uint32_t* late
     for (int u = 0; u < threads_; ++u) {
         const int step = first_step_of_[static_cast<std::size_t>(u)];
         if (step < 0) continue;
-        const std::uint32_t* clock =
-            step == later ? later_clock : &event_clocks_[static_cast<std::size_t>(step * threads_)];
+        const std::uint32_t* clock = step == later ? later_clock : event_clock(step);
         bool preceded = false;
         for (int w = 0; w < threads_ && !preceded; ++w) {
             const int other = first_step_of_[static_cast<std::size_t>(w)];

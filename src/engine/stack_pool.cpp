@@ -86,4 +86,9 @@ void StackPool::deallocate(boost::context::stack_context& stack) {
     free_.push_back(static_cast<char*>(stack.sp) - stack.size - page_size());
 }
 
+void StackPool::reclaim(const void* bottom) {
+    if (bottom == nullptr) return;
+    free_.push_back(const_cast<char*>(static_cast<const char*>(bottom)) - page_size());
+}
+
 }  // namespace racedemo

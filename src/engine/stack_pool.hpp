@@ -27,6 +27,9 @@ class StackPool {
     void reserve(std::size_t stacks) { free_.reserve(stacks); }
     boost::context::stack_context allocate();
     void deallocate(boost::context::stack_context& stack);  // never throws: room is reserved
+    // Takes back the stack whose lowest usable address is `bottom`, of a fiber given up without
+    // being destroyed (nothing will run on it again).
+    void reclaim(const void* bottom);
     // The lowest usable address of the stack the latest fiber got, for the sanitizer.
     const void* last_allocated() const { return last_allocated_; }
 

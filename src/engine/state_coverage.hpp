@@ -31,7 +31,7 @@ class StateCoverage {
     // The last step's access is done: the state it led to is complete.
     virtual void settle(const ExecutionView& view) = 0;
     // The search reaches a new state with sleep set `sleep`.
-    virtual StateVisit visit(ThreadMask sleep) = 0;
+    virtual StateVisit visit(ThreadMask sleep, const ExecutionView& view) = 0;
 };
 
 }  // namespace racedemo

@@ -30,6 +30,10 @@ std::string_view op_name(Op op) {
             return "recv";
         case Op::close:
             return "close";
+        case Op::update:
+            return "update";
+        case Op::yield:
+            return "yield";
     }
     return "?";
 }
@@ -236,6 +240,41 @@ int mark_damage(Trace& trace, DamageScope scope) {
         }
     }
     return first_damage;
+}
+
+namespace {
+
+bool same_step(const TraceEvent& a, const TraceEvent& b) {
+    return a.op == b.op && a.target == b.target && a.value == b.value && a.waits == b.waits;
+}
+
+// Whether the last `period` of `steps` were each also taken `period` and 2 * `period` back.
+bool repeats(const std::vector<const TraceEvent*>& steps, std::size_t period) {
+    if (steps.size() < 3 * period) return false;
+    const std::size_t end = steps.size();
+    for (std::size_t i = end - period; i < end; ++i)
+        if (!same_step(*steps[i], *steps[i - period]) ||
+            !same_step(*steps[i], *steps[i - 2 * period]))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+std::vector<const TraceEvent*> repeated_steps(const Trace& trace, int thread) {
+    constexpr std::size_t kLongestRound = 8, kLookBack = 3 * kLongestRound, kFallback = 3;
+    std::vector<const TraceEvent*> steps;  // its last steps, oldest first
+    for (auto it = trace.events.rbegin(); it != trace.events.rend() && steps.size() < kLookBack;
+         ++it)
+        if (it->thread == thread) steps.push_back(&*it);
+    std::reverse(steps.begin(), steps.end());
+    std::size_t keep = std::min(kFallback, steps.size());
+    for (std::size_t period = 1; period <= kLongestRound; ++period) {
+        if (!repeats(steps, period)) continue;
+        keep = period;
+        break;
+    }
+    return {steps.end() - static_cast<std::ptrdiff_t>(keep), steps.end()};
 }
 
 }  // namespace racedemo

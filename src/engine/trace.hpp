@@ -59,6 +59,11 @@ bool same_operation(const TraceEvent& a, const TraceEvent& b);
 // The first step mark_damage marked, or null.
 const TraceEvent* first_damage(const Trace& trace);
 
+// The steps `thread` (1-based) repeats at the end of a trace (a spin loop's round): the shortest
+// run of at most 8 of its last steps that its steps just before repeat twice more; without
+// one, its last 3 steps.
+std::vector<const TraceEvent*> repeated_steps(const Trace& trace, int thread);
+
 // Which of the rules above a damage note comes from (none: not a damage note).
 enum class DamageKind { none, lost_update, lost_write, stale_write, half_done_read };
 DamageKind damage_kind(std::string_view note);

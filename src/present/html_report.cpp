@@ -200,11 +200,7 @@ std::string verdict_block(Verdict verdict, const std::string& evidence) {
     const char* kind = verdict == Verdict::clean          ? "good"
                        : verdict == Verdict::no_bug_found ? "unknown"
                                                           : "bad";
-    const char* word = verdict == Verdict::clean          ? "CLEAN"
-                       : verdict == Verdict::no_bug_found ? "NO BUG FOUND"
-                       : verdict == Verdict::deadlocked   ? "DEADLOCKED"
-                       : verdict == Verdict::hung         ? "HUNG"
-                                                          : "CORRUPTED";
+    const std::string_view word = verdict_word(verdict);
     return fmt::format("<p class=\"verdict {}\" id=\"verdict\">{}{}</p>\n", kind, word,
                        evidence.empty() ? "" : ": " + escape(evidence));
 }

@@ -27,13 +27,15 @@ std::string heading_what(const ModelReport& report) {
     const ModelResult& result = report.result;
     switch (report.options.strategy) {
         case Strategy::replay:
-            return "replayed schedule";
+            return result.shown.bounded ? "replayed schedule, to the step bound"
+                                        : "replayed schedule";
         case Strategy::random:
         case Strategy::pct:
             return series_what(report.options);
         case Strategy::explore:
             break;
     }
+    if (result.shown.bounded) return "an execution that reached the step bound";
     // A search cut short may not have met the shortest one yet.
     if (result.shown.outcome.corrupted)
         return result.complete ? "shortest schedule that corrupts"
@@ -76,10 +78,31 @@ std::size_t window_start(const std::vector<TraceEvent>& events, std::size_t dama
     return start;
 }
 
+// An execution cut at the step bound: its last steps, where the loop shows; the thousands
+// before are counted, not drawn.
+std::string bounded_story(const ModelRun& run, const Style& style) {
+    constexpr std::size_t kTail = 12;
+    Trace shown = run.trace;
+    const std::size_t start = shown.events.size() > kTail ? shown.events.size() - kTail : 0;
+    const std::string before =
+        start == 0 ? std::string()
+                   : style.dim(fmt::format("   ... steps 1 to {} come before ({}); "
+                                           "--full-trace shows them",
+                                           shown.events[start - 1].step,
+                                           steps_per_thread(shown.events, 0, start))) +
+                         "\n";
+    shown.events.erase(shown.events.begin(),
+                       shown.events.begin() + static_cast<std::ptrdiff_t>(start));
+    const std::string lanes = render_swimlanes(shown, style);
+    const std::size_t header_end = lanes.find('\n') + 1;
+    return lanes.substr(0, header_end) + before + lanes.substr(header_end);
+}
+
 // The story a class is shown: the first damage's window (from where the operations under way
 // began) to a few steps after the last damage; the steps before and after are counted, not
 // drawn. full: every step.
 std::string story(const ModelRun& run, const Style& style, bool full) {
+    if (run.bounded && !full) return bounded_story(run, style);
     Trace shown = run.trace;
     std::size_t first_damage = shown.events.size(), last_damage = 0;
     for (std::size_t index = 0; index < shown.events.size(); ++index) {
@@ -111,16 +134,35 @@ std::string story(const ModelRun& run, const Style& style, bool full) {
     return lanes.substr(0, header_end) + before + lanes.substr(header_end) + after;
 }
 
-std::string_view reduction_note(Reduction reduction) {
-    switch (reduction) {
-        case Reduction::none:
-            return " (no reduction)";
-        case Reduction::dpor:
-            return " (partial-order reduction)";
-        case Reduction::reads_from:
-            return " (reads-from reduction)";
-    }
-    return "";
+// Which reduction the numbers are of, and why it is that one when it was not asked for.
+std::string reduction_note(const ModelReport& report) {
+    const ModelResult& result = report.result;
+    const Reduction asked = report.options.reduction;
+    if (result.reduction == Reduction::none) return " (no reduction)";
+    const std::string_view name =
+        result.reduction == Reduction::dpor ? "partial-order reduction" : "reads-from reduction";
+    if (asked == Reduction::automatic && result.other_executions > 0)
+        return fmt::format(
+            " ({}, {})", name,
+            result.complete ? "which finished first" : "one of two searches run in turns");
+    if (asked == Reduction::reads_from && result.reduction == Reduction::dpor)
+        return fmt::format(" ({}: reads-from keeps no preemption counts)", name);
+    return fmt::format(" ({})", name);
+}
+
+// "188 steps in 20 executions, 16 of them stopped early (...)": every execution run is counted,
+// the other search's too (automatic).
+std::string steps_line(const ModelResult& result) {
+    const std::uint64_t own = result.executions - result.other_executions;
+    const std::uint64_t cut = own > result.schedules_explored ? own - result.schedules_explored : 0;
+    if (result.other_executions > 0)
+        return fmt::format("{} steps in {} ({} of them the other search's; {} stopped early)",
+                           result.steps, text::counted(result.executions, "execution"),
+                           result.other_executions, cut);
+    if (cut == 0) return fmt::format("{} steps in all", result.steps);
+    return fmt::format(
+        "{} steps in {}, {} of them stopped early (explored before, or every way on asleep)",
+        result.steps, text::counted(own, "execution"), cut);
 }
 
 std::string explore_summary(const ModelReport& report) {
@@ -133,24 +175,19 @@ std::string explore_summary(const ModelReport& report) {
     const std::string coverage = result.complete             ? ", complete"
                                  : report.time_limit_reached ? ", INCOMPLETE (time limit reached)"
                                  : result.interrupted        ? ", INCOMPLETE (interrupted)"
-                                                      : ", INCOMPLETE (budget or bound reached)";
-    // A state-caching search also runs executions that stop at a state already explored:
-    // the steps are theirs too, so they are counted beside them, on a line of their own.
-    const std::uint64_t cut = result.executions > result.schedules_explored
-                                  ? result.executions - result.schedules_explored
-                                  : 0;
-    const std::string steps =
-        cut == 0 ? fmt::format("{} steps in all", result.steps)
-                 : fmt::format("{} steps in {}, {} of them stopped at a state explored before",
-                               result.steps, text::counted(result.executions, "execution"), cut);
+                                 : result.schedules_bounded > 0
+                                     ? ", INCOMPLETE (an execution reached the step bound)"
+                                     : ", INCOMPLETE (budget or bound reached)";
+    // A search also runs executions that stop early: the steps are theirs too, so they are
+    // counted beside them, on a line of their own.
+    const std::string steps = steps_line(result);
     const std::string deadlocked =
         result.schedules_deadlocked == 0
             ? ""
             : fmt::format(", {} deadlocked", result.schedules_deadlocked);
     return fmt::format(" explored {}{}, {} corrupt{}{}{}\n {}\n",
-                       text::counted(result.schedules_explored, "schedule"),
-                       reduction_note(options.reduction), result.schedules_corrupt, deadlocked,
-                       bound, coverage, steps);
+                       text::counted(result.schedules_explored, "schedule"), reduction_note(report),
+                       result.schedules_corrupt, deadlocked, bound, coverage, steps);
 }
 
 std::string series_summary(const ModelReport& report, const Style& style) {
@@ -184,7 +221,8 @@ std::string duration(double seconds) {
 }
 
 std::string estimate_line(const ModelResult& result) {
-    if (!result.estimate) return {};
+    // A search stopped at the step bound stopped on purpose: its size is beside the point.
+    if (!result.estimate || result.schedules_bounded > 0) return {};
     return fmt::format(" a complete search would take about {:.3g} schedules, {}\n",
                        result.estimate->schedules, duration(result.estimate->seconds));
 }
@@ -224,6 +262,21 @@ std::string also_deadlocked(const ModelResult& result) {
                        fmt::join(*deadlock, ","));
 }
 
+// "STEP BOUND: T1 took 99,990 of 100,000 steps ... it repeats: read ready -> 0"
+std::string bound_line(const ModelReport& report, const Style& style) {
+    const ModelRun& run = report.result.shown;
+    std::vector<std::string> round;
+    for (const TraceEvent* step : repeated_steps(run.trace, run.bound_thread))
+        round.push_back(text::squeeze(step_text(*step)));
+    return fmt::format(
+        "{} T{} took {} of the execution's {} steps and had not finished\n"
+        " it repeats: {}\n"
+        " a spin loop that nothing ends? A wait for another thread can say so with "
+        "racedemo::yield();\n work that is just long needs a larger --max-steps\n",
+        style.bad("STEP BOUND:"), run.bound_thread, run.bound_thread_steps, run.schedule.size(),
+        fmt::join(round, "; "));
+}
+
 std::string verdict_line(const ModelReport& report, const Style& style) {
     const ModelResult& result = report.result;
     const bool explore = report.options.strategy == Strategy::explore;
@@ -239,6 +292,8 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
                                report.time_limit_reached ? "reached its time limit"
                                : result.interrupted      ? "was interrupted"
                                                          : "was cut by its budget or bound");
+        case Verdict::step_bound:
+            return bound_line(report, style);
         case Verdict::clean:
         case Verdict::hung:  // real runs only: a model run cannot hang
             break;
@@ -252,7 +307,7 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
         : report.options.runs > 1
             ? fmt::format("none of {} schedules corrupts or deadlocks", result.schedules_explored)
             : std::string("this schedule neither corrupts nor deadlocks");
-    return fmt::format("{} {}\n", style.good("CLEAN:"), what);
+    return fmt::format("{} {}, under {}\n", style.good("CLEAN:"), what, model_memory);
 }
 
 }  // namespace

@@ -27,6 +27,10 @@ std::string step_text(const TraceEvent& event) {
         case Op::recv:
             return fmt::format("recv  {} -> {}{}", event.target, event.value,
                                event.contents.empty() ? "" : " " + event.contents);
+        case Op::update:
+            return fmt::format("update {}: {}", event.target, event.value);
+        case Op::yield:
+            return "yield";
         default:
             return fmt::format("{} {}", op_name(event.op), event.target);
     }
@@ -244,7 +248,10 @@ std::string damage_mark(const Lanes& lanes, const Style& style, std::size_t inde
 
 std::string swim_line(const Lanes& lanes, const Style& style, int step, int thread,
                       std::string text, bool mark) {
-    std::string row = step > 0 ? style.dim(fmt::format("{:>5}  ", step)) : std::string(7, ' ');
+    // Six digits still fit the column (a run cut at the step bound of 100000 has them).
+    std::string row = step <= 0        ? std::string(7, ' ')
+                      : step >= 100000 ? style.dim(fmt::format("{:>6} ", step))
+                                       : style.dim(fmt::format("{:>5}  ", step));
     std::size_t indent = lanes.column_of(thread) * (lanes.width + 1);
     if (!lanes.side_by_side && !mark) text = fmt::format("T{} {}", thread, text);
     if (mark) return row + damage_mark(lanes, style, indent, text);

@@ -43,9 +43,29 @@ void strategy_fields(nlohmann::json& json, const ModelOptions& options) {
     json["seed"] = options.seed;
     json["runs_requested"] = series ? nlohmann::json(options.runs) : nlohmann::json(nullptr);
     json["depth"] = options.strategy == Strategy::pct ? nlohmann::json(options.pct_depth) : nullptr;
-    json["reduction"] = name_of(options.reduction);
+    json["reduction_requested"] = name_of(options.reduction);
+    json["max_steps"] = options.max_steps;
     json["preemption_bound"] =
         options.preemption_bound >= 0 ? nlohmann::json(options.preemption_bound) : nullptr;
+}
+
+// A run cut at the step bound: who ran on, what it repeats, and its last steps only (the
+// whole trace would be the bound's length).
+void bound_fields(nlohmann::json& json, const ModelRun& run) {
+    constexpr std::size_t kLastSteps = 1000;
+    const std::vector<TraceEvent>& events = run.trace.events;
+    const std::size_t omitted =
+        run.bounded && events.size() > kLastSteps ? events.size() - kLastSteps : 0;
+    json["trace"] = std::vector<TraceEvent>(events.begin() + static_cast<std::ptrdiff_t>(omitted),
+                                            events.end());
+    json["trace_omitted_steps"] = omitted;
+    json["bound"] = nullptr;
+    if (!run.bounded) return;
+    std::vector<TraceEvent> round;
+    for (const TraceEvent* step : repeated_steps(run.trace, run.bound_thread))
+        round.push_back(*step);
+    json["bound"] = {
+        {"thread", run.bound_thread}, {"thread_steps", run.bound_thread_steps}, {"repeats", round}};
 }
 
 }  // namespace
@@ -124,6 +144,13 @@ void to_json(nlohmann::json& json, const ModelReport& report) {
     json["schedules_explored"] = result.schedules_explored;
     json["schedules_corrupt"] = result.schedules_corrupt;
     json["schedules_deadlocked"] = result.schedules_deadlocked;
+    json["schedules_bounded"] = result.schedules_bounded;
+    // What ran: automatic names the search that answered; reads-from under a bound is dpor.
+    json["reduction"] = report.options.strategy == Strategy::explore
+                            ? nlohmann::json(name_of(result.reduction))
+                            : nlohmann::json(nullptr);
+    json["other_executions"] = result.other_executions;
+    json["memory_model"] = model_memory;
     json["executions"] = result.executions;  // with those stopped early at an explored state
     json["complete"] = result.complete;
     json["schedule"] = pointed_schedule(report);
@@ -140,7 +167,7 @@ void to_json(nlohmann::json& json, const ModelReport& report) {
         json["lock_order_inversions"].push_back(
             {{"locks", cycle.locks}, {"threads", cycle.threads}});
     json["replay"] = report.replay;
-    json["trace"] = result.shown.trace.events;
+    bound_fields(json, result.shown);
 }
 
 nlohmann::json report_json(const RunReport& report) {

@@ -10,6 +10,7 @@ Verdict verdict_of(const ModelReport& report) {
     const ModelResult& result = report.result;
     if (result.schedules_corrupt > 0 || result.shown.outcome.corrupted) return Verdict::corrupted;
     if (result.schedules_deadlocked > 0 || result.shown.deadlock) return Verdict::deadlocked;
+    if (result.schedules_bounded > 0 || result.shown.bounded) return Verdict::step_bound;
     const bool cut = report.options.strategy == Strategy::explore && !result.complete;
     return cut || result.interrupted ? Verdict::no_bug_found : Verdict::clean;
 }
@@ -47,6 +48,26 @@ std::string_view verdict_name(Verdict verdict) {
             return "no-bug-found";
         case Verdict::hung:
             return "hung";
+        case Verdict::step_bound:
+            return "step-bound";
+    }
+    return "?";
+}
+
+std::string_view verdict_word(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::corrupted:
+            return "CORRUPTED";
+        case Verdict::deadlocked:
+            return "DEADLOCKED";
+        case Verdict::clean:
+            return "CLEAN";
+        case Verdict::no_bug_found:
+            return "NO BUG FOUND";
+        case Verdict::hung:
+            return "HUNG";
+        case Verdict::step_bound:
+            return "STEP BOUND";
     }
     return "?";
 }
@@ -62,6 +83,7 @@ const std::vector<int>& pointed_schedule(const ModelReport& report) {
         if (result.shortest_schedule) return *result.shortest_schedule;
         if (result.shortest_deadlock_schedule) return *result.shortest_deadlock_schedule;
     }
+    if (result.bound_schedule) return *result.bound_schedule;
     return result.shown.schedule;
 }
 
@@ -111,6 +133,8 @@ std::string_view name_of(Reduction reduction) {
             return "dpor";
         case Reduction::reads_from:
             return "reads-from";
+        case Reduction::automatic:
+            return "auto";
     }
     return "?";
 }

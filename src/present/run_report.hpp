@@ -22,7 +22,9 @@ enum class Runner { real, model, detector, bench };
 // runs of which some were stopped on a cycle of lock waits (and none went otherwise wrong).
 // hung: real runs of which some gave no result before the timeout, and none showed damage or
 // deadlocked: no corruption was seen, so none is claimed.
-enum class Verdict { corrupted, deadlocked, clean, no_bug_found, hung };
+// step_bound: a model execution reached the step bound (a spin loop that nothing ends?) and
+// none corrupted or deadlocked: the search stopped there, so nothing else is claimed.
+enum class Verdict { corrupted, deadlocked, clean, no_bug_found, hung, step_bound };
 
 struct RealReport {
     RealOptions options;
@@ -59,10 +61,14 @@ Verdict verdict_of(const ModelReport& report);
 Verdict verdict_of(const RealReport& report);
 // corrupted, deadlocked, clean or no_bug_found; a bench measures and is always clean.
 Verdict verdict_of(const RunReport& report);
-// "corrupted", "deadlocked", "clean", "no-bug-found", "hung"
+// "corrupted", "deadlocked", "clean", "no-bug-found", "hung", "step-bound"
 std::string_view verdict_name(Verdict verdict);
+// The verdict as a report shouts it: "CORRUPTED", "NO BUG FOUND", "STEP BOUND", ...
+std::string_view verdict_word(Verdict verdict);
+// What the model assumes of memory, as a verdict names it.
+inline constexpr std::string_view model_memory = "sequential consistency";
 std::string_view name_of(Strategy strategy);    // "random", "pct", "explore", "replay"
-std::string_view name_of(Reduction reduction);  // "none", "dpor", "reads-from"
+std::string_view name_of(Reduction reduction);  // "none", "dpor", "reads-from", "auto"
 
 // The schedule a model report points to: the first corrupting one of a random or pct series
 // (else the first deadlocking one), the shortest corrupting one of an exploration (else the

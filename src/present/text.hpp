@@ -27,5 +27,7 @@ std::string bar(int count, int most, int width);
 std::string heading(const RunHeader& header, std::string_view what);
 // "1 run", "2 runs".
 std::string counted(std::uint64_t count, std::string_view noun);
+// `text` with each run of spaces made one (a lane's aligned step, quoted in a sentence).
+std::string squeeze(std::string_view text);
 
 }  // namespace racedemo::text

@@ -8,6 +8,11 @@
 //   plugin-overflow the unsafe variant recurses without end after its first read: in the model,
 //                   the thread's fiber stack overflows into its guard page, which racedemo must
 //                   report as a stack overflow (not write over the memory below the stack)
+//   plugin-spin     T1 waits for a flag T2 sets. Unsafe: a busy wait without a yield, which the
+//                   model's default schedule spins in until the step bound (STEP BOUND, never
+//                   CLEAN). Fixed: the same wait with racedemo::yield(), explored to its end
+//   plugin-busy     the unsafe variant's T2 loops for ever without touching shared state: the
+//                   model cannot take it back; racedemo must say so and stop, not hang
 #include <fmt/format.h>
 
 #include <csignal>
@@ -108,6 +113,44 @@ class OverflowTrial final : public racedemo::Trial {
     racedemo::Shared<long> value_{"value", 0};
 };
 
+template <bool Yields>
+class SpinTrial final : public racedemo::Trial {
+  public:
+    explicit SpinTrial(const racedemo::TrialConfig&) {}
+    void actor(int thread) override {
+        if (thread == 1) {
+            racedemo::note("Set()");
+            ready_.store(1);
+            return;
+        }
+        racedemo::note("Wait()");
+        while (ready_.load() == 0)
+            if (Yields) racedemo::yield();
+    }
+    racedemo::Outcome arbiter() override { return racedemo::Outcome::clean(); }
+
+  private:
+    racedemo::Shared<int> ready_{"ready", 0};
+};
+
+template <bool Busy>
+class BusyTrial final : public racedemo::Trial {
+  public:
+    explicit BusyTrial(const racedemo::TrialConfig&) {}
+    void actor(int thread) override {
+        const int seen = value_.load();
+        if (Busy && thread == 1) {
+            volatile long turns = 0;
+            for (;;) turns = turns + 1;
+        }
+        value_.store(seen + 1);
+    }
+    racedemo::Outcome arbiter() override { return racedemo::Outcome::clean(); }
+
+  private:
+    racedemo::Shared<int> value_{"value", 0};
+};
+
 }  // namespace
 
 RACEDEMO_SCENARIO({
@@ -155,4 +198,28 @@ RACEDEMO_SCENARIO({
     .rounds = 1,
     .unsafe = racedemo::make_trial<OverflowTrial<true>>,
     .fixed = racedemo::make_trial<OverflowTrial<false>>,
+});
+
+RACEDEMO_SCENARIO({
+    .name = "plugin-spin",
+    .summary = "a plugin whose unsafe variant spins without yielding",
+    .lesson = "A busy wait, with and without racedemo::yield().",
+    .takeaway = "a spin loop in the model yields",
+    .default_threads = 2,
+    .min_threads = 2,
+    .rounds = 1,
+    .unsafe = racedemo::make_trial<SpinTrial<false>>,
+    .fixed = racedemo::make_trial<SpinTrial<true>>,
+});
+
+RACEDEMO_SCENARIO({
+    .name = "plugin-busy",
+    .summary = "a plugin whose unsafe variant loops without a step",
+    .lesson = "Its unsafe variant loops for ever without touching shared state.",
+    .takeaway = "a thread the model cannot take back stops racedemo",
+    .default_threads = 2,
+    .min_threads = 2,
+    .rounds = 1,
+    .unsafe = racedemo::make_trial<BusyTrial<true>>,
+    .fixed = racedemo::make_trial<BusyTrial<false>>,
 });
