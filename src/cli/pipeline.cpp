@@ -62,17 +62,6 @@ RealReport run_real_request(const RunRequest& request, const Terminal& terminal)
     return report;
 }
 
-// A scenario thread that never reaches a step cannot be taken back (the model runs every thread
-// on one OS thread): say so and end here, from the watchdog's thread. Exit 1, or 128 + the
-// signal that asked racedemo to stop.
-[[noreturn]] void end_stuck_run(const RunRequest& request, const StuckThread& stuck) {
-    print_to_stderr(
-        "racedemo: {}'s T{} ran {:.1f} s in the model without a shared operation (a loop that\n"
-        "  touches nothing shared, or a sleep?); the model cannot take it back: racedemo stops\n",
-        request.scenario->name, stuck.thread, stuck.seconds);
-    std::_Exit(interrupted() != 0 ? 128 + interrupted() : 1);
-}
-
 ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
                               const Terminal& terminal) {
     const auto started = Clock::now();
@@ -88,7 +77,7 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
         };
     StopOnInterrupt stop;
     options.stop = stop.token();
-    options.on_stuck = [&request](const StuckThread& stuck) { end_stuck_run(request, stuck); };
+    options.on_stuck = end_when_stuck(*request.scenario);
     const ModelCrashGuard crash_guard(request);
     ModelResult result = run_model(*request.scenario, request.variant,
                                    TrialConfig{request.threads, true, request.policy}, options);
@@ -190,6 +179,20 @@ std::string_view shouted(Verdict verdict) {
 }
 
 }  // namespace
+
+// A scenario thread that never reaches a step cannot be taken back (the model runs every thread
+// on one OS thread): say so and end here, from the watchdog's thread. Exit 1, or 128 + the
+// signal that asked racedemo to stop.
+std::function<void(const StuckThread&)> end_when_stuck(const Scenario& scenario) {
+    return [name = std::string(scenario.name)](const StuckThread& stuck) {
+        print_to_stderr(
+            "racedemo: {}'s T{} ran {:.1f} s in the model without a shared operation (a loop "
+            "that\n  touches nothing shared, or a sleep?); the model cannot take it back: "
+            "racedemo stops\n",
+            name, stuck.thread, stuck.seconds);
+        std::_Exit(interrupted() != 0 ? 128 + interrupted() : 1);
+    };
+}
 
 RunReport run_request(const RunRequest& request, const Terminal& terminal) {
     RunReport report{header_of(request), RealReport{}, 0};

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 
 #include "cli/request.hpp"
 #include "cli/terminal.hpp"
 #include "present/run_report.hpp"
 
 namespace racedemo {
+
+// What racedemo does about a scenario thread that runs without a step in the model (see
+// ModelOptions::on_stuck): says so, and ends the process (exit 1, or 128 + the signal).
+std::function<void(const StuckThread&)> end_when_stuck(const Scenario& scenario);
 
 // Runs `request` by its runner. Throws UsageError when a replayed schedule cannot be followed.
 RunReport run_request(const RunRequest& request, const Terminal& terminal);

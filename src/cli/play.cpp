@@ -118,6 +118,7 @@ class Player {
     int play();
 
   private:
+    PlayPosition position_now() const;
     void print(const std::string& text) {
         fmt::print(out_, "{}", text::fit(text, static_cast<std::size_t>(terminal_.width)));
     }
@@ -207,6 +208,18 @@ void Player::finish() {
                           shortest->size(), replay_of(*shortest)));
 }
 
+// The position the schedule so far reaches, run with the model's limits: a signal or a thread
+// that runs without a step ends it as it would a run (StopOnInterrupt: one at a time, so here).
+PlayPosition Player::position_now() const {
+    StopOnInterrupt stop;
+    ModelOptions watched;
+    watched.stop = stop.token();
+    watched.on_stuck = end_when_stuck(*request_.scenario);
+    return play_position(*request_.scenario, request_.variant,
+                         TrialConfig{request_.threads, true, RWPolicy::writer_preferring},
+                         schedule_, watched);
+}
+
 int Player::play() {
     goal_ = find_goal(request_, terminal_);
     const RunHeader header{request_.scenario, request_.variant, Mode::model, request_.threads,
@@ -216,9 +229,7 @@ int Player::play() {
     bool show = true;
     const ModelCrashGuard crash_guard(model_request(request_));
     while (!done_) {
-        const PlayPosition position = play_position(
-            *request_.scenario, request_.variant,
-            TrialConfig{request_.threads, true, RWPolicy::writer_preferring}, schedule_);
+        const PlayPosition position = position_now();
         if (show) {
             print(fmt::format("\n{}", turn_text(position, style_)));
             if (position.over) finish();

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "engine/executor.hpp"
+#include "engine/watchdog.hpp"
 
 namespace racedemo {
 namespace {
@@ -62,10 +63,12 @@ PlayerThread state_of(const ExecutionView& view, int thread) {
 }  // namespace
 
 PlayPosition play_position(const Scenario& scenario, Variant variant, const TrialConfig& config,
-                           const std::vector<int>& prefix) {
+                           const std::vector<int>& prefix, const ModelOptions& options) {
     PrefixScheduler scheduler(prefix);
     scheduler.begin_execution();
     Executor executor(scenario.factory(variant), config);
+    executor.set_limits(ExecutionLimits{options.max_steps, options.stop});
+    const Watchdog watchdog(executor, options);
     Execution& execution = executor.run(scheduler, true);
     if (execution.stop == StopKind::infeasible)
         throw std::invalid_argument(scheduler.stop_message());

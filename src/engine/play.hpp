@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/execution_view.hpp"
+#include "engine/model.hpp"
 #include "engine/trace.hpp"
 #include "racedemo/scenario.hpp"
 
@@ -23,8 +24,9 @@ struct PlayPosition {
 };
 
 // Runs `prefix` (1-based threads, each one able to move when it is named) and stops there.
-// Throws std::invalid_argument when a thread it names cannot move.
+// Throws std::invalid_argument when a thread it names cannot move. Of `options`: the step
+// bound, the stop token and on_stuck (a thread that runs without a step), as for run_model.
 PlayPosition play_position(const Scenario& scenario, Variant variant, const TrialConfig& config,
-                           const std::vector<int>& prefix);
+                           const std::vector<int>& prefix, const ModelOptions& options = {});
 
 }  // namespace racedemo

@@ -150,4 +150,13 @@ testprog::Program recursive_rlock(bool writer_preferring) {
     return program;
 }
 
+testprog::Program independent_writers(int n) {
+    testprog::Program program;
+    program.name = "independent writers " + std::to_string(n);
+    program.cells.assign(static_cast<std::size_t>(n), 0);
+    program.registers = 1;
+    for (int t = 0; t < n; ++t) program.threads.push_back({ops::write(t, 1)});
+    return program;
+}
+
 }  // namespace reference

@@ -39,7 +39,8 @@ testprog::Program dining_philosophers(int n);
 testprog::Program dining_philosophers_fixed(int n);
 
 // An unbuffered channel: T1 sends 7 and closes it; T2 and T3 receive once each. The 7 goes to
-// exactly one of them; the other receives -1 (closed). 2 interleavings, 2 traces.
+// exactly one of them; the other receives -1 (closed). Each receiver queues (a step) before the
+// send: 8 interleavings, each its own trace (every step touches the channel).
 testprog::Program unbuffered_handoff();
 
 // Ping-pong over two unbuffered channels: T1 sends 1 on ch0 and receives on ch1 into r0; T2
@@ -54,5 +55,9 @@ testprog::Program buffered_pipeline();
 // can deadlock: T2 queues between T1's two rlocks, which then waits behind the queued writer
 // while T2 waits for T1's first read lock. Reader-preferring, it always finishes.
 testprog::Program recursive_rlock(bool writer_preferring);
+
+// N threads, each writing 1 to a cell of its own: every step commutes with every other, so one
+// trace; (N)! interleavings.
+testprog::Program independent_writers(int n);
 
 }  // namespace reference
