@@ -371,3 +371,57 @@ TEST_CASE("docs/writing-scenarios.md shows the files racedemo new writes, as it 
         CHECK(has(page.str(), text));
     }
 }
+
+TEST_CASE("a spin loop that nothing ends is STEP BOUND, never CLEAN; with a yield it explores") {
+    auto spin = run_racedemo(with_plugin(
+        {"plugin-spin", "--mode", "model", "--explore", "--max-steps", "2000", "--json"}));
+    REQUIRE(spin.exit_code == 0);
+    const nlohmann::json json = nlohmann::json::parse(spin.out);
+    CHECK(json["verdict"] == "step-bound");
+    CHECK(json["schedules_bounded"] == 1);
+    CHECK(json["complete"] == false);
+    CHECK(json["max_steps"] == 2000);
+    CHECK(json["bound"]["thread"] == 1);
+    REQUIRE(json["bound"]["repeats"].size() == 1);
+    CHECK(json["bound"]["repeats"][0]["target"] == "ready");
+    CHECK(json["bound"]["repeats"][0]["value"] == "0");
+    CHECK(json["trace_omitted_steps"] == 1000);  // the last 1000 steps are kept
+    // The text says what ran on and what to do; the replay carries the bound, and reaches it.
+    auto text = run_racedemo(with_plugin(
+        {"plugin-spin", "--mode", "model", "--explore", "--max-steps", "2000", "--color", "never"}));
+    CHECK(has(text.out, "STEP BOUND: T1 took 2000 of the execution's 2000 steps"));
+    CHECK(has(text.out, " it repeats: read ready -> 0\n"));
+    CHECK(has(text.out, "racedemo::yield()"));
+    CHECK(has(text.out, "--max-steps 2000 --schedule 1x2000"));
+    CHECK(run_racedemo(with_plugin({"plugin-spin", "--mode", "model", "--explore", "--max-steps",
+                                    "2000", "--expect", "clean"}))
+              .exit_code == 3);
+    // The same wait with racedemo::yield() is explored to its end.
+    CHECK(run_racedemo(with_plugin({"plugin-spin", "--fixed", "--mode", "model", "--explore",
+                                    "--expect", "clean"}))
+              .exit_code == 0);
+}
+
+TEST_CASE("a stop reaches a model execution that spins: it ends with what it had, never CLEAN") {
+    // Ten million steps in one execution would take seconds; --max-time stops it inside it.
+    auto spin = run_racedemo(with_plugin({"plugin-spin", "--mode", "model", "--explore",
+                                          "--max-steps", "10000000", "--max-time", "0.2",
+                                          "--json"}));
+    REQUIRE(spin.exit_code == 0);
+    const nlohmann::json json = nlohmann::json::parse(spin.out);
+    CHECK(json["verdict"] == "no-bug-found");
+    CHECK(json["time_limit_reached"] == true);
+    CHECK(json["schedules_bounded"] == 0);
+}
+
+TEST_CASE("a model thread that never reaches a step is named, and racedemo stops: no hang") {
+    auto busy = run_racedemo(
+        with_plugin({"plugin-busy", "--mode", "model", "--explore", "--max-time", "0.2"}));
+    CHECK(busy.signal == 0);
+    CHECK(busy.exit_code == 1);
+    CHECK(has(busy.err, "racedemo: plugin-busy's T2 ran "));
+    CHECK(has(busy.err, "without a shared operation"));
+    CHECK(run_racedemo(with_plugin({"plugin-busy", "--fixed", "--mode", "model", "--explore",
+                                    "--expect", "clean"}))
+              .exit_code == 0);
+}
