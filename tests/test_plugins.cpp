@@ -387,8 +387,8 @@ TEST_CASE("a spin loop that nothing ends is STEP BOUND, never CLEAN; with a yiel
     CHECK(json["bound"]["repeats"][0]["value"] == "0");
     CHECK(json["trace_omitted_steps"] == 1000);  // the last 1000 steps are kept
     // The text says what ran on and what to do; the replay carries the bound, and reaches it.
-    auto text = run_racedemo(with_plugin(
-        {"plugin-spin", "--mode", "model", "--explore", "--max-steps", "2000", "--color", "never"}));
+    auto text = run_racedemo(with_plugin({"plugin-spin", "--mode", "model", "--explore",
+                                          "--max-steps", "2000", "--color", "never"}));
     CHECK(has(text.out, "STEP BOUND: T1 took 2000 of the execution's 2000 steps"));
     CHECK(has(text.out, " it repeats: read ready -> 0\n"));
     CHECK(has(text.out, "racedemo::yield()"));
@@ -404,9 +404,9 @@ TEST_CASE("a spin loop that nothing ends is STEP BOUND, never CLEAN; with a yiel
 
 TEST_CASE("a stop reaches a model execution that spins: it ends with what it had, never CLEAN") {
     // Ten million steps in one execution would take seconds; --max-time stops it inside it.
-    auto spin = run_racedemo(with_plugin({"plugin-spin", "--mode", "model", "--explore",
-                                          "--max-steps", "10000000", "--max-time", "0.2",
-                                          "--json"}));
+    auto spin =
+        run_racedemo(with_plugin({"plugin-spin", "--mode", "model", "--explore", "--max-steps",
+                                  "10000000", "--max-time", "0.2", "--json"}));
     REQUIRE(spin.exit_code == 0);
     const nlohmann::json json = nlohmann::json::parse(spin.out);
     CHECK(json["verdict"] == "no-bug-found");

@@ -8,7 +8,7 @@ set -euo pipefail
 racedemo=${1:-build-rel/racedemo}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-for scenario in unsafe-map mutex-map trie-race stack rwmutex-cache counter read-only; do
+for scenario in ${SCENARIOS:-unsafe-map mutex-map trie-race stack rwmutex-cache counter read-only}; do
     args=("$scenario" --mode model --strategy random --runs 2000 --threads 3 --seed 1)
     steps=$("$racedemo" "${args[@]}" --json | /usr/bin/python3 -c \
         'import json, sys; print(json.load(sys.stdin)["steps"])')

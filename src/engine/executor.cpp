@@ -121,7 +121,7 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     running_ = true;
     current_ = from_ = main_context;
     next_ = -1;
-    poll_countdown_ = kPollEvery;
+    next_check_ = std::min(kPollEvery, limits_.max_steps);
     view_.enabled = view_.wait_next = view_.yielded = view_.can_wait = 0;
     view_.unfinished = thread_count_ == max_model_threads ? ~ThreadMask{0} : bit(thread_count_) - 1;
     view_.steps = view_.preemptions = 0;
@@ -151,7 +151,7 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     objects_.reset();
     for (VirtualThread& thread : threads_) {
         thread.active = thread.finished = false;
-        thread.notes = thread.steps = 0;
+        thread.notes = 0;
         if (!tracing_) continue;  // lanes and operations are read only from a traced execution
         thread.lane.clear();
         thread.operation.clear();
@@ -261,23 +261,26 @@ void Executor::transfer(int from, int to) {
     arrived(from, std::move(target.fiber).resume());
 }
 
-// Context `self` runs again: keeps the suspended context of whoever switched to it. A thread
-// given up is never resumed: its handle is let go of without destroying it (which would unwind
-// it), and its stack goes back to the pool.
+// Context `self` runs again: keeps the suspended context of whoever switched to it.
 void Executor::arrived(int self, context::fiber&& caller) {
     Context& previous = context(from_);
     finish_stack_switch(context(self).fake_stack, &previous.stack, &previous.stack_size);
     current_ = self;
     running_thread_.store(self, std::memory_order_relaxed);
-    if (from_ != main_context && threads_[static_cast<std::size_t>(from_)].given_up) {
-        // Kept, never destroyed, where a leak checker sees it held: destroying it would unwind.
-        static auto* given_up = new std::vector<context::fiber>;
-        given_up->push_back(std::move(caller));
-        stacks_.reclaim(previous.stack);
-        previous.stack = nullptr;
-        return;
-    }
+    if (from_ != main_context && threads_[static_cast<std::size_t>(from_)].given_up) [[unlikely]]
+        return bury(std::move(caller));
     previous.fiber = std::move(caller);
+}
+
+// A thread given up is never resumed: its handle is let go of without destroying it (which
+// would unwind it), and its stack goes back to the pool.
+[[gnu::noinline]] void Executor::bury(context::fiber&& given_up) {
+    // Kept, never destroyed, where a leak checker sees it held.
+    static auto* graveyard = new std::vector<context::fiber>;
+    graveyard->push_back(std::move(given_up));
+    Context& buried = context(from_);
+    stacks_.reclaim(buried.stack);
+    buried.stack = nullptr;
 }
 
 void Executor::scheduling_point(int object, Op op) {
@@ -300,15 +303,16 @@ void Executor::scheduling_point(int object, Op op) {
         // Running on needs no switch; with no thread left to run, the main context takes over.
         if (next_ != self) transfer(self, next_ >= 0 ? next_ : main_context);
     }
-    leave_scheduling_point(self);
+    if (phase_ == Phase::unwinding) [[unlikely]]
+        leave_scheduling_point(self);  // resumed to be torn down
 }
 
 // ---- Steps ---------------------------------------------------------------------------------
 
 // Which locks a thread holds when it takes another: the edges of the lock-order graph. A
 // drained step counts too: it is the program's own order, whoever chose it.
-[[gnu::noinline]] void Executor::track_lock_order(int thread, const PendingOp& pending) {
-    if (objects_.is_channel(pending.object)) return;
+void Executor::track_lock_order(int thread, const PendingOp& pending) {
+    if (is_channel_op(pending.op)) return;
     std::vector<int>& held = held_[static_cast<std::size_t>(thread)];
     if (pending.op == Op::lock || pending.op == Op::lock_shared) {
         locks_taken_ = true;
@@ -326,31 +330,22 @@ void Executor::refresh_view() {
     // A thread in front of a shared access or a yield can always take it; only a lock or a
     // channel can hold one back.
     const ThreadMask at_sync = view_.unfinished & at_sync_;
-    ThreadMask can = 0, wait_steps = 0, shown_waits = 0;
-    if (at_sync != 0) classify_waiting(at_sync, can, wait_steps, shown_waits);
-    ThreadMask enabled = (view_.unfinished & ~at_sync_) | can | wait_steps;
-    if (objects_.claimant() >= 0) {  // a hand-off under way: only its receive can follow
-        enabled = 0;
-        for (ThreadMask rest = can; rest != 0; rest &= rest - 1) {
-            const int t = lowest_thread(rest);
-            if (pending_[static_cast<std::size_t>(t)].object == objects_.claimant())
-                enabled |= bit(t);
-        }
-        wait_steps = shown_waits = 0;
+    view_.enabled = view_.unfinished & ~at_sync_;
+    view_.wait_next = view_.can_wait = 0;
+    if (at_sync != 0) classify_waiting(at_sync);
+    if (view_.yielded != 0) [[unlikely]] {
+        // Fairness (CHESS): the thread that yielded waits for another to move, if one can.
+        if ((view_.enabled & ~view_.yielded) != 0) view_.enabled &= ~view_.yielded;
+        view_.wait_next &= view_.enabled;
     }
-    // Fairness (CHESS): the thread that yielded waits for another to move, if one can.
-    if ((enabled & ~view_.yielded) != 0) enabled &= ~view_.yielded;
-    view_.enabled = enabled;
-    view_.wait_next = wait_steps & enabled;
-    view_.can_wait = shown_waits;
 }
 
 // Of `at_sync`, each paused in front of a lock or channel operation: which can take it now,
-// which would take a step by starting to wait, and which can only be shown waiting. Out of
-// line: the common step (a shared access) keeps decide() small.
-[[gnu::noinline]] void Executor::classify_waiting(ThreadMask at_sync, ThreadMask& can,
-                                                  ThreadMask& wait_steps,
-                                                  ThreadMask& shown_waits) const {
+// which would take a step by starting to wait, and which can only be shown waiting. A hand-off
+// under way leaves only its receive. Out of line: the common step (a shared access) keeps
+// decide() small.
+[[gnu::noinline]] void Executor::classify_waiting(ThreadMask at_sync) {
+    ThreadMask can = 0, wait_steps = 0, shown_waits = 0;
     for (ThreadMask rest = at_sync; rest != 0; rest &= rest - 1) {
         const int t = lowest_thread(rest);
         const PendingOp& pending = pending_[static_cast<std::size_t>(t)];
@@ -362,6 +357,18 @@ void Executor::refresh_view() {
                 bit(t);
         }
     }
+    if (objects_.claimant() >= 0) [[unlikely]] {
+        view_.enabled = 0;
+        for (ThreadMask rest = can; rest != 0; rest &= rest - 1) {
+            const int t = lowest_thread(rest);
+            if (pending_[static_cast<std::size_t>(t)].object == objects_.claimant())
+                view_.enabled |= bit(t);
+        }
+        return;
+    }
+    view_.enabled |= can | wait_steps;
+    view_.wait_next = wait_steps;
+    view_.can_wait = shown_waits;
 }
 
 // Called once per state, when the thread that took the last step has reached its next
@@ -402,15 +409,15 @@ int Executor::decide() {
 
 // The step bound, and every few hundred steps the stop token: an execution that passes
 // either ends here, and its threads are unwound where they stand (draining could go on for
-// ever).
+// ever). One comparison a step: `next_check_` is the nearer of the two.
 bool Executor::over_limits() {
-    if (view_.steps >= limits_.max_steps) [[unlikely]] {
+    if (view_.steps < next_check_) [[likely]]
+        return false;
+    if (view_.steps >= limits_.max_steps) {
         end_here(ExecutionEnd::bound);
         return true;
     }
-    if (--poll_countdown_ > 0) [[likely]]
-        return false;
-    poll_countdown_ = kPollEvery;
+    next_check_ = std::min(view_.steps + kPollEvery, limits_.max_steps);
     heartbeat_.fetch_add(1, std::memory_order_relaxed);
     if (!limits_.stop.stop_requested()) return false;
     end_here(ExecutionEnd::interrupted);
@@ -456,25 +463,32 @@ int Executor::stop(ExecutionEnd end) {
 
 void Executor::commit(int thread) {
     const PendingOp pending = pending_[static_cast<std::size_t>(thread)];
-    const bool waited = (waited_ & bit(thread)) != 0;
     StepLinks links;
-    if (pending.object >= 0) [[likely]] {
-        if (objects_.is_sync(pending.object)) [[unlikely]]
-            track_lock_order(thread, pending);
-        links = objects_.apply(pending.object, pending.op, thread, view_.steps, waited);
+    if (is_access(pending.op)) [[likely]] {
+        links = objects_.apply(pending.object, pending.op, thread, view_.steps, false);
+        view_.yielded = 0;  // someone moved: a thread that yielded may run again
+    } else {
+        links = commit_sync(thread, pending);
     }
-    waited_ &= ~bit(thread);  // it goes on: a later wait is a new one
     const bool preempts = view_.preempts(thread);
     view_.last_thread = thread;
-    // Someone moved: a thread that yielded may run again. One that yields now may not.
-    view_.yielded = pending.op == Op::yield ? bit(thread) : 0;
     if (draining_) return;
     if (preempts) ++view_.preemptions;
     const int step = view_.steps++;
-    ++threads_[static_cast<std::size_t>(thread)].steps;
     execution_.schedule.push_back(thread + 1);
     if (tracing_ || observed_) [[unlikely]]
         report_step(thread, pending, step, links, false);
+}
+
+// A lock or channel operation, or a yield: out of commit's common path.
+[[gnu::noinline]] StepLinks Executor::commit_sync(int thread, const PendingOp& pending) {
+    // A thread that yields may not run next; any other step lets one that yielded run again.
+    view_.yielded = pending.op == Op::yield ? bit(thread) : 0;
+    if (pending.op == Op::yield) return {};
+    track_lock_order(thread, pending);
+    const bool waited = (waited_ & bit(thread)) != 0;
+    waited_ &= ~bit(thread);  // it goes on: a later wait is a new one
+    return objects_.apply(pending.object, pending.op, thread, view_.steps, waited);
 }
 
 // The chosen thread cannot go on, and its waiting changes nothing: its step is to begin
@@ -484,7 +498,6 @@ void Executor::commit(int thread) {
     view_.last_thread = thread;
     waited_ |= bit(thread);
     const int step = view_.steps++;
-    ++threads_[static_cast<std::size_t>(thread)].steps;
     execution_.schedule.push_back(thread + 1);
     if (tracing_) {
         trace_step(thread, step);
@@ -506,7 +519,6 @@ void Executor::commit(int thread) {
     if (draining_) return;
     if (preempts) ++view_.preemptions;
     const int step = view_.steps++;
-    ++threads_[static_cast<std::size_t>(thread)].steps;
     execution_.schedule.push_back(thread + 1);
     if (tracing_ || observed_) report_step(thread, pending, step, StepLinks{}, true);
     if (!tracing_) return;
@@ -543,11 +555,14 @@ void Executor::trace_step(int thread, int step) {
 
 // The unfinished thread with the most steps: the one that ran on and on.
 void Executor::note_bound() {
+    std::vector<int> steps(static_cast<std::size_t>(thread_count_), 0);
+    for (int thread : execution_.schedule) ++steps[static_cast<std::size_t>(thread - 1)];
     for (int t = 0; t < thread_count_; ++t) {
-        const VirtualThread& thread = threads_[static_cast<std::size_t>(t)];
-        if (thread.finished || thread.steps <= execution_.bound_thread_steps) continue;
+        const int taken = steps[static_cast<std::size_t>(t)];
+        if (threads_[static_cast<std::size_t>(t)].finished) continue;
+        if (taken <= execution_.bound_thread_steps) continue;
         execution_.bound_thread = t;
-        execution_.bound_thread_steps = thread.steps;
+        execution_.bound_thread_steps = taken;
     }
     execution_.outcome = Outcome{std::string(step_bound_label), false, {}};
 }

@@ -118,7 +118,6 @@ class Executor final : public Runtime {
         bool active = false;  // inside its actor
         bool finished = false;
         bool given_up = false;  // its fiber was abandoned mid-teardown: a new one next time
-        int steps = 0;          // steps it took in this execution
         std::string lane;       // tracing: its first note
         std::string operation;  // tracing: its latest note
         int notes = 0;
@@ -138,6 +137,7 @@ class Executor final : public Runtime {
     }
     void transfer(int from, int to);
     void arrived(int self, boost::context::fiber&& caller);
+    void bury(boost::context::fiber&& given_up);
     void scheduling_point(int object, Op op);
     void leave_scheduling_point(int self);
     int decide();
@@ -145,11 +145,11 @@ class Executor final : public Runtime {
     bool over_limits();
     int choose();
     void refresh_view();
-    void classify_waiting(ThreadMask at_sync, ThreadMask& can, ThreadMask& wait_steps,
-                          ThreadMask& shown_waits) const;
+    void classify_waiting(ThreadMask at_sync);
     int stop(ExecutionEnd end);
     void end_here(ExecutionEnd end);
     void commit(int thread);
+    StepLinks commit_sync(int thread, const PendingOp& pending);
     void commit_wait(int thread);
     void commit_visible_wait(int thread);
     void report_step(int thread, const PendingOp& pending, int step, const StepLinks& links,
@@ -198,7 +198,7 @@ class Executor final : public Runtime {
     int current_ = main_context;  // the context that runs
     int from_ = main_context;     // the context that switched to the one that runs
     int next_ = -1;               // the thread chosen for the next step; -1: the execution is over
-    int poll_countdown_ = 0;      // steps left before the stop token is looked at again
+    int next_check_ = 0;          // the step at which the bound and the stop token are looked at
     int rethrows_ = 0;            // teardown: how often the thread's unwinding was swallowed
     std::atomic<std::uint64_t> heartbeat_{0};
     std::atomic<int> running_thread_{-1};

@@ -81,8 +81,6 @@ void Executor::teardown_thread(int thread) {
 
 // A thread resumed by the teardown, where it was paused: see the top of this file.
 void Executor::leave_scheduling_point(int self) {
-    if (phase_ != Phase::unwinding) [[likely]]
-        return;
     at_scheduling_point_in_teardown(pending_[static_cast<std::size_t>(self)].op);
 }
 

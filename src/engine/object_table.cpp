@@ -9,17 +9,29 @@ int ObjectTable::add(const SharedObject& object, ObjectKind kind) {
     state.object = &object;
     state.name = object.name_;
     state.kind = kind;
-    state.holds_address = object.holds_address();
-    primitive_of(kind).registered(state);
+    state.rules = &primitive_of(kind);
+    state.rules->registered(state);
     object.model_index_ = static_cast<int>(used_);
     return static_cast<int>(used_++);
 }
 
 StepLinks ObjectTable::apply_to_sync(int index, Op op, int thread, int step, bool waited) {
     ObjectState& object = mutable_state(index);
-    const Primitive& primitive = primitive_of(object.kind);
-    const StepLinks links = primitive.apply(object, op, thread, step, waited);
-    claimant_ = primitive.claims_next_step(object) ? index : -1;
+    StepLinks links;
+    switch (object.kind) {
+        case ObjectKind::mutex:
+            links = MutexRules::step(object, op, thread, step);
+            break;
+        case ObjectKind::rw_lock:
+        case ObjectKind::rw_lock_readers_first:
+            links = RWLockRules::step(object, op, thread, step, waited,
+                                      object.kind == ObjectKind::rw_lock);
+            break;
+        default:
+            links = object.rules->apply(object, op, thread, step, waited);
+            break;
+    }
+    claimant_ = links.claims_next ? index : -1;
     return links;
 }
 

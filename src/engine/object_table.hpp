@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/primitive.hpp"
+#include "engine/primitives/primitives.hpp"
 #include "racedemo/shared_state.hpp"
 
 namespace racedemo {
@@ -44,16 +45,38 @@ class ObjectTable {
     // Its name, as it was when it registered: also after the execution.
     std::string name(int index) const { return state(index).name.str(); }
     ObjectKind kind(int index) const { return state(index).kind; }
-    const Primitive& rules(int index) const { return primitive_of(kind(index)); }
+    const Primitive& rules(int index) const { return *state(index).rules; }
     // A lock or a channel: an object a thread may have to wait for.
     bool is_sync(int index) const { return kind(index) != ObjectKind::cell; }
     bool is_channel(int index) const { return kind(index) == ObjectKind::channel; }
 
+    // Asked for every thread paused at a lock, at every state: the rules of the common kinds are
+    // called directly (inline), the same rules their classes give the rest of the engine.
     bool can_step(int index, Op op, bool waited) const {
-        return rules(index).can_step(state(index), op, waited);
+        const ObjectState& object = state(index);
+        switch (object.kind) {
+            case ObjectKind::mutex:
+                return MutexRules::may_step(object, op);
+            case ObjectKind::rw_lock:
+                return RWLockRules::may_step(object, op, true);
+            case ObjectKind::rw_lock_readers_first:
+                return RWLockRules::may_step(object, op, false);
+            case ObjectKind::channel:
+                return ChannelRules::may_step(object, op, waited);
+            default:
+                return true;
+        }
     }
     bool wait_is_step(int index, Op op) const {
-        return rules(index).wait_is_step(state(index), op);
+        const ObjectState& object = state(index);
+        switch (object.kind) {
+            case ObjectKind::rw_lock:
+                return RWLockRules::queues(op, true);
+            case ObjectKind::channel:
+                return ChannelRules::queues(object, op);
+            default:  // a mutex's wait, a reader-preferring lock's: nothing changes
+                return false;
+        }
     }
     void wait(int index, Op op) { rules(index).wait(mutable_state(index), op); }
     WaitCause cause(int index, Op op) const { return rules(index).cause(state(index), op); }
@@ -61,12 +84,7 @@ class ObjectTable {
     // The step happens: the object's state changes. Inline for cells, the steps most frequent.
     StepLinks apply(int index, Op op, int thread, int step, bool waited) {
         ObjectState& object = mutable_state(index);
-        if (object.kind == ObjectKind::cell) {
-            StepLinks links;
-            if (op != Op::write) links.reads_from = object.last_write;
-            if (op != Op::read) object.last_write = step;
-            return links;
-        }
+        if (object.kind == ObjectKind::cell) return CellRules::step(object, op, step);
         return apply_to_sync(index, op, thread, step, waited);
     }
     // The object whose last step claimed the next one (an unbuffered send), or -1.

@@ -22,17 +22,17 @@ struct ObjectState {
     const SharedObject* object = nullptr;  // valid only while the execution runs
     ObjectName name{""};                   // copied at registration: read after the execution
     ObjectKind kind = ObjectKind::cell;
-    bool holds_address = false;  // cells: a value is an address (see reads_from.hpp)
-    int last_write = -1;         // cells: the step that wrote the value now held (-1: initial)
-    int writer = -1;             // locks: the thread holding it exclusively (-1: none)
-    int readers = 0;             // locks: how many threads share it
-    int writers_queued = 0;      // writer-preferring locks: writers that took their wait step
-    int last_release = -1;       // locks: the step of the latest release (-1: none yet)
-    int capacity = 0;            // channels: 0 unbuffered
-    int items = 0;               // channels: values sent and not yet received
-    int receivers_waiting = 0;   // unbuffered channels: receivers that took their wait step
-    bool closed = false;         // channels
-    bool handoff = false;        // unbuffered channels: a value sent, its receive still to come
+    const class Primitive* rules = nullptr;  // its kind's (primitive_of), kept at registration
+    int last_write = -1;        // cells: the step that wrote the value now held (-1: initial)
+    int writer = -1;            // locks: the thread holding it exclusively (-1: none)
+    int readers = 0;            // locks: how many threads share it
+    int writers_queued = 0;     // writer-preferring locks: writers that took their wait step
+    int last_release = -1;      // locks: the step of the latest release (-1: none yet)
+    int capacity = 0;           // channels: 0 unbuffered
+    int items = 0;              // channels: values sent and not yet received
+    int receivers_waiting = 0;  // unbuffered channels: receivers that took their wait step
+    bool closed = false;        // channels
+    bool handoff = false;       // unbuffered channels: a value sent, its receive still to come
 };
 
 // What a committed step connects to, for reductions: the write a read reads from, the release
@@ -40,6 +40,7 @@ struct ObjectState {
 struct StepLinks {
     int reads_from = -1;
     int after_release = -1;
+    bool claims_next = false;  // only a step on the same object may follow (an unbuffered send)
 };
 
 // One step's shape, as the dependence rules see it: its operation, or the wait in front of it.

@@ -111,9 +111,10 @@ void ReadsFromSignature::on_access_done(std::uint64_t bits) {
 
 void ReadsFromCoverage::record(const StepRecord& step, const ExecutionView& view) {
     if (step.object < 0) return signature_.on_step(step, SignatureRole::event, false);
-    const ObjectState& object = view.objects->state(step.object);
     const SignatureRole role = view.objects->rules(step.object).role(StepShape{step.op, step.wait});
-    signature_.on_step(step, role, object.holds_address);
+    // Asked while the object surely lives: its step is being taken.
+    const bool address = is_access(step.op) && view.objects->object(step.object).holds_address();
+    signature_.on_step(step, role, address);
 }
 
 StateVisit VisitedStates::visit(const StateKey& key, ThreadMask sleep) {

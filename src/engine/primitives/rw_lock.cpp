@@ -1,58 +1,6 @@
-// A reader/writer lock: many readers or one writer. Writer-preferring (Go's RWMutex, the
-// lesson's rule): a writer that cannot have the lock queues, as a step of its own, and from
-// then on new readers are kept out until it has had the lock; so a reader that takes the lock
-// again behind a queued writer waits for ever. Reader-preferring: new readers join the ones
-// reading whatever waits; a writer's wait changes nothing.
-#include "engine/primitives/primitives.hpp"
+#include "engine/primitives/rw_lock.hpp"
 
 namespace racedemo {
-
-bool RWLockRules::can_step(const ObjectState& state, Op op, bool) const {
-    switch (op) {
-        case Op::lock:
-            return state.writer < 0 && state.readers == 0;
-        case Op::lock_shared:
-            return state.writer < 0 && (!writer_first_ || state.writers_queued == 0);
-        default:
-            return true;
-    }
-}
-
-bool RWLockRules::wait_is_step(const ObjectState&, Op op) const {
-    return writer_first_ && op == Op::lock;
-}
-
-void RWLockRules::wait(ObjectState& state, Op) const {
-    ++state.writers_queued;
-}
-
-StepLinks RWLockRules::apply(ObjectState& state, Op op, int thread, int step, bool waited) const {
-    StepLinks links;
-    switch (op) {
-        case Op::lock:
-            if (waited && writer_first_) --state.writers_queued;
-            state.writer = thread;
-            links.after_release = state.last_release;
-            break;
-        case Op::lock_shared:
-            ++state.readers;
-            links.after_release = state.last_release;
-            break;
-        case Op::unlock:
-            state.writer = -1;
-            state.last_release = step;
-            break;
-        default:  // unlock_shared
-            if (state.readers > 0) --state.readers;
-            state.last_release = step;
-            break;
-    }
-    return links;
-}
-
-bool RWLockRules::dependent(StepShape, StepShape) const {
-    return true;
-}
 
 namespace {
 
@@ -94,10 +42,6 @@ bool RWLockRules::coenabled(StepShape earlier, StepShape later) const {
     if (writer_first_ && release && !earlier.wait && later.op == Op::lock && !later.wait)
         return true;
     return rw_enabled_together[rw_column(earlier)][rw_column(later)];
-}
-
-SignatureRole RWLockRules::role(StepShape) const {
-    return SignatureRole::event;
 }
 
 WaitCause RWLockRules::cause(const ObjectState& state, Op op) const {
