@@ -129,8 +129,14 @@ TEST_CASE("a buffered channel's steps show what it holds after them; an unbuffer
     CHECK(contents[1] == "[1 2]");
     CHECK(contents[2] == "[2]");
     CHECK(contents[3] == "[2 3]");
+    // Unbuffered: T2 queues, T1 hands it 1, T2 takes it, and again: nothing ever waits inside.
+    options.schedule = {2, 1, 2, 2, 1, 2};
     const ModelResult unbuffered = run_model(scenario_of<Pipeline<0>>("pipeline-0"),
                                              Variant::unsafe, TrialConfig{2, true}, options);
+    REQUIRE(unbuffered.shown.trace.events.size() >= 6);
+    CHECK(unbuffered.shown.trace.events[1].op == Op::send);
+    CHECK(unbuffered.shown.trace.events[2].op == Op::recv);
+    CHECK(unbuffered.shown.trace.events[2].value == "1");
     for (const TraceEvent& event : unbuffered.shown.trace.events) CHECK(event.contents.empty());
 }
 

@@ -149,6 +149,7 @@ class Executor final : public Runtime {
     int stop(ExecutionEnd end);
     void end_here(ExecutionEnd end);
     void commit(int thread);
+    void commit_reported(int thread, const PendingOp& pending);
     StepLinks commit_sync(int thread, const PendingOp& pending);
     void commit_wait(int thread);
     void commit_visible_wait(int thread);
