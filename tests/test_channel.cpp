@@ -9,8 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/trace.hpp"
+#include "deadlock_words.hpp"
 #include "engine/model.hpp"
-#include "engine/trace.hpp"
 #include "model_options.hpp"
 #include "racedemo/channel.hpp"
 #include "racedemo/scenario.hpp"
@@ -145,7 +146,7 @@ TEST_CASE("a receive nobody will answer is a deadlock, named as such") {
     const ModelResult result = explore_all(stuck, 2, Reduction::reads_from);
     CHECK(result.complete);
     CHECK(result.schedules_deadlocked == result.schedules_explored);
-    CHECK(result.shown.outcome.evidence == "T2 waits for jobs (nothing to receive)");
+    CHECK(deadlock_words(result.shown) == "T2 waits for jobs (nothing to receive)");
     // On an unbuffered channel the receiver's wait is a step of its own (it queues), so the
     // trace ends with it rather than with a wait added after the last step.
     REQUIRE_FALSE(result.shown.trace.events.empty());

@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "core/trace.hpp"
+#include "deadlock_words.hpp"
 #include "engine/model.hpp"
-#include "engine/trace.hpp"
 #include "model_options.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
@@ -577,7 +578,7 @@ TEST_CASE("opposite lock orders deadlock") {
         CHECK_FALSE(result.shortest_schedule);
         CHECK(result.shown.outcome.label == "deadlock");
         CHECK(result.shown.schedule == std::vector<int>{1, 2});
-        CHECK(result.shown.outcome.evidence ==
+        CHECK(deadlock_words(result.shown) ==
               "T1 holds a, waits for b (held by T2); T2 holds b, waits for a (held by T1)");
         // The wait-for cycle, as data.
         REQUIRE(result.shown.wait_for.size() == 2);
@@ -593,7 +594,7 @@ TEST_CASE("opposite lock orders deadlock") {
         ModelResult again = run(lock_order, 2, replay(*result.shortest_deadlock_schedule));
         CHECK(again.shown.deadlock);
         CHECK(again.schedules_deadlocked == 1);
-        CHECK(again.shown.outcome.evidence == result.shown.outcome.evidence);
+        CHECK(deadlock_words(again.shown) == deadlock_words(result.shown));
     }
 }
 
@@ -622,7 +623,7 @@ TEST_CASE("a recursive read lock deadlocks behind a queued writer only when writ
     ModelResult stuck = run(writers_first, 2, explore(Reduction::dpor));
     CHECK(stuck.complete);
     CHECK(stuck.schedules_deadlocked == 1);  // T1 reads, T2 queues, T1 reads again
-    CHECK(stuck.shown.outcome.evidence ==
+    CHECK(deadlock_words(stuck.shown) ==
           "T1 holds mu, waits for mu (a writer is queued); T2 waits for mu (held by "
           "T1)");
     REQUIRE(stuck.shown.wait_for.size() == 2);
@@ -655,7 +656,7 @@ TEST_CASE("a thread that waits for a lock whose holder has finished is deadlocke
     CHECK(result.schedules_deadlocked == 1);  // T1 first: T2 waits forever
     CHECK(result.schedules_explored == 2);    // T2 first: both finish
     CHECK(result.shown.deadlock);
-    CHECK(result.shown.outcome.evidence == "T2 waits for mu (held by T1, which has finished)");
+    CHECK(deadlock_words(result.shown) == "T2 waits for mu (held by T1, which has finished)");
     REQUIRE(result.shown.wait_for.size() == 1);
     CHECK(result.shown.wait_for[0].holds.empty());
 

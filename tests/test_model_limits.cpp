@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "core/trace.hpp"
+#include "deadlock_words.hpp"
 #include "engine/model.hpp"
-#include "engine/trace.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
 
@@ -227,7 +228,7 @@ TEST_CASE("a thread deadlocked inside a destructor is given up, not a crash of t
         CHECK(result.schedules_deadlocked > 0);
         CHECK(result.outcomes.count("clean") == 1);
         REQUIRE(result.shown.deadlock);
-        CHECK(result.shown.outcome.evidence.find("T2 holds a, waits for log") != std::string::npos);
+        CHECK(deadlock_words(result.shown).find("T2 holds a, waits for log") != std::string::npos);
     }
     ModelOptions random;
     random.strategy = Strategy::random;

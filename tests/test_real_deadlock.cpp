@@ -9,7 +9,8 @@
 #include <set>
 #include <string>
 
-#include "engine/trace.hpp"
+#include "core/trace.hpp"
+#include "present/waits.hpp"
 #include "racedemo/channel.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
@@ -52,7 +53,7 @@ TEST_CASE("the lock board names a cycle of waits, and only a cycle that cannot m
     CHECK(stuck.deadlocked[0].waits_for == "b");
     CHECK(stuck.deadlocked[0].held_by == std::vector<int>{2});
     CHECK(stuck.deadlocked[1].waits_for == "a");
-    CHECK(deadlock_outcome(stuck.deadlocked, {}).evidence ==
+    CHECK(deadlock_evidence(stuck.deadlocked, {}) ==
           "T1 holds a, waits for b (held by T2); T2 holds b, waits for a (held by T1)");
 
     // The watchdog is sure only at its second look with nothing moved in between.
@@ -76,7 +77,7 @@ TEST_CASE("a lock held by a thread that has finished its work is never let go") 
     REQUIRE(deadlock->wait_for.size() == 1);
     CHECK(deadlock->wait_for[0].thread == 2);
     CHECK(deadlock->wait_for[0].held_by == std::vector<int>{1});
-    CHECK(deadlock_outcome(deadlock->wait_for, {1}).evidence ==
+    CHECK(deadlock_evidence(deadlock->wait_for, {1}) ==
           "T2 waits for mu (held by T1, which has finished)");
     board.new_round(2, 2);  // a new round forgets it all
     CHECK(board.look(2).deadlocked.empty());
@@ -104,7 +105,7 @@ TEST_CASE("a reader that asks again behind a queued writer is stuck where writer
         CHECK(reader.shared);
         CHECK(reader.writer_queued);
         CHECK(reader.held_by.empty());
-        CHECK(deadlock_outcome(snapshot.deadlocked, {}).evidence ==
+        CHECK(deadlock_evidence(snapshot.deadlocked, {}) ==
               "T1 holds rw, waits for rw (a writer is queued); T2 waits for rw (held by T1)");
     }
 }
@@ -160,7 +161,7 @@ TEST_CASE("real threads that deadlock: every run is stopped, named and reaped") 
     REQUIRE(result.first_deadlock);
     CHECK(*result.first_deadlock_run == 1);
     CHECK(result.first_deadlock->rounds == 1);  // it deadlocks in its first round
-    CHECK(result.first_deadlock->outcome.evidence ==
+    CHECK(deadlock_evidence(result.first_deadlock->wait_for, result.first_deadlock->finished) ==
           "T1 holds a, waits for b (held by T2); T2 holds b, waits for a (held by T1)");
     // Its last steps came from the child before it was ended: each thread took its first lock,
     // and waits for the other's.
@@ -170,7 +171,7 @@ TEST_CASE("real threads that deadlock: every run is stopped, named and reaped") 
     for (const TraceEvent& event : trace.events)
         steps.insert(fmt::format("T{} {} {}", event.thread, op_name(event.op), event.target));
     for (const TraceWait& wait : trace.waits)
-        waits.insert(fmt::format("T{} {}", wait.thread, wait.text));
+        waits.insert(fmt::format("T{} {}", wait.thread, racedemo::describe_wait_step(wait.waiter)));
     CHECK(steps == std::set<std::string>{"T1 lock a", "T2 lock b"});
     CHECK(waits == std::set<std::string>{"T1 lock b: waits", "T2 lock a: waits"});
     // Every trial's process is gone: nothing is left to reap.
@@ -187,7 +188,7 @@ TEST_CASE("a channel wait is stuck only when every other thread is") {
     board.finished(0);
     const LockBoard::Snapshot snapshot = board.look(2);
     REQUIRE(snapshot.deadlocked.size() == 1);
-    CHECK(deadlock_outcome(snapshot.deadlocked, snapshot.finished).evidence ==
+    CHECK(deadlock_evidence(snapshot.deadlocked, snapshot.finished) ==
           "T2 waits for jobs (nothing to receive)");
     board.channel_done(1);  // it received after all
     CHECK(board.look(2).deadlocked.empty());
@@ -198,6 +199,7 @@ TEST_CASE("a real receive nobody answers is named a deadlock, not left to the ti
     CHECK(result.deadlocked_runs == 2);
     CHECK(result.hung_runs == 0);
     REQUIRE(result.first_deadlock);
-    CHECK(result.first_deadlock->outcome.evidence == "T2 waits for jobs (nothing to receive)");
+    CHECK(deadlock_evidence(result.first_deadlock->wait_for, result.first_deadlock->finished) ==
+          "T2 waits for jobs (nothing to receive)");
     CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
 }

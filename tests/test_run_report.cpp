@@ -11,6 +11,7 @@
 #include "present/html_report.hpp"
 #include "present/run_report.hpp"
 #include "present/text.hpp"
+#include "real/detector.hpp"
 
 using namespace racedemo;
 

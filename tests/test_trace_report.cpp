@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "cli/model_replay.hpp"
-#include "engine/trace.hpp"
+#include "core/trace.hpp"
 #include "present/report.hpp"
 #include "racedemo/bench.hpp"
 #include "racedemo/scenario.hpp"

@@ -11,7 +11,7 @@
 #include "cli/output.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/plugins.hpp"
-#include "present/overloaded.hpp"
+#include "core/overloaded.hpp"
 #include "present/text.hpp"
 #include "real/detector.hpp"
 

@@ -15,9 +15,9 @@
 #include "cli/pipeline.hpp"
 #include "cli/play.hpp"
 #include "cli/plugins.hpp"
+#include "core/overloaded.hpp"
 #include "present/glossary.hpp"
 #include "present/lesson.hpp"
-#include "present/overloaded.hpp"
 
 namespace racedemo {
 namespace {
@@ -51,7 +51,7 @@ std::string explain_page(const Scenario& scenario) {
     const Terminal plain;
     for (const RunRequest& request : requests)
         runs.emplace_back(command_line(request),
-                          render_report(request, run_request(request, plain), plain));
+                          render_report(run_request(request, plain), form_of(request, plain)));
     return render_explain_markdown(scenario, runs);
 }
 

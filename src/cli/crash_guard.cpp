@@ -9,8 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/executor.hpp"
-#include "engine/stack_pool.hpp"
+#include "engine/model.hpp"
 
 namespace racedemo {
 
@@ -27,7 +26,7 @@ struct ModelCrashGuard::Prepared {
     std::string scenario;
     std::string replay_before;  // the replay command up to its schedule
     std::string replay_after;   // and after it
-    std::uint64_t executions_before = 0;
+    ModelProbe probe;           // what the model run keeps up to date (ModelOptions::probe)
     std::vector<char> handler_stack = std::vector<char>(kHandlerStackSize);
     stack_t previous_stack{};
     struct sigaction previous[std::size(kFatalSignals)]{};
@@ -76,11 +75,12 @@ class SignalWriter {
     std::size_t used_ = 0;
 };
 
-static_assert(fiber_stack_size == 256 * 1024, "the stack overflow's description gives the size");
+static_assert(model_thread_stack_bytes == 256 * 1024,
+              "the stack overflow's description gives the size");
 
 std::string_view description(int signal, const void* fault_address) {
     // A fault in a guard page: a thread went past the end of its stack.
-    if (signal == SIGSEGV && in_fiber_guard_page(fault_address))
+    if (signal == SIGSEGV && is_fiber_stack_overflow(fault_address))
         return "SIGSEGV (a stack overflow: a thread used up its 256 KiB stack, as recursion "
                "without end does)";
     switch (signal) {
@@ -116,7 +116,7 @@ void write_schedule(SignalWriter& out, const std::vector<int>& schedule) {
 }
 
 [[noreturn]] void on_fatal_signal(int signal, siginfo_t* info, void*) {
-    const ModelWhereabouts& where = model_whereabouts();
+    const ModelProbe& where = prepared->probe;
     const std::vector<int>* schedule = where.schedule;
     const std::size_t steps = schedule != nullptr ? schedule->size() : 0;
     {
@@ -126,7 +126,7 @@ void write_schedule(SignalWriter& out, const std::vector<int>& schedule) {
         out.text(" crashed: ");
         out.text(description(signal, info != nullptr ? info->si_addr : nullptr));
         out.text(", in execution ");
-        out.number(where.executions - prepared->executions_before);
+        out.number(where.executions);
         if (steps == 0) {
             out.text(" before its first step");
         } else {
@@ -159,7 +159,6 @@ ModelCrashGuard::ModelCrashGuard(const RunRequest& request) {
     while (differ < one.size() && one[differ] == two[differ]) ++differ;
     prepared->replay_before = one.substr(0, differ);
     prepared->replay_after = one.substr(differ + 1);
-    prepared->executions_before = model_whereabouts().executions;
 
     const stack_t handler_stack{prepared->handler_stack.data(), 0, kHandlerStackSize};
     sigaltstack(&handler_stack, &prepared->previous_stack);
@@ -169,6 +168,10 @@ ModelCrashGuard::ModelCrashGuard(const RunRequest& request) {
     sigemptyset(&action.sa_mask);
     for (std::size_t i = 0; i < std::size(kFatalSignals); ++i)
         sigaction(kFatalSignals[i], &action, &prepared->previous[i]);
+}
+
+ModelProbe* ModelCrashGuard::probe() const {
+    return &own_->probe;
 }
 
 ModelCrashGuard::~ModelCrashGuard() {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/request.hpp"
+#include "core/model_types.hpp"
 
 namespace racedemo {
 
@@ -22,6 +23,8 @@ class ModelCrashGuard {
     ~ModelCrashGuard();
     ModelCrashGuard(const ModelCrashGuard&) = delete;
     ModelCrashGuard& operator=(const ModelCrashGuard&) = delete;
+    // For ModelOptions::probe: where the guarded run is, which the handler reports.
+    ModelProbe* probe() const;
 
     struct Prepared;  // what the handler prints, made in advance
 

@@ -13,6 +13,7 @@
 
 #include "cli/plugins.hpp"
 #include "cli/validators.hpp"
+#include "real/real_runner.hpp"
 
 namespace racedemo {
 namespace {

@@ -17,8 +17,12 @@
 #include "cli/model_replay.hpp"
 #include "cli/output.hpp"
 #include "cli/quiz.hpp"
+#include "engine/model.hpp"
 #include "present/html_report.hpp"
 #include "present/text.hpp"
+#include "present/waits.hpp"
+#include "real/detector.hpp"
+#include "real/real_runner.hpp"
 
 namespace racedemo {
 namespace {
@@ -50,8 +54,16 @@ TrialObserver progress_line(const RunRequest& request, const Terminal& terminal)
 
 RealReport run_real_request(const RunRequest& request, const Terminal& terminal) {
     RealReport report{request.real, {}};
-    report.result = run_real(*request.scenario, request.variant, request.real,
-                             progress_line(request, terminal));
+    RealOptions options = request.real;
+    options.stop_requested = [] { return should_stop(); };
+    report.result =
+        run_real(*request.scenario, request.variant, options, progress_line(request, terminal));
+    RealResult& result = report.result;
+    // The runner knows that it was asked to stop; racedemo knows why.
+    result.interrupted_by = interrupted();
+    result.time_limit_reached =
+        time_is_up() && result.interrupted_by == 0 && result.runs_done < result.runs_requested;
+    word_result(result);
     if (should_stop() && terminal.progress) print_to_stderr("\r{:40}\r", "");
     // Nothing of the scenario ran: there is no outcome to report, only the machine's refusal.
     if (report.result.runs_done == 0 && report.result.failed_to_start > 0 && !should_stop())
@@ -79,6 +91,7 @@ ModelResult run_model_watched(const RunRequest& request, ModelOptions options,
     options.stop = stop.token();
     options.on_stuck = end_when_stuck(*request.scenario);
     const ModelCrashGuard crash_guard(request);
+    options.probe = crash_guard.probe();
     ModelResult result = run_model(*request.scenario, request.variant,
                                    TrialConfig{request.threads, true, request.policy}, options);
     if (progress_shown) print_to_stderr("\r{:40}\r", "");
@@ -90,6 +103,7 @@ ModelReport run_model_request(const RunRequest& request, const Terminal& termina
     ModelReport report{request.model, {}, {}, request.full_trace};
     try {
         report.result = run_model_watched(request, request.model, terminal);
+        word_result(report.result);
     } catch (const ScheduleError& error) {
         throw UsageError(fmt::format("--schedule: position {}: {}", error.position, error.reason));
     }
@@ -216,13 +230,6 @@ RunReport run_request(const RunRequest& request, const Terminal& terminal) {
     return report;
 }
 
-std::string render_report(const RunRequest& request, const RunReport& report,
-                          const Terminal& terminal) {
-    if (request.json) return report_json(report).dump(2) + "\n";
-    return text::fit(render_text(report, Style(terminal.color, terminal.width)),
-                     static_cast<std::size_t>(terminal.width));
-}
-
 int check_expectation(Expectation expect, Verdict verdict) {
     if (expect == Expectation::none) return kExitRan;
     const Verdict wanted = expect == Expectation::corrupt      ? Verdict::corrupted
@@ -237,7 +244,7 @@ int check_expectation(Expectation expect, Verdict verdict) {
 int execute_run(const RunRequest& request, const Terminal& terminal, std::FILE* out) {
     if (request.quiz) return run_quiz(request, terminal, stdin, out);
     const RunReport report = run_request(request, terminal);
-    fmt::print(out, "{}", render_report(request, report, terminal));
+    fmt::print(out, "{}", render_report(report, form_of(request, terminal)));
     if (!request.html_path.empty()) {
         if (!write_page(request.html_path, report)) return kExitError;
         if (!request.json) fmt::print(out, " page written: {}\n", request.html_path);

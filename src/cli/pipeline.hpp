@@ -19,9 +19,10 @@ std::function<void(const StuckThread&)> end_when_stuck(const Scenario& scenario)
 // Runs `request` by its runner. Throws UsageError when a replayed schedule cannot be followed.
 RunReport run_request(const RunRequest& request, const Terminal& terminal);
 
-// The report as the request asked for it: JSON, or text styled for `terminal`.
-std::string render_report(const RunRequest& request, const RunReport& report,
-                          const Terminal& terminal);
+// The report's form as the request asks for it: JSON, or text styled for `terminal`.
+inline ReportForm form_of(const RunRequest& request, const Terminal& terminal) {
+    return ReportForm{request.json, terminal.color, terminal.width};
+}
 
 // Runs, prints (or quizzes) to `out`, and returns the exit code: 128 + the signal when
 // interrupted, 3 when the verdict is not the --expect'ed one, else 0.

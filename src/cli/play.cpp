@@ -137,7 +137,8 @@ class Player {
     Goal goal_;
     std::vector<int> schedule_;
     bool done_ = false;
-    bool reached_ = false;  // the run went wrong: the goal is reached
+    const ModelCrashGuard* guard_ = nullptr;  // while play() runs: where a crash is reported
+    bool reached_ = false;                    // the run went wrong: the goal is reached
 };
 
 bool Player::take_thread(int thread, const PlayPosition& position) {
@@ -215,6 +216,7 @@ PlayPosition Player::position_now() const {
     ModelOptions watched;
     watched.stop = stop.token();
     watched.on_stuck = end_when_stuck(*request_.scenario);
+    if (guard_ != nullptr) watched.probe = guard_->probe();
     return play_position(*request_.scenario, request_.variant,
                          TrialConfig{request_.threads, true, RWPolicy::writer_preferring},
                          schedule_, watched);
@@ -228,6 +230,7 @@ int Player::play() {
     print(fmt::format(" {}\n{}", goal_text(goal_), kHelp));
     bool show = true;
     const ModelCrashGuard crash_guard(model_request(request_));
+    guard_ = &crash_guard;
     while (!done_) {
         const PlayPosition position = position_now();
         if (show) {

@@ -15,7 +15,7 @@
 #include "cli/parse.hpp"
 #include "cli/request.hpp"
 #include "cli/validators.hpp"
-#include "engine/registry.hpp"
+#include "core/registry.hpp"
 #include "present/lesson.hpp"
 
 namespace racedemo {
@@ -173,7 +173,7 @@ void open_plugin(const std::string& path, const std::string& origin) {
         throw;
     }
     add_plugin_scenarios(std::move(held.scenarios), origin);
-    add_plugin_sources(origin, embedded_sources(handle));
+    add_sources(origin, embedded_sources(handle));
 }
 
 // Loads the plugin `origin` names (for a ThreadSanitizer build, its .tsan.so); throws

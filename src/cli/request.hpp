@@ -11,10 +11,8 @@
 #include <variant>
 #include <vector>
 
-#include "engine/model.hpp"
-#include "present/run_report.hpp"
+#include "core/run_report.hpp"
 #include "racedemo/scenario.hpp"
-#include "real/real_runner.hpp"
 
 namespace racedemo {
 

@@ -31,13 +31,7 @@ ObjectKind kind_of(const LockObject& lock) {
     return readers_first ? ObjectKind::rw_lock_readers_first : ObjectKind::rw_lock;
 }
 
-ModelWhereabouts whereabouts;
-
 }  // namespace
-
-const ModelWhereabouts& model_whereabouts() {
-    return whereabouts;
-}
 
 Executor::Executor(TrialFactory factory, const TrialConfig& config)
     : factory_(factory),
@@ -55,7 +49,8 @@ Executor::Executor(TrialFactory factory, const TrialConfig& config)
 }
 
 Executor::~Executor() {
-    if (whereabouts.schedule == &execution_.schedule) whereabouts.schedule = nullptr;
+    if (limits_.probe != nullptr && limits_.probe->schedule == &execution_.schedule)
+        limits_.probe->schedule = nullptr;
     close_threads();
 }
 
@@ -132,13 +127,16 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     execution_.outcome.corrupted = false;
     execution_.outcome.evidence.clear();
     execution_.schedule.clear();
-    whereabouts.schedule = &execution_.schedule;
-    ++whereabouts.executions;
+    if (limits_.probe != nullptr) {
+        limits_.probe->schedule = &execution_.schedule;
+        ++limits_.probe->executions;
+    }
     heartbeat_.fetch_add(1, std::memory_order_relaxed);
     execution_.preemptions = 0;
     if (execution_.failure) execution_.failure = nullptr;
     execution_.stop = StopKind::none;
     execution_.wait_for.clear();
+    execution_.finished.clear();
     execution_.lock_edges.clear();
     execution_.bound_thread = -1;
     execution_.bound_thread_steps = 0;

@@ -22,12 +22,12 @@
 #include <string>
 #include <vector>
 
+#include "core/trace.hpp"
 #include "engine/execution_view.hpp"
 #include "engine/model.hpp"
 #include "engine/object_table.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/stack_pool.hpp"
-#include "engine/trace.hpp"
 #include "racedemo/scenario.hpp"
 
 namespace racedemo {
@@ -37,6 +37,7 @@ struct Execution {
     ExecutionEnd end = ExecutionEnd::finished;
     Outcome outcome;               // finished: the arbiter's verdict; deadlock: who waits for what
     std::vector<Waiter> wait_for;  // deadlock: the threads left
+    std::vector<int> finished;     // deadlock: the threads (1-based) that had finished
     // A thread took lock `second` while it held lock `first` (object indexes of this execution).
     struct LockEdge {
         int first;
@@ -57,19 +58,11 @@ struct Execution {
     int steps() const { return static_cast<int>(schedule.size()); }
 };
 
-// Where the model is, for a fatal signal's handler (src/cli/crash_guard.cpp): the schedule of
-// the execution under way and how many executions have begun in this process. Plain memory,
-// read without allocating.
-struct ModelWhereabouts {
-    const std::vector<int>* schedule = nullptr;
-    std::uint64_t executions = 0;
-};
-const ModelWhereabouts& model_whereabouts();
-
 // What bounds one execution.
 struct ExecutionLimits {
     int max_steps = default_max_steps;
-    std::stop_token stop;  // looked at every few hundred steps
+    std::stop_token stop;         // looked at every few hundred steps
+    ModelProbe* probe = nullptr;  // kept up to date, when given
 };
 
 class Executor final : public Runtime {

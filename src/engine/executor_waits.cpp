@@ -52,21 +52,10 @@ Waiter Executor::waiter(int thread) const {
             waiter.held_by.push_back(other + 1);
     }
     waiter.op = pending.op;
-    switch (objects_.cause(pending.object, pending.op)) {
-        case WaitCause::nothing_to_receive:
-            waiter.reason = "nothing to receive";
-            break;
-        case WaitCause::no_receiver:
-            waiter.reason = "no receiver";
-            break;
-        case WaitCause::full:
-            waiter.reason = "full";
-            break;
-        default:
-            break;
-    }
+    const WaitCause cause = objects_.cause(pending.object, pending.op);
+    if (objects_.is_channel(pending.object)) waiter.cause = cause;
     waiter.shared = pending.op == Op::lock_shared;
-    waiter.writer_queued = objects_.cause(pending.object, pending.op) == WaitCause::writer_queued;
+    waiter.writer_queued = cause == WaitCause::writer_queued;
     return waiter;
 }
 
@@ -78,12 +67,11 @@ void Executor::record_deadlock() {
         execution_.outcome = Outcome{std::string(deadlock_label), false, {}};
         return;
     }
-    std::vector<int> finished;  // 1-based
+    execution_.outcome = Outcome{std::string(deadlock_label), false, {}};  // present/ words it
     for (int t = 0; t < thread_count_; ++t)
-        if ((view_.unfinished & bit(t)) == 0) finished.push_back(t + 1);
+        if ((view_.unfinished & bit(t)) == 0) execution_.finished.push_back(t + 1);
     for (ThreadMask rest = view_.unfinished; rest != 0; rest &= rest - 1)
         execution_.wait_for.push_back(waiter(lowest_thread(rest)));
-    execution_.outcome = deadlock_outcome(execution_.wait_for, finished);
 }
 
 }  // namespace racedemo

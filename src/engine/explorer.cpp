@@ -53,7 +53,7 @@ Explorer::Explorer(const Scenario& scenario, Variant variant, const TrialConfig&
       options_(options),
       threads_(config.threads),
       executor_(checked_factory(scenario, variant, config), config) {
-    executor_.set_limits(ExecutionLimits{options.max_steps, options.stop});
+    executor_.set_limits(ExecutionLimits{options.max_steps, options.stop, options.probe});
 }
 
 // One execution under `scheduler`; raises what it came to when that is an error.
@@ -135,6 +135,7 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     run.preemptions = execution.preemptions;
     run.deadlock = execution.end == ExecutionEnd::deadlock;
     run.wait_for = execution.wait_for;
+    run.finished = execution.finished;
     run.bounded = execution.end == ExecutionEnd::bound;
     run.bound_thread = execution.bound_thread + 1;
     run.bound_thread_steps = execution.bound_thread_steps;
@@ -143,7 +144,7 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     // A waiter whose wait is a step of the trace already is not shown waiting twice.
     for (const Waiter& waiter : run.wait_for)
         if (!waits_at_end(run.trace, waiter.thread))
-            run.trace.waits.push_back({waiter.thread, describe_wait_step(waiter)});
+            run.trace.waits.push_back({waiter.thread, waiter});
     return run;
 }
 

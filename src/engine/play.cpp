@@ -67,7 +67,7 @@ PlayPosition play_position(const Scenario& scenario, Variant variant, const Tria
     PrefixScheduler scheduler(prefix);
     scheduler.begin_execution();
     Executor executor(scenario.factory(variant), config);
-    executor.set_limits(ExecutionLimits{options.max_steps, options.stop});
+    executor.set_limits(ExecutionLimits{options.max_steps, options.stop, options.probe});
     const Watchdog watchdog(executor, options);
     Execution& execution = executor.run(scheduler, true);
     if (execution.stop == StopKind::infeasible)

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/trace.hpp"
 #include "engine/execution_view.hpp"
 #include "engine/model.hpp"
-#include "engine/trace.hpp"
 #include "racedemo/scenario.hpp"
 
 namespace racedemo {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "core/waiter.hpp"
 #include "racedemo/shared_state.hpp"
 
 namespace racedemo {
@@ -56,17 +57,6 @@ enum class SignatureRole : std::uint8_t {
     update,      // an atomic read-modify-write: both
     history,     // its object's state depends on the order of its steps (a channel)
     event,       // only that it happened (a lock operation)
-};
-
-// Why a thread in front of an operation cannot take it (typed; the report words it).
-enum class WaitCause : std::uint8_t {
-    none,
-    held_by_writer,      // a lock: a thread holds it exclusively
-    held_by_readers,     // a lock: readers hold it
-    writer_queued,       // a reader kept out by a queued writer
-    nothing_to_receive,  // a channel: empty and open
-    no_receiver,         // an unbuffered channel: nobody waits to receive
-    full,                // a buffered channel: no room
 };
 
 class Primitive {

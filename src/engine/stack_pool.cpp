@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <new>
 
+#include "engine/model.hpp"
+
 namespace racedemo {
 
 namespace {
@@ -48,6 +50,10 @@ bool in_fiber_guard_page(const void* address) {
         if (start != 0 && at >= start && at < start + page_size()) return true;
     }
     return false;
+}
+
+bool is_fiber_stack_overflow(const void* address) {
+    return in_fiber_guard_page(address);
 }
 
 StackPool::~StackPool() {

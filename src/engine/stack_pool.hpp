@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "engine/model.hpp"
+
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -14,7 +16,7 @@
 namespace racedemo {
 
 // Scenario code, fmt and the scheduler itself run on these stacks; sanitizers need the room.
-constexpr std::size_t fiber_stack_size = 256 * 1024;
+constexpr std::size_t fiber_stack_size = model_thread_stack_bytes;
 
 class StackPool {
   public:

@@ -9,8 +9,9 @@
 #include <set>
 #include <variant>
 
-#include "present/overloaded.hpp"
+#include "core/overloaded.hpp"
 #include "present/text.hpp"
+#include "present/waits.hpp"
 
 namespace racedemo {
 namespace {
@@ -192,7 +193,7 @@ std::string lanes_table(const Trace& trace) {
     for (const TraceWait& wait : trace.waits)
         out += fmt::format(
             "<tr class=\"waits\"><td class=\"n\"></td><td colspan=\"{}\">T{}: {}</td></tr>\n",
-            threads.size(), wait.thread, escape(wait.text));
+            threads.size(), wait.thread, escape(describe_wait_step(wait.waiter)));
     return out + "</tbody></table>\n";
 }
 

@@ -6,34 +6,16 @@
 #include <functional>
 #include <map>
 
+#include "core/registry.hpp"
 #include "present/text.hpp"
 
 namespace racedemo {
 
-// Generated from the demo files by cmake/embed_sources.cmake.
-extern const std::pair<std::string_view, std::string_view> kDemoSources[];
-extern const int kDemoSourceCount;
-
 namespace {
-
-// The sources each plugin embeds (racedemo_add_scenario), by the plugin's file.
-std::map<std::string, std::vector<SourceText>, std::less<>>& plugin_sources() {
-    static std::map<std::string, std::vector<SourceText>, std::less<>> sources;
-    return sources;
-}
 
 // The text of file `name` of the scenario's own sources: racedemo's demos, or its plugin's.
 std::optional<std::string_view> source_text(const Scenario& scenario, std::string_view name) {
-    if (scenario.origin.empty()) {
-        for (int index = 0; index < kDemoSourceCount; ++index)
-            if (kDemoSources[index].first == name) return kDemoSources[index].second;
-        return std::nullopt;
-    }
-    const auto plugin = plugin_sources().find(scenario.origin);
-    if (plugin == plugin_sources().end()) return std::nullopt;
-    for (const SourceText& source : plugin->second)
-        if (source.name == name) return source.text;
-    return std::nullopt;
+    return find_source(scenario.origin, name);
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -110,10 +92,6 @@ bool is_lock_line(std::string_view line) {
          {"lock_guard", "unique_lock", "shared_lock", "Lock mx_", "Lock mu_"})
         if (line.find(idiom) != std::string_view::npos) return true;
     return false;
-}
-
-void add_plugin_sources(const std::string& origin, std::vector<SourceText> sources) {
-    plugin_sources()[origin] = std::move(sources);
 }
 
 std::optional<LessonCode> lesson_code(const Scenario& scenario) {

@@ -19,7 +19,6 @@ struct LessonCode {
 std::optional<LessonCode> lesson_code(const Scenario& scenario);
 
 // The sources plugin `origin` embeds, for the lessons of its scenarios.
-void add_plugin_sources(const std::string& origin, std::vector<SourceText> sources);
 
 // A line only the fixed variant executes: it takes a lock (a guard) or declares the lock.
 // In the unsafe variant `Lock` is NoLock, so these lines do nothing there.

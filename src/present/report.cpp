@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "present/text.hpp"
+#include "present/waits.hpp"
 
 namespace racedemo {
 
@@ -314,14 +315,6 @@ std::string Style::thread(int thread, std::string_view text) const {
     return fmt::format(fmt::fg(lanes[(thread - 1) % 5]), "{}", text);
 }
 
-bool verdict_corrupt(const RealResult& result) {
-    return result.corrupt();
-}
-
-bool real_run_cut(const RealResult& result) {
-    return result.interrupted_by != 0 || result.time_limit_reached || result.runs_done == 0;
-}
-
 std::string render_real(const RunHeader& header, const RealOptions& options,
                         const RealResult& result, const Style& style,
                         const std::optional<ModelReplay>& replay) {
@@ -355,7 +348,7 @@ std::string render_swimlanes(const Trace& trace, const Style& style) {
             out += swim_line(lanes, style, 0, event.thread, "! " + event.note, true);
     }
     for (const TraceWait& wait : trace.waits)
-        out += swim_line(lanes, style, 0, wait.thread, wait.text, false);
+        out += swim_line(lanes, style, 0, wait.thread, describe_wait_step(wait.waiter), false);
     return out;
 }
 

@@ -7,23 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "engine/model.hpp"
-#include "racedemo/bench.hpp"
-#include "racedemo/scenario.hpp"
-#include "real/real_runner.hpp"
+#include "core/run_report.hpp"
 
 namespace racedemo {
-
-enum class Mode { real, model };
-
-// What was run, as the report heads it.
-struct RunHeader {
-    const Scenario* scenario = nullptr;
-    Variant variant = Variant::unsafe;  // the variant that really ran
-    Mode mode = Mode::real;
-    int threads = 2;
-    RWPolicy policy = RWPolicy::writer_preferring;  // shown for a scenario with has_rw_policy
-};
 
 // Text styling: plain unless colour was asked for (a terminal, --color always), and the width
 // of the screen a report is drawn for. Both are decided once, where the terminal is looked at.
@@ -41,15 +27,6 @@ class Style {
   private:
     bool color_;
     int width_;
-};
-
-// The exact counterpart of a real run's damage in the model: a schedule checked by running it.
-struct ModelReplay {
-    std::string command;            // racedemo ... --mode model --schedule ...
-    bool follows_observed = false;  // the observed order of the steps carried over as it is
-    bool same_kind = false;         // its damage is of the observed kind (see DamageKind)
-    bool observed_damage = true;    // the observed steps mark a damaging step at all
-    std::string evidence;           // what the model run found
 };
 
 std::string render_real(const RunHeader& header, const RealOptions& options,
@@ -72,24 +49,4 @@ std::string render_bench(const RunHeader& header, const BenchSettings& settings,
 nlohmann::json bench_json(const RunHeader& header, const BenchSettings& settings,
                           const BenchTable& table);
 
-bool verdict_corrupt(const RealResult& result);
-// Stopped before all its runs (a signal, --max-time) or with none finished: never CLEAN.
-bool real_run_cut(const RealResult& result);
-
 }  // namespace racedemo
-
-template <>
-struct fmt::formatter<racedemo::Variant> : fmt::formatter<std::string_view> {
-    auto format(racedemo::Variant variant, format_context& context) const {
-        return fmt::formatter<std::string_view>::format(
-            variant == racedemo::Variant::unsafe ? "unsafe" : "fixed", context);
-    }
-};
-
-template <>
-struct fmt::formatter<racedemo::Mode> : fmt::formatter<std::string_view> {
-    auto format(racedemo::Mode mode, format_context& context) const {
-        return fmt::formatter<std::string_view>::format(
-            mode == racedemo::Mode::real ? "real" : "model", context);
-    }
-};

@@ -1,5 +1,6 @@
 // JSON of the typed reports: one to_json beside each type, found by nlohmann through ADL.
 #include "present/run_report.hpp"
+#include "present/waits.hpp"
 
 namespace racedemo {
 namespace {
@@ -134,7 +135,7 @@ void to_json(nlohmann::json& json, const Waiter& waiter) {
             {"held_by", waiter.held_by},
             {"writer_queued", waiter.writer_queued},
             {"op", op_name(waiter.op)},
-            {"reason", waiter.reason}};
+            {"reason", cause_words(waiter.cause)}};
 }
 
 void to_json(nlohmann::json& json, const ModelReport& report) {

@@ -276,7 +276,8 @@ Waiter LockBoard::waiter(const std::vector<ThreadCopy>& threads, int thread,
     waiter.waits_for = name_of(self.waits_for);
     if (self.state == waiting_recv || self.state == waiting_send) {
         waiter.op = self.state == waiting_recv ? Op::recv : Op::send;
-        waiter.reason = self.state == waiting_recv ? "nothing to receive" : "nobody receives";
+        waiter.cause =
+            self.state == waiting_recv ? WaitCause::nothing_to_receive : WaitCause::no_receiver;
         return waiter;
     }
     waiter.shared = self.state == waiting_shared;

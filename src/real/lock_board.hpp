@@ -14,7 +14,7 @@
 #include <optional>
 #include <vector>
 
-#include "engine/model.hpp"
+#include "core/waiter.hpp"
 #include "racedemo/shared_state.hpp"
 
 namespace racedemo {

@@ -22,7 +22,6 @@
 #include <system_error>
 #include <thread>
 
-#include "cli/interrupt.hpp"
 #include "real/lock_board.hpp"
 #include "real/real_trace.hpp"
 #include "real/stuck_trace.hpp"
@@ -153,6 +152,15 @@ bool decode(const std::string& text, TrialResult& result) {
 
 // The pipes between racedemo and a trial's process: the child writes its result and its
 // stderr; racedemo asks for a deadlocked trial's last steps (-1: not traced).
+// The default dispositions of the signals racedemo catches (SIGINT, SIGTERM, SIGHUP, and the
+// time limit's SIGALRM): a trial process is ended by its parent, never by racedemo's handlers.
+void default_signal_dispositions() {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGALRM}) sigaction(signal, &action, nullptr);
+}
+
 struct ChildPipes {
     int result = -1, error = -1, request = -1;
 };
@@ -162,7 +170,7 @@ struct ChildPipes {
 [[noreturn]] void child_main(const Scenario& scenario, Variant variant, const RealOptions& options,
                              const ChildPipes& pipes, LockBoard* board) {
     const int result_fd = pipes.result, error_fd = pipes.error;
-    default_interrupts();  // the parent decides when a trial ends
+    default_signal_dispositions();  // the parent decides when a trial ends
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);  // a crashing trial must not leave core files behind
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
@@ -234,7 +242,7 @@ constexpr long long kBoardLookMs = 50;
 constexpr std::chrono::milliseconds kStuckTracePatience{2000};
 
 ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point deadline,
-                                 DeadlockWatch* watch) {
+                                 DeadlockWatch* watch, const RealOptions& options) {
     ChildOutput output;
     pollfd fds[2] = {{result_fd, POLLIN, 0}, {error_fd, POLLIN, 0}};
     int open_fds = 2;
@@ -249,11 +257,11 @@ ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point 
         const int ready = ::poll(
             fds, 2, static_cast<int>(std::min<long long>(remaining.count() + 1, longest_wait)));
         if (ready < 0 && errno != EINTR) break;
-        if (should_stop()) break;
+        if (options.asked_to_stop()) break;
         if (ready == 0 && watch != nullptr && (output.deadlock = watch->check())) break;
         if (!drain_ready(fds, open_fds, result_fd, output)) break;
     }
-    output.stopped = should_stop() && open_fds > 0 && !output.hung && !output.deadlock;
+    output.stopped = options.asked_to_stop() && open_fds > 0 && !output.hung && !output.deadlock;
     return output;
 }
 
@@ -268,7 +276,8 @@ TrialResult classify_trial(const ChildOutput& output, int status, double timeout
         result.status = TrialStatus::deadlocked;
         result.wait_for = output.deadlock->wait_for;
         result.rounds = output.deadlock->round;  // the deadlocked one included
-        result.outcome = deadlock_outcome(result.wait_for, output.deadlock->finished);
+        result.outcome = Outcome{std::string(deadlock_label), false, {}};  // present/ words it
+        result.finished = output.deadlock->finished;
     } else if (output.hung) {
         result.status = TrialStatus::hung;
         result.outcome = Outcome::corrupt(
@@ -299,20 +308,19 @@ std::optional<Trace> stuck_trace(const ChildPipes& pipes, const std::vector<Wait
     if (!decode(ask_for_stuck_trace(pipes.request, pipes.result, kStuckTracePatience), answer) ||
         !answer.trace || answer.trace->events.empty())
         return std::nullopt;
-    for (const Waiter& waiter : wait_for)
-        answer.trace->waits.push_back({waiter.thread, describe_wait_step(waiter)});
+    for (const Waiter& waiter : wait_for) answer.trace->waits.push_back({waiter.thread, waiter});
     return answer.trace;
 }
 
 // The parent's side: collect what the child writes until it closes its pipes or the watchdog
 // fires, then reap it.
 TrialResult supervise(pid_t child, const ChildPipes& pipes, double timeout_seconds,
-                      Clock::time_point started, DeadlockWatch* watch) {
+                      Clock::time_point started, DeadlockWatch* watch, const RealOptions& options) {
     const ChildOutput output =
         collect_child_output(pipes.result, pipes.error,
                              started + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(timeout_seconds)),
-                             watch);
+                             watch, options);
     std::optional<Trace> last_steps;
     if (output.deadlock) last_steps = stuck_trace(pipes, output.deadlock->wait_for);
     if (output.hung || output.stopped || output.deadlock) ::kill(child, SIGKILL);
@@ -363,7 +371,7 @@ TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
     if (board != nullptr) watch.emplace(board, options.threads);
     return supervise(child,
                      ChildPipes{result_pipe.ends[0], error_pipe.ends[0], request_pipe.ends[1]},
-                     options.timeout_seconds, started, watch ? &*watch : nullptr);
+                     options.timeout_seconds, started, watch ? &*watch : nullptr, options);
 }
 
 // Spreads the threads of a trial over the CPUs this process may use, one after another, so
@@ -400,23 +408,6 @@ class CpuSpreader {
 };
 
 }  // namespace
-
-void Histogram::add(const std::string& label) {
-    for (auto& [name, count] : rows)
-        if (name == label) return void(++count);
-    rows.emplace_back(label, 1);
-}
-
-int Histogram::count(const std::string& label) const {
-    for (const auto& [name, count] : rows)
-        if (name == label) return count;
-    return 0;
-}
-
-std::string signal_name(int signal) {
-    if (const char* abbreviation = sigabbrev_np(signal)) return fmt::format("SIG{}", abbreviation);
-    return fmt::format("signal {}", signal);
-}
 
 namespace {
 
@@ -639,7 +630,7 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
                                                            &LockBoard::destroy_shared);
     auto started = Clock::now();
     for (int run = 1; run <= options.runs; ++run) {
-        if (should_stop()) break;
+        if (options.asked_to_stop()) break;
         TrialResult trial = run_trial_in_child(scenario, variant, options, board.get());
         if (trial.status == TrialStatus::interrupted) break;  // cut short: not an outcome
         if (trial.status == TrialStatus::could_not_start) {
@@ -651,9 +642,7 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
         }
         if (observer && !observer(run, trial)) break;
     }
-    total.interrupted_by = interrupted();
-    total.time_limit_reached =
-        time_is_up() && total.interrupted_by == 0 && total.runs_done < total.runs_requested;
+    total.stopped = options.asked_to_stop();
     total.elapsed_ms = ms_since(started);
     return total;
 }

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/trace.hpp"
+#include "core/trace.hpp"
 #include "racedemo/shared_state.hpp"
 
 namespace racedemo {

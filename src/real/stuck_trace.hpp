@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/trace.hpp"
+#include "core/trace.hpp"
 
 namespace racedemo {
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/waiter.hpp"
 #include "racedemo/shared_state.hpp"
 
 namespace racedemo {
@@ -31,7 +32,7 @@ using LaneLabels = std::vector<std::string>;
 // last step: "lock b.mu: waits".
 struct TraceWait {
     int thread = 0;  // 1-based
-    std::string text;
+    Waiter waiter;   // what it waits for (present/ words it: "lock b.mu: waits")
 };
 
 struct Trace {

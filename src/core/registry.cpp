@@ -1,7 +1,8 @@
-#include "engine/registry.hpp"
+#include "core/registry.hpp"
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -138,6 +139,32 @@ std::string_view closest_scenario_name(std::string_view given) {
     // A name that shares little with the key is a confusing guess, not a typo's fix.
     const bool close_enough = best_distance * 3 <= std::max(key.size(), best.size());
     return close_enough ? best : std::string_view{};
+}
+
+namespace {
+
+// By origin (empty: racedemo's own demos), the files a lesson may show.
+std::map<std::string, std::vector<SourceText>, std::less<>>& sources_by_origin() {
+    static std::map<std::string, std::vector<SourceText>, std::less<>> sources;
+    return sources;
+}
+
+}  // namespace
+
+void add_sources(std::string_view origin, std::vector<SourceText> sources) {
+    sources_by_origin()[std::string(origin)] = std::move(sources);
+}
+
+std::optional<std::string_view> find_source(std::string_view origin, std::string_view name) {
+    const auto found = sources_by_origin().find(origin);
+    if (found == sources_by_origin().end()) return std::nullopt;
+    for (const SourceText& source : found->second)
+        if (source.name == name) return source.text;
+    return std::nullopt;
+}
+
+BuiltinSources::BuiltinSources(const SourceText* first, int count) {
+    add_sources("", std::vector<SourceText>(first, first + count));
 }
 
 }  // namespace racedemo

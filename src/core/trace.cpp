@@ -1,6 +1,6 @@
 // Trace analysis: finds the damage in an execution from its steps alone, whichever engine
 // recorded them.
-#include "engine/trace.hpp"
+#include "core/trace.hpp"
 
 #include <fmt/format.h>
 

@@ -1,10 +1,11 @@
+#include "present/waits.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 
-#include "engine/model.hpp"
-#include "engine/trace.hpp"
+#include "core/trace.hpp"
 
 namespace racedemo {
 
@@ -12,7 +13,7 @@ namespace {
 
 // Why the waiter waits: "held by T2", "held by T1, which has finished", "a writer is queued".
 std::string why_it_waits(const Waiter& waiter, const std::vector<int>& finished) {
-    if (!waiter.reason.empty()) return waiter.reason;  // a channel's
+    if (!cause_words(waiter.cause).empty()) return std::string(cause_words(waiter.cause));
     std::vector<std::string> holders;
     for (int holder : waiter.held_by) {
         const bool gone = std::find(finished.begin(), finished.end(), holder) != finished.end();
@@ -25,6 +26,19 @@ std::string why_it_waits(const Waiter& waiter, const std::vector<int>& finished)
 }
 
 }  // namespace
+
+std::string_view cause_words(WaitCause cause) {
+    switch (cause) {
+        case WaitCause::nothing_to_receive:
+            return "nothing to receive";
+        case WaitCause::no_receiver:
+            return "no receiver";
+        case WaitCause::full:
+            return "full";
+        default:
+            return "";
+    }
+}
 
 std::string describe_wait_step(const Waiter& waiter) {
     // Short, to fit a lane: the verdict line under the trace says who holds what.
@@ -41,10 +55,25 @@ std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished
     return fmt::format("T{} {}waits for {} ({})", waiter.thread, holds, waiter.waits_for, why);
 }
 
-Outcome deadlock_outcome(const std::vector<Waiter>& waiters, const std::vector<int>& finished) {
+std::string deadlock_evidence(const std::vector<Waiter>& waiters,
+                              const std::vector<int>& finished) {
     std::vector<std::string> waits;
     for (const Waiter& waiter : waiters) waits.push_back(describe_wait(waiter, finished));
-    return Outcome{std::string(deadlock_label), false, fmt::format("{}", fmt::join(waits, "; "))};
+    return fmt::format("{}", fmt::join(waits, "; "));
+}
+
+void word_result(ModelResult& result) {
+    ModelRun& shown = result.shown;
+    if (shown.deadlock && shown.outcome.evidence.empty())
+        shown.outcome.evidence = deadlock_evidence(shown.wait_for, shown.finished);
+}
+
+void word_result(RealResult& result) {
+    for (std::optional<TrialResult>* trial : {&result.first_bad, &result.first_deadlock}) {
+        if (!*trial || (*trial)->status != TrialStatus::deadlocked) continue;
+        if ((*trial)->outcome.evidence.empty())
+            (*trial)->outcome.evidence = deadlock_evidence((*trial)->wait_for, (*trial)->finished);
+    }
 }
 
 }  // namespace racedemo

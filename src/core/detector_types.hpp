@@ -1,0 +1,36 @@
+// What a run under ThreadSanitizer (real/detector.hpp) comes to: the races it reported, located
+// in the scenario's own code, and how far it got.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace racedemo {
+
+// One side of a race: what the access was, and where in the scenario's code.
+struct RaceAccess {
+    std::string op;        // "write", "read", "previous write", ...
+    std::string thread;    // "T1"
+    std::string location;  // "s03_trie_race.cpp:72"
+    std::string function;  // "Trie<racedemo::NoLock>::Insert"
+};
+
+struct RaceReport {
+    RaceAccess current, previous;
+    int count = 1;  // reports with the same pair of locations
+};
+
+struct DetectorResult {
+    int reports = 0;                // "WARNING: ThreadSanitizer: data race" reports in all
+    std::vector<RaceReport> races;  // distinct by the pair of source locations
+    // "WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock)" reports
+    int lock_order_inversions = 0;
+    // How far the run under ThreadSanitizer got. A run cut short (a trial killed by the
+    // watchdog, fewer runs done than asked, the twin itself killed) saw less than was asked:
+    // no race reported then proves nothing. incomplete: why, empty when the run was whole.
+    int runs_requested = 0;
+    int runs_done = 0;
+    std::string incomplete;
+};
+
+}  // namespace racedemo
