@@ -15,6 +15,7 @@
 #include "deadlock_words.hpp"
 #include "engine/model.hpp"
 #include "model_options.hpp"
+#include "present/report.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
 
@@ -236,7 +237,7 @@ std::string describe(const Trace& trace) {
     for (const TraceEvent& event : trace.events) {
         text += fmt::format("{} T{} {} {} {} [{}#{}] {}\n", event.step, event.thread,
                             racedemo::op_name(event.op), event.target, event.value, event.operation,
-                            event.operation_index, event.note);
+                            event.operation_index, racedemo::damage_note(event.damage));
     }
     return text;
 }
@@ -281,7 +282,8 @@ TEST_CASE("counter: every interleaving without reduction, one per trace with DPO
         CHECK(result->shown.preemptions == 1);
         CHECK(result->shown.outcome.corrupted);
         REQUIRE(result->shown.trace.events.size() == 4);
-        CHECK(result->shown.trace.events[3].note == "overwrites 1 written by T2 at step 3");
+        CHECK(racedemo::damage_note(result->shown.trace.events[3].damage) ==
+              "overwrites 1 written by T2 at step 3");
         CHECK(result->shown.trace.lanes == std::vector<std::string>{"increment", "increment"});
     }
 }
@@ -344,7 +346,7 @@ TEST_CASE("trie: the canonical schedule loses a branch") {
     CHECK(events[2].value == "n1");
     CHECK(events[3].thread == 2);
     CHECK(events[3].value == "n2");
-    CHECK(events[3].note == "overwrites n1 written by T1 at step 3");
+    CHECK(racedemo::damage_note(events[3].damage) == "overwrites n1 written by T1 at step 3");
     // Past the schedule the default policy keeps running thread 2, then finishes thread 1.
     CHECK(shown.schedule == std::vector<int>{1, 2, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1});
     CHECK(shown.preemptions == 3);
@@ -362,7 +364,7 @@ TEST_CASE("trie: exploration finds the lost branch and the fix holds") {
         CHECK(unsafe.shown.preemptions == 1);
         const auto& events = unsafe.shown.trace.events;
         CHECK(std::any_of(events.begin(), events.end(),
-                          [](const TraceEvent& event) { return !event.note.empty(); }));
+                          [](const TraceEvent& event) { return static_cast<bool>(event.damage); }));
 
         ModelResult again = run(trie(), 2, replay(*unsafe.shortest_schedule));
         CHECK(again.shown.outcome.corrupted);
@@ -456,7 +458,7 @@ TEST_CASE("a thread that finds its lock held takes a step to wait, then the lock
     REQUIRE(events.size() == 9);  // 4 steps each, and thread 2's wait
     CHECK(events[1].thread == 2);
     CHECK(events[1].waits);
-    CHECK(events[1].value == "T1");
+    CHECK(racedemo::wait_words(events[1]) == "T1");
     CHECK(replayed.shown.schedule == std::vector<int>{1, 2, 1, 1, 1, 2, 2, 2, 2});
     CHECK_FALSE(replayed.shown.outcome.corrupted);
 
@@ -535,9 +537,9 @@ TEST_CASE("a waiting writer keeps new readers out of a RWMutex") {
     REQUIRE(events.size() >= 6);
     CHECK(events[4].waits);
     CHECK(events[4].thread == 3);
-    CHECK(events[4].value == "T1");  // it reads under the lock
+    CHECK(racedemo::wait_words(events[4]) == "T1");  // it reads under the lock
     CHECK(events[5].waits);
-    CHECK(events[5].value == "T3, a queued writer");
+    CHECK(racedemo::wait_words(events[5]) == "T3, a queued writer");
     // Before T3 queues, T2 may join T1, though T3 already stands in front of the lock.
     ModelResult fine = run(readers_writer, 3, replay({1, 1, 2, 3, 2, 2}));
     CHECK_FALSE(fine.shown.deadlock);
@@ -698,8 +700,8 @@ TEST_CASE("mark_damage: a lost update") {
         access(4, 2, Op::write, 1, "n2", "insert(\"git\")", 1),
     };
     CHECK(racedemo::mark_damage(trace) == 4);
-    CHECK(trace.events[2].note.empty());
-    CHECK(trace.events[3].note == "overwrites n1 written by T1 at step 3");
+    CHECK(!trace.events[2].damage);
+    CHECK(racedemo::damage_note(trace.events[3].damage) == "overwrites n1 written by T1 at step 3");
 }
 
 TEST_CASE(
@@ -717,7 +719,7 @@ TEST_CASE(
         access(8, 1, Op::write, 2, "1", "", 0),
     };
     CHECK(racedemo::mark_damage(trace) == 0);
-    for (const TraceEvent& event : trace.events) CHECK(event.note.empty());
+    for (const TraceEvent& event : trace.events) CHECK(!event.damage);
 }
 
 TEST_CASE("mark_damage: a blind write over a value nobody read loses it") {
@@ -730,7 +732,8 @@ TEST_CASE("mark_damage: a blind write over a value nobody read loses it") {
         access(4, 2, Op::write, 1, "201", "Push(201)", 1),
     };
     CHECK(racedemo::mark_damage(trace) == 4);
-    CHECK(trace.events[3].note == "overwrites 101 written by T1 at step 2, unread");
+    CHECK(racedemo::damage_note(trace.events[3].damage) ==
+          "overwrites 101 written by T1 at step 2, unread");
 }
 
 TEST_CASE("mark_damage: a write that acts on a value changed since it was read") {
@@ -747,7 +750,7 @@ TEST_CASE("mark_damage: a write that acts on a value changed since it was read")
         access(6, 1, Op::write, 1, "\"alice\"", "Set(alice)", 1),
     };
     CHECK(racedemo::mark_damage(trace) == 6);
-    CHECK(trace.events[5].note ==
+    CHECK(racedemo::damage_note(trace.events[5].damage) ==
           "overwrites \"bob\" written by T2 at step 3: the cell2 T1 read at step 1 was changed at "
           "step 4");
 }
@@ -763,10 +766,10 @@ TEST_CASE("mark_damage: a half-done read") {
         access(5, 1, Op::write, 7, "done", "update(k)", 1),
     };
     CHECK(racedemo::mark_damage(trace) == 4);
-    CHECK(trace.events[3].note ==
+    CHECK(racedemo::damage_note(trace.events[3].damage) ==
           "sees a half-done write: T1 wrote writing at step 2 and replaces it at step 5");
-    CHECK(trace.events[0].note.empty());
-    CHECK(trace.events[4].note.empty());
+    CHECK(!trace.events[0].damage);
+    CHECK(!trace.events[4].damage);
 }
 
 TEST_CASE("mark_damage: a value from a finished operation is not half-done") {
@@ -903,7 +906,7 @@ TEST_CASE("mark_damage finds what the rules define, on 3,000 random traces") {
         CAPTURE(round);
         for (std::size_t i = 0; i < expected.size(); ++i) {
             CAPTURE(i);
-            CHECK(trace.events[i].note == expected[i]);
+            CHECK(racedemo::damage_note(trace.events[i].damage) == expected[i]);
         }
         auto damaged = std::find_if(expected.begin(), expected.end(),
                                     [](const std::string& note) { return !note.empty(); });

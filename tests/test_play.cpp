@@ -36,7 +36,8 @@ TEST_CASE("a position: the steps so far, who can run, and each thread's next ste
     auto over = racedemo::play_position(counter, racedemo::Variant::unsafe, config, {1, 2, 2, 1});
     CHECK(over.over);
     CHECK(over.state[0] == racedemo::PlayerThread::finished);
-    CHECK(has(over.trace.events[3].note, "overwrites 1 written by T2 at step 3"));
+    CHECK(has(racedemo::damage_note(over.trace.events[3].damage),
+              "overwrites 1 written by T2 at step 3"));
     CHECK_THROWS(racedemo::play_position(counter, racedemo::Variant::unsafe, config, {1, 1, 1}));
 }
 

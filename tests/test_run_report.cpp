@@ -351,7 +351,8 @@ TEST_CASE(
     "the HTML page: one element a step, the damage and the overwritten step marked, no network") {
     ModelResult result;
     result.shown = clean_run({1, 2, 2, 1});
-    result.shown.trace.events[1].note = "overwrites 0 written by T1 at step 1";
+    result.shown.trace.events[1].damage =
+        racedemo::Damage{racedemo::DamageKind::lost_update, 1, 1, "0"};
     result.shown.outcome = Outcome{"lost increment", true, "counted 1 of 2 hits: <1> lost"};
     result.complete = true;
     result.schedules_explored = 4;

@@ -139,7 +139,8 @@ TEST_CASE("a lost update recorded by two threads is found and the window is cut 
     CHECK(trace.events[0].step == 1);
     CHECK(trace.events[3].step == 4);
     CHECK(trace.events[3].thread == 1);
-    CHECK(trace.events[3].note.find("overwrites 1 written by T2") != std::string::npos);
+    CHECK(racedemo::damage_note(trace.events[3].damage).find("overwrites 1 written by T2") !=
+          std::string::npos);
     CHECK(trace.events[4].step == 5);
 
     recorder.clear();
@@ -162,7 +163,7 @@ TEST_CASE("swimlanes: one column per thread, steps numbered, damage marked") {
                     step(2, 2, Op::read, "root['g']", "nil", 1, "insert(\"git\")"),
                     step(3, 2, Op::write, "root['g']", "n1", 1, "insert(\"git\")"),
                     step(4, 1, Op::write, "root['g']", "n2", 1, "insert(\"go\")")};
-    trace.events[3].note = "overwrites n1 written by T2 at step 3";
+    trace.events[3].damage = racedemo::Damage{racedemo::DamageKind::lost_update, 2, 3, "n1"};
     std::string text = render_swimlanes(trace, Style(false));
     CHECK(text.find("T1 insert(\"go\")") != std::string::npos);
     CHECK(text.find("T2 insert(\"git\")") != std::string::npos);
@@ -267,14 +268,20 @@ TEST_CASE("the observed order of a real window becomes a model schedule prefix")
     CHECK(observed_order(clean).schedule.empty());
 }
 
-TEST_CASE("each damage note names its rule") {
-    CHECK(damage_kind("overwrites 1 written by T2 at step 3") == DamageKind::lost_update);
-    CHECK(damage_kind("overwrites 101 written by T1 at step 2, unread") == DamageKind::lost_write);
-    CHECK(damage_kind("overwrites \"bob\" written by T2 at step 3: the count T1 read at step 1 "
-                      "was changed at step 5") == DamageKind::stale_write);
-    CHECK(damage_kind("sees a half-done write: T1 wrote 1 at step 2 and replaces it at step 5") ==
-          DamageKind::half_done_read);
-    CHECK(damage_kind("") == DamageKind::none);
+TEST_CASE("each kind of damage is worded by its rule, from its facts") {
+    using racedemo::Damage;
+    CHECK(damage_note(Damage{DamageKind::lost_update, 2, 3, "1"}) ==
+          "overwrites 1 written by T2 at step 3");
+    CHECK(damage_note(Damage{DamageKind::lost_write, 1, 2, "101"}) ==
+          "overwrites 101 written by T1 at step 2, unread");
+    CHECK(damage_note(Damage{DamageKind::stale_write, 2, 3, "\"bob\"", "count", 1, 1, 5}) ==
+          "overwrites \"bob\" written by T2 at step 3: the count T1 read at step 1 was changed "
+          "at step 5");
+    Damage half_done{DamageKind::half_done_read, 1, 2, "1"};
+    half_done.replaced_step = 5;
+    CHECK(damage_note(half_done) ==
+          "sees a half-done write: T1 wrote 1 at step 2 and replaces it at step 5");
+    CHECK(damage_note(Damage{}).empty());
 }
 
 TEST_CASE("a real run's order is labelled approximate, and its exact model replay follows") {

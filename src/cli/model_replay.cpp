@@ -30,7 +30,7 @@ std::optional<ModelReplay> checked(const RunRequest& request, const RunReport& r
     const ModelRun& run = std::get<ModelReport>(report.body).result.shown;
     if (!run.outcome.corrupted) return std::nullopt;
     const TraceEvent* damage = first_damage(run.trace);
-    const bool same_kind = damage != nullptr && damage_kind(damage->note) == kind;
+    const bool same_kind = damage != nullptr && damage->damage.kind == kind;
     if (follows && !same_kind) return std::nullopt;
     return ModelReplay{command_line(replay_request(request, run.schedule)), follows, same_kind,
                        kind != DamageKind::none, run.outcome.evidence};
@@ -80,7 +80,7 @@ ObservedOrder observed_order(const Trace& trace) {
             model_thread.try_emplace(trace.events[index].thread, next).first->second);
     }
     order.threads = static_cast<int>(model_thread.size());
-    order.kind = damage_kind(damage->note);
+    order.kind = damage->damage.kind;
     return order;
 }
 

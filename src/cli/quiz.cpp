@@ -32,7 +32,7 @@ const TraceEvent* event_at(const ModelRun& run, int step) {
 
 // "step 9: T1 overwrites n2 written by T2 at step 3"
 std::string damage_sentence(const TraceEvent& event) {
-    return fmt::format("step {}: T{} {}", event.step, event.thread, event.note);
+    return fmt::format("step {}: T{} {}", event.step, event.thread, damage_note(event.damage));
 }
 
 std::string first_why(const ModelRun& run, const QuizTruth& truth) {
@@ -72,7 +72,7 @@ void grade_second(const ModelRun& run, const QuizTruth& truth, const QuizAnswers
         return;
     }
     const TraceEvent* said = answers.step > 0 ? event_at(run, answers.step) : nullptr;
-    const bool also_damage = said != nullptr && !said->note.empty();
+    const bool also_damage = said != nullptr && static_cast<bool>(said->damage);
     grade.second_why =
         fmt::format("you said {}{}; the damage starts at {}", said_step(answers.step),
                     also_damage ? ", which does damage too, but later" : "", first);
@@ -111,7 +111,7 @@ std::string quiz_questions(const RunHeader& header, const ModelRun& run, const S
     Trace hidden = run.trace;
     for (TraceEvent& event : hidden.events) {
         if (!event.value.empty()) event.value = "?";
-        event.note.clear();
+        event.damage = {};
         event.contents.clear();
     }
     const std::string which =

@@ -148,23 +148,33 @@ class StaleReads {
 //  - a lost write: another thread's value that nobody read is replaced blindly;
 //  - a write on old news: it replaces another thread's value while its operation acts on a
 //    value that another thread has changed since it was read.
-// Empty when it does none.
-std::string write_damage(const std::vector<TraceEvent>& events, const ObjectHistory& history,
-                         const StaleReads& stale, const TraceEvent& event) {
+// None when it does none.
+Damage write_damage(const std::vector<TraceEvent>& events, const ObjectHistory& history,
+                    const StaleReads& stale, const TraceEvent& event) {
     const std::size_t latest = history.last_write;
     if (latest == kNone || events[latest].thread == event.thread) return {};
     const TraceEvent& earlier = events[latest];
-    const std::string overwrites = fmt::format("overwrites {} written by T{} at step {}",
-                                               earlier.value, earlier.thread, earlier.step);
+    Damage overwrites;
+    overwrites.kind = DamageKind::lost_update;
+    overwrites.other_thread = earlier.thread;
+    overwrites.other_step = earlier.step;
+    overwrites.other_value = earlier.value;
     const std::size_t own_read = history.read_by(event.thread);
     if (own_read != kNone && own_read < latest) return overwrites;
     if (earlier.value == event.value) return {};
-    if (history.last_access == latest) return overwrites + ", unread";
+    if (history.last_access == latest) {
+        overwrites.kind = DamageKind::lost_write;
+        return overwrites;
+    }
     const StaleReads::Read* old_news = stale.first_stale(event.thread);
     if (old_news == nullptr) return {};
     const TraceEvent& read = events[old_news->read];
-    return fmt::format("{}: the {} T{} read at step {} was changed at step {}", overwrites,
-                       read.target, read.thread, read.step, events[old_news->changed].step);
+    overwrites.kind = DamageKind::stale_write;
+    overwrites.stale_target = read.target;
+    overwrites.stale_thread = read.thread;
+    overwrites.stale_step = read.step;
+    overwrites.changed_step = events[old_news->changed].step;
+    return overwrites;
 }
 
 // Steps in a trace's order that the analysis of reads needs: when each operation ends, and
@@ -177,15 +187,19 @@ struct OperationBounds {
 // A read that sees another thread's write `seen` sees it half-done when that thread writes
 // the object again before its operation ends. `seen` is the object's latest write before the
 // read, so that thread's next write to it comes after the read.
-std::string read_damage(const std::vector<TraceEvent>& events, const ObjectHistory& history,
-                        const TraceEvent& event, const OperationBounds& bounds) {
+Damage read_damage(const std::vector<TraceEvent>& events, const ObjectHistory& history,
+                   const TraceEvent& event, const OperationBounds& bounds) {
     const std::size_t seen = history.last_write;
     if (seen == kNone || events[seen].thread == event.thread) return {};
     const std::size_t replacing = bounds.next_own_write[seen];
     if (replacing == kNone || replacing >= bounds.operation_end[seen]) return {};
-    return fmt::format("sees a half-done write: T{} wrote {} at step {} and replaces it at step {}",
-                       events[seen].thread, events[seen].value, events[seen].step,
-                       events[replacing].step);
+    Damage half_done;
+    half_done.kind = DamageKind::half_done_read;
+    half_done.other_thread = events[seen].thread;
+    half_done.other_step = events[seen].step;
+    half_done.other_value = events[seen].value;
+    half_done.replaced_step = events[replacing].step;
+    return half_done;
 }
 
 }  // namespace
@@ -197,17 +211,8 @@ bool same_operation(const TraceEvent& a, const TraceEvent& b) {
 
 const TraceEvent* first_damage(const Trace& trace) {
     for (const TraceEvent& event : trace.events)
-        if (!event.note.empty()) return &event;
+        if (event.damage) return &event;
     return nullptr;
-}
-
-DamageKind damage_kind(std::string_view note) {
-    if (note.rfind("sees a half-done write", 0) == 0) return DamageKind::half_done_read;
-    if (note.rfind("overwrites ", 0) != 0) return DamageKind::none;
-    if (note.size() >= 8 && note.substr(note.size() - 8) == ", unread")
-        return DamageKind::lost_write;
-    return note.find(": the ") != std::string_view::npos ? DamageKind::stale_write
-                                                         : DamageKind::lost_update;
 }
 
 // One pass forwards, remembering per object its latest write, latest access and each thread's
@@ -223,9 +228,9 @@ int mark_damage(Trace& trace, DamageScope scope) {
         stale.enter(events, index);
         if (event.op != Op::read && event.op != Op::write) continue;
         ObjectHistory& history = objects[event.object];
-        std::string damage = event.op == Op::write ? write_damage(events, history, stale, event)
-                                                   : read_damage(events, history, event, bounds);
-        if (!damage.empty()) event.note = std::move(damage);
+        Damage damage = event.op == Op::write ? write_damage(events, history, stale, event)
+                                              : read_damage(events, history, event, bounds);
+        if (damage) event.damage = std::move(damage);
         if (event.op == Op::write) {
             history.last_write = index;
             stale.written(event.thread, event.object, index);
@@ -234,7 +239,7 @@ int mark_damage(Trace& trace, DamageScope scope) {
             stale.read(event.thread, event.object, index);
         }
         history.last_access = index;
-        if (!event.note.empty() && (first_damage == 0 || event.step < first_damage)) {
+        if (event.damage && (first_damage == 0 || event.step < first_damage)) {
             first_damage = event.step;
             if (scope == DamageScope::first) break;
         }

@@ -11,17 +11,44 @@
 
 namespace racedemo {
 
+// Which of mark_damage's rules (below) a step's damage comes from.
+enum class DamageKind { none, lost_update, lost_write, stale_write, half_done_read };
+
+// The damage a step does, as facts: present/ words it ("overwrites n2 written by T2 at step 3").
+struct Damage {
+    DamageKind kind = DamageKind::none;
+    // The other thread's write this step overwrites (lost_update, lost_write, stale_write), or
+    // sees half-done (half_done_read): its thread, its step and the value it wrote.
+    int other_thread = 0;
+    int other_step = 0;
+    std::string other_value;
+    // stale_write: the read the operation acts on, by whom and when, and when it was changed.
+    std::string stale_target;
+    int stale_thread = 0;
+    int stale_step = 0;
+    int changed_step = 0;
+    // half_done_read: the step at which the other thread replaces the value seen.
+    int replaced_step = 0;
+
+    explicit operator bool() const { return kind != DamageKind::none; }
+};
+
 struct TraceEvent {
     int step = 0;    // 1-based position in the execution
     int thread = 0;  // 1-based thread number, as schedules and swimlanes name threads
     Op op = Op::read;
-    std::string target;     // "root['g']", "stack.len", "mu"
-    std::string value;      // the value read or written ("nil", "n2", "3"); a wait: whom for ("T1")
-    std::string operation;  // what the thread was doing (its latest note): "insert(\"go\")"
-    std::string note;       // set by trace analysis where damage happened: "overwrites n2 ..."
+    std::string target;        // "root['g']", "stack.len", "mu"
+    std::string value;         // the value read or written ("nil", "n2", "3")
+    std::string operation;     // what the thread was doing (its latest note): "insert(\"go\")"
+    Damage damage;             // set by trace analysis (mark_damage) where damage happened
     std::uint64_t object = 0;  // identity of the shared object (its address), for analysis
     int operation_index = 0;   // which of its thread's notes `operation` is (1 = first; 0: none)
-    bool waits = false;    // a lock operation that found the lock taken: the thread waits from here
+    bool waits = false;  // a lock operation that found the lock taken: the thread waits from here
+    // A wait: the threads it waits for (those holding the lock, or, for a reader kept out, the
+    // writers queued in front of it: waits_for_writers). Empty when nobody in particular (a
+    // channel; a real run, which knows the lock was taken, not by whom).
+    std::vector<int> waits_for;
+    bool waits_for_writers = false;
     std::string contents;  // a buffered channel's values after the step, oldest first: "[1 2]"
 };
 
@@ -43,7 +70,7 @@ struct Trace {
 
 std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock", "runlock"
 
-// Finds the damage in a trace from the steps alone and writes it into the events' notes:
+// Finds the damage in a trace from the steps alone and marks it on the events (Damage):
 //  - a lost update: a thread writes a cell that another thread wrote after this thread last
 //    read it ("overwrites n2 written by T2 at step 3"), or whose value no other thread has
 //    read ("overwrites 101 written by T1 at step 2, unread"; "..., read by T1 only");
@@ -64,9 +91,5 @@ const TraceEvent* first_damage(const Trace& trace);
 // run of at most 8 of its last steps that its steps just before repeat twice more; without
 // one, its last 3 steps.
 std::vector<const TraceEvent*> repeated_steps(const Trace& trace, int thread);
-
-// Which of the rules above a damage note comes from (none: not a damage note).
-enum class DamageKind { none, lost_update, lost_write, stale_write, half_done_read };
-DamageKind damage_kind(std::string_view note);
 
 }  // namespace racedemo

@@ -515,7 +515,7 @@ StepLinks Executor::commit_sync(int thread, const PendingOp& pending) {
         trace_step(thread, step);
         TraceEvent& event = execution_.trace.events.back();
         event.waits = true;
-        event.value = wait_reason(thread);
+        note_whom_it_waits_for(thread, event);
     }
 }
 
@@ -536,7 +536,7 @@ StepLinks Executor::commit_sync(int thread, const PendingOp& pending) {
     if (!tracing_) return;
     TraceEvent& event = execution_.trace.events.back();
     event.waits = true;
-    event.value = wait_reason(thread);
+    note_whom_it_waits_for(thread, event);
 }
 
 // Out of commit's common path: an untraced random or pct series does neither.

@@ -154,7 +154,7 @@ class Executor final : public Runtime {
     void note_bound();
     void record_deadlock();
     Waiter waiter(int thread) const;
-    std::string wait_reason(int thread) const;
+    void note_whom_it_waits_for(int thread, TraceEvent& event) const;
 
     // Teardown (executor_teardown.cpp).
     void unwind_threads();

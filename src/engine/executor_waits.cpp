@@ -1,26 +1,24 @@
 // Who waits for whom: the executor's account of a thread that cannot go on, for a wait step's
 // lane ("lock mx: waits for T1") and for a deadlock's cycle of waits.
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include <algorithm>
 
 #include "engine/executor.hpp"
 
 namespace racedemo {
 
-// Whom `thread` waits for, in front of its lock (a channel: nobody in particular): "T1" (it holds
-// the lock), "T2 and T3" (they read under it), "T3, a queued writer" (a reader kept out by a writer
-// that goes first). Short: a lane shows "lock mx: waits for T1".
-std::string Executor::wait_reason(int thread) const {
+// Whom `thread` waits for, in front of its lock, on its wait step (a channel: nobody in
+// particular): the thread holding it, the threads reading under it, or the writers queued in
+// front of a reader they keep out. Facts: present/ words them ("lock mx: waits for T1").
+void Executor::note_whom_it_waits_for(int thread, TraceEvent& event) const {
     const PendingOp& pending = pending_[static_cast<std::size_t>(thread)];
     const ObjectState& lock = objects_.state(pending.object);
     const WaitCause cause = objects_.cause(pending.object, pending.op);
-    if (lock.kind == ObjectKind::channel) return {};  // plain "recv jobs: waits": fits a lane
-    if (cause == WaitCause::held_by_writer && lock.writer >= 0)
-        return fmt::format("T{}", lock.writer + 1);
-    std::vector<std::string> names;
-    const bool queued_writers = cause == WaitCause::writer_queued;
+    if (lock.kind == ObjectKind::channel) return;
+    if (cause == WaitCause::held_by_writer && lock.writer >= 0) {
+        event.waits_for.push_back(lock.writer + 1);
+        return;
+    }
+    event.waits_for_writers = cause == WaitCause::writer_queued;
     for (int other = 0; other < thread_count_; ++other) {
         const std::size_t index = static_cast<std::size_t>(other);
         const std::vector<int>& held = held_[index];
@@ -28,11 +26,8 @@ std::string Executor::wait_reason(int thread) const {
                             pending_[index].object == pending.object &&
                             pending_[index].op == Op::lock;
         const bool reads = std::find(held.begin(), held.end(), pending.object) != held.end();
-        if (queued_writers ? queued : reads) names.push_back(fmt::format("T{}", other + 1));
+        if (event.waits_for_writers ? queued : reads) event.waits_for.push_back(other + 1);
     }
-    return fmt::format(
-        "{}{}", fmt::join(names, " and "),
-        queued_writers ? (names.size() == 1 ? ", a queued writer" : ", queued writers") : "");
 }
 
 // Thread `thread` is stopped in front of a lock it cannot take: what it holds and who holds

@@ -129,13 +129,11 @@ PageParts parts_of(const RealReport& real) {
     return parts;
 }
 
-// The steps a damage note names as overwritten ("... written by T2 at step 3").
+// The steps whose writes a damaging step overwrote (or saw half-done).
 std::set<int> overwritten_steps(const Trace& trace) {
     std::set<int> steps;
-    for (const TraceEvent& event : trace.events) {
-        const std::size_t at = event.note.find("at step ");
-        if (at != std::string::npos) steps.insert(std::atoi(event.note.c_str() + at + 8));
-    }
+    for (const TraceEvent& event : trace.events)
+        if (event.damage) steps.insert(event.damage.other_step);
     return steps;
 }
 
@@ -157,8 +155,8 @@ std::string step_cell(const TraceEvent& event, bool new_operation) {
     if (new_operation && !event.operation.empty())
         cell += fmt::format("<div class=\"op\">· {}</div>", escape(event.operation));
     cell += escape(step_text(event));
-    if (!event.note.empty())
-        cell += fmt::format("<div class=\"note\">! {}</div>", escape(event.note));
+    if (event.damage)
+        cell += fmt::format("<div class=\"note\">! {}</div>", escape(damage_note(event.damage)));
     return cell;
 }
 
@@ -166,7 +164,7 @@ std::string step_row(const TraceEvent& event, const std::vector<int>& threads,
                      const std::set<int>& overwritten, bool new_operation) {
     std::string row =
         fmt::format("<tr data-step=\"{}\" data-thread=\"{}\"{}{}><td class=\"n\">{}</td>",
-                    event.step, event.thread, event.note.empty() ? "" : " data-damage",
+                    event.step, event.thread, event.damage ? " data-damage" : "",
                     overwritten.count(event.step) ? " data-overwritten" : "", event.step);
     for (const int thread : threads)
         row += thread == event.thread

@@ -106,7 +106,7 @@ std::string story(const ModelRun& run, const Style& style, bool full) {
     Trace shown = run.trace;
     std::size_t first_damage = shown.events.size(), last_damage = 0;
     for (std::size_t index = 0; index < shown.events.size(); ++index) {
-        if (shown.events[index].note.empty()) continue;
+        if (!shown.events[index].damage) continue;
         first_damage = std::min(first_damage, index);
         last_damage = index + 1;
     }

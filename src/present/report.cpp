@@ -1,6 +1,7 @@
 #include "present/report.hpp"
 
 #include <fmt/color.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,12 +11,40 @@
 
 namespace racedemo {
 
+std::string damage_note(const Damage& damage) {
+    if (!damage) return {};
+    if (damage.kind == DamageKind::half_done_read)
+        return fmt::format(
+            "sees a half-done write: T{} wrote {} at step {} and replaces it at step {}",
+            damage.other_thread, damage.other_value, damage.other_step, damage.replaced_step);
+    const std::string overwrites =
+        fmt::format("overwrites {} written by T{} at step {}", damage.other_value,
+                    damage.other_thread, damage.other_step);
+    if (damage.kind == DamageKind::lost_write) return overwrites + ", unread";
+    if (damage.kind != DamageKind::stale_write) return overwrites;
+    return fmt::format("{}: the {} T{} read at step {} was changed at step {}", overwrites,
+                       damage.stale_target, damage.stale_thread, damage.stale_step,
+                       damage.changed_step);
+}
+
+std::string wait_words(const TraceEvent& event) {
+    std::vector<std::string> names;
+    for (int thread : event.waits_for) names.push_back(fmt::format("T{}", thread));
+    const std::string who = fmt::format("{}", fmt::join(names, " and "));
+    if (!event.waits_for_writers) return who;
+    return who + (names.size() == 1 ? ", a queued writer" : ", queued writers");
+}
+
+std::string shown_value(const TraceEvent& event) {
+    return event.waits ? wait_words(event) : event.value;
+}
+
 std::string step_text(const TraceEvent& event) {
     if (event.waits) {
         // A real run knows that the lock was taken, not by whom.
-        if (event.value.empty())
-            return fmt::format("{} {}: waits", op_name(event.op), event.target);
-        return fmt::format("{} {}: waits for {}", op_name(event.op), event.target, event.value);
+        const std::string whom = wait_words(event);
+        if (whom.empty()) return fmt::format("{} {}: waits", op_name(event.op), event.target);
+        return fmt::format("{} {}: waits for {}", op_name(event.op), event.target, whom);
     }
     switch (event.op) {
         case Op::read:
@@ -344,8 +373,8 @@ std::string render_swimlanes(const Trace& trace, const Style& style) {
                 out += swim_line(lanes, style, 0, event.thread, "· " + current, false);
         }
         out += swim_line(lanes, style, event.step, event.thread, step_text(event), false);
-        if (!event.note.empty())
-            out += swim_line(lanes, style, 0, event.thread, "! " + event.note, true);
+        if (event.damage)
+            out += swim_line(lanes, style, 0, event.thread, "! " + damage_note(event.damage), true);
     }
     for (const TraceWait& wait : trace.waits)
         out += swim_line(lanes, style, 0, wait.thread, describe_wait_step(wait.waiter), false);

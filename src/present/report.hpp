@@ -36,6 +36,12 @@ std::string render_real(const RunHeader& header, const RealOptions& options,
 std::string render_swimlanes(const Trace& trace, const Style& style);
 // One step as a lane shows it: "read  hits -> 0", "lock mu: waits for T1".
 std::string step_text(const TraceEvent& event);
+// The damage a step does, in words: "overwrites n2 written by T2 at step 3" (empty: none).
+std::string damage_note(const Damage& damage);
+// Whom a wait step waits for: "T1", "T2 and T3", "T3, a queued writer" (empty: nobody named).
+std::string wait_words(const TraceEvent& event);
+// What a step shows as its value: the value read or written; a wait, whom it waits for.
+std::string shown_value(const TraceEvent& event);
 
 // Two variants of a --bench row whose times are within this factor of each other tie.
 constexpr double kBenchTie = 1.10;

@@ -81,9 +81,15 @@ void to_json(nlohmann::json& json, const RunHeader& header) {
 }
 
 void to_json(nlohmann::json& json, const TraceEvent& event) {
-    json = {{"step", event.step},     {"thread", event.thread}, {"op", op_name(event.op)},
-            {"target", event.target}, {"value", event.value},   {"operation", event.operation},
-            {"note", event.note},     {"waits", event.waits},   {"contents", event.contents}};
+    json = {{"step", event.step},
+            {"thread", event.thread},
+            {"op", op_name(event.op)},
+            {"target", event.target},
+            {"value", shown_value(event)},
+            {"operation", event.operation},
+            {"note", damage_note(event.damage)},
+            {"waits", event.waits},
+            {"contents", event.contents}};
 }
 
 void to_json(nlohmann::json& json, const SearchEstimate& estimate) {

@@ -104,6 +104,28 @@ TrialResult cannot_start(std::string reason) {
     return result;
 }
 
+// A step's damage as the child sends it to the parent: its facts in a row.
+nlohmann::json encode(const Damage& damage) {
+    return {
+        static_cast<int>(damage.kind), damage.other_thread, damage.other_step, damage.other_value,
+        damage.stale_target,           damage.stale_thread, damage.stale_step, damage.changed_step,
+        damage.replaced_step};
+}
+
+Damage decode_damage(const nlohmann::json& row) {
+    Damage damage;
+    damage.kind = static_cast<DamageKind>(row[0].get<int>());
+    damage.other_thread = row[1].get<int>();
+    damage.other_step = row[2].get<int>();
+    damage.other_value = row[3].get<std::string>();
+    damage.stale_target = row[4].get<std::string>();
+    damage.stale_thread = row[5].get<int>();
+    damage.stale_step = row[6].get<int>();
+    damage.changed_step = row[7].get<int>();
+    damage.replaced_step = row[8].get<int>();
+    return damage;
+}
+
 std::string encode(const TrialResult& result) {
     nlohmann::json json = {{"label", result.outcome.label},
                            {"corrupted", result.outcome.corrupted},
@@ -114,7 +136,7 @@ std::string encode(const TrialResult& result) {
         nlohmann::json events = nlohmann::json::array();
         for (const TraceEvent& event : result.trace->events)
             events.push_back({event.step, event.thread, static_cast<int>(event.op), event.target,
-                              event.value, event.operation, event.note});
+                              event.value, event.operation, encode(event.damage)});
         json["trace"] = {{"lanes", result.trace->lanes}, {"events", events}};
     }
     return json.dump();
@@ -142,7 +164,7 @@ bool decode(const std::string& text, TrialResult& result) {
             event.target = row[3].get<std::string>();
             event.value = row[4].get<std::string>();
             event.operation = row[5].get<std::string>();
-            event.note = row[6].get<std::string>();
+            event.damage = decode_damage(row[6]);
             trace.events.push_back(std::move(event));
         }
         result.trace = std::move(trace);
