@@ -15,6 +15,7 @@
 #include "deadlock_words.hpp"
 #include "engine/model.hpp"
 #include "model_options.hpp"
+#include "present/refusals.hpp"
 #include "present/report.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
@@ -430,20 +431,21 @@ TEST_CASE("infeasible replays throw ScheduleError") {
     const Scenario counter = make_scenario<CounterTrial>("counter");
     ScheduleError missing = schedule_error(counter, 2, {1, 3});
     CHECK(missing.position == 2);
-    CHECK(missing.reason == "thread 3 does not exist (2 threads)");
+    CHECK(racedemo::refusal_words(missing) == "thread 3 does not exist (2 threads)");
 
     ScheduleError zero = schedule_error(counter, 2, {0});
     CHECK(zero.position == 1);
 
     ScheduleError finished = schedule_error(counter, 2, {1, 1, 1});
     CHECK(finished.position == 3);
-    CHECK(finished.reason == "thread 1 has finished; thread 2 can run");
+    CHECK(racedemo::refusal_words(finished) == "thread 1 has finished; thread 2 can run");
 
     // Thread 2 may take one step in front of the held lock, to wait; then it is blocked.
     const Scenario locked = make_scenario<LockedCounterTrial>("locked-counter");
     ScheduleError blocked = schedule_error(locked, 2, {1, 2, 2});
     CHECK(blocked.position == 3);
-    CHECK(blocked.reason == "thread 2 is blocked on mu (held by thread 1); thread 1 can run");
+    CHECK(racedemo::refusal_words(blocked) ==
+          "thread 2 is blocked on mu (held by thread 1); thread 1 can run");
 
     // A feasible schedule with the same prefix runs.
     ModelResult fine = run(locked, 2, replay({1, 1, 1, 1, 2}));
@@ -497,7 +499,8 @@ TEST_CASE("an infeasible replay or a failing actor leaves no thread behind") {
     const Scenario guarded = make_scenario<GuardedCounterTrial>("guarded-counter");
     ScheduleError blocked = schedule_error(guarded, 2, {1, 1, 1, 2, 2});
     CHECK(blocked.position == 5);
-    CHECK(blocked.reason == "thread 2 is blocked on mu (held by thread 1); thread 1 can run");
+    CHECK(racedemo::refusal_words(blocked) ==
+          "thread 2 is blocked on mu (held by thread 1); thread 1 can run");
 
     GuardedCounterTrial::fail_ = true;
     CHECK_THROWS_WITH_AS(run(guarded, 2, replay({1, 1, 1, 2})), "boom", std::runtime_error);
@@ -528,7 +531,7 @@ TEST_CASE("a waiting writer keeps new readers out of a RWMutex") {
     // lock, so T2, arriving after, may not share it.
     ScheduleError error = schedule_error(readers_writer, 3, {1, 1, 2, 3, 3, 2, 2});
     CHECK(error.position == 7);
-    CHECK(error.reason ==
+    CHECK(racedemo::refusal_words(error) ==
           "thread 2 is blocked on mu (held by 1 reader, a writer is queued); thread 1 can run");
     // The writer's queueing is its step in front of the lock, with the reason; the reader's
     // wait after it names the queued writer.

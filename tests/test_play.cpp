@@ -29,8 +29,10 @@ TEST_CASE("a position: the steps so far, who can run, and each thread's next ste
     auto position = racedemo::play_position(counter, racedemo::Variant::unsafe, config, {1});
     REQUIRE(position.trace.events.size() == 1);
     CHECK(position.trace.events[0].thread == 1);
-    CHECK(position.next[0] == "write hits");
-    CHECK(position.next[1] == "read hits");
+    CHECK(position.next[0].op == racedemo::Op::write);
+    CHECK(position.next[0].target == "hits");
+    CHECK(position.next[1].op == racedemo::Op::read);
+    CHECK(position.next[1].target == "hits");
     CHECK(position.state[1] == racedemo::PlayerThread::can_run);
     CHECK_FALSE(position.over);
     auto over = racedemo::play_position(counter, racedemo::Variant::unsafe, config, {1, 2, 2, 1});

@@ -15,6 +15,7 @@
 #include "engine/random_scheduler.hpp"
 #include "engine/replay_scheduler.hpp"
 #include "model_options.hpp"
+#include "present/refusals.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
 
@@ -141,7 +142,8 @@ TEST_CASE("replay scheduler: follows its list, then the default policy") {
     REQUIRE(beyond.begin_execution());
     const Choice refused = beyond.next_thread(FakeState(0b11, 0, -1).view);
     CHECK(refused.stop == StopKind::infeasible);
-    CHECK(beyond.stop_message() == "thread 3 has finished; threads 1 and 2 can run");
+    CHECK(racedemo::refusal_words(beyond.refusal()) ==
+          "thread 3 has finished; threads 1 and 2 can run");
 }
 
 TEST_CASE("random scheduler: deterministic per seed, every enabled thread and only those") {
@@ -265,10 +267,14 @@ TEST_CASE("the determinism check catches a scenario that changes between executi
     ModelOptions options;
     options.strategy = Strategy::explore;
     options.reduction = Reduction::none;
-    CHECK_THROWS_WITH_AS(run(drifting, 2, options),
-                         "scenario drifting is not deterministic: replaying a schedule diverged "
-                         "at step 1",
-                         std::logic_error);
+    try {
+        run(drifting, 2, options);
+        FAIL("the drifting scenario was explored as if it were deterministic");
+    } catch (const racedemo::NondeterministicScenario& problem) {
+        CHECK(problem.scenario == "drifting");
+        CHECK(racedemo::nondeterminism_words(problem) ==
+              "scenario drifting is not deterministic: replaying a schedule diverged at step 1");
+    }
 }
 
 TEST_CASE("a stop request ends an exploration at the next execution, marked interrupted") {

@@ -19,6 +19,7 @@
 #include "cli/quiz.hpp"
 #include "engine/model.hpp"
 #include "present/html_report.hpp"
+#include "present/refusals.hpp"
 #include "present/text.hpp"
 #include "present/waits.hpp"
 #include "real/detector.hpp"
@@ -104,8 +105,11 @@ ModelReport run_model_request(const RunRequest& request, const Terminal& termina
     try {
         report.result = run_model_watched(request, request.model, terminal);
         word_result(report.result);
-    } catch (const ScheduleError& error) {
-        throw UsageError(fmt::format("--schedule: position {}: {}", error.position, error.reason));
+    } catch (const ScheduleError& refusal) {
+        throw UsageError(
+            fmt::format("--schedule: position {}: {}", refusal.position, refusal_words(refusal)));
+    } catch (const NondeterministicScenario& problem) {
+        throw std::runtime_error(nondeterminism_words(problem));
     }
     // An engine that polls the signal itself stops without saying so: the flag says it.
     if (should_stop()) report.result.interrupted = true;

@@ -17,6 +17,7 @@
 #include "cli/output.hpp"
 #include "cli/pipeline.hpp"
 #include "engine/play.hpp"
+#include "present/refusals.hpp"
 #include "present/report.hpp"
 #include "present/text.hpp"
 
@@ -69,20 +70,26 @@ std::string goal_text(const Goal& goal) {
                            "found no way; there may be none.";
 }
 
+// "read hits", "lock mu", "yield".
+std::string next_words(const PlayPosition::NextStep& next) {
+    if (next.target.empty()) return std::string(op_name(next.op));
+    return fmt::format("{} {}", op_name(next.op), next.target);
+}
+
 std::string thread_line(const PlayPosition& position, int thread) {
     const auto index = static_cast<std::size_t>(thread - 1);
     switch (position.state[index]) {
         case PlayerThread::can_run:
-            return fmt::format("  T{} next: {}", thread, position.next[index]);
+            return fmt::format("  T{} next: {}", thread, next_words(position.next[index]));
         case PlayerThread::would_wait:
             return fmt::format("  T{} next: {} (taken: its step would be to wait)", thread,
-                               position.next[index]);
+                               next_words(position.next[index]));
         case PlayerThread::blocked:
             if (position.over)
                 return fmt::format("  T{} is stuck for ever in front of: {}", thread,
-                                   position.next[index]);
+                                   next_words(position.next[index]));
             return fmt::format("  T{} is blocked: {} waits until it can go on", thread,
-                               position.next[index]);
+                               next_words(position.next[index]));
         case PlayerThread::finished:
             break;
     }
@@ -217,9 +224,13 @@ PlayPosition Player::position_now() const {
     watched.stop = stop.token();
     watched.on_stuck = end_when_stuck(*request_.scenario);
     if (guard_ != nullptr) watched.probe = guard_->probe();
-    return play_position(*request_.scenario, request_.variant,
-                         TrialConfig{request_.threads, true, RWPolicy::writer_preferring},
-                         schedule_, watched);
+    try {
+        return play_position(*request_.scenario, request_.variant,
+                             TrialConfig{request_.threads, true, RWPolicy::writer_preferring},
+                             schedule_, watched);
+    } catch (const ScheduleError& refusal) {  // the player only takes steps that can be taken
+        throw std::logic_error(play_refusal_words(refusal));
+    }
 }
 
 int Player::play() {

@@ -152,11 +152,41 @@ struct ModelResult {
     std::vector<LockOrderInversion> lock_order_inversions;
 };
 
-// A replayed schedule that cannot be followed (names a thread that is blocked, finished or
-// does not exist): which position (1-based) and why.
+// Why a replayed schedule cannot be followed at one of its steps.
+enum class RefusalKind {
+    no_such_thread,  // the schedule names a thread the scenario does not have
+    finished,        // ... one that has finished
+    yielded,         // ... one that has just yielded: another must move first
+    handed_over,     // ... one kept out while a value sent on an unbuffered channel is handed over
+    blocked,         // ... one in front of a lock or channel it cannot take
+    no_step,         // the schedule goes on where no thread can move (play: a step past the end)
+};
+
+// A replayed schedule that cannot be followed, as facts (present/ words them): which position
+// (1-based), which thread, why, and who could have moved instead.
 struct ScheduleError {
     int position = 0;
-    std::string reason;
+    RefusalKind kind = RefusalKind::no_step;
+    int thread = 0;   // 1-based, as the schedule names it
+    int threads = 0;  // how many the scenario runs
+    // blocked: what it waits for (a handed_over thread: the channel), and why.
+    std::string object;
+    WaitCause cause = WaitCause::none;
+    int holder = 0;   // a lock held exclusively: by whom (1-based; 0: by readers)
+    int readers = 0;  // held by readers: how many
+    bool writer_queued = false;
+    // Who could have moved: the threads that can run, those that can begin to wait; when none
+    // can run, whether that is because every thread has finished.
+    std::vector<int> can_run;
+    std::vector<int> can_wait;
+    bool all_finished = false;
+};
+
+// An exploration replaying its prefix reached another state than before: the scenario depends
+// on something besides the schedule (time, a static counter, an address).
+struct NondeterministicScenario {
+    std::string scenario;
+    int step = 0;  // 1-based: the step at which the replay diverged
 };
 
 }  // namespace racedemo

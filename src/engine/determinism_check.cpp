@@ -1,16 +1,13 @@
 #include "engine/determinism_check.hpp"
 
-#include <fmt/format.h>
-
 namespace racedemo {
 
-DeterminismCheck::DeterminismCheck(std::unique_ptr<Scheduler> inner, std::string_view scenario)
-    : inner_(std::move(inner)), scenario_(scenario) {}
+DeterminismCheck::DeterminismCheck(std::unique_ptr<Scheduler> inner) : inner_(std::move(inner)) {}
 
 bool DeterminismCheck::begin_execution() {
     current_.clear();
     on_previous_path_ = true;
-    message_.clear();
+    diverged_at_ = 0;
     return inner_->begin_execution();
 }
 
@@ -23,9 +20,7 @@ bool DeterminismCheck::same_state(const ExecutionView& view) const {
 }
 
 Choice DeterminismCheck::diverged(const ExecutionView& view) {
-    message_ =
-        fmt::format("scenario {} is not deterministic: replaying a schedule diverged at step {}",
-                    scenario_, view.steps + 1);
+    diverged_at_ = view.steps + 1;
     return Choice::halt(StopKind::diverged);
 }
 
@@ -56,10 +51,6 @@ void DeterminismCheck::end_execution(const ExecutionSummary& summary) {
         current_.push_back(State{0, -1, {}});
     previous_.swap(current_);
     inner_->end_execution(summary);
-}
-
-std::string DeterminismCheck::stop_message() const {
-    return message_.empty() ? inner_->stop_message() : message_;
 }
 
 }  // namespace racedemo

@@ -16,14 +16,15 @@ namespace racedemo {
 
 class DeterminismCheck final : public Scheduler {
   public:
-    DeterminismCheck(std::unique_ptr<Scheduler> inner, std::string_view scenario);
+    explicit DeterminismCheck(std::unique_ptr<Scheduler> inner);
 
     bool begin_execution() override;
     Choice next_thread(const ExecutionView& view) override;
     Choice at_end(const ExecutionView& view) override;
     void step_committed(const StepRecord& step, const ExecutionView& view) override;
     void end_execution(const ExecutionSummary& summary) override;
-    std::string stop_message() const override;
+    ScheduleError refusal() const override { return inner_->refusal(); }
+    int diverged_at() const override { return diverged_at_; }
     bool complete() const override { return inner_->complete(); }
     bool observes_steps() const override { return inner_->observes_steps(); }
 
@@ -37,11 +38,10 @@ class DeterminismCheck final : public Scheduler {
     Choice diverged(const ExecutionView& view);
 
     std::unique_ptr<Scheduler> inner_;
-    std::string scenario_;
     std::vector<State> previous_;  // the states of the execution before
     std::vector<State> current_;
     bool on_previous_path_ = true;  // every step so far was the previous execution's
-    std::string message_;
+    int diverged_at_ = 0;  // the step at which the latest execution diverged (0: it did not)
 };
 
 }  // namespace racedemo

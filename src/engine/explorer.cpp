@@ -60,9 +60,9 @@ Explorer::Explorer(const Scenario& scenario, Variant variant, const TrialConfig&
 Execution& Explorer::execute(Scheduler& scheduler, bool tracing) {
     Execution& execution = executor_.run(scheduler, tracing);
     if (!execution.lock_edges.empty()) note_lock_order(execution);
-    if (execution.stop == StopKind::infeasible)
-        throw ScheduleError{execution.stop_position, scheduler.stop_message()};
-    if (execution.stop == StopKind::diverged) throw std::logic_error(scheduler.stop_message());
+    if (execution.stop == StopKind::infeasible) throw scheduler.refusal();
+    if (execution.stop == StopKind::diverged)
+        throw NondeterministicScenario{std::string(scenario_.name), scheduler.diverged_at()};
     if (execution.end == ExecutionEnd::failed) std::rethrow_exception(execution.failure);
     ExecutionSummary summary{execution.end, execution.steps(), execution.preemptions, nullptr};
     if (counts_as_schedule(execution.end)) summary.outcome = &execution.outcome;
@@ -196,7 +196,7 @@ Explorer::Search Explorer::make_search(Reduction reduction) const {
                         : std::unique_ptr<ReadsFromCoverage>();
     auto explore = std::make_unique<ExploreScheduler>(threads_, limits, std::move(coverage));
     search.explore = explore.get();
-    search.scheduler = std::make_unique<DeterminismCheck>(std::move(explore), scenario_.name);
+    search.scheduler = std::make_unique<DeterminismCheck>(std::move(explore));
     return search;
 }
 

@@ -1,9 +1,5 @@
 #include "engine/play.hpp"
 
-#include <fmt/format.h>
-
-#include <stdexcept>
-
 #include "engine/executor.hpp"
 #include "engine/watchdog.hpp"
 
@@ -24,7 +20,9 @@ class PrefixScheduler final : public Scheduler {
         }
         const int thread = prefix_[position_++] - 1;
         if ((view.choosable() & bit(thread)) == 0) {
-            reason_ = fmt::format("step {}: T{} cannot move", position_, thread + 1);
+            refusal_.position = static_cast<int>(position_);
+            refusal_.kind = RefusalKind::blocked;
+            refusal_.thread = thread + 1;
             return Choice::halt(StopKind::infeasible);
         }
         return Choice::run(thread);
@@ -33,12 +31,12 @@ class PrefixScheduler final : public Scheduler {
         over_ = position_ == prefix_.size();
         seen_ = view;  // who is left: deadlocked threads are blocked, the rest finished
         pending_.assign(view.pending, view.pending + view.threads);
-        if (!over_) reason_ = fmt::format("step {}: no thread can move", position_ + 1);
+        if (!over_) refusal_.position = static_cast<int>(position_) + 1;  // RefusalKind::no_step
         return over_ ? Choice{} : Choice::halt(StopKind::infeasible);
     }
     bool observes_steps() const override { return false; }
     void end_execution(const ExecutionSummary&) override {}
-    std::string stop_message() const override { return reason_; }
+    ScheduleError refusal() const override { return refusal_; }
 
     bool over() const { return over_; }
     const ExecutionView& seen() const { return seen_; }
@@ -51,7 +49,7 @@ class PrefixScheduler final : public Scheduler {
     bool over_ = false;
     ExecutionView seen_;
     std::vector<PendingOp> pending_;
-    std::string reason_;
+    ScheduleError refusal_;
 };
 
 PlayerThread state_of(const ExecutionView& view, int thread) {
@@ -70,15 +68,14 @@ PlayPosition play_position(const Scenario& scenario, Variant variant, const Tria
     executor.set_limits(ExecutionLimits{options.max_steps, options.stop, options.probe});
     const Watchdog watchdog(executor, options);
     Execution& execution = executor.run(scheduler, true);
-    if (execution.stop == StopKind::infeasible)
-        throw std::invalid_argument(scheduler.stop_message());
+    if (execution.stop == StopKind::infeasible) throw scheduler.refusal();
     PlayPosition position;
     position.trace = std::move(execution.trace);
     mark_damage(position.trace);
     position.over = scheduler.over();
     position.last_thread = prefix.empty() ? 0 : prefix.back();
     position.state.assign(static_cast<std::size_t>(config.threads), PlayerThread::finished);
-    position.next.assign(static_cast<std::size_t>(config.threads), std::string());
+    position.next.assign(static_cast<std::size_t>(config.threads), PlayPosition::NextStep{});
     const ExecutionView& view = scheduler.seen();
     for (int thread = 0; thread < config.threads; ++thread) {
         const auto index = static_cast<std::size_t>(thread);
@@ -88,10 +85,9 @@ PlayPosition play_position(const Scenario& scenario, Variant variant, const Tria
             position.state[index] = PlayerThread::blocked;
         if (position.state[index] == PlayerThread::finished) continue;
         const PendingOp& pending = scheduler.pending()[index];
-        position.next[index] = pending.object < 0
-                                   ? std::string(op_name(pending.op))
-                                   : fmt::format("{} {}", op_name(pending.op),
-                                                 executor.objects().name(pending.object));
+        position.next[index].op = pending.op;
+        if (pending.object >= 0)
+            position.next[index].target = executor.objects().name(pending.object);
     }
     return position;
 }

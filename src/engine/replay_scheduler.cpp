@@ -1,9 +1,5 @@
 #include "engine/replay_scheduler.hpp"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
-#include <string>
 #include <vector>
 
 namespace racedemo {
@@ -28,46 +24,25 @@ Choice ReplayScheduler::at_end(const ExecutionView& view) {
 
 namespace {
 
-// "threads 1 and 3", "thread 2".
-std::string threads_named(ThreadMask threads) {
+std::vector<int> numbered(ThreadMask threads) {
     std::vector<int> numbers;
     for (ThreadMask rest = threads; rest != 0; rest &= rest - 1)
         numbers.push_back(lowest_thread(rest) + 1);
-    if (numbers.size() == 1) return fmt::format("thread {}", numbers.front());
-    const int last = numbers.back();
-    numbers.pop_back();
-    return fmt::format("threads {} and {}", fmt::join(numbers, ", "), last);
+    return numbers;
 }
 
-// "thread 2 can run", "threads 1 and 3 can run; thread 2 can begin to wait".
-std::string who_can_run(const ExecutionView& view) {
-    if (view.enabled == 0)
-        return view.unfinished == 0 ? "every thread has finished" : "no thread can run";
-    std::string out = fmt::format("{} can run", threads_named(view.enabled));
-    if (view.can_wait != 0)
-        out += fmt::format("; {} can begin to wait", threads_named(view.can_wait));
-    return out;
-}
-
-// Why a thread paused in front of `op` cannot go on: "held by thread 1", "held by 2 readers,
-// a writer is queued" (a queued writer keeps new readers out), "nothing to receive".
-std::string holder_of(const ObjectTable& objects, const PendingOp& pending) {
+// What holds a thread paused in front of `pending` back: the lock's holder or readers (and a
+// queued writer, which keeps new readers out), or a channel's cause.
+void note_holders(const ObjectTable& objects, const PendingOp& pending, ScheduleError& refusal) {
     const ObjectState& lock = objects.state(pending.object);
-    switch (objects.cause(pending.object, pending.op)) {
-        case WaitCause::nothing_to_receive:
-            return "nothing to receive";
-        case WaitCause::no_receiver:
-            return "no receiver";
-        case WaitCause::full:
-            return "full";
-        default:
-            break;
+    refusal.object = objects.name(pending.object);
+    if (objects.is_channel(pending.object)) {
+        refusal.cause = objects.cause(pending.object, pending.op);
+        return;
     }
-    if (lock.writer >= 0) return fmt::format("held by thread {}", lock.writer + 1);
-    std::string held =
-        fmt::format("held by {} reader{}", lock.readers, lock.readers == 1 ? "" : "s");
-    if (lock.writers_queued > 0 && pending.op == Op::lock_shared) held += ", a writer is queued";
-    return held;
+    refusal.holder = lock.writer + 1;
+    refusal.readers = lock.readers;
+    refusal.writer_queued = lock.writers_queued > 0 && pending.op == Op::lock_shared;
 }
 
 }  // namespace
@@ -75,27 +50,40 @@ std::string holder_of(const ObjectTable& objects, const PendingOp& pending) {
 Choice ReplayScheduler::follow(const ExecutionView& view) {
     const int entry = schedule_[static_cast<std::size_t>(view.steps)];
     const int thread = entry - 1;
+    ScheduleError refusal;
+    refusal.thread = entry;
+    refusal.threads = view.threads;
     if (thread < 0 || thread >= view.threads) {
-        return reject(fmt::format("thread {} does not exist ({} thread{})", entry, view.threads,
-                                  view.threads == 1 ? "" : "s"));
+        refusal.kind = RefusalKind::no_such_thread;
+        return reject(refusal, view);
     }
-    if ((view.unfinished & bit(thread)) == 0)
-        return reject(fmt::format("thread {} has finished; {}", entry, who_can_run(view)));
+    if ((view.unfinished & bit(thread)) == 0) {
+        refusal.kind = RefusalKind::finished;
+        return reject(refusal, view);
+    }
     // A wait is a step only while some thread can still move: with none, the run is over.
     const ThreadMask can_step = view.enabled != 0 ? view.choosable() : 0;
-    if ((can_step & bit(thread)) == 0) {
-        const PendingOp& pending = view.pending_of(thread);
-        if (pending.object < 0)  // a yield: another thread must move first
-            return reject(fmt::format("thread {} has just yielded; {}", entry, who_can_run(view)));
-        return reject(fmt::format("thread {} is blocked on {} ({}); {}", entry,
-                                  view.objects->name(pending.object),
-                                  holder_of(*view.objects, pending), who_can_run(view)));
+    if ((can_step & bit(thread)) != 0) return Choice::run(thread);
+    const PendingOp& pending = view.pending_of(thread);
+    const int claimant = view.objects->claimant();
+    if (pending.object < 0) {  // a yield: another thread must move first
+        refusal.kind = RefusalKind::yielded;
+    } else if (claimant >= 0 && pending.object != claimant) {
+        refusal.kind = RefusalKind::handed_over;
+        refusal.object = view.objects->name(claimant);
+    } else {
+        refusal.kind = RefusalKind::blocked;
+        note_holders(*view.objects, pending, refusal);
     }
-    return Choice::run(thread);
+    return reject(refusal, view);
 }
 
-Choice ReplayScheduler::reject(std::string reason) {
-    reason_ = std::move(reason);
+Choice ReplayScheduler::reject(ScheduleError refusal, const ExecutionView& view) {
+    refusal.position = view.steps + 1;
+    refusal.can_run = numbered(view.enabled);
+    if (view.enabled != 0) refusal.can_wait = numbered(view.can_wait);
+    refusal.all_finished = view.unfinished == 0;
+    refusal_ = std::move(refusal);
     return Choice::halt(StopKind::infeasible);
 }
 

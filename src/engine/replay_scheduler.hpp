@@ -2,7 +2,6 @@
 // the schedule runs out, the default policy (keep running the last thread, else the lowest).
 #pragma once
 
-#include <string>
 #include <vector>
 
 #include "engine/scheduler.hpp"
@@ -17,15 +16,15 @@ class ReplayScheduler final : public Scheduler {
     Choice next_thread(const ExecutionView& view) override;
     Choice at_end(const ExecutionView& view) override;
     void end_execution(const ExecutionSummary&) override {}
-    std::string stop_message() const override { return reason_; }
+    ScheduleError refusal() const override { return refusal_; }
 
   private:
     Choice follow(const ExecutionView& view);
-    Choice reject(std::string reason);
+    Choice reject(ScheduleError refusal, const ExecutionView& view);
 
     std::vector<int> schedule_;
     bool started_ = false;
-    std::string reason_;
+    ScheduleError refusal_;
 };
 
 }  // namespace racedemo

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "core/model_types.hpp"
 #include "engine/execution_view.hpp"
 #include "racedemo/scenario.hpp"
 
@@ -19,7 +20,7 @@ enum class StopKind {
     none,
     abandon,     // not a schedule worth counting (explored already, beyond the bound)
     infeasible,  // a replayed schedule names a thread that cannot move (a ScheduleError)
-    diverged,    // the program is not deterministic (a logic_error)
+    diverged,    // the program is not deterministic (a NondeterministicScenario)
 };
 
 struct Choice {
@@ -56,8 +57,10 @@ class Scheduler {
     // Whether step_committed() matters: a scheduler that ignores it spares a call per step.
     virtual bool observes_steps() const { return true; }
     virtual void end_execution(const ExecutionSummary& summary) = 0;
-    // Why the latest execution was stopped (infeasible, diverged), for the error raised.
-    virtual std::string stop_message() const { return {}; }
+    // Why the latest execution was stopped as infeasible: the refused step, as facts.
+    virtual ScheduleError refusal() const { return {}; }
+    // The step (1-based) at which the latest execution diverged from the one before it.
+    virtual int diverged_at() const { return 0; }
     // Whether the executions run covered every schedule (explore within its bound).
     virtual bool complete() const { return false; }
 };
