@@ -1,10 +1,10 @@
 # racedemo: two commands do everything on a fresh Debian machine.
 #   make demo   install what is missing, build, list the scenarios and run one
 #   make test   install what is missing, build, run every test through ctest
-#   make tsan   ThreadSanitizer build: the test suite and tests/sanitizers/tsan_check.sh
-#   make asan   AddressSanitizer + UndefinedBehaviorSanitizer build: the test suite
+#   make tsan   ThreadSanitizer: tests/sanitizers/tsan_check.sh on the build's TSan twin
+#   make asan   AddressSanitizer + UndefinedBehaviorSanitizer (clang): the test suite
 #   make package  a .deb (CPack) of the build, checked: unpacked elsewhere, it runs and builds plugins
-#   make fuzz   libFuzzer (clang) on the command-line parsers for FUZZ_SECONDS (default 60)
+#   make fuzz   libFuzzer on the command-line parsers for FUZZ_SECONDS (default 60), in asan's tree
 #   make bench  Google Benchmark (engine costs, the lock grid) and racedemo's own lock table
 #   make bench-compare  the two lock grids side by side, and the picture in docs/
 #   make bench-channel  racedemo's channel against Go's on the same work (installs golang-go)
@@ -12,15 +12,20 @@
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build needs (compiler, CMake and the libraries).
-PACKAGES = g++ make cmake libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libboost-context-dev pmccabe clang-format
+PACKAGES = g++ make cmake ninja-build libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libboost-context-dev pmccabe clang-format
 
 # Sanitizer builds: -O1, as the sanitizers advise, builds and runs faster than -O2; asserts stay on.
 # -g1: line tables, all a sanitizer's report needs for its file:line frames, and about 13% less
 # compile time than -g.
 SANITIZER_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
+# The plain build: optimised as a release, with line tables (-g1) for a crash's backtrace; -g
+# would add about an eighth to the compile time and nothing a user sees.
+PLAIN_FLAGS = -O2 -g1 -DNDEBUG
 FUZZ_SECONDS ?= 60
+# Ninja for a new build tree (an existing one keeps the generator it was made with).
+generator = $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja)
 
-.PHONY: all deps build demo test package bench-build bench bench-compare bench-channel tsan asan fuzz clean format
+.PHONY: all deps build demo test package bench-build bench bench-compare bench-channel tsan asan-tree asan fuzz clean format
 
 all: build
 
@@ -37,7 +42,8 @@ deps:
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) $(call generator,$(BUILD)) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$(PLAIN_FLAGS)"
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
@@ -61,7 +67,7 @@ package: build
 # Benchmarks: Google Benchmark (engine costs, the lock grid) and racedemo's own lock table.
 bench-build: PACKAGES += libbenchmark-dev
 bench-build: deps
-	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DRACEDEMO_BENCH=ON -DRACEDEMO_TESTS=OFF
+	cmake -S . -B $(BUILD)-bench $(call generator,$(BUILD)-bench) -DCMAKE_BUILD_TYPE=Release -DRACEDEMO_BENCH=ON -DRACEDEMO_TESTS=OFF
 	cmake --build $(BUILD)-bench -j $(JOBS)
 
 bench: bench-build
@@ -85,41 +91,42 @@ bench-channel: bench-build
 	  --go $(BUILD)-bench/bench/jobqueue-go
 
 # ThreadSanitizer: every fixed variant is silent, every unsafe one is reported, a planted race is
-# caught, and the test suite passes (tests/sanitizers/tsan_check.sh says what and why).
-tsan: deps
-	cmake -S . -B $(BUILD)-tsan $(SANITIZER_CMAKE) -DRACEDEMO_SANITIZER=thread -DRACEDEMO_BROWSER_TEST=OFF
-	cmake --build $(BUILD)-tsan -j $(JOBS)
-	JOBS=$(JOBS) bash tests/sanitizers/tsan_check.sh $(BUILD)-tsan
+# caught (tests/sanitizers/tsan_check.sh says what and why). It runs the build's own TSan twin:
+# the engine and the demos are compiled with ThreadSanitizer once, in the plain build, where
+# `make test` also runs the tests that use threads under ThreadSanitizer (ctest label tsan).
+tsan: build
+	JOBS=$(JOBS) bash tests/sanitizers/tsan_check.sh $(BUILD)
 
-# AddressSanitizer + UndefinedBehaviorSanitizer: the whole test suite, model-mode tests included.
+# AddressSanitizer + UndefinedBehaviorSanitizer: the whole test suite, model-mode tests included,
+# one ctest entry per test file. One clang tree serves this and the fuzzer (make fuzz).
 # Unsafe trials run in child processes, so their damage stays there. ASAN_OPTIONS:
 #  handle_segv=0, handle_sigbus=0: a trial that crashes must die of its signal, which the real
 #    runner counts ("crashed: SIGSEGV"); ASan's own handler would turn it into exit status 1 and
 #    fail "a trial that dies of SIGSEGV...". Memory errors ASan detects itself are still reported.
 #  detect_stack_use_after_return=1: the Boost.Context fibers of the model scheduler need no option
 #    at all, because src/engine/ tells ASan of every stack switch, fake stacks included
-#    (__sanitizer_start/finish_switch_fiber); the suite passes with 0 and with 1, and 1 finds more
-#    (it costs about 15 s here).
+#    (__sanitizer_start/finish_switch_fiber); the suite passes with 0 and with 1, and 1 finds more.
 #  detect_leaks=1: a leak fails the test binary; trial children leave with _exit and are not checked.
 #  strict_string_checks=1: C string functions (strtod, ...) must find their terminator in bounds.
 # UBSAN_OPTIONS: the build has -fno-sanitize-recover=undefined, so any UB report ends the test.
-# RACEDEMO_RANDOM_PROGRAMS: the model's comparison with the reference enumerator runs 200 random
-#   programs (and a quarter of that with reader/writer locks, with channels) instead of 1000:
+# RACEDEMO_TEST_SCALE=sanitizer: the long tests run a sample (tests/test_scale.hpp says which):
 #   the plain build's run covers the rest, and every execution costs ten times more here.
-asan: deps
-	cmake -S . -B $(BUILD)-asan $(SANITIZER_CMAKE) -DRACEDEMO_SANITIZER=address -DRACEDEMO_BROWSER_TEST=OFF
-	cmake --build $(BUILD)-asan -j $(JOBS)
-	ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:detect_stack_use_after_return=1:detect_leaks=1:strict_string_checks=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 RACEDEMO_RANDOM_PROGRAMS=200 \
-	  ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS)
+ASAN_TREE = $(BUILD)-asan
+asan-tree: PACKAGES += clang libclang-rt-14-dev
+asan-tree: deps
+	cmake -S . -B $(ASAN_TREE) $(call generator,$(ASAN_TREE)) -DCMAKE_CXX_COMPILER=clang++ \
+	  $(SANITIZER_CMAKE) -DRACEDEMO_SANITIZER=address -DRACEDEMO_FUZZ=ON -DRACEDEMO_BROWSER_TEST=OFF
+	cmake --build $(ASAN_TREE) -j $(JOBS)
 
-# libFuzzer on parse_request and parse_schedule (tests/fuzz): needs clang and its runtimes.
+asan: asan-tree
+	ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:detect_stack_use_after_return=1:detect_leaks=1:strict_string_checks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 RACEDEMO_TEST_SCALE=sanitizer \
+	  ctest --test-dir $(ASAN_TREE) --output-on-failure -j $(JOBS)
+
+# libFuzzer on parse_request and parse_schedule (tests/fuzz), built in asan's clang tree.
 # Crashes go to tests/fuzz/crashes/, which `make test` replays from then on.
-fuzz: PACKAGES += clang libclang-rt-14-dev
-fuzz: deps
-	cmake -S . -B $(BUILD)-fuzz -DCMAKE_CXX_COMPILER=clang++ $(SANITIZER_CMAKE) -DRACEDEMO_FUZZ=ON -DRACEDEMO_TESTS=OFF
-	cmake --build $(BUILD)-fuzz -j $(JOBS) --target racedemo_fuzz_cli
-	bash tests/fuzz/run_fuzz.sh $(BUILD)-fuzz/tests/fuzz/racedemo_fuzz_cli $(FUZZ_SECONDS)
+fuzz: asan-tree
+	bash tests/fuzz/run_fuzz.sh $(ASAN_TREE)/tests/fuzz/racedemo_fuzz_cli $(FUZZ_SECONDS)
 
 # Installs racedemo, racedemo-tsan and the manual page (PREFIX=/usr/local by default).
 PREFIX ?= /usr/local
@@ -130,4 +137,4 @@ format:
 	find src include demos tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-tsan $(BUILD)-asan $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-bench

@@ -7,9 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/sanitizers.hpp"
 #include "present/text.hpp"
 #include "process.hpp"
 #include "racedemo/scenario.hpp"
+#include "test_scale.hpp"
 
 using racedemo::testing::count_lines;
 using racedemo::testing::run_racedemo;
@@ -87,7 +89,8 @@ TEST_CASE("bad input: exit 2, one line on stderr naming the value, nothing on st
     };
     CHECK(cases.size() >= 30);
     for (const auto& [args, named] : cases) {
-        INFO(fmt::format("racedemo {}", fmt::join(args, " ")));
+        const std::string command = fmt::format("racedemo {}", fmt::join(args, " "));
+        INFO(command);  // clang 14's lambdas cannot capture a structured binding
         auto result = run_racedemo(args);
         CHECK(result.exit_code == 2);
         CHECK(result.signal == 0);
@@ -283,7 +286,7 @@ TEST_CASE(
     "model exploration: each unsafe scenario corrupts or deadlocks, and its shortest schedule "
     "replays it") {
     int unsafe_scenarios = 0;
-    for (const std::string& scenario : scenario_names()) {
+    for (const std::string& scenario : racedemo::testing::sample_of(scenario_names(), 2)) {
         if (!has_unsafe_variant(scenario)) continue;
         ++unsafe_scenarios;
         INFO(scenario);
@@ -405,6 +408,8 @@ TEST_CASE("docs/scenarios holds exactly the pages `explain --markdown` generates
     std::string name, rest;
     int pages = 0;
     while (lines >> number >> name && std::getline(lines, rest)) {
+        // Under sanitizer scale, every third page (test_scale.hpp).
+        if (racedemo::testing::sanitizer_scale() && (number - 1) % 3 != 0) continue;
         INFO(name);
         auto page = run_racedemo({"explain", name, "--markdown"});
         CHECK(page.exit_code == 0);
@@ -417,7 +422,7 @@ TEST_CASE("docs/scenarios holds exactly the pages `explain --markdown` generates
         CHECK_MESSAGE(committed.str() == page.out, "stale page: run tools/make-docs.sh");
         ++pages;
     }
-    CHECK(pages >= 5);
+    CHECK(pages >= racedemo::testing::scaled(5, 3));
 }
 
 TEST_CASE("explain shows the lesson and the scenario's own code with the fix marked") {
@@ -516,9 +521,11 @@ TEST_CASE("glossary: the words the reports use, each with a command that shows i
         std::vector<std::string> words;
         std::istringstream command(line.substr(at + 14, line.find(" (") - at - 14));
         for (std::string word; command >> word;) words.push_back(word);
+        ++commands;
+        // Under sanitizer scale, every third command runs (test_scale.hpp).
+        if (racedemo::testing::sanitizer_scale() && commands % 3 != 1) continue;
         CAPTURE(line);
         CHECK(run_racedemo(words).exit_code == 0);
-        ++commands;
     }
     CHECK(commands >= 19);
     CHECK(result.out.find("data race") != std::string::npos);
@@ -607,7 +614,8 @@ TEST_CASE("no line of text output is wider than 100 columns: it fits a projector
         {"walkthrough", "--no-pause", "--only", "1"},
         {"check", "stack", "--variant", "unsafe"},  // its replays are one line each, and short
         {"check", "lock-order", "--variant", "unsafe"}};
-    for (const racedemo::Scenario* scenario : racedemo::scenarios()) {
+    // Under sanitizer scale, every third scenario (test_scale.hpp).
+    for (const racedemo::Scenario* scenario : racedemo::testing::sample_of(racedemo::scenarios())) {
         const std::string name(scenario->name);
         for (std::vector<std::string> command : {std::vector<std::string>{name, "--runs", "2"},
                                                  {name, "--explore", "--threads", "3"},
@@ -730,7 +738,7 @@ TEST_CASE("--version and -V print the version and exit 0") {
     }
 }
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if !defined(RACEDEMO_ASAN) && !defined(RACEDEMO_TSAN)
 // Sanitizer runtimes reserve terabytes of address space: ulimit -v would stop them, not racedemo.
 TEST_CASE("trials that cannot create their threads are no trial: exit 1 with the reason") {
     // 300 MB of address space holds racedemo, not 64 threads of 8 MB stacks.

@@ -19,16 +19,18 @@
 #include "reference/classic_programs.hpp"
 #include "reference/enumerator.hpp"
 #include "reference/random_programs.hpp"
+#include "test_scale.hpp"
 
 namespace {
 
 using racedemo::ModelResult;
 using racedemo::Reduction;
 
-// CI runs the full set; the sanitizer builds (much slower per execution) a tenth of it.
+// The plain build runs the full set; a sanitizer build (much slower per execution) 80 of them.
+// RACEDEMO_RANDOM_PROGRAMS sets another count.
 int random_program_count() {
     const char* count = std::getenv("RACEDEMO_RANDOM_PROGRAMS");
-    return count != nullptr ? std::atoi(count) : 1000;
+    return count != nullptr ? std::atoi(count) : racedemo::testing::scaled(1000, 80);
 }
 
 std::set<std::string> labels_of(const std::map<std::string, std::uint64_t>& outcomes) {

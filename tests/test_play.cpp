@@ -12,6 +12,7 @@
 #include "engine/play.hpp"
 #include "process.hpp"
 #include "racedemo/scenario.hpp"
+#include "test_scale.hpp"
 
 using racedemo::testing::run_racedemo;
 
@@ -92,7 +93,8 @@ TEST_CASE("play: the threads can be deadlocked, and a thread waiting for a lock 
 TEST_CASE("play works for every scenario, both variants: Enter plays a whole run to its end" *
           kCourseOutput) {
     const std::string enters(400, '\n');
-    for (const racedemo::Scenario* scenario : racedemo::scenarios()) {
+    for (const racedemo::Scenario* scenario :
+         racedemo::testing::sample_of(racedemo::scenarios())) {  // test_scale.hpp
         for (const char* variant : {"unsafe", "fixed"}) {
             std::vector<std::string> args = {"play", std::string(scenario->name)};
             if (std::string(variant) == "fixed") args.push_back("--fixed");

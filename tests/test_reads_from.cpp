@@ -17,10 +17,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/sanitizers.hpp"
 #include "engine/model.hpp"
 #include "pinned_exploration.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
+#include "test_scale.hpp"
 
 namespace {
 
@@ -30,12 +32,12 @@ using racedemo::Reduction;
 using racedemo::Scenario;
 using racedemo::Variant;
 
-#if defined(__SANITIZE_THREAD__)
+#if defined(RACEDEMO_TSAN)
 constexpr bool under_tsan = true;
 #else
 constexpr bool under_tsan = false;
 #endif
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#if defined(RACEDEMO_TSAN) || defined(RACEDEMO_ASAN)
 constexpr bool under_sanitizer = true;
 #else
 constexpr bool under_sanitizer = false;
@@ -210,7 +212,8 @@ TEST_CASE("reads-from finds every final state of random small programs" *
     scenario.fixed = racedemo::make_trial<RandomTrial>;
     std::mt19937 random(2026);
     std::uint64_t all = 0, reduced_total = 0;
-    for (int round = 0; round < 150; ++round) {
+    const int rounds = racedemo::testing::scaled(150, 30);
+    for (int round = 0; round < rounds; ++round) {
         const int threads = 2 + round % 2;
         program = random_program(random, threads);
         CAPTURE(round);

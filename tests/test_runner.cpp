@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/sanitizers.hpp"
 #include "racedemo/scenario.hpp"
 #include "real/real_runner.hpp"
 
@@ -153,7 +154,7 @@ TEST_CASE("the histogram keeps labels in first-seen order") {
     CHECK(histogram.count("missing") == 0);
 }
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if !defined(RACEDEMO_ASAN) && !defined(RACEDEMO_TSAN)
 // Sanitizer builds reserve huge address ranges, so the trial memory limit is off there.
 namespace {
 void allocate_forever() {

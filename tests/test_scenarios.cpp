@@ -9,18 +9,21 @@
 #include "racedemo/bench.hpp"
 #include "racedemo/scenario.hpp"
 #include "real/real_runner.hpp"
+#include "test_scale.hpp"
 
 using namespace racedemo;
 
 TEST_CASE("fixed variants are clean over many real rounds, with 2 and 8 threads") {
+    const int rounds = racedemo::testing::scaled(200, 40);  // test_scale.hpp
     for (const Scenario* scenario : scenarios()) {
         for (int threads : {std::max(2, scenario->min_threads), 8}) {
             CAPTURE(scenario->name);
             CAPTURE(threads);
-            TrialResult result = run_rounds(*scenario, Variant::fixed, TrialConfig{threads}, 200);
+            TrialResult result =
+                run_rounds(*scenario, Variant::fixed, TrialConfig{threads}, rounds);
             CHECK(result.outcome.label == "clean");
             CHECK(!result.outcome.corrupted);
-            CHECK(result.rounds == 200);
+            CHECK(result.rounds == rounds);
         }
     }
 }

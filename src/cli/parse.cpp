@@ -35,10 +35,9 @@ constexpr double kMinTimeoutSeconds = 0.001;
 constexpr double kMaxTimeoutSeconds = 3600;
 // A week: a limit for a search left running, still refusing a typo's extra zeros.
 constexpr double kMaxRunSeconds = 7 * 24 * 3600;
-
-const std::vector<std::pair<std::string, ColorChoice>> kColors = {{"auto", ColorChoice::automatic},
-                                                                  {"always", ColorChoice::always},
-                                                                  {"never", ColorChoice::never}};
+// --strategy: how schedules are chosen (a replay is asked for by --schedule instead).
+constexpr std::initializer_list<Strategy> kChosenStrategies = {Strategy::random, Strategy::pct,
+                                                               Strategy::explore};
 
 // What the options of one scenario's subcommand write. Each scenario has its own, so that its
 // help page shows its own defaults.
@@ -164,8 +163,8 @@ const Scenario& lookup(const std::string& key) {
 CLI::Option* add_color(CLI::App& app, ColorChoice& color) {
     return app
         .add_option("--color", color, "colour: auto (a terminal, no NO_COLOR), always, never")
-        ->transform(one_of(kColors))
-        ->type_name("auto|always|never")
+        ->transform(one_of_named<ColorChoice>())
+        ->type_name(names_joined<ColorChoice>())
         ->default_str("auto");
 }
 
@@ -216,9 +215,9 @@ void setup_check(Parser& parser) {
         "check", "grade a fix: explorations, real runs and the detector; exit 0 only if all pass");
     options.app->add_option("scenario", options.key, "a scenario, by name or number")->required();
     options.app->add_option("--variant", options.variant, "the program to check")
-        ->transform(one_of<Variant>({{"fixed", Variant::fixed}, {"unsafe", Variant::unsafe}}))
-        ->type_name("fixed|unsafe")
-        ->default_str("fixed");
+        ->transform(one_of_named<Variant>({Variant::fixed, Variant::unsafe}))
+        ->type_name(names_joined<Variant>({Variant::fixed, Variant::unsafe}))
+        ->default_str(std::string(name_of(Variant::fixed)));
     CLI::Option* json =
         options.app->add_flag("--json", options.json, "print one JSON document instead of text");
     add_max_time(*options.app, options.max_time, "the checks");
@@ -278,8 +277,8 @@ void add_real_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("N")
         ->default_str(std::to_string(RealOptions{}.runs));
     app.add_option("--mode", o.mode, "real (OS threads) or model (deterministic scheduler)")
-        ->transform(one_of<Mode>({{"real", Mode::real}, {"model", Mode::model}}))
-        ->type_name("real|model")
+        ->transform(one_of_named<Mode>())
+        ->type_name(names_joined<Mode>())
         ->default_str("real");
     app.add_flag("--fixed", o.fixed, "run the fixed (locked) variant");
     app.add_option("--timeout", o.timeout, "real mode: seconds before a trial counts as hung")
@@ -290,9 +289,8 @@ void add_real_options(CLI::App& app, ScenarioOptions& o) {
 
 void add_model_options(CLI::App& app, ScenarioOptions& o) {
     app.add_option("--strategy", o.strategy, "model mode: how schedules are chosen")
-        ->transform(one_of<Strategy>(
-            {{"random", Strategy::random}, {"pct", Strategy::pct}, {"explore", Strategy::explore}}))
-        ->type_name("random|pct|explore")
+        ->transform(one_of_named(kChosenStrategies))
+        ->type_name(names_joined(kChosenStrategies))
         ->default_str("random");
     app.add_flag("--explore", o.explore, "the same as --strategy explore: every schedule");
     app.add_option("--schedule", o.schedule,
@@ -314,11 +312,8 @@ void add_model_options(CLI::App& app, ScenarioOptions& o) {
         ->type_name("N")
         ->default_str(std::to_string(ModelOptions{}.budget));
     app.add_option("--reduction", o.reduction, "explore: how equivalent schedules are merged")
-        ->transform(one_of<Reduction>({{"auto", Reduction::automatic},
-                                       {"none", Reduction::none},
-                                       {"dpor", Reduction::dpor},
-                                       {"reads-from", Reduction::reads_from}}))
-        ->type_name("auto|none|dpor|reads-from")
+        ->transform(one_of_named<Reduction>())
+        ->type_name(names_joined<Reduction>())
         ->default_str(std::string(name_of(ModelOptions{}.reduction)));
     app.add_option("--max-steps", o.max_steps,
                    "model mode: cut an execution after N steps (a spin loop that nothing ends)")
@@ -347,20 +342,17 @@ void add_other_options(CLI::App& app, ScenarioOptions& o) {
     add_max_time(app, o.max_time, "the run");
     add_color(app, o.color);
     app.add_option("--expect", o.expect, "exit 3 unless the verdict is this")
-        ->transform(one_of<Expectation>({{"corrupt", Expectation::corrupt},
-                                         {"clean", Expectation::clean},
-                                         {"deadlocked", Expectation::deadlocked}}))
-        ->type_name("corrupt|clean|deadlocked");
+        ->transform(one_of_named<Expectation>())
+        ->type_name(names_joined<Expectation>());
 }
 
 // Only for a scenario whose reader/writer lock can follow either policy.
 void add_policy_option(CLI::App& app, ScenarioOptions& o) {
     app.add_option("--policy", o.policy,
                    "the reader/writer lock's policy: a queued writer keeps new readers out, or not")
-        ->transform(one_of<RWPolicy>({{"writer-preferring", RWPolicy::writer_preferring},
-                                      {"reader-preferring", RWPolicy::reader_preferring}}))
-        ->type_name("writer-preferring|reader-preferring")
-        ->default_str("writer-preferring")
+        ->transform(one_of_named<RWPolicy>())
+        ->type_name(names_joined<RWPolicy>())
+        ->default_str(std::string(name_of(RWPolicy::writer_preferring)))
         ->excludes("--bench");
 }
 

@@ -240,7 +240,7 @@ int check_expectation(Expectation expect, Verdict verdict) {
                            : expect == Expectation::deadlocked ? Verdict::deadlocked
                                                                : Verdict::clean;
     if (verdict == wanted) return kExitRan;
-    print_to_stderr("racedemo: expected {} but the verdict is {}\n", expectation_name(expect),
+    print_to_stderr("racedemo: expected {} but the verdict is {}\n", name_of(expect),
                     shouted(verdict));
     return kExitExpectation;
 }

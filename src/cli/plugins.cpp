@@ -16,6 +16,7 @@
 #include "cli/request.hpp"
 #include "cli/validators.hpp"
 #include "core/registry.hpp"
+#include "core/sanitizers.hpp"
 #include "present/lesson.hpp"
 
 namespace racedemo {
@@ -23,7 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#if defined(__SANITIZE_THREAD__)
+#if defined(RACEDEMO_TSAN)
 constexpr bool kThreadSanitizerBuild = true;
 #else
 constexpr bool kThreadSanitizerBuild = false;

@@ -100,22 +100,8 @@ std::vector<std::string> command_words(const RunRequest& request) {
     if (request.answers) words.push_back("--answers");
     if (request.json) words.push_back("--json");
     if (request.expect != Expectation::none)
-        add(words, "--expect", std::string(expectation_name(request.expect)));
+        add(words, "--expect", std::string(name_of(request.expect)));
     return words;
-}
-
-std::string_view expectation_name(Expectation expect) {
-    switch (expect) {
-        case Expectation::corrupt:
-            return "corrupt";
-        case Expectation::clean:
-            return "clean";
-        case Expectation::deadlocked:
-            return "deadlocked";
-        case Expectation::none:
-            break;
-    }
-    return "";
 }
 
 std::string command_line(const RunRequest& request) {

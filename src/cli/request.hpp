@@ -2,6 +2,7 @@
 // Everything behind the parser (runners, reporters, the classroom) trusts these values.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/names.hpp"
 #include "core/run_report.hpp"
 #include "racedemo/scenario.hpp"
 
@@ -18,8 +20,21 @@ namespace racedemo {
 
 enum class ColorChoice { automatic, always, never };
 enum class Expectation { none, corrupt, clean, deadlocked };
-// "corrupt", "clean", "deadlocked": as --expect takes it.
-std::string_view expectation_name(Expectation expect);
+
+// Their names, as the command line takes them (core/names.hpp).
+template <>
+struct Names<ColorChoice> {
+    static constexpr std::array<Named<ColorChoice>, 3> table{{{ColorChoice::automatic, "auto"},
+                                                              {ColorChoice::always, "always"},
+                                                              {ColorChoice::never, "never"}}};
+};
+template <>
+struct Names<Expectation> {
+    static constexpr std::array<Named<Expectation>, 3> table{
+        {{Expectation::corrupt, "corrupt"},
+         {Expectation::clean, "clean"},
+         {Expectation::deadlocked, "deadlocked"}}};
+};
 
 // Exit codes, the contract graders and scripts rely on.
 enum ExitCode : int { kExitRan = 0, kExitError = 1, kExitUsage = 2, kExitExpectation = 3 };

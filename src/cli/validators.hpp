@@ -6,10 +6,13 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/names.hpp"
 
 namespace racedemo {
 
@@ -43,6 +46,34 @@ CLI::Validator one_of(const std::vector<std::pair<std::string, Enum>>& names) {
             return convert(value);
         },
         "");
+}
+
+// The values of Names<E>::table (core/names.hpp) with their names, in the table's order, or
+// those of `only`, in its order: the table is the one place an enum's names are spelled.
+template <class Enum>
+std::vector<std::pair<std::string, Enum>> named_values(std::initializer_list<Enum> only = {}) {
+    std::vector<std::pair<std::string, Enum>> names;
+    if (only.size() == 0) {
+        for (const Named<Enum>& named : Names<Enum>::table)
+            names.emplace_back(std::string(named.name), named.value);
+    }
+    for (Enum value : only) names.emplace_back(std::string(name_of(value)), value);
+    return names;
+}
+
+// One of those names, converted to its value.
+template <class Enum>
+CLI::Validator one_of_named(std::initializer_list<Enum> only = {}) {
+    return one_of(named_values(only));
+}
+
+// "a|b|c": the names one_of_named takes, for the help's type name.
+template <class Enum>
+std::string names_joined(std::initializer_list<Enum> only = {}) {
+    std::string joined;
+    for (const auto& [name, value] : named_values(only))
+        joined += (joined.empty() ? "" : "|") + name;
+    return joined;
 }
 
 // A name a scenario may have: lower-case letters, digits and '-', starting with a letter, at

@@ -34,10 +34,6 @@ Verdict verdict_of(const RunReport& report) {
                       report.body);
 }
 
-std::string_view verdict_name(Verdict verdict) {
-    return name_of(verdict);
-}
-
 const std::vector<int>& pointed_schedule(const ModelReport& report) {
     const ModelResult& result = report.result;
     const Strategy strategy = report.options.strategy;

@@ -8,8 +8,7 @@
 namespace racedemo {
 
 PctScheduler::PctScheduler(int threads, int depth, std::uint64_t seed, std::uint64_t runs)
-    : threads_(threads),
-      depth_(std::max(depth, 1)),
+    : depth_(std::max(depth, 1)),
       seed_(seed),
       runs_(runs),
       priority_(static_cast<std::size_t>(threads)) {}

@@ -30,7 +30,6 @@ class PctScheduler final : public Scheduler {
     void shuffle_priorities();
     void choose_change_points();
 
-    int threads_;
     int depth_;
     std::uint64_t seed_;
     std::uint64_t runs_;

@@ -7,9 +7,10 @@
 #include <cstddef>
 #include <vector>
 
+#include "core/sanitizers.hpp"
 #include "engine/model.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(RACEDEMO_ASAN)
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -54,14 +55,14 @@ struct PooledStack {
 // AddressSanitizer has to be told when execution moves to another stack (no-ops otherwise,
 // inline so that a switch pays nothing for them).
 inline void start_stack_switch(void** fake_stack, const void* bottom, std::size_t size) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(RACEDEMO_ASAN)
     __sanitizer_start_switch_fiber(fake_stack, bottom, size);
 #else
     (void)fake_stack, (void)bottom, (void)size;
 #endif
 }
 inline void finish_stack_switch(void* fake_stack, const void** bottom, std::size_t* size) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(RACEDEMO_ASAN)
     __sanitizer_finish_switch_fiber(fake_stack, bottom, size);
 #else
     (void)fake_stack, (void)bottom, (void)size;

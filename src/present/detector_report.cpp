@@ -46,20 +46,21 @@ std::string render_detector(const RunHeader& header, int runs, const DetectorRes
 }
 
 nlohmann::json detector_json(const RunHeader& header, int runs, const DetectorResult& result) {
-    nlohmann::json json = {{"scenario", header.scenario->name},
-                           {"number", header.scenario->number},
-                           {"variant", fmt::format("{}", header.variant)},
-                           {"mode", "real"},
-                           {"detector", "tsan"},
-                           {"threads", header.threads},
-                           {"runs", runs},
-                           {"verdict", !result.races.empty()       ? "corrupted"
-                                       : result.incomplete.empty() ? "clean"
-                                                                   : "no-bug-found"},
-                           {"complete", result.incomplete.empty()},
-                           {"incomplete", result.incomplete},
-                           {"reports", result.reports},
-                           {"lock_order_inversions", result.lock_order_inversions}};
+    nlohmann::json json = {
+        {"scenario", header.scenario->name},
+        {"number", header.scenario->number},
+        {"variant", fmt::format("{}", header.variant)},
+        {"mode", "real"},
+        {"detector", "tsan"},
+        {"threads", header.threads},
+        {"runs", runs},
+        {"verdict", name_of(!result.races.empty()       ? Verdict::corrupted
+                            : result.incomplete.empty() ? Verdict::clean
+                                                        : Verdict::no_bug_found)},
+        {"complete", result.incomplete.empty()},
+        {"incomplete", result.incomplete},
+        {"reports", result.reports},
+        {"lock_order_inversions", result.lock_order_inversions}};
     nlohmann::json races = nlohmann::json::array();
     for (const RaceReport& race : result.races) {
         auto side = [](const RaceAccess& access) {

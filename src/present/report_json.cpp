@@ -25,7 +25,7 @@ nlohmann::json trace_json(const std::optional<TrialResult>& first_bad) {
 void shared_model_fields(nlohmann::json& json, const ModelReport& report) {
     const ModelResult& result = report.result;
     json["runs"] = result.schedules_explored;
-    json["verdict"] = verdict_name(verdict_of(report));
+    json["verdict"] = name_of(verdict_of(report));
     json["outcomes"] = result.outcomes;
     json["corrupted_runs"] = result.schedules_corrupt;
     json["crashed_runs"] = 0;
@@ -100,7 +100,7 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     const RealResult& result = report.result;
     json["runs"] = result.runs_done;
     json["runs_requested"] = report.options.runs;
-    json["verdict"] = verdict_name(verdict_of(report));
+    json["verdict"] = name_of(verdict_of(report));
     json["outcomes"] = outcomes_json(result.outcomes);
     json["corrupted_runs"] = result.corrupted_runs;
     json["crashed_runs"] = result.crashed_runs;

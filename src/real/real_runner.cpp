@@ -22,6 +22,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/sanitizers.hpp"
 #include "real/lock_board.hpp"
 #include "real/real_trace.hpp"
 #include "real/stuck_trace.hpp"
@@ -195,7 +196,7 @@ struct ChildPipes {
     default_signal_dispositions();  // the parent decides when a trial ends
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);  // a crashing trial must not leave core files behind
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if !defined(RACEDEMO_ASAN) && !defined(RACEDEMO_TSAN)
     // Sanitizers reserve terabytes of address space up front; elsewhere cap the trial's memory.
     rlimit memory{options.trial_memory_bytes, options.trial_memory_bytes};
     setrlimit(RLIMIT_AS, &memory);

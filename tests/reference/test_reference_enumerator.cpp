@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "classic_programs.hpp"
+#include "core/sanitizers.hpp"
 #include "enumerator.hpp"
 #include "instructions.hpp"
 #include "program.hpp"
@@ -196,14 +197,8 @@ TEST_CASE("reference: lastzero's published trace counts") {
 
 // The sanitizer builds run about twenty times slower: there indexer stops at 14 (N = 15 alone
 // would take seconds).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(RACEDEMO_ASAN) || defined(RACEDEMO_TSAN)
 constexpr int largest_indexer = 14;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr int largest_indexer = 14;
-#else
-constexpr int largest_indexer = 15;
-#endif
 #else
 constexpr int largest_indexer = 15;
 #endif

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# ThreadSanitizer checks, run by `make tsan` on the build it makes (RACEDEMO_SANITIZER=thread):
+# ThreadSanitizer checks, run by `make tsan` on the plain build's TSan twin (racedemo-tsan: the
+# engine and the demos compiled with -fsanitize=thread, once). The tests that start threads in the
+# test process run under ThreadSanitizer in `make test` (ctest label tsan, tests/sanitizers).
 #
-#   1. the doctest suite through ctest, in the TSan build (model-mode tests excluded, see below),
-#      JOBS at a time;
+#   1. (in make test: the thread tests, racedemo_tsan_tests, a ctest entry per file)
 #   2. every FIXED variant: no ThreadSanitizer report, on real threads
 #      (racedemo <name> --fixed --runs 2 --threads 4) and under the model scheduler
 #      (racedemo <name> --fixed --explore), and the verdict is CLEAN;
@@ -17,21 +18,20 @@
 #   4. a race planted in a correct program (racedemo_planted_race) is reported, and the same
 #      program without the planted flag is clean: the check can see a race when there is one.
 #
-# Usage: tests/sanitizers/tsan_check.sh [BUILD_DIR]     (default: build-tsan)
+# Usage: tests/sanitizers/tsan_check.sh [BUILD_DIR]     (default: build)
 # Prints PASS or FAIL per check and a last line with the totals; exits 1 when any check failed.
 set -uo pipefail  # not -e: every check runs and reports
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if ! build=$(cd "${1:-$root/build-tsan}" 2>/dev/null && pwd); then
-    echo "FAIL  no build directory ${1:-$root/build-tsan}: make tsan builds one"
+if ! build=$(cd "${1:-$root/build}" 2>/dev/null && pwd); then
+    echo "FAIL  no build directory ${1:-$root/build}: make build makes one"
     echo "tsan_check: FAIL"
     exit 1
 fi
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 repeat=${TSAN_CHECK_REPEAT:-3}
-racedemo=$build/racedemo
+racedemo=$build/racedemo-tsan
 planted=$build/tests/sanitizers/racedemo_planted_race
-tests=$build/tests/racedemo_tests
 
 # halt_on_error=0: a process goes on after a report, so an unsafe trial still runs to its outcome.
 # handle_segv=0, handle_sigbus=0: a crashing unsafe trial dies of its signal, which racedemo
@@ -103,9 +103,9 @@ show_report() {
     sed -n '1,10p' "$work/$1/stderr" | sed 's/^/      stderr: /'
 }
 
-for binary in "$racedemo" "$planted" "$tests"; do
+for binary in "$racedemo" "$planted"; do
     if [ ! -x "$binary" ]; then
-        echo "FAIL  $binary is missing: build with -DRACEDEMO_SANITIZER=thread first (make tsan)"
+        echo "FAIL  $binary is missing: the plain build makes it (make build)"
         echo "tsan_check: FAIL"
         exit 1
     fi
@@ -120,71 +120,20 @@ if [[ $dynamic_symbols != *__tsan_init* && $linked_libraries != *libtsan* ]]; th
     exit 1
 fi
 
-# ---- 1. The doctest suite ----------------------------------------------------------------------
-# Excluded, because of what Boost.Context fibers do to TSan's memory (not because of reports):
-#  - the in-process model-mode tests, all of tests/test_model*.cpp (test_model.cpp, its limits
-#    and its comparison with the reference enumerator; listed by doctest itself, so the list
-#    follows the files). The model scheduler runs virtual threads as fibers on one OS
-#    thread, and TSan's memory grows faster than linearly with the number of executions explored
-#    (measured with racedemo trie-race --threads 3 --explore --reduction none: 2000 schedules take
-#    0.9 GB, 5000 take 5 GB, against 4 MB without TSan): "trie with three threads" went past 20 GB
-#    and was killed by the OOM killer, "DPOR reaches every behaviour..." takes 3.7 GB. Annotating
-#    the fiber switches for TSan (__tsan_switch_to_fiber) halves it but does not stop the growth.
-#  - the two end-to-end tests that make the racedemo binary explore thousands of schedules:
-#    "reduction pays..." (5000 schedules, 5 GB under TSan) and "SIGINT during an exploration..."
-#    (4096+ schedules of 4 threads before its progress line, 5.6 GB): two of them at once would not
-#    fit a CI runner's memory.
-# TSan reports nothing in any of them (one OS thread cannot race with itself); the ASan build runs
-# them all, and the small explorations of racedemo --explore below are checked here.
-# Excluded because TSan rightly reports it: "a scenario's --bench measures its whole grid...".
-# The lock grid's "unsync" column times the cache with no lock at all, on purpose (the cost of
-# the work alone, for reference): a real data race, in-process. The mutex and shared_mutex
-# columns of the same grid are covered by the fixed variants below.
-# Nothing else needs excluding: the tests that run UNSAFE variants on real threads do it through
-# run_real, in child processes whose reports go to a pipe racedemo swallows and which leave with
-# _exit, so they do not fail the test binary; in-process real runs (run_rounds) are fixed variants
-# only, and a report there rightly fails the test (exit code 66).
-mapfile -t model_tests < <("$tests" --list-test-cases --source-file='*test_model*.cpp' 2>/dev/null |
-    grep -v -e '^\[doctest\]' -e '^====')
-if [ "${#model_tests[@]}" -eq 0 ]; then
-    fail "could not list the model-mode tests of $tests (--list-test-cases --source-file)"
-fi
-# Excluded too: the tests of what racedemo prints over the whole course (doctest suite
-# "course-output", kCourseOutput in tests/process.hpp: the walkthrough, the glossary, every
-# command's width, play in every scenario). They test words and layout, not threads: their
-# model explorations run on one OS thread, and under TSan they took 700 of the suite's 1,250
-# CPU seconds. The plain and ASan builds run them.
-mapfile -t output_tests < <("$tests" --list-test-cases --test-suite=course-output 2>/dev/null |
-    grep -v -e '^\[doctest\]' -e '^====')
-if [ "${#output_tests[@]}" -eq 0 ]; then
-    fail "could not list the course-output tests of $tests (--list-test-cases --test-suite)"
-fi
-exclude="^reduction pays: |^SIGINT during an exploration |^a scenario's --bench measures "
-for name in "${model_tests[@]}" "${output_tests[@]}"; do
-    [ -n "$name" ] || continue
-    escaped=$(printf '%s' "$name" | sed 's/[][\.*^$+?(){}|]/\\&/g')
-    exclude+="|^${escaped}\$"
-done
-echo "== ctest in $build (${#model_tests[@]} model-mode tests, ${#output_tests[@]} course-output" \
-    "tests, 2 large explorations and the lock grid excluded)"
-ctest_log=$work/ctest.log
-TSAN_OPTIONS="$tsan_common" ctest --test-dir "$build" --output-on-failure -j "$jobs" \
-    -E "$exclude" 2>&1 | tee "$ctest_log"
-ctest_status=${PIPESTATUS[0]}
-ctest_summary=$(grep -E 'tests passed|No tests were found' "$ctest_log" | tail -1)
-if [ "$ctest_status" -eq 0 ] && [ -n "$ctest_summary" ]; then
-    pass "ctest under ThreadSanitizer: $ctest_summary"
-else
-    fail "ctest under ThreadSanitizer (exit $ctest_status): ${ctest_summary:-no summary}"
-fi
-
-# ---- 2 and 3. The scenarios --------------------------------------------------------------------
+# The test files of tests/sanitizers/CMakeLists.txt run under ThreadSanitizer in make test. The
+# model-mode tests are not among them: the model runs its virtual threads as fibers on one OS
+# thread, which cannot race with itself, and TSan's memory grows faster than linearly with the
+# executions explored (trie-race --threads 3 --explore --reduction none: 2000 schedules take
+# 0.9 GB, 5000 take 5 GB, against 4 MB without TSan). The ASan build runs them all; the small
+# explorations of racedemo --explore below are checked here.
 echo "== scenarios"
 mapfile -t names < <("$racedemo" list | awk '$1 ~ /^[0-9]+$/ && NF >= 2 { print $2 }')
 if [ "${#names[@]}" -eq 0 ]; then
     fail "racedemo list named no scenario"
 fi
-for name in "${names[@]}"; do
+# The checks of one scenario (they print PASS and FAIL lines; the totals are counted from them).
+check_scenario() {
+    local name=$1
     # Fixed, real threads.
     label="$name-fixed-real"
     run_tsan "$label" "$racedemo" "$name" --fixed --runs 2 --threads 4 --expect clean --color never
@@ -258,6 +207,20 @@ for name in "${names[@]}"; do
             "$total_races of $trials trial processes; deadlocked: $deadlocked_runs)"
         show_report "$label"
     fi
+}
+
+# A few scenarios at a time: most of a check is waiting (for trials, for a deadlock's watchdog),
+# and each writes its own lines, printed in order once all are done.
+parallel=$((jobs + 1))
+for name in "${names[@]}"; do
+    check_scenario "$name" >"$work/checks.$name" 2>&1 &
+    while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n; done
+done
+wait
+for name in "${names[@]}"; do
+    cat "$work/checks.$name"
+    checks=$((checks + $(grep -c -E "^(PASS|FAIL)  " "$work/checks.$name")))
+    failures=$((failures + $(grep -c -E "^FAIL  " "$work/checks.$name")))
 done
 
 # ---- 4. The planted race -----------------------------------------------------------------------
