@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "core/names.hpp"
 #include "core/trace.hpp"
 #include "present/waits.hpp"
 #include "racedemo/channel.hpp"

@@ -18,25 +18,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "racedemo/detail/runtime.hpp"
+
 namespace racedemo {
-
-enum class Op : std::uint8_t {
-    read,
-    write,
-    lock,
-    unlock,
-    lock_shared,
-    unlock_shared,
-    send,  // a channel's (channel.hpp)
-    recv,
-    close,
-    update,  // an atomic read-modify-write (atomic.hpp): reads and writes in one step
-    yield,   // racedemo::yield(): the thread can make no progress until another moves
-};
-
-constexpr bool is_channel_op(Op op) {
-    return op == Op::send || op == Op::recv || op == Op::close;
-}
 
 // How a value held in a Shared<T> is shown in a trace. Scenarios specialise it for their own
 // types (a trie node shows as "n3", a null pointer as "nil").
@@ -92,109 +76,37 @@ class SharedObject {
     virtual bool holds_address() const { return false; }
 
   private:
-    friend class ObjectTable;
+    friend struct detail::ObjectAccess;
     ObjectName name_;
     // The model's object table keeps the object's index here (it checks that the index is
     // still this object's): finding an object is a compare, not a hash lookup.
     mutable int model_index_ = -1;
 };
 
-enum class LockKind : std::uint8_t { exclusive, shared };
-
 // A lock the model scheduler understands (its model state lives in the model's object table).
+// A scenario locks and unlocks it through Mutex and RWMutex; the rest is for the runtimes.
 class LockObject : public SharedObject {
   public:
     using SharedObject::SharedObject;
+    // Whether a writer waiting for it keeps new readers out.
+    virtual bool writer_first() const { return false; }
+
+  protected:
     // The real lock, used by real mode (with or without tracing).
     virtual void native_acquire(LockKind kind) = 0;
     virtual bool native_try_acquire(LockKind kind) = 0;
     virtual void native_release(LockKind kind) = 0;
-    // Whether a writer waiting for it keeps new readers out.
-    virtual bool writer_first() const { return false; }
+    // Through the current runtime when there is one, natively otherwise.
+    void acquire_as(LockKind kind);
+    void release_as(LockKind kind);
+
+  private:
+    friend struct detail::LockAccess;
     // The real lock, told to the lock watcher when one is installed (real mode's trials).
     // With `waited`, a recorder's question: whether the lock was taken, so the thread waited
     // (a try first, then the wait; an untraced acquisition pays nothing for it).
     void watched_acquire(LockKind kind, bool* waited = nullptr);
     void watched_release(LockKind kind);
-
-  protected:
-    // Through the current runtime when there is one, natively otherwise.
-    void acquire_as(LockKind kind);
-    void release_as(LockKind kind);
-};
-
-// What a step does to shared state; the runtime behind the current thread decides.
-class Runtime {
-  public:
-    virtual ~Runtime() = default;
-    // A shared access is about to happen: a scheduling point in model mode.
-    virtual void before_access(const SharedObject& cell, Op op) = 0;
-    // The access happened; `bits` is the value read or written.
-    virtual void after_access(const SharedObject& cell, Op op, std::uint64_t bits) = 0;
-    // Lock operations; the runtime performs them (model: by its own rules; real: natively).
-    virtual void acquire(LockObject& lock, LockKind kind) = 0;
-    virtual void release(LockObject& lock, LockKind kind) = 0;
-    // An atomic read-modify-write happened: `before` is what it read, `after` what it left.
-    virtual void after_update(const SharedObject& cell, std::uint64_t before, std::uint64_t after) {
-        after_access(cell, Op::update, before);
-        (void)after;
-    }
-    // racedemo::yield(): the model does not run the thread again until another has moved.
-    virtual void yield_now() { std::this_thread::yield(); }
-    // A label for what the current thread is doing ("insert(\"go\")"), shown over its lane.
-    virtual void note(std::string_view text) = 0;
-    // Whether note() is worth formatting for: an exploring model runtime traces nothing.
-    bool wants_notes() const { return wants_notes_; }
-    // Whether after_access() is to be called: a model runtime that neither traces nor compares
-    // values does without it (a call saved on every access). Neither is virtual: both are
-    // asked at every step.
-    bool wants_values() const { return wants_values_; }
-    // Whether threads take their steps one at a time, each chosen by the runtime (the model):
-    // an operation that could block (a channel's) is then never tried before it can go through.
-    bool steps_one_at_a_time() const { return steps_one_at_a_time_; }
-
-  protected:
-    bool wants_notes_ = true;
-    bool wants_values_ = true;
-    bool steps_one_at_a_time_ = false;
-};
-
-// Real mode: told who waits for, holds and lets go of which lock, so that the watchdog can
-// name a deadlock's cycle (src/real/lock_board.hpp). One is installed in each trial process.
-class LockWatcher {
-  public:
-    virtual void waiting(const LockObject& lock, LockKind kind) = 0;
-    virtual void acquired(const LockObject& lock, LockKind kind) = 0;
-    virtual void releasing(const LockObject& lock, LockKind kind) = 0;
-    // A channel's send or receive must wait (a channel: channel.hpp), and then went through.
-    virtual void channel_waiting(const SharedObject& /*channel*/, Op /*op*/) {}
-    virtual void channel_done() {}
-
-  protected:
-    ~LockWatcher() = default;
-};
-
-namespace detail {
-inline thread_local Runtime* current_runtime = nullptr;
-inline LockWatcher* lock_watcher = nullptr;
-}  // namespace detail
-
-inline Runtime* current_runtime() {
-    return detail::current_runtime;
-}
-
-// Installs a runtime on the calling thread for the lifetime of the guard.
-class RuntimeScope {
-  public:
-    explicit RuntimeScope(Runtime* runtime) : previous_(detail::current_runtime) {
-        detail::current_runtime = runtime;
-    }
-    ~RuntimeScope() { detail::current_runtime = previous_; }
-    RuntimeScope(const RuntimeScope&) = delete;
-    RuntimeScope& operator=(const RuntimeScope&) = delete;
-
-  private:
-    Runtime* previous_;
 };
 
 // Labels what the calling thread is doing, for the trace; formats nothing when nothing traces.
@@ -240,6 +152,21 @@ inline void LockObject::release_as(LockKind kind) {
     if (Runtime* runtime = current_runtime()) return runtime->release(*this, kind);
     watched_release(kind);
 }
+
+namespace detail {
+// The runtimes' way in: the model's object table keeps its index in the object, and the real
+// tracing runtime takes the real lock with the watcher told.
+struct ObjectAccess {
+    static int& model_index(const SharedObject& object) { return object.model_index_; }
+    static const ObjectName& name(const SharedObject& object) { return object.name_; }
+};
+struct LockAccess {
+    static void watched_acquire(LockObject& lock, LockKind kind, bool* waited = nullptr) {
+        lock.watched_acquire(kind, waited);
+    }
+    static void watched_release(LockObject& lock, LockKind kind) { lock.watched_release(kind); }
+};
+}  // namespace detail
 
 namespace detail {
 // The unsigned integer as wide as T: cells keep their value as plain bits.
@@ -313,11 +240,11 @@ class Mutex final : public LockObject {
     void lock() { acquire_as(LockKind::exclusive); }
     void unlock() { release_as(LockKind::exclusive); }
 
+  private:
     void native_acquire(LockKind) override { native_.lock(); }
     bool native_try_acquire(LockKind) override { return native_.try_lock(); }
     void native_release(LockKind) override { native_.unlock(); }
 
-  private:
     std::mutex native_;
 };
 
@@ -353,7 +280,10 @@ class RWMutex final : public LockObject {
     void unlock() { release_as(LockKind::exclusive); }
     void lock_shared() { acquire_as(LockKind::shared); }
     void unlock_shared() { release_as(LockKind::shared); }
+    // Whether a queued writer keeps new readers out (the lock board's rule for who is stuck).
+    bool writer_first() const override { return policy_ == RWPolicy::writer_preferring; }
 
+  private:
     void native_acquire(LockKind kind) override {
         kind == LockKind::shared ? pthread_rwlock_rdlock(&native_)
                                  : pthread_rwlock_wrlock(&native_);
@@ -363,10 +293,7 @@ class RWMutex final : public LockObject {
                                          : pthread_rwlock_trywrlock(&native_)) == 0;
     }
     void native_release(LockKind) override { pthread_rwlock_unlock(&native_); }
-    // Whether a queued writer keeps new readers out (the lock board's rule for who is stuck).
-    bool writer_first() const override { return policy_ == RWPolicy::writer_preferring; }
 
-  private:
     RWPolicy policy_;
     pthread_rwlock_t native_;
 };
@@ -381,14 +308,3 @@ struct NoLock {
 };
 
 }  // namespace racedemo
-
-// "writer-preferring", "reader-preferring": as --policy takes it.
-template <>
-struct fmt::formatter<racedemo::RWPolicy> : fmt::formatter<std::string_view> {
-    auto format(racedemo::RWPolicy policy, format_context& context) const {
-        return fmt::formatter<std::string_view>::format(
-            policy == racedemo::RWPolicy::writer_preferring ? "writer-preferring"
-                                                            : "reader-preferring",
-            context);
-    }
-};

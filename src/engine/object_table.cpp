@@ -7,11 +7,11 @@ int ObjectTable::add(const SharedObject& object, ObjectKind kind) {
     ObjectState& state = states_[used_];
     state = ObjectState{};
     state.object = &object;
-    state.name = object.name_;
+    state.name = detail::ObjectAccess::name(object);
     state.kind = kind;
     state.rules = &primitive_of(kind);
     state.rules->registered(state);
-    object.model_index_ = static_cast<int>(used_);
+    detail::ObjectAccess::model_index(object) = static_cast<int>(used_);
     return static_cast<int>(used_++);
 }
 

@@ -34,8 +34,9 @@ class ObjectTable {
     // The object's index in this execution, registering it on first sight.
     int index_of(const SharedObject& object, ObjectKind kind) {
         // The index kept on the object is this execution's if this table's entry there is it.
-        const auto index = static_cast<std::size_t>(object.model_index_);
-        if (index < used_ && states_[index].object == &object) return object.model_index_;
+        const auto index = static_cast<std::size_t>(detail::ObjectAccess::model_index(object));
+        if (index < used_ && states_[index].object == &object)
+            return detail::ObjectAccess::model_index(object);
         return add(object, kind);
     }
     int size() const { return static_cast<int>(used_); }

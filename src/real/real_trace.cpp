@@ -54,13 +54,13 @@ class ThreadRecorder final : public Runtime {
         const Op op = kind == LockKind::shared ? Op::lock_shared : Op::lock;
         const std::uint64_t asked = timestamp();
         bool waited = false;
-        lock.watched_acquire(kind, &waited);
+        detail::LockAccess::watched_acquire(lock, kind, &waited);
         if (waited) record(lock, op, 0, asked, true);
         record(lock, op, 0);
     }
     void release(LockObject& lock, LockKind kind) override {
         record(lock, kind == LockKind::shared ? Op::unlock_shared : Op::unlock, 0);
-        lock.watched_release(kind);
+        detail::LockAccess::watched_release(lock, kind);
     }
     void note(std::string_view text) override { notes_.emplace_back(text); }
 
