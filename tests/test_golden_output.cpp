@@ -64,10 +64,11 @@ std::vector<GoldenCommand> scenario_commands(const std::string& name) {
 
 std::vector<GoldenCommand> golden_commands() {
     std::vector<GoldenCommand> commands;
-    // Under sanitizer scale, every third scenario (test_scale.hpp).
+    // Under sanitizer scale, every fourth scenario (test_scale.hpp).
     for (const char* name : racedemo::testing::sample_of<const char*>(
              {"unsafe-map", "mutex-map", "trie-race", "stack", "rwmutex-cache", "counter",
-              "job-queue", "lock-order", "early-return", "rwmutex-recursive", "read-only"}))
+              "job-queue", "lock-order", "early-return", "rwmutex-recursive", "read-only"},
+             4))
         for (GoldenCommand& command : scenario_commands(name)) commands.push_back(command);
     commands.push_back({"rwmutex-recursive.reader-preferring.txt",
                         {"rwmutex-recursive", "--policy", "reader-preferring", "--mode", "model",
