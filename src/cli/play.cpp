@@ -19,6 +19,7 @@
 #include "engine/play.hpp"
 #include "present/refusals.hpp"
 #include "present/report.hpp"
+#include "present/run_report.hpp"
 #include "present/text.hpp"
 
 namespace racedemo {
@@ -199,14 +200,15 @@ void Player::finish() {
         print(fmt::format(" page written: {}\n", request_.html_path));
     const ModelRun& run = std::get<ModelReport>(report.body).result.shown;
     if (!run.outcome.corrupted && !run.deadlock) {
-        print(style_.good("CLEAN:") +
+        print(verdict_heading(Verdict::clean, style_) +
               " every thread finished and nothing went wrong. The goal was not reached: u undoes "
               "a step, r starts again, q quits.\n");
         return;
     }
     done_ = reached_ = true;
-    print(fmt::format("{} {}\n", style_.bad(run.deadlock ? "DEADLOCKED:" : "CORRUPTED:"),
-                      run.outcome.evidence));
+    print(fmt::format(
+        "{} {}\n", verdict_heading(run.deadlock ? Verdict::deadlocked : Verdict::corrupted, style_),
+        run.outcome.evidence));
     print(
         fmt::format(" Your schedule ({} steps):\n   {}\n", schedule_.size(), replay_of(schedule_)));
     const auto& shortest = run.deadlock ? goal_.deadlocking : goal_.corrupting;

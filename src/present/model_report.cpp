@@ -230,10 +230,10 @@ std::string estimate_line(const ModelResult& result) {
 std::string corrupted_line(const ModelReport& report, const Style& style) {
     const ModelRun& run = report.result.shown;
     if (run.outcome.corrupted)
-        return fmt::format("{} {}\n", style.bad("CORRUPTED:"),
+        return fmt::format("{} {}\n", verdict_heading(Verdict::corrupted, style),
                            run.outcome.evidence.empty() ? run.outcome.label : run.outcome.evidence);
     return fmt::format("{} {} of {} schedules corrupted; the replay below shows the first\n",
-                       style.bad("CORRUPTED:"), report.result.schedules_corrupt,
+                       verdict_heading(Verdict::corrupted, style), report.result.schedules_corrupt,
                        report.result.schedules_explored);
 }
 
@@ -273,8 +273,8 @@ std::string bound_line(const ModelReport& report, const Style& style) {
         " it repeats: {}\n"
         " a spin loop that nothing ends? A wait for another thread can say so with "
         "racedemo::yield();\n work that is just long needs a larger --max-steps\n",
-        style.bad("STEP BOUND:"), run.bound_thread, run.bound_thread_steps, run.schedule.size(),
-        fmt::join(round, "; "));
+        verdict_heading(Verdict::step_bound, style), run.bound_thread, run.bound_thread_steps,
+        run.schedule.size(), fmt::join(round, "; "));
 }
 
 std::string verdict_line(const ModelReport& report, const Style& style) {
@@ -284,10 +284,11 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
         case Verdict::corrupted:
             return corrupted_line(report, style) + also_deadlocked(result);
         case Verdict::deadlocked:
-            return fmt::format("{} {}\n", style.bad("DEADLOCKED:"), result.shown.outcome.evidence);
+            return fmt::format("{} {}\n", verdict_heading(Verdict::deadlocked, style),
+                               result.shown.outcome.evidence);
         case Verdict::no_bug_found:
             return fmt::format("{} {} run, none corrupts; but the search {}, so this is no proof\n",
-                               style.bad("NO BUG FOUND:"),
+                               verdict_heading(Verdict::no_bug_found, style),
                                text::counted(result.schedules_explored, "schedule"),
                                report.time_limit_reached ? "reached its time limit"
                                : result.interrupted      ? "was interrupted"
@@ -307,7 +308,8 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
         : report.options.runs > 1
             ? fmt::format("none of {} schedules corrupts or deadlocks", result.schedules_explored)
             : std::string("this schedule neither corrupts nor deadlocks");
-    return fmt::format("{} {}, under {}\n", style.good("CLEAN:"), what, model_memory);
+    return fmt::format("{} {}, under {}\n", verdict_heading(Verdict::clean, style), what,
+                       model_memory);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "present/run_report.hpp"
 #include "present/text.hpp"
 #include "present/waits.hpp"
 
@@ -192,30 +193,30 @@ std::string real_verdict(const RealResult& result, double timeout_seconds, const
     if (verdict_corrupt(result))
         return fmt::format(
             "{} {} of {} runs went wrong ({} corrupted, {} crashed, {} hung{}); first: {}\n",
-            style.bad("CORRUPTED:"), bad + result.deadlocked_runs, result.runs_done,
-            result.corrupted_runs, result.crashed_runs, result.hung_runs, deadlocked,
-            result.first_bad ? result.first_bad->outcome.evidence : "");
+            verdict_heading(Verdict::corrupted, style), bad + result.deadlocked_runs,
+            result.runs_done, result.corrupted_runs, result.crashed_runs, result.hung_runs,
+            deadlocked, result.first_bad ? result.first_bad->outcome.evidence : "");
     const std::string hung =
         result.hung_runs > 0 ? fmt::format("; {} hung", result.hung_runs) : std::string();
     if (result.deadlocked_runs > 0)
         return fmt::format(
-            "{} {} of {} runs{}{}\n", style.bad("DEADLOCKED:"), result.deadlocked_runs,
-            result.runs_done, hung,
+            "{} {} of {} runs{}{}\n", verdict_heading(Verdict::deadlocked, style),
+            result.deadlocked_runs, result.runs_done, hung,
             others_clean(result.runs_done - result.deadlocked_runs - result.hung_runs));
     // A hang shows no damage, only no answer: perhaps a livelock, perhaps too short a timeout.
     if (result.hung_runs > 0)
         return fmt::format(
             "{} {} of {} runs gave no result within {:g} s and were killed; no "
             "corruption seen{}\n",
-            style.bad("HUNG:"), result.hung_runs, result.runs_done, timeout_seconds,
-            others_clean(result.runs_done - result.hung_runs));
+            verdict_heading(Verdict::hung, style), result.hung_runs, result.runs_done,
+            timeout_seconds, others_clean(result.runs_done - result.hung_runs));
     if (real_run_cut(result))
         return fmt::format(
             "{} {} of {} runs finished, none went wrong; but the run {}, so this is no proof\n",
-            style.bad("NO BUG FOUND:"), result.runs_done, result.runs_requested,
+            verdict_heading(Verdict::no_bug_found, style), result.runs_done, result.runs_requested,
             result.interrupted_by != 0 ? "was interrupted" : "reached its time limit");
     return fmt::format("{} {} of {} runs, {} rounds in all, no corruption, no deadlock\n",
-                       style.good("CLEAN:"), result.runs_done, result.runs_done,
+                       verdict_heading(Verdict::clean, style), result.runs_done, result.runs_done,
                        result.rounds_total);
 }
 

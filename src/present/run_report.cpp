@@ -25,6 +25,11 @@ std::string_view verdict_word(Verdict verdict) {
     return "?";
 }
 
+std::string verdict_heading(Verdict verdict, const Style& style) {
+    const std::string heading = fmt::format("{}:", verdict_word(verdict));
+    return verdict == Verdict::clean ? style.good(heading) : style.bad(heading);
+}
+
 std::string why_stopped(const RunReport& report) {
     if (report.interrupted_by != 0)
         return fmt::format("interrupted ({})", signal_name(report.interrupted_by));

@@ -11,6 +11,8 @@ namespace racedemo {
 
 // The verdict as a report shouts it: "CORRUPTED", "NO BUG FOUND", "STEP BOUND", ...
 std::string_view verdict_word(Verdict verdict);
+// "CORRUPTED:", as a verdict line begins: in the good colour for CLEAN, the bad one otherwise.
+std::string verdict_heading(Verdict verdict, const Style& style);
 // What the model assumes of memory, as a verdict names it.
 inline constexpr std::string_view model_memory = "sequential consistency";
 

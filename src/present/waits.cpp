@@ -45,7 +45,8 @@ std::string describe_wait_step(const Waiter& waiter) {
     if (is_channel_op(waiter.op))
         return fmt::format("{} {}: waits", op_name(waiter.op), waiter.waits_for);
     const bool reads = waiter.shared || waiter.writer_queued;
-    return fmt::format("{} {}: waits", reads ? "rlock" : "lock", waiter.waits_for);
+    return fmt::format("{} {}: waits", op_name(reads ? Op::lock_shared : Op::lock),
+                       waiter.waits_for);
 }
 
 std::string describe_wait(const Waiter& waiter, const std::vector<int>& finished) {
