@@ -27,5 +27,7 @@ racedemo=$root/usr/bin/racedemo
 "$racedemo" list | grep -q "trie-race" || fail "the unpacked racedemo lists no scenarios"
 "$racedemo" counter --fixed --detector tsan --runs 1 --expect clean >/dev/null ||
     fail "the unpacked racedemo does not find its ThreadSanitizer twin beside it"
-bash "$here/../sdk/test_sdk.sh" "" "$root/usr"
-echo "package: PASS ($(basename "$deb"): contents, unpacked under $root, the SDK from it)"
+# Its CMake files build a plugin that it lists; what the plugin then does is the SDK test's, which
+# ctest runs against the install (sdk_outside_the_tree): the same headers and files.
+SDK_BUILD_ONLY=1 bash "$here/../sdk/test_sdk.sh" "" "$root/usr"
+echo "package: PASS ($(basename "$deb"): contents, unpacked under $root, a plugin built from it)"
