@@ -90,10 +90,10 @@ TEST_CASE("a reader that asks again behind a queued writer is stuck where writer
         SharedBoard shared;
         LockBoard& board = *shared.board;
         RWMutex rw("rw", policy);
-        hold(board, 0, rw, LockKind::shared);  // T1 reads
-        hold(board, 0, rw, LockKind::shared);  // and again, through Get, which unlocks
-        board.releasing(0, rw);                // one release: T1 still holds its first
-        board.waiting(1, rw);                  // T2 wants to write: queued behind the reader
+        hold(board, 0, rw, LockKind::shared);      // T1 reads
+        hold(board, 0, rw, LockKind::shared);      // and again, through Get, which unlocks
+        board.releasing(0, rw, LockKind::shared);  // one release: T1 still holds its first
+        board.waiting(1, rw);                      // T2 wants to write: queued behind the reader
         CHECK(board.look(2).deadlocked.empty());
         board.waiting(0, rw, LockKind::shared);  // T1 reads again
         const LockBoard::Snapshot snapshot = board.look(2);

@@ -18,7 +18,7 @@ using namespace racedemo;
 
 namespace {
 
-int count_lines(const std::string& text) {
+int lines_in(const std::string& text) {
     int lines = 0;
     for (char c : text) lines += c == '\n';
     return lines;
@@ -173,7 +173,7 @@ TEST_CASE("swimlanes: one column per thread, steps numbered, damage marked") {
     REQUIRE(second != std::string::npos);
     CHECK(text.find("write root['g'] <- n1", second) > second + 20);
     CHECK(text.find("! overwrites n1 written by T2 at step 3") != std::string::npos);
-    CHECK(count_lines(text) == 6);
+    CHECK(lines_in(text) == 6);
     CHECK(text.find('\x1b') == std::string::npos);
     CHECK(render_swimlanes(trace, Style(true)).find('\x1b') != std::string::npos);
 }

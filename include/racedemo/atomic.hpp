@@ -70,8 +70,17 @@ class Atomic final : public SharedObject {
     }
 
     // Untraced access for set-up, reset and the arbiter, which run when no other thread does.
-    T peek() const { return std::bit_cast<T>(bits_.load(std::memory_order_relaxed)); }
-    void poke(T value) { bits_.store(std::bit_cast<Raw>(value), std::memory_order_relaxed); }
+    // Inside a thread it is a misuse, which the runtime running the thread reports.
+    T peek() const {
+        if (Runtime* runtime = current_runtime()) [[unlikely]]
+            runtime->bypassed(*this, Op::read);
+        return std::bit_cast<T>(bits_.load(std::memory_order_relaxed));
+    }
+    void poke(T value) {
+        if (Runtime* runtime = current_runtime()) [[unlikely]]
+            runtime->bypassed(*this, Op::write);
+        bits_.store(std::bit_cast<Raw>(value), std::memory_order_relaxed);
+    }
 
     std::string show_bits(std::uint64_t bits) const override {
         return ShowValue<T>::show(from_bits<T>(bits));

@@ -143,11 +143,14 @@ class Chan final : public ChannelObject {
     }
 
     void native_send(T value) {
-        if (capacity() == 0) return handoff_.send(*this, to_bits(value));
+        if (capacity() == 0) {
+            if (!handoff_.send(*this, to_bits(value))) misused(Op::send);
+            return;
+        }
         std::unique_lock guard(mu_);
         await(guard, room_, room_sleepers_, Op::send,
               [this] { return closed_ || items_.size() < std::size_t(capacity()); });
-        if (closed_) throw std::logic_error("send on a closed channel");
+        if (closed_) return misused(Op::send);
         items_.push_back(value);
         changed(filled_, filled_sleepers_);
     }
@@ -167,11 +170,23 @@ class Chan final : public ChannelObject {
     }
 
     void native_close() {
-        if (capacity() == 0) return handoff_.close();
+        if (capacity() == 0) {
+            if (!handoff_.close()) misused(Op::close);
+            return;
+        }
         std::lock_guard guard(mu_);
+        if (closed_) return misused(Op::close);
         closed_ = true;
         changed(filled_, filled_sleepers_);
         changed(room_, room_sleepers_);
+    }
+
+    // A send on a closed channel, or a second close: in a racedemo trial the lock watcher records
+    // the misuse and the operation does nothing; elsewhere it throws, as Go panics.
+    void misused(Op op) {
+        if (LockWatcher* watcher = detail::lock_watcher) return watcher->misused(*this, op);
+        throw std::logic_error(op == Op::send ? "send on a closed channel"
+                                              : "close of a closed channel");
     }
 
     // Waits until `ready`, with the lock held when it is checked. A handoff between two running

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <thread>
 
 #include "racedemo/shared_state.hpp"
@@ -18,11 +17,15 @@ namespace racedemo::detail {
 class Handoff {
   public:
     // `channel` names the waits told to real mode's lock watcher (a deadlock on a channel).
-    void send(const SharedObject& channel, std::uint64_t bits) {
+    // False, and nothing sent, when the channel is closed (the caller reports the misuse).
+    bool send(const SharedObject& channel, std::uint64_t bits) {
         std::uint64_t seen = state_.load(std::memory_order_acquire);
         Waiting waiting{channel, Op::send};
         // Claim the slot: one sender at a time writes it.
-        while (!try_claim(seen)) seen = wait_for_change(seen, waiting);
+        while (!try_claim(seen)) {
+            if ((seen & closed_bit) != 0) return false;
+            seen = wait_for_change(seen, waiting);
+        }
         slot_.store(bits, std::memory_order_relaxed);
         const std::uint64_t full =
             state_.fetch_add(claimed_to_full, std::memory_order_release) + claimed_to_full;
@@ -30,6 +33,7 @@ class Handoff {
         // Unbuffered: the sender goes on once a receiver has taken its value.
         seen = full;
         while ((seen & ~closed_bit) == (full & ~closed_bit)) seen = wait_for_change(seen, waiting);
+        return true;
     }
 
     // The next value; empty once the channel is closed and its slot empty.
@@ -52,9 +56,11 @@ class Handoff {
         }
     }
 
-    void close() {
-        state_.fetch_or(closed_bit);
+    // False when it was closed already (the caller reports the misuse).
+    bool close() {
+        const bool was_open = (state_.fetch_or(closed_bit) & closed_bit) == 0;
         wake_sleepers();
+        return was_open;
     }
 
   private:
@@ -83,7 +89,7 @@ class Handoff {
     };
 
     bool try_claim(std::uint64_t& seen) {
-        if ((seen & closed_bit) != 0) throw std::logic_error("send on a closed channel");
+        if ((seen & closed_bit) != 0) return false;
         return phase(seen) == empty_phase &&
                state_.compare_exchange_weak(seen, seen + claimed_phase, std::memory_order_acquire);
     }

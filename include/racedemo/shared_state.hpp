@@ -139,7 +139,9 @@ inline void LockObject::watched_acquire(LockKind kind, bool* waited) {
 }
 
 inline void LockObject::watched_release(LockKind kind) {
-    if (LockWatcher* watcher = detail::lock_watcher) watcher->releasing(*this, kind);
+    LockWatcher* watcher = detail::lock_watcher;
+    if (watcher != nullptr && !watcher->releasing(*this, kind))
+        return;  // not the thread's to let go
     native_release(kind);
 }
 
@@ -217,8 +219,17 @@ class Shared final : public SharedObject {
     }
 
     // Untraced access for set-up, reset and the arbiter, which run when no other thread does.
-    T peek() const { return std::bit_cast<T>(bits_); }
-    void poke(T value) { bits_ = std::bit_cast<Raw>(value); }
+    // Inside a thread it is a misuse, which the runtime running the thread reports.
+    T peek() const {
+        if (Runtime* runtime = current_runtime()) [[unlikely]]
+            runtime->bypassed(*this, Op::read);
+        return std::bit_cast<T>(bits_);
+    }
+    void poke(T value) {
+        if (Runtime* runtime = current_runtime()) [[unlikely]]
+            runtime->bypassed(*this, Op::write);
+        bits_ = std::bit_cast<Raw>(value);
+    }
 
     std::string show_bits(std::uint64_t bits) const override {
         return ShowValue<T>::show(from_bits<T>(bits));

@@ -109,12 +109,14 @@ bool cut_short(const RunReport& report) {
 
 bool bad(Verdict verdict) {
     return verdict == Verdict::corrupted || verdict == Verdict::deadlocked ||
-           verdict == Verdict::hung || verdict == Verdict::step_bound;
+           verdict == Verdict::hung || verdict == Verdict::step_bound || verdict == Verdict::misuse;
 }
 
 // "24 corrupt, 1 deadlocked: lost 101; ..." of a model search or series.
 std::string model_damage(const ModelResult& result) {
     std::vector<std::string> counts;
+    if (result.schedules_misused > 0)
+        counts.push_back(fmt::format("{} misused a primitive", result.schedules_misused));
     if (result.schedules_corrupt > 0)
         counts.push_back(fmt::format("{} corrupt", result.schedules_corrupt));
     if (result.schedules_deadlocked > 0)
@@ -148,6 +150,7 @@ std::string real_damage(const RealResult& result) {
     auto count = [&counts](int runs, std::string_view what) {
         if (runs > 0) counts.push_back(fmt::format("{} {}", runs, what));
     };
+    count(result.misused_runs, "misused a primitive");
     count(result.corrupted_runs, "corrupted");
     count(result.crashed_runs, "crashed");
     count(result.failed_runs, "failed");
@@ -155,7 +158,8 @@ std::string real_damage(const RealResult& result) {
     count(result.hung_runs, "hung");
     std::vector<std::string> labels;
     for (const auto& [label, runs] : result.outcomes.rows)
-        if (label != "clean" && label != deadlock_label) labels.push_back(label);
+        if (label != "clean" && label != deadlock_label && label != misuse_label)
+            labels.push_back(label);
     if (labels.empty()) return fmt::format("{}", fmt::join(counts, ", "));
     return fmt::format("{} ({})", fmt::join(counts, ", "), fmt::join(labels, ", "));
 }

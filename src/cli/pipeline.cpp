@@ -238,6 +238,7 @@ int check_expectation(Expectation expect, Verdict verdict) {
     if (expect == Expectation::none) return kExitRan;
     const Verdict wanted = expect == Expectation::corrupt      ? Verdict::corrupted
                            : expect == Expectation::deadlocked ? Verdict::deadlocked
+                           : expect == Expectation::misuse     ? Verdict::misuse
                                                                : Verdict::clean;
     if (verdict == wanted) return kExitRan;
     print_to_stderr("racedemo: expected {} but the verdict is {}\n", name_of(expect),

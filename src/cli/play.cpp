@@ -17,6 +17,7 @@
 #include "cli/output.hpp"
 #include "cli/pipeline.hpp"
 #include "engine/play.hpp"
+#include "present/misuse.hpp"
 #include "present/refusals.hpp"
 #include "present/report.hpp"
 #include "present/run_report.hpp"
@@ -109,6 +110,7 @@ std::vector<int> choosable(const PlayPosition& position) {
 std::string turn_text(const PlayPosition& position, const Style& style) {
     std::string out = position.trace.events.empty() ? std::string(" (no steps yet)\n")
                                                     : render_swimlanes(position.trace, style);
+    if (position.misuse) return out;  // the execution stopped there: finish() says why
     for (int thread = 1; thread <= static_cast<int>(position.state.size()); ++thread)
         out += thread_line(position, thread) + "\n";
     return out;
@@ -199,6 +201,12 @@ void Player::finish() {
     if (!request_.html_path.empty() && write_page(request_.html_path, report))
         print(fmt::format(" page written: {}\n", request_.html_path));
     const ModelRun& run = std::get<ModelReport>(report.body).result.shown;
+    if (run.misuse) {
+        done_ = true;
+        print(fmt::format("{} {}\n {}\n", verdict_heading(Verdict::misuse, style_),
+                          run.outcome.evidence, misuse_rule(run.misuse->kind)));
+        return;
+    }
     if (!run.outcome.corrupted && !run.deadlock) {
         print(verdict_heading(Verdict::clean, style_) +
               " every thread finished and nothing went wrong. The goal was not reached: u undoes "

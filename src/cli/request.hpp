@@ -19,7 +19,7 @@
 namespace racedemo {
 
 enum class ColorChoice { automatic, always, never };
-enum class Expectation { none, corrupt, clean, deadlocked };
+enum class Expectation { none, corrupt, clean, deadlocked, misuse };
 
 // Their names, as the command line takes them (core/names.hpp).
 template <>
@@ -30,10 +30,11 @@ struct Names<ColorChoice> {
 };
 template <>
 struct Names<Expectation> {
-    static constexpr std::array<Named<Expectation>, 3> table{
+    static constexpr std::array<Named<Expectation>, 4> table{
         {{Expectation::corrupt, "corrupt"},
          {Expectation::clean, "clean"},
-         {Expectation::deadlocked, "deadlocked"}}};
+         {Expectation::deadlocked, "deadlocked"},
+         {Expectation::misuse, "misuse"}}};
 };
 
 // Exit codes, the contract graders and scripts rely on.

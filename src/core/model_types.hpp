@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/misuse.hpp"
 #include "core/trace.hpp"
 #include "core/waiter.hpp"
 #include "racedemo/scenario.hpp"
@@ -104,6 +105,9 @@ struct ModelRun {
     bool bounded = false;
     int bound_thread = 0;
     int bound_thread_steps = 0;
+    // It stopped at a misuse of a primitive (then its last step is the misuse, but for a peek or
+    // poke, which is no step).
+    std::optional<Misuse> misuse;
 };
 
 // An incomplete search's guess at the size of the whole one (Knuth's estimator).
@@ -127,6 +131,9 @@ struct ModelResult {
     // Executions that reached the step bound. A search stops at the first: until the loop that
     // ran on is understood, nothing else it says could be trusted as complete.
     std::uint64_t schedules_bounded = 0;
+    // Executions that stopped at a misuse (core/misuse.hpp). A search stops at the first: what a
+    // program does after one is undefined, and it is a bug whatever else the search would find.
+    std::uint64_t schedules_misused = 0;
     // explore: the reduction whose search these numbers are (automatic: the one that finished
     // first; reads_from under a preemption bound: dpor).
     Reduction reduction = Reduction::none;
@@ -143,6 +150,8 @@ struct ModelResult {
     std::optional<std::vector<int>> first_corrupt_schedule;
     // random, pct: the first schedule that deadlocked, if any.
     std::optional<std::vector<int>> first_deadlock_schedule;
+    // The schedule of the execution that stopped at a misuse, if any.
+    std::optional<std::vector<int>> misuse_schedule;
     // The schedule of the first execution that passed the step bound, if any.
     std::optional<std::vector<int>> bound_schedule;
     // explore, when not complete (cut by the budget, the bound or an interruption).

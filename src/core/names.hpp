@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/misuse.hpp"
 #include "core/model_types.hpp"
 #include "racedemo/scenario.hpp"
 
@@ -25,7 +26,9 @@ enum class Mode { real, model };
 // deadlocked: no corruption was seen, so none is claimed.
 // step_bound: a model execution reached the step bound (a spin loop that nothing ends?) and
 // none corrupted or deadlocked: the search stopped there, so nothing else is claimed.
-enum class Verdict { corrupted, deadlocked, clean, no_bug_found, hung, step_bound };
+// misuse: a primitive was used against its rules (core/misuse.hpp): what follows it is undefined,
+// so it comes before every other verdict.
+enum class Verdict { corrupted, deadlocked, clean, no_bug_found, hung, step_bound, misuse };
 
 template <class E>
 struct Named {
@@ -70,12 +73,23 @@ struct Names<RWPolicy> {
 
 template <>
 struct Names<Verdict> {
-    static constexpr std::array<Named<Verdict>, 6> table{{{Verdict::corrupted, "corrupted"},
+    static constexpr std::array<Named<Verdict>, 7> table{{{Verdict::corrupted, "corrupted"},
                                                           {Verdict::deadlocked, "deadlocked"},
                                                           {Verdict::clean, "clean"},
                                                           {Verdict::no_bug_found, "no-bug-found"},
                                                           {Verdict::hung, "hung"},
-                                                          {Verdict::step_bound, "step-bound"}}};
+                                                          {Verdict::step_bound, "step-bound"},
+                                                          {Verdict::misuse, "misuse"}}};
+};
+template <>
+struct Names<MisuseKind> {
+    static constexpr std::array<Named<MisuseKind>, 6> table{
+        {{MisuseKind::unlock_free, "unlock-of-a-free-lock"},
+         {MisuseKind::unlock_other, "unlock-by-a-non-holder"},
+         {MisuseKind::unlock_shared_unheld, "unlock-shared-without-a-read-lock"},
+         {MisuseKind::close_closed, "close-of-a-closed-channel"},
+         {MisuseKind::send_closed, "send-on-a-closed-channel"},
+         {MisuseKind::bypass, "peek-or-poke-inside-a-thread"}}};
 };
 
 template <class E>

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/misuse.hpp"
 #include "core/trace.hpp"
 #include "core/waiter.hpp"
 #include "racedemo/scenario.hpp"
@@ -41,8 +42,11 @@ struct RealOptions {
 // deadlocked: the watchdog found threads waiting for locks only waiting threads hold.
 // could_not_start: the machine refused the trial its process, threads or memory before its first
 // round; the scenario's code never ran, so it is no outcome of the scenario.
+// misused: a thread used a primitive against its rules (core/misuse.hpp); the trial ended with
+// that round.
 enum class TrialStatus {
     finished,
+    misused,
     crashed,
     hung,
     deadlocked,
@@ -63,6 +67,7 @@ struct TrialResult {
     std::optional<Trace> trace;    // observed order of steps of the last round, when traced
     std::vector<Waiter> wait_for;  // deadlocked: who holds what and waits for what
     std::vector<int> finished;     // deadlocked: the threads (1-based) that had finished
+    std::optional<Misuse> misuse;  // misused: the round's first misuse
 };
 
 // Outcome labels in the order they were first seen, with counts.
@@ -81,6 +86,9 @@ struct RealResult {
     int hung_runs = 0;
     int deadlocked_runs = 0;  // stopped by the watchdog on a cycle of lock waits
     int failed_runs = 0;      // the child ended without a result and without a signal
+    int misused_runs = 0;     // a thread used a primitive against its rules
+    std::optional<TrialResult> first_misuse;  // the first trial that did, and its run (1-based)
+    std::optional<int> first_misuse_run;
     // Trials the machine could not start (no process, thread or memory for them): not counted
     // in runs_done nor as any outcome. start_failure: the first one's reason; another reason
     // came later when start_failures_vary.

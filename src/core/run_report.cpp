@@ -6,6 +6,7 @@ namespace racedemo {
 
 Verdict verdict_of(const ModelReport& report) {
     const ModelResult& result = report.result;
+    if (result.schedules_misused > 0 || result.shown.misuse) return Verdict::misuse;
     if (result.schedules_corrupt > 0 || result.shown.outcome.corrupted) return Verdict::corrupted;
     if (result.schedules_deadlocked > 0 || result.shown.deadlock) return Verdict::deadlocked;
     if (result.schedules_bounded > 0 || result.shown.bounded) return Verdict::step_bound;
@@ -14,6 +15,7 @@ Verdict verdict_of(const ModelReport& report) {
 }
 
 Verdict verdict_of(const RealReport& report) {
+    if (report.result.misused_runs > 0) return Verdict::misuse;
     if (verdict_corrupt(report.result)) return Verdict::corrupted;
     if (report.result.deadlocked_runs > 0) return Verdict::deadlocked;
     if (report.result.hung_runs > 0) return Verdict::hung;
@@ -37,6 +39,7 @@ Verdict verdict_of(const RunReport& report) {
 const std::vector<int>& pointed_schedule(const ModelReport& report) {
     const ModelResult& result = report.result;
     const Strategy strategy = report.options.strategy;
+    if (result.misuse_schedule) return *result.misuse_schedule;
     if (strategy == Strategy::random || strategy == Strategy::pct) {
         if (result.first_corrupt_schedule) return *result.first_corrupt_schedule;
         if (result.first_deadlock_schedule) return *result.first_deadlock_schedule;

@@ -102,6 +102,17 @@ void Executor::note(std::string_view text) {
     thread.operation = text;
 }
 
+// peek()/poke() inside a thread: an access the model would never schedule. The execution ends at
+// the thread's next scheduling point (over_limits()); its last step so far is where it happened.
+void Executor::bypassed(const SharedObject& cell, Op op) {
+    if (phase_ == Phase::unwinding || draining_ || !running_) return;
+    const int index = objects_.index_of(cell, ObjectKind::cell);
+    execution_.misuse =
+        Misuse{MisuseKind::bypass, current_ + 1, objects_.name(index), 0, view_.steps, op};
+    end_here(ExecutionEnd::misuse);
+    next_check_ = 0;
+}
+
 // ---- One execution -------------------------------------------------------------------------
 
 void Executor::begin(Scheduler& scheduler, bool tracing) {
@@ -140,6 +151,8 @@ void Executor::begin(Scheduler& scheduler, bool tracing) {
     execution_.lock_edges.clear();
     execution_.bound_thread = -1;
     execution_.bound_thread_steps = 0;
+    if (execution_.misuse) execution_.misuse.reset();
+    halted_ = false;
     if (locks_taken_) {
         for (std::vector<int>& held : held_) held.clear();
         locks_taken_ = false;
@@ -402,7 +415,7 @@ int Executor::decide() {
         return decide();
     }
     commit(thread);
-    return thread;
+    return halted_ ? -1 : thread;  // a misuse: its thread goes no further
 }
 
 // The step bound, and every few hundred steps the stop token: an execution that passes
@@ -411,6 +424,7 @@ int Executor::decide() {
 bool Executor::over_limits() {
     if (view_.steps < next_check_) [[likely]]
         return false;
+    if (!running_) return true;  // a misuse between two steps (bypassed()) ended it
     if (view_.steps >= limits_.max_steps) {
         end_here(ExecutionEnd::bound);
         return true;
@@ -439,7 +453,7 @@ int Executor::drain_step() {
     }
     const int thread = view_.default_choice(runnable);
     commit(thread);
-    return thread;
+    return halted_ ? -1 : thread;
 }
 
 // The scheduler's choice: a thread, or -1 to stop the execution early (the rest is drained
@@ -497,10 +511,40 @@ StepLinks Executor::commit_sync(int thread, const PendingOp& pending) {
     // A thread that yields may not run next; any other step lets one that yielded run again.
     view_.yielded = pending.op == Op::yield ? bit(thread) : 0;
     if (pending.op == Op::yield) return {};
+    if (misused(thread, pending)) [[unlikely]]
+        return {};
     track_lock_order(thread, pending);
     const bool waited = (waited_ & bit(thread)) != 0;
     waited_ &= ~bit(thread);  // it goes on: a later wait is a new one
     return objects_.apply(pending.object, pending.op, thread, view_.steps, waited);
+}
+
+// Whether the step breaks its object's rules (a lock let go of by a thread that does not hold
+// it, a closed channel closed again): then it is not applied, the execution ends with it (its
+// last step), and its thread goes no further (halted_). Draining, it only halts.
+bool Executor::misused(int thread, const PendingOp& pending) {
+    // Taking a lock or receiving breaks no rule: only a release, a close or a send can.
+    const Op op = pending.op;
+    if (op == Op::lock || op == Op::lock_shared || op == Op::recv) [[likely]]
+        return false;
+    const std::vector<int>& held = held_[static_cast<std::size_t>(thread)];
+    const bool holds = op == Op::unlock_shared &&
+                       std::find(held.begin(), held.end(), pending.object) != held.end();
+    const std::optional<MisuseKind> kind =
+        objects_.misuse(pending.object, pending.op, thread, holds);
+    if (!kind) [[likely]]
+        return false;
+    halted_ = true;
+    if (!running_) return true;
+    const ObjectState& state = objects_.state(pending.object);
+    execution_.misuse = Misuse{*kind,
+                               thread + 1,
+                               objects_.name(pending.object),
+                               state.writer >= 0 ? state.writer + 1 : 0,
+                               view_.steps + 1,
+                               pending.op};
+    end_here(ExecutionEnd::misuse);
+    return true;
 }
 
 // The chosen thread cannot go on, and its waiting changes nothing: its step is to begin

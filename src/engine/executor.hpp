@@ -18,10 +18,12 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
 
+#include "core/misuse.hpp"
 #include "core/trace.hpp"
 #include "engine/execution_view.hpp"
 #include "engine/model.hpp"
@@ -51,6 +53,7 @@ struct Execution {
     int stop_position = 0;           // the 1-based step at which it did
     Trace trace;                     // only when traced
     std::exception_ptr failure;      // failed: what an actor threw
+    std::optional<Misuse> misuse;    // misuse: what, where and by whom
     // bound: the unfinished thread that had taken the most steps (0-based), and its steps.
     int bound_thread = -1;
     int bound_thread_steps = 0;
@@ -92,6 +95,7 @@ class Executor final : public Runtime {
     void release(LockObject& lock, LockKind kind) override;
     void yield_now() override;
     void note(std::string_view text) override;
+    void bypassed(const SharedObject& cell, Op op) override;
 
     // Called by the terminate handler while a thread is torn down: the thread cannot be
     // unwound (the unwinding reached a noexcept frame), so it is given up. Never returns.
@@ -144,6 +148,7 @@ class Executor final : public Runtime {
     void commit(int thread);
     void commit_reported(int thread, const PendingOp& pending);
     StepLinks commit_sync(int thread, const PendingOp& pending);
+    bool misused(int thread, const PendingOp& pending);
     void commit_wait(int thread);
     void commit_visible_wait(int thread);
     void report_step(int thread, const PendingOp& pending, int step, const StepLinks& links,
@@ -193,7 +198,8 @@ class Executor final : public Runtime {
     int from_ = main_context;     // the context that switched to the one that runs
     int next_ = -1;               // the thread chosen for the next step; -1: the execution is over
     int next_check_ = 0;          // the step at which the bound and the stop token are looked at
-    int rethrows_ = 0;            // teardown: how often the thread's unwinding was swallowed
+    bool halted_ = false;  // the step just committed was a misuse: its thread goes no further
+    int rethrows_ = 0;     // teardown: how often the thread's unwinding was swallowed
     std::atomic<std::uint64_t> heartbeat_{0};
     std::atomic<int> running_thread_{-1};
     Execution execution_;

@@ -85,7 +85,7 @@ void ExploreScheduler::step_committed(const StepRecord& step, const ExecutionVie
 
 void ExploreScheduler::end_execution(const ExecutionSummary& summary) {
     if (summary.end == ExecutionEnd::finished || summary.end == ExecutionEnd::deadlock ||
-        summary.end == ExecutionEnd::bound) {
+        summary.end == ExecutionEnd::bound || summary.end == ExecutionEnd::misuse) {
         ++schedules_;
         estimator_.leaf(1);
     }

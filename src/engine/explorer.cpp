@@ -34,12 +34,13 @@ constexpr std::uint64_t shortest_search_budget = 20000;
 
 bool counts_as_schedule(ExecutionEnd end) {
     return end == ExecutionEnd::finished || end == ExecutionEnd::deadlock ||
-           end == ExecutionEnd::bound;
+           end == ExecutionEnd::bound || end == ExecutionEnd::misuse;
 }
 
-// How bad a result is, for choosing which of two cut searches answers: corrupt, deadlocked,
-// bounded, nothing found.
+// How bad a result is, for choosing which of two cut searches answers: a misuse, corrupt,
+// deadlocked, bounded, nothing found.
 int badness(const ModelResult& result) {
+    if (result.schedules_misused > 0) return 4;
     if (result.schedules_corrupt > 0) return 3;
     if (result.schedules_deadlocked > 0) return 2;
     return result.schedules_bounded > 0 ? 1 : 0;
@@ -90,10 +91,7 @@ void Explorer::tally(const Execution& execution, Tally& tally) const {
     }
     ++*tally.last_count;
     if (result.schedules_explored == 1) tally.first_schedule = execution.schedule;
-    if (execution.end == ExecutionEnd::bound) {
-        if (result.schedules_bounded++ == 0) result.bound_schedule = execution.schedule;
-        return;
-    }
+    if (tally_cut(execution, result)) return;
     const bool deadlock = execution.end == ExecutionEnd::deadlock;
     if (!outcome.corrupted && !deadlock) return;
     ++(deadlock ? result.schedules_deadlocked : result.schedules_corrupt);
@@ -102,6 +100,19 @@ void Explorer::tally(const Execution& execution, Tally& tally) const {
         deadlock ? result.first_deadlock_schedule : result.first_corrupt_schedule;
     if (series && !first) first = execution.schedule;
     consider_shortest(execution, deadlock ? tally.best_deadlock : tally.best);
+}
+
+// An execution cut at the step bound or stopped at a misuse: counted, its schedule kept.
+bool Explorer::tally_cut(const Execution& execution, ModelResult& result) {
+    if (execution.end == ExecutionEnd::bound) {
+        if (result.schedules_bounded++ == 0) result.bound_schedule = execution.schedule;
+        return true;
+    }
+    if (execution.end == ExecutionEnd::misuse) {
+        if (result.schedules_misused++ == 0) result.misuse_schedule = execution.schedule;
+        return true;
+    }
+    return false;
 }
 
 // Fewest preemptions, then fewest steps, then the lexicographically smallest.
@@ -139,6 +150,7 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     run.bounded = execution.end == ExecutionEnd::bound;
     run.bound_thread = execution.bound_thread + 1;
     run.bound_thread_steps = execution.bound_thread_steps;
+    run.misuse = execution.misuse;
     run.trace = std::move(execution.trace);
     mark_damage(run.trace);
     // A waiter whose wait is a step of the trace already is not shown waiting twice.
@@ -156,7 +168,10 @@ ModelResult Explorer::replay_once() {
     ++result.schedules_explored;
     ++result.executions;
     ++result.outcomes[run.outcome.label];
-    if (run.bounded) {
+    if (run.misuse) {
+        ++result.schedules_misused;
+        result.misuse_schedule = run.schedule;
+    } else if (run.bounded) {
         ++result.schedules_bounded;
         result.bound_schedule = run.schedule;
     } else if (run.deadlock) {
@@ -215,8 +230,10 @@ bool Explorer::step_search(Search& search) {
     result.steps += static_cast<std::uint64_t>(execution.steps());
     if (counts_as_schedule(execution.end)) tally(execution, search.tally);
     if (execution.end == ExecutionEnd::interrupted) result.interrupted = true;
-    // A search stops at the first execution that passed the step bound (see ModelResult).
-    search.over = result.interrupted || execution.end == ExecutionEnd::bound;
+    // A search stops at the first execution that passed the step bound or stopped at a misuse
+    // (see ModelResult).
+    search.over = result.interrupted || execution.end == ExecutionEnd::bound ||
+                  execution.end == ExecutionEnd::misuse;
     return !search.over;
 }
 
@@ -229,8 +246,9 @@ void Explorer::run_series(Search& search) {
 // is complete, or has passed the step bound, or both are over.
 void Explorer::run_pair(Search& first, Search& second) {
     const auto decisive = [](const Search& search) {
-        return search.over &&
-               (search.scheduler->complete() || search.tally.result.schedules_bounded > 0);
+        const ModelResult& result = search.tally.result;
+        return search.over && (search.scheduler->complete() || result.schedules_bounded > 0 ||
+                               result.schedules_misused > 0);
     };
     while (!(first.over && second.over)) {
         step_search(first);
@@ -254,10 +272,12 @@ Explorer::Search& Explorer::answer_of(Search& first, Search& second) const {
     return a.schedules_explored >= b.schedules_explored ? first : second;
 }
 
-// explore: the shortest corrupting schedule; random, pct: the first that corrupted; then the
-// same for deadlocks; then the execution that passed the step bound; else the first.
+// The execution that stopped at a misuse; explore: the shortest corrupting schedule; random,
+// pct: the first that corrupted; then the same for deadlocks; then the execution that passed
+// the step bound; else the first.
 const std::vector<int>& Explorer::schedule_to_show(const Tally& tally) {
     const ModelResult& result = tally.result;
+    if (result.misuse_schedule) return *result.misuse_schedule;
     if (result.first_corrupt_schedule) return *result.first_corrupt_schedule;
     if (tally.best) return std::get<2>(*tally.best);
     if (result.first_deadlock_schedule) return *result.first_deadlock_schedule;
@@ -303,7 +323,9 @@ ModelResult Explorer::finish(Search& search, double seconds) {
     Tally& tally = search.tally;
     ModelResult& result = tally.result;
     result.reduction = search.reduction;
-    result.complete = !result.interrupted && search.scheduler->complete();
+    // A search stopped at a misuse left the rest of the schedules unexplored.
+    result.complete =
+        !result.interrupted && result.schedules_misused == 0 && search.scheduler->complete();
     if (search.explore != nullptr && !result.complete) estimate(*search.explore, seconds, result);
     if (search.explore != nullptr && search.reduction != Reduction::none) {
         if (tally.best) seek_shorter(tally, false);

@@ -56,6 +56,7 @@ class Explorer final {
     void tally(const Execution& execution, Tally& tally) const;
     void note_lock_order(const Execution& execution);
     static void consider_shortest(const Execution& execution, Shortest& best);
+    static bool tally_cut(const Execution& execution, ModelResult& result);
     void seek_shorter(Tally& tally, bool deadlocks);
     static void estimate(const ExploreScheduler& search, double seconds, ModelResult& result);
     static const std::vector<int>& schedule_to_show(const Tally& tally);

@@ -80,6 +80,9 @@ class ObjectTable {
         }
     }
     void wait(int index, Op op) { rules(index).wait(mutable_state(index), op); }
+    std::optional<MisuseKind> misuse(int index, Op op, int thread, bool holds) const {
+        return rules(index).misuse(state(index), op, thread, holds);
+    }
     WaitCause cause(int index, Op op) const { return rules(index).cause(state(index), op); }
 
     // The step happens: the object's state changes. Inline for cells, the steps most frequent.

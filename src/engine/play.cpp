@@ -72,7 +72,9 @@ PlayPosition play_position(const Scenario& scenario, Variant variant, const Tria
     PlayPosition position;
     position.trace = std::move(execution.trace);
     mark_damage(position.trace);
-    position.over = scheduler.over();
+    // A misuse ends the execution where it happens: nothing can move after it.
+    position.misuse = execution.misuse;
+    position.over = scheduler.over() || execution.end == ExecutionEnd::misuse;
     position.last_thread = prefix.empty() ? 0 : prefix.back();
     position.state.assign(static_cast<std::size_t>(config.threads), PlayerThread::finished);
     position.next.assign(static_cast<std::size_t>(config.threads), PlayPosition::NextStep{});

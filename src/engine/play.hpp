@@ -3,9 +3,11 @@
 // which threads can take the next step, and what each one's next step is.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/misuse.hpp"
 #include "core/trace.hpp"
 #include "engine/execution_view.hpp"
 #include "engine/model.hpp"
@@ -24,8 +26,9 @@ struct PlayPosition {
         std::string target;
     };
     std::vector<NextStep> next;
-    bool over = false;    // no thread can move: the prefix is a whole schedule
-    int last_thread = 0;  // 1-based: the thread that took the last step (0: none)
+    bool over = false;             // no thread can move: the prefix is a whole schedule
+    std::optional<Misuse> misuse;  // the prefix ends at a misuse (then it is over)
+    int last_thread = 0;           // 1-based: the thread that took the last step (0: none)
 };
 
 // Runs `prefix` (1-based threads, each one able to move when it is named) and stops there.

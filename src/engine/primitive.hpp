@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
+#include "core/misuse.hpp"
 #include "core/waiter.hpp"
 #include "racedemo/shared_state.hpp"
 
@@ -70,6 +72,12 @@ class Primitive {
     // step, then, that explorations choose like any other); else its wait is only shown.
     virtual bool wait_is_step(const ObjectState& /*state*/, Op /*op*/) const { return false; }
     virtual void wait(ObjectState& /*state*/, Op /*op*/) const {}
+    // Whether `thread`'s `op` breaks the object's rules (core/misuse.hpp), asked before the step
+    // applies; `holds` (asked for unlock_shared only): the thread holds the lock to read.
+    virtual std::optional<MisuseKind> misuse(const ObjectState& /*state*/, Op /*op*/,
+                                             int /*thread*/, bool /*holds*/) const {
+        return std::nullopt;
+    }
     // The step happens.
     virtual StepLinks apply(ObjectState& state, Op op, int thread, int step, bool waited) const = 0;
     // Whether the step just applied claims the next one for this object (an unbuffered send:

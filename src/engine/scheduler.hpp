@@ -33,8 +33,9 @@ struct Choice {
 
 // finished: every thread returned; deadlock: none can move and some have not returned; bound:
 // it reached the step bound (a spin loop that nothing ends?); interrupted: the stop token;
-// stopped: the scheduler stopped it (not a schedule); failed: an actor threw.
-enum class ExecutionEnd { finished, deadlock, bound, interrupted, stopped, failed };
+// misuse: a thread used a primitive against its rules (core/misuse.hpp), and the execution
+// stopped there; stopped: the scheduler stopped it (not a schedule); failed: an actor threw.
+enum class ExecutionEnd { finished, deadlock, bound, misuse, interrupted, stopped, failed };
 
 // How an execution ended, told to the scheduler.
 struct ExecutionSummary {

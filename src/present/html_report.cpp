@@ -119,7 +119,9 @@ PageParts parts_of(const ModelReport& model) {
 
 PageParts parts_of(const RealReport& real) {
     PageParts parts;
-    const auto& first = real.result.first_bad ? real.result.first_bad : real.result.first_deadlock;
+    const auto& first = real.result.first_misuse ? real.result.first_misuse
+                        : real.result.first_bad  ? real.result.first_bad
+                                                 : real.result.first_deadlock;
     if (first && first->trace) parts.trace = &*first->trace;
     if (first) parts.evidence = first->outcome.evidence;
     if (real.model_replay) parts.replay = real.model_replay->command;

@@ -2,6 +2,7 @@
 #include <map>
 #include <set>
 
+#include "present/misuse.hpp"
 #include "present/run_report.hpp"
 #include "present/text.hpp"
 
@@ -36,6 +37,7 @@ std::string heading_what(const ModelReport& report) {
             break;
     }
     if (result.shown.bounded) return "an execution that reached the step bound";
+    if (result.shown.misuse) return "a schedule that misuses a primitive";
     // A search cut short may not have met the shortest one yet.
     if (result.shown.outcome.corrupted)
         return result.complete ? "shortest schedule that corrupts"
@@ -78,9 +80,9 @@ std::size_t window_start(const std::vector<TraceEvent>& events, std::size_t dama
     return start;
 }
 
-// An execution cut at the step bound: its last steps, where the loop shows; the thousands
-// before are counted, not drawn.
-std::string bounded_story(const ModelRun& run, const Style& style) {
+// An execution cut at the step bound or stopped at a misuse: its last steps, where the loop or
+// the misuse shows; the thousands before are counted, not drawn.
+std::string tail_story(const ModelRun& run, const Style& style) {
     constexpr std::size_t kTail = 12;
     Trace shown = run.trace;
     const std::size_t start = shown.events.size() > kTail ? shown.events.size() - kTail : 0;
@@ -102,7 +104,7 @@ std::string bounded_story(const ModelRun& run, const Style& style) {
 // began) to a few steps after the last damage; the steps before and after are counted, not
 // drawn. full: every step.
 std::string story(const ModelRun& run, const Style& style, bool full) {
-    if (run.bounded && !full) return bounded_story(run, style);
+    if ((run.bounded || run.misuse) && !full) return tail_story(run, style);
     Trace shown = run.trace;
     std::size_t first_damage = shown.events.size(), last_damage = 0;
     for (std::size_t index = 0; index < shown.events.size(); ++index) {
@@ -172,12 +174,13 @@ std::string explore_summary(const ModelReport& report) {
         options.preemption_bound >= 0
             ? fmt::format(", at most {} preemptions", options.preemption_bound)
             : "";
-    const std::string coverage = result.complete             ? ", complete"
-                                 : report.time_limit_reached ? ", INCOMPLETE (time limit reached)"
-                                 : result.interrupted        ? ", INCOMPLETE (interrupted)"
-                                 : result.schedules_bounded > 0
-                                     ? ", INCOMPLETE (an execution reached the step bound)"
-                                     : ", INCOMPLETE (budget or bound reached)";
+    const std::string coverage =
+        result.complete                ? ", complete"
+        : report.time_limit_reached    ? ", INCOMPLETE (time limit reached)"
+        : result.interrupted           ? ", INCOMPLETE (interrupted)"
+        : result.schedules_misused > 0 ? ", INCOMPLETE (stopped at a misuse)"
+        : result.schedules_bounded > 0 ? ", INCOMPLETE (an execution reached the step bound)"
+                                       : ", INCOMPLETE (budget or bound reached)";
     // A search also runs executions that stop early: the steps are theirs too, so they are
     // counted beside them, on a line of their own.
     const std::string steps = steps_line(result);
@@ -198,6 +201,9 @@ std::string series_summary(const ModelReport& report, const Style& style) {
             " {} after {} of {} schedules\n",
             style.bad(report.time_limit_reached ? "stopped at the time limit" : "interrupted"),
             result.schedules_explored, report.options.runs);
+    if (result.schedules_misused > 0 && report.options.runs > 1)
+        out += fmt::format(" stopped after {} of {} schedules, at a misuse\n",
+                           result.schedules_explored, report.options.runs);
     if (report.options.runs > 1 || result.interrupted)
         out += fmt::format(" ran {}: {} corrupted{}; {} steps in all\n",
                            text::counted(result.schedules_explored, "schedule"),
@@ -222,7 +228,7 @@ std::string duration(double seconds) {
 
 std::string estimate_line(const ModelResult& result) {
     // A search stopped at the step bound stopped on purpose: its size is beside the point.
-    if (!result.estimate || result.schedules_bounded > 0) return {};
+    if (!result.estimate || result.schedules_bounded > 0 || result.schedules_misused > 0) return {};
     return fmt::format(" a complete search would take about {:.3g} schedules, {}\n",
                        result.estimate->schedules, duration(result.estimate->seconds));
 }
@@ -277,6 +283,24 @@ std::string bound_line(const ModelReport& report, const Style& style) {
         run.schedule.size(), fmt::join(round, "; "));
 }
 
+// "MISUSE: T2 unlocks mu, which T1 holds, at step 7", then the rule it breaks.
+std::string misuse_line(const ModelReport& report, const Style& style) {
+    const ModelResult& result = report.result;
+    const std::string heading = verdict_heading(Verdict::misuse, style);
+    if (!result.shown.misuse)
+        return fmt::format("{} {} misused a primitive\n", heading,
+                           text::counted(result.schedules_misused, "schedule"));
+    const Misuse& misuse = *result.shown.misuse;
+    const std::string where = misuse.kind != MisuseKind::bypass
+                                  ? fmt::format("at step {}", misuse.step)
+                              : misuse.step == 0 ? std::string("before the first step")
+                                                 : fmt::format("after step {}", misuse.step);
+    return fmt::format(
+        "{} {}, {}\n {}\n the execution stops there: what a program does after a misuse is "
+        "undefined\n",
+        heading, describe_misuse(misuse), where, misuse_rule(misuse.kind));
+}
+
 std::string verdict_line(const ModelReport& report, const Style& style) {
     const ModelResult& result = report.result;
     const bool explore = report.options.strategy == Strategy::explore;
@@ -295,6 +319,8 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
                                                          : "was cut by its budget or bound");
         case Verdict::step_bound:
             return bound_line(report, style);
+        case Verdict::misuse:
+            return misuse_line(report, style);
         case Verdict::clean:
         case Verdict::hung:  // real runs only: a model run cannot hang
             break;

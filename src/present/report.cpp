@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "present/misuse.hpp"
 #include "present/run_report.hpp"
 #include "present/text.hpp"
 #include "present/waits.hpp"
@@ -185,7 +186,17 @@ std::string others_clean(int clean) {
     return clean > 0 ? fmt::format("; the other {} finished clean", clean) : std::string();
 }
 
+// A trial stops at the round of its first misuse; the run goes on with the next trial.
+std::string misuse_verdict(const RealResult& result, const Style& style) {
+    const TrialResult& first = *result.first_misuse;
+    return fmt::format("{} {} of {} runs stopped at a misuse; the first, run {}: {}\n {}\n",
+                       verdict_heading(Verdict::misuse, style), result.misused_runs,
+                       result.runs_done, *result.first_misuse_run, first.outcome.evidence,
+                       first.misuse ? misuse_rule(first.misuse->kind) : "");
+}
+
 std::string real_verdict(const RealResult& result, double timeout_seconds, const Style& style) {
+    if (result.misused_runs > 0 && result.first_misuse) return misuse_verdict(result, style);
     const int bad =
         result.corrupted_runs + result.crashed_runs + result.hung_runs + result.failed_runs;
     const std::string deadlocked =

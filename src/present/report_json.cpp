@@ -1,4 +1,5 @@
 // JSON of the typed reports: one to_json beside each type, found by nlohmann through ADL.
+#include "present/misuse.hpp"
 #include "present/run_report.hpp"
 #include "present/waits.hpp"
 
@@ -96,6 +97,16 @@ void to_json(nlohmann::json& json, const SearchEstimate& estimate) {
     json = {{"schedules", estimate.schedules}, {"seconds", estimate.seconds}};
 }
 
+void to_json(nlohmann::json& json, const Misuse& misuse) {
+    json = {{"kind", name_of(misuse.kind)},
+            {"thread", misuse.thread},
+            {"object", misuse.object},
+            {"holder", misuse.holder > 0 ? nlohmann::json(misuse.holder) : nlohmann::json()},
+            {"step", misuse.step > 0 ? nlohmann::json(misuse.step) : nlohmann::json()},
+            {"text", describe_misuse(misuse)},
+            {"rule", misuse_rule(misuse.kind)}};
+}
+
 void to_json(nlohmann::json& json, const RealReport& report) {
     const RealResult& result = report.result;
     json["runs"] = result.runs_done;
@@ -125,6 +136,13 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     json["trace"] = trace_json(result.first_bad);
     json["deadlock_trace"] = trace_json(result.first_deadlock);
     json["order_is_approximate"] = true;  // cross-core timestamps: see the text report
+    if (result.misused_runs > 0) {  // only then: the fields of a run without one stay as they were
+        json["misused_runs"] = result.misused_runs;
+        json["first_misuse_run"] = nullable(result.first_misuse_run);
+        if (result.first_misuse && result.first_misuse->misuse)
+            json["misuse"] = *result.first_misuse->misuse;
+        json["evidence"] = result.first_misuse ? result.first_misuse->outcome.evidence : "";
+    }
     json["model_replay"] = nullptr;
     if (report.model_replay)
         json["model_replay"] = {{"command", report.model_replay->command},
@@ -168,6 +186,8 @@ void to_json(nlohmann::json& json, const ModelReport& report) {
     json["estimate"] = nullable(result.estimate);
     json["preemptions"] = result.shown.preemptions;
     json["deadlock"] = result.shown.deadlock;
+    if (result.schedules_misused > 0) json["schedules_misused"] = result.schedules_misused;
+    if (result.shown.misuse) json["misuse"] = *result.shown.misuse;
     if (result.shown.deadlock) json["wait_for"] = result.shown.wait_for;
     json["lock_order_inversions"] = nlohmann::json::array();
     for (const LockOrderInversion& cycle : result.lock_order_inversions)

@@ -21,6 +21,8 @@ std::string_view verdict_word(Verdict verdict) {
             return "HUNG";
         case Verdict::step_bound:
             return "STEP BOUND";
+        case Verdict::misuse:
+            return "MISUSE";
     }
     return "?";
 }

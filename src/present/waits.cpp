@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/trace.hpp"
+#include "present/misuse.hpp"
 
 namespace racedemo {
 
@@ -65,11 +66,16 @@ std::string deadlock_evidence(const std::vector<Waiter>& waiters,
 
 void word_result(ModelResult& result) {
     ModelRun& shown = result.shown;
+    if (shown.misuse && shown.outcome.evidence.empty())
+        shown.outcome.evidence = describe_misuse(*shown.misuse);
     if (shown.deadlock && shown.outcome.evidence.empty())
         shown.outcome.evidence = deadlock_evidence(shown.wait_for, shown.finished);
 }
 
 void word_result(RealResult& result) {
+    if (result.first_misuse && result.first_misuse->misuse &&
+        result.first_misuse->outcome.evidence.empty())
+        result.first_misuse->outcome.evidence = describe_misuse(*result.first_misuse->misuse);
     for (std::optional<TrialResult>* trial : {&result.first_bad, &result.first_deadlock}) {
         if (!*trial || (*trial)->status != TrialStatus::deadlocked) continue;
         if ((*trial)->outcome.evidence.empty())

@@ -53,6 +53,7 @@ void LockBoard::destroy_shared(LockBoard* board) {
 
 void LockBoard::new_round(int round, int threads) {
     round_.store(round, relaxed);
+    misuse_.taken.store(false, relaxed);
     for (LockSlot& lock : locks_) {  // claimed in order: the first free slot ends the used ones
         if (lock.address.load(relaxed) == nullptr) break;
         lock.address.store(nullptr, relaxed);
@@ -114,25 +115,105 @@ void LockBoard::acquired(int thread, const LockObject& lock, LockKind kind) {
     self.state.store(running, relaxed);
 }
 
-void LockBoard::releasing(int thread, const LockObject& lock) {
-    if (thread < 0 || thread >= kThreads) return;
+// A lock the thread holds to write is let go of by unlock, one it holds to read by unlock_shared
+// (a read lock taken again is held until its last release). Anything else is a misuse: the
+// board records it and the real lock is left alone. A lock not on the board was never waited
+// for this round, so nobody holds it, unless the board was full (then nothing is known).
+bool LockBoard::releasing(int thread, const LockObject& lock, LockKind kind) {
+    if (thread < 0 || thread >= kThreads) return true;
     ThreadSlot& self = threads_[thread];
-    const Update update(self);
-    for (int slot = 0; slot < kLocks; ++slot) {
-        const void* found = locks_[slot].address.load(relaxed);
-        if (found == nullptr) break;
-        if (found != &lock) continue;
-        // A read lock taken again is held until its last release.
-        std::atomic<std::uint8_t>& reads = self.reads[slot];
-        if (reads.load(relaxed) > 1) {
-            reads.store(static_cast<std::uint8_t>(reads.load(relaxed) - 1), relaxed);
-            break;
-        }
-        reads.store(0, relaxed);
-        self.held.fetch_and(~lock_bit(slot), relaxed);
-        self.held_shared.fetch_and(~lock_bit(slot), relaxed);
-        break;
+    const int slot = slot_found(lock);
+    if (slot < 0) {
+        if (full()) return true;
+        int holder = 0;
+        const MisuseKind misuse =
+            kind == LockKind::shared ? MisuseKind::unlock_shared_unheld : MisuseKind::unlock_free;
+        record_misuse(misuse, thread, holder, lock, Op::unlock);
+        return false;
     }
+    const bool held = (self.held.load(relaxed) & lock_bit(slot)) != 0;
+    const bool to_read = (self.held_shared.load(relaxed) & lock_bit(slot)) != 0;
+    if (!held || to_read != (kind == LockKind::shared)) {
+        int holder = 0;
+        const MisuseKind misuse = kind == LockKind::shared ? MisuseKind::unlock_shared_unheld
+                                                           : unlock_misuse(thread, slot, holder);
+        record_misuse(misuse, thread, holder, lock, Op::unlock);
+        return false;
+    }
+    const Update update(self);
+    std::atomic<std::uint8_t>& reads = self.reads[slot];
+    if (reads.load(relaxed) > 1) {
+        reads.store(static_cast<std::uint8_t>(reads.load(relaxed) - 1), relaxed);
+        return true;
+    }
+    reads.store(0, relaxed);
+    self.held.fetch_and(~lock_bit(slot), relaxed);
+    self.held_shared.fetch_and(~lock_bit(slot), relaxed);
+    return true;
+}
+
+int LockBoard::slot_found(const SharedObject& object) const {
+    for (int slot = 0; slot < kLocks; ++slot) {
+        const void* found = locks_[slot].address.load(std::memory_order_acquire);
+        if (found == nullptr) return -1;
+        if (found == &object) return slot;
+    }
+    return -1;
+}
+
+bool LockBoard::full() const {
+    return locks_[kLocks - 1].address.load(std::memory_order_acquire) != nullptr;
+}
+
+// An unlock by a thread that does not hold the lock to write: who holds it (holder: a writer,
+// 1-based; 0: readers), or nobody.
+MisuseKind LockBoard::unlock_misuse(int thread, int slot, int& holder) const {
+    bool readers = false;
+    for (int t = 0; t < kThreads; ++t) {
+        const std::uint64_t held = threads_[t].held.load(relaxed);
+        if (t == thread || (held & lock_bit(slot)) == 0) continue;
+        if ((threads_[t].held_shared.load(relaxed) & lock_bit(slot)) != 0) {
+            readers = true;
+            continue;
+        }
+        holder = t + 1;
+        return MisuseKind::unlock_other;
+    }
+    // The thread itself may hold it to read: an unlock is then no way to let go of it either.
+    const std::uint64_t own = threads_[thread].held_shared.load(relaxed);
+    if (readers || (own & lock_bit(slot)) != 0) return MisuseKind::unlock_other;
+    return MisuseKind::unlock_free;
+}
+
+void LockBoard::misused(int thread, const SharedObject& object, Op op) {
+    if (thread < 0 || thread >= kThreads) return;
+    const MisuseKind kind =
+        op == Op::read || op == Op::write ? MisuseKind::bypass : misuse_of_channel_op(op);
+    record_misuse(kind, thread, 0, object, op);
+}
+
+void LockBoard::record_misuse(MisuseKind kind, int thread, int holder, const SharedObject& object,
+                              Op op) {
+    if (misuse_.taken.exchange(true, std::memory_order_acq_rel)) return;  // not the first
+    misuse_.kind.store(static_cast<int>(kind), relaxed);
+    misuse_.thread.store(thread, relaxed);
+    misuse_.holder.store(holder, relaxed);
+    misuse_.op.store(static_cast<int>(op), relaxed);
+    std::string name = object.name();
+    name.resize(std::min<std::size_t>(name.size(), kNameSize - 1));
+    std::memcpy(misuse_.name, name.c_str(), name.size() + 1);
+}
+
+// Read after the round's threads have met at its end (the barrier orders their writes before).
+std::optional<Misuse> LockBoard::misuse() const {
+    if (!misuse_.taken.load(std::memory_order_acquire)) return std::nullopt;
+    Misuse misuse;
+    misuse.kind = static_cast<MisuseKind>(misuse_.kind.load(relaxed));
+    misuse.thread = misuse_.thread.load(relaxed) + 1;
+    misuse.holder = misuse_.holder.load(relaxed);
+    misuse.op = static_cast<Op>(misuse_.op.load(relaxed));
+    misuse.object = misuse_.name;
+    return misuse;
 }
 
 void LockBoard::channel_waiting(int thread, const SharedObject& channel, Op op) {
@@ -331,8 +412,12 @@ void BoardWatcher::channel_done() {
     board_.channel_done(board_thread);
 }
 
-void BoardWatcher::releasing(const LockObject& lock, LockKind) {
-    board_.releasing(board_thread, lock);
+bool BoardWatcher::releasing(const LockObject& lock, LockKind kind) {
+    return board_.releasing(board_thread, lock, kind);
+}
+
+void BoardWatcher::misused(const SharedObject& object, Op op) {
+    board_.misused(board_thread, object, op);
 }
 
 std::optional<DeadlockWatch::Deadlock> DeadlockWatch::check() {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/misuse.hpp"
 #include "core/waiter.hpp"
 #include "racedemo/shared_state.hpp"
 
@@ -36,7 +37,13 @@ class LockBoard {
     // The child's threads, through the LockWatcher below.
     void waiting(int thread, const LockObject& lock, LockKind kind = LockKind::exclusive);
     void acquired(int thread, const LockObject& lock, LockKind kind = LockKind::exclusive);
-    void releasing(int thread, const LockObject& lock);
+    // Whether the thread holds the lock that way (else the misuse is recorded: see misuse()).
+    bool releasing(int thread, const LockObject& lock, LockKind kind = LockKind::exclusive);
+    // A misuse that is no release: a closed channel closed again or sent on (op: close, send), a
+    // peek or poke inside a thread (read, write).
+    void misused(int thread, const SharedObject& object, Op op);
+    // The child, after a round: the round's first misuse, if there was one.
+    std::optional<Misuse> misuse() const;
     void finished(int thread);  // its actor returned for this round
     // A channel operation (send or recv) waits; it went through.
     void channel_waiting(int thread, const SharedObject& channel, Op op);
@@ -89,7 +96,17 @@ class LockBoard {
         std::atomic<std::uint8_t> reads[kLocks];  // per lock slot: read locks taken, not released
         std::atomic<std::uint64_t> changes;
     };
+    // The first misuse of a round; the threads that come later leave it as it is.
+    struct MisuseRecord {
+        std::atomic<bool> taken;
+        std::atomic<int> kind, thread, holder, op;
+        char name[kNameSize];
+    };
     int slot_of(const SharedObject& object, bool writer_first);
+    int slot_found(const SharedObject& object) const;  // -1: not on the board
+    bool full() const;
+    MisuseKind unlock_misuse(int thread, int slot, int& holder) const;
+    void record_misuse(MisuseKind kind, int thread, int holder, const SharedObject& object, Op op);
     std::vector<ThreadCopy> copy_threads(int threads) const;
     std::uint64_t writer_first_locks() const;
     static std::vector<int> stuck_threads(const std::vector<ThreadCopy>& threads,
@@ -98,6 +115,7 @@ class LockBoard {
                   std::uint64_t writer_first) const;
 
     std::atomic<int> round_;
+    MisuseRecord misuse_;
     LockSlot locks_[kLocks];
     ThreadSlot threads_[kThreads];
 };
@@ -110,7 +128,8 @@ class BoardWatcher final : public LockWatcher {
 
     void waiting(const LockObject& lock, LockKind kind) override;
     void acquired(const LockObject& lock, LockKind kind) override;
-    void releasing(const LockObject& lock, LockKind kind) override;
+    bool releasing(const LockObject& lock, LockKind kind) override;
+    void misused(const SharedObject& object, Op op) override;
     void channel_waiting(const SharedObject& channel, Op op) override;
     void channel_done() override;
 

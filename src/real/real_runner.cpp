@@ -133,6 +133,11 @@ std::string encode(const TrialResult& result) {
                            {"evidence", result.outcome.evidence},
                            {"rounds", result.rounds}};
     if (result.status == TrialStatus::could_not_start) json["could_not_start"] = result.diagnostic;
+    if (result.misuse) {
+        const Misuse& misuse = *result.misuse;
+        json["misuse"] = {static_cast<int>(misuse.kind), misuse.thread, misuse.object,
+                          misuse.holder, static_cast<int>(misuse.op)};
+    }
     if (result.trace) {
         nlohmann::json events = nlohmann::json::array();
         for (const TraceEvent& event : result.trace->events)
@@ -153,6 +158,17 @@ bool decode(const std::string& text, TrialResult& result) {
     if (json.contains("could_not_start")) {
         result.status = TrialStatus::could_not_start;
         result.diagnostic = json.value("could_not_start", "");
+    }
+    if (json.contains("misuse")) {
+        const auto& row = json["misuse"];
+        Misuse misuse;
+        misuse.kind = static_cast<MisuseKind>(row[0].get<int>());
+        misuse.thread = row[1].get<int>();
+        misuse.object = row[2].get<std::string>();
+        misuse.holder = row[3].get<int>();
+        misuse.op = static_cast<Op>(row[4].get<int>());
+        result.status = TrialStatus::misused;
+        result.misuse = std::move(misuse);
     }
     if (json.contains("trace")) {
         Trace trace;
@@ -434,10 +450,16 @@ class CpuSpreader {
 
 namespace {
 
-// Judges the round just played into `result`; true when the trial ends with it.
+// Judges the round just played into `result`; true when the trial ends with it. A misuse comes
+// first: what the round did after it is undefined.
 bool judge_round(Trial* trial, RoundRecorder* recorder, bool out_of_memory, int round,
-                 TrialResult& result) {
+                 TrialResult& result, const LockBoard* board = nullptr) {
     result.rounds = round;
+    if (board != nullptr && (result.misuse = board->misuse())) {
+        result.status = TrialStatus::misused;
+        result.outcome = Outcome{std::string(misuse_label), false, {}};  // present/ words it
+        return true;
+    }
     if (out_of_memory) {
         result.outcome = Outcome::corrupt(
             "out of memory", "an allocation failed: the trial reached its memory limit");
@@ -586,7 +608,7 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
         barrier.arrive_and_wait();
         act(0);
         barrier.arrive_and_wait();
-        if (judge_round(trial.get(), recorder.get(), out_of_memory, round, result)) break;
+        if (judge_round(trial.get(), recorder.get(), out_of_memory, round, result, board)) break;
         if (ms_since(started) > budget_ms) break;
     }
     stop = true;
@@ -615,6 +637,13 @@ void count_trial(const TrialResult& trial, int run, double at_ms, RealResult& to
         case TrialStatus::finished:
             total.corrupted_runs += trial.outcome.corrupted;
             break;
+        case TrialStatus::misused:
+            ++total.misused_runs;
+            if (!total.first_misuse) {
+                total.first_misuse = trial;
+                total.first_misuse_run = run;
+            }
+            return;
         case TrialStatus::crashed:
             ++total.crashed_runs;
             break;

@@ -63,6 +63,9 @@ class ThreadRecorder final : public Runtime {
         detail::LockAccess::watched_release(lock, kind);
     }
     void note(std::string_view text) override { notes_.emplace_back(text); }
+    void bypassed(const SharedObject& cell, Op op) override {
+        if (LockWatcher* watcher = detail::lock_watcher) watcher->misused(cell, op);
+    }
 
     void clear() {
         events_.clear();

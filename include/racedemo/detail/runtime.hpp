@@ -50,6 +50,9 @@ class Runtime {
     }
     // racedemo::yield(): the model does not run the thread again until another has moved.
     virtual void yield_now() { std::this_thread::yield(); }
+    // peek() or poke() was called on `cell` while this runtime runs the thread: an access it
+    // never sees (`op`: read or write). A misuse; the runtime says so (or lets it be).
+    virtual void bypassed(const SharedObject& /*cell*/, Op /*op*/) {}
     // A label for what the current thread is doing ("insert(\"go\")"), shown over its lane.
     virtual void note(std::string_view text) = 0;
     // Whether note() is worth formatting for: an exploring model runtime traces nothing.
@@ -74,10 +77,16 @@ class LockWatcher {
   public:
     virtual void waiting(const LockObject& lock, LockKind kind) = 0;
     virtual void acquired(const LockObject& lock, LockKind kind) = 0;
-    virtual void releasing(const LockObject& lock, LockKind kind) = 0;
+    // Whether the release is the thread's to make: false when it does not hold the lock that way
+    // (a misuse, recorded by the watcher); the real lock is then left alone (releasing a lock
+    // one does not hold is undefined behaviour).
+    virtual bool releasing(const LockObject& lock, LockKind kind) = 0;
     // A channel's send or receive must wait (a channel: channel.hpp), and then went through.
     virtual void channel_waiting(const SharedObject& /*channel*/, Op /*op*/) {}
     virtual void channel_done() {}
+    // An operation against the object's rules that is not a release: a close of a closed
+    // channel, a send on one (`op`: close, send), or peek()/poke() inside a thread (read, write).
+    virtual void misused(const SharedObject& /*object*/, Op /*op*/) {}
 
   protected:
     ~LockWatcher() = default;

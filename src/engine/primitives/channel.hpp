@@ -31,7 +31,7 @@ class ChannelRules final : public Primitive {
         StepLinks links;
         switch (op) {
             case Op::send:
-                if (state.closed) break;  // it fails
+                if (state.closed) break;  // a misuse, never applied (misuse() below)
                 ++state.items;
                 state.handoff = links.claims_next = state.capacity == 0;
                 break;
@@ -61,6 +61,11 @@ class ChannelRules final : public Primitive {
     void wait(ObjectState& state, Op) const override { ++state.receivers_waiting; }
     StepLinks apply(ObjectState& state, Op op, int, int, bool waited) const override {
         return step(state, op, waited);
+    }
+    // Go panics at a close of a closed channel and at a send on one.
+    std::optional<MisuseKind> misuse(const ObjectState& state, Op op, int, bool) const override {
+        if (!state.closed || (op != Op::close && op != Op::send)) return std::nullopt;
+        return misuse_of_channel_op(op);
     }
     bool dependent(StepShape, StepShape) const override { return true; }
     SignatureRole role(StepShape) const override { return SignatureRole::history; }

@@ -31,6 +31,12 @@ class MutexRules final : public Primitive {
     StepLinks apply(ObjectState& state, Op op, int thread, int step_index, bool) const override {
         return step(state, op, thread, step_index);
     }
+    // std::mutex is let go of by the thread that holds it, and by no other.
+    std::optional<MisuseKind> misuse(const ObjectState& state, Op op, int thread,
+                                     bool) const override {
+        if (op != Op::unlock || state.writer == thread) return std::nullopt;
+        return state.writer < 0 ? MisuseKind::unlock_free : MisuseKind::unlock_other;
+    }
     bool dependent(StepShape, StepShape) const override { return true; }
     bool coenabled(StepShape earlier, StepShape later) const override;
     bool races_with_all_earlier() const override { return false; }

@@ -44,6 +44,18 @@ bool RWLockRules::coenabled(StepShape earlier, StepShape later) const {
     return rw_enabled_together[rw_column(earlier)][rw_column(later)];
 }
 
+// unlock lets go of the write lock, which only its holder may; unlock_shared of one of the
+// thread's own read locks (a thread that holds the lock to write holds none).
+std::optional<MisuseKind> RWLockRules::misuse(const ObjectState& state, Op op, int thread,
+                                              bool holds) const {
+    if (op == Op::unlock && state.writer != thread)
+        return state.writer < 0 && state.readers == 0 ? MisuseKind::unlock_free
+                                                      : MisuseKind::unlock_other;
+    if (op == Op::unlock_shared && (!holds || state.writer == thread))
+        return MisuseKind::unlock_shared_unheld;
+    return std::nullopt;
+}
+
 WaitCause RWLockRules::cause(const ObjectState& state, Op op) const {
     if (state.writer >= 0) return WaitCause::held_by_writer;
     if (op == Op::lock_shared && writer_first_ && state.writers_queued > 0)

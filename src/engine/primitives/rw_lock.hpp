@@ -66,6 +66,8 @@ class RWLockRules final : public Primitive {
                     bool waited) const override {
         return step(state, op, thread, step_index, waited, writer_first_);
     }
+    std::optional<MisuseKind> misuse(const ObjectState& state, Op op, int thread,
+                                     bool holds) const override;
     bool dependent(StepShape, StepShape) const override { return true; }
     bool coenabled(StepShape earlier, StepShape later) const override;
     SignatureRole role(StepShape) const override { return SignatureRole::event; }
