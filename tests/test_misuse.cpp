@@ -340,7 +340,8 @@ TEST_CASE("real threads: each misuse stops its trial as MISUSE, and racedemo sur
 
         RealResult worded = result;
         word_result(worded);
-        const RunRequest request = default_run(test_scenario<UnlockNotHeld>("unlock-not-held"));
+        const Scenario scenario = test_scenario<UnlockNotHeld>("unlock-not-held");
+        const RunRequest request = default_run(scenario);  // points to it
         const RunReport report{{request.scenario, Variant::unsafe, Mode::real, 2},
                                RealReport{request.real, worded, {}},
                                0};
