@@ -195,7 +195,8 @@ TEST_CASE("an exploration cut by its budget gives way to pct, which says how man
 
 TEST_CASE("with the twin installed, the detector is a check: passed when whole, not when cut") {
     std::string path;
-    const std::string whole = fake_tsan_twin(R"(echo '{"runs": 2, "runs_requested": 2}')", path);
+    const std::string whole = fake_tsan_twin(
+        R"(echo '{"thread_sanitizer": true, "runs": 2, "runs_requested": 2}')", path);
     const auto passed = run_racedemo({"check", "counter", "--json"}, {whole});
     CHECK(passed.exit_code == 0);
     const auto json = nlohmann::json::parse(passed.out);
@@ -207,7 +208,8 @@ TEST_CASE("with the twin installed, the detector is a check: passed when whole, 
 
     // Both trials hung: no race was reported, but nothing was seen either.
     const std::string hung = fake_tsan_twin(
-        R"(echo '{"runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3}')", path);
+        R"(echo '{"thread_sanitizer": true, "runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3}')",
+        path);
     const auto cut = run_racedemo({"check", "counter"}, {hung});
     INFO(cut.out);
     CHECK(cut.exit_code == 1);

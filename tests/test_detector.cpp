@@ -109,7 +109,29 @@ TEST_CASE("--detector tsan names the race in the trie's source; the fixed trie h
     auto expect = run_racedemo({"trie-race", "--detector", "tsan", "--fixed", "--expect", "clean"});
     CHECK(expect.exit_code == 0);
 }
+
+TEST_CASE("the detector's reports go under a TMPDIR with a space and a comma in its name") {
+    char base[] = "/tmp/racedemo-test-tmpdir-XXXXXX";
+    REQUIRE(mkdtemp(base) != nullptr);
+    const std::string odd = std::string(base) + "/a b,c";
+    REQUIRE(mkdir(odd.c_str(), 0700) == 0);
+    auto unsafe = run_racedemo({"trie-race", "--detector", "tsan"}, {"TMPDIR=" + odd});
+    INFO(unsafe.out, unsafe.err);
+    CHECK(unsafe.exit_code == 0);
+    CHECK(unsafe.out.find("DATA RACE:") != std::string::npos);  // the reports were found there
+    CHECK(rmdir(odd.c_str()) == 0);                             // and removed: it is empty
+    rmdir(base);
+}
 #endif
+
+TEST_CASE("a plain racedemo named as the twin is refused, never a NO RACE") {
+    auto plain = run_racedemo({"counter", "--detector", "tsan", "--runs", "1"},
+                              {std::string("RACEDEMO_TSAN=") + RACEDEMO_BINARY});
+    CHECK(plain.exit_code == 1);
+    CHECK(plain.out.find("NO RACE") == std::string::npos);
+    CHECK(plain.err.find("does not come from racedemo's ThreadSanitizer build") !=
+          std::string::npos);
+}
 
 TEST_CASE("--detector takes only tsan, and only in real mode") {
     CHECK(run_racedemo({"trie-race", "--detector", "helgrind"}).exit_code == 2);
@@ -120,7 +142,8 @@ TEST_CASE("a detector run whose trials hung says INCOMPLETE, never NO RACE") {
     // Its --json report says both trials were killed as hung.
     std::string path;
     const std::string twin = fake_tsan_twin(
-        "echo '{\"runs\": 2, \"runs_requested\": 2, \"hung_runs\": 2, \"timeout_seconds\": "
+        "echo '{\"thread_sanitizer\": true, \"runs\": 2, \"runs_requested\": 2, \"hung_runs\": 2, "
+        "\"timeout_seconds\": "
         "0.3}'",
         path);
     auto cut = run_racedemo({"trie-race", "--detector", "tsan"}, {twin});
@@ -193,7 +216,8 @@ std::string interrupt_detector(const std::string& twin_body, int signal) {
 
 TEST_CASE("SIGINT to a detector run is passed on to the twin, which stops with its partial count") {
     const std::string screen = interrupt_detector(
-        "trap 'echo \"{\\\"runs\\\": 3, \\\"runs_requested\\\": 1000}\"; exit 130' INT\n"
+        "trap 'echo \"{\\\"thread_sanitizer\\\": true, \\\"runs\\\": 3, \\\"runs_requested\\\": "
+        "1000}\"; exit 130' INT\n"
         "while :; do sleep 0.1; done",
         SIGINT);
     CHECK(screen.find("INCOMPLETE: interrupted (SIGINT) after 3 of 1000 runs") !=

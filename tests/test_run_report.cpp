@@ -440,17 +440,23 @@ TEST_CASE("trials that could not start are told apart, never as corrupted, crash
 
 TEST_CASE("a detector run cut short never says NO RACE") {
     DetectorResult cut;
-    read_twin_summary(R"({"runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3})",
-                      cut);
+    read_twin_summary(
+        R"({"thread_sanitizer": true, "runs": 2, "runs_requested": 2, "hung_runs": 2, "timeout_seconds": 0.3})",
+        cut);
     CHECK(cut.incomplete == "2 of 2 runs hung and were killed after 0.3 s");
     DetectorResult fewer;
-    read_twin_summary(R"({"runs": 1, "runs_requested": 2, "hung_runs": 0})", fewer);
+    read_twin_summary(
+        R"({"thread_sanitizer": true, "runs": 1, "runs_requested": 2, "hung_runs": 0})", fewer);
     CHECK(fewer.incomplete == "only 1 of 2 runs were done");
     DetectorResult silent;
     read_twin_summary("", silent);
     CHECK(!silent.incomplete.empty());
+    DetectorResult plain;  // a report of another racedemo's runs: no ThreadSanitizer in it
+    CHECK_THROWS_AS(read_twin_summary(R"({"runs": 2, "runs_requested": 2})", plain),
+                    std::runtime_error);
     DetectorResult whole;
-    read_twin_summary(R"({"runs": 2, "runs_requested": 2, "hung_runs": 0})", whole);
+    read_twin_summary(
+        R"({"thread_sanitizer": true, "runs": 2, "runs_requested": 2, "hung_runs": 0})", whole);
     CHECK(whole.incomplete.empty());
 
     RunReport report = real_report_of(RealResult{});

@@ -1,6 +1,11 @@
 // The real runner contains whatever a trial does: crash, abort, hang, exit early.
 #include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <memory>
@@ -176,3 +181,53 @@ TEST_CASE("a trial that allocates without end is stopped by its memory limit and
     CHECK(result.corrupt());
 }
 #endif
+
+namespace {
+
+// The pid of the process a trial forks, in memory shared with the test (mapped before the
+// trial's own fork).
+pid_t* forked_pid = nullptr;
+
+// T1 forks a process that would sleep for ten minutes, holding the trial's pipes, and returns.
+class ForksAndLeaves final : public Trial {
+  public:
+    explicit ForksAndLeaves(const TrialConfig&) {}
+    void actor(int thread) override {
+        if (thread != 0 || *forked_pid != 0) return;
+        const pid_t child = fork();
+        if (child == 0) {
+            sleep(600);
+            _exit(0);
+        }
+        *forked_pid = child;
+    }
+    Outcome arbiter() override { return Outcome::clean(); }
+};
+
+// Whether `pid` has ended: waited for through a pidfd, which becomes readable when the process
+// ends (or cannot be opened once it has been reaped). The bound only matters when it never does.
+bool ends(pid_t pid) {
+    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    if (pidfd < 0) return errno == ESRCH;
+    pollfd wait{pidfd, POLLIN, 0};
+    const bool ended = poll(&wait, 1, 30'000) == 1;
+    close(pidfd);
+    return ended;
+}
+
+}  // namespace
+
+TEST_CASE("a process a trial forks ends with the trial, which is not taken for hung") {
+    void* shared =
+        mmap(nullptr, sizeof(pid_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(shared != MAP_FAILED);
+    forked_pid = static_cast<pid_t*>(shared);
+    *forked_pid = 0;
+    const RealResult result =
+        run_real(scripted<ForksAndLeaves>(2), Variant::unsafe, options(1, 120));
+    CHECK(result.runs_done == 1);
+    CHECK(result.hung_runs == 0);  // its end is the trial's, not its pipes'
+    REQUIRE(*forked_pid > 0);
+    CHECK(ends(*forked_pid));
+    munmap(shared, sizeof(pid_t));
+}

@@ -302,7 +302,9 @@ TEST_CASE("a real run's order is labelled approximate, and its exact model repla
                              true, true, "counted 1 of 2 hits: 1 lost"};
     const RunHeader header{find_scenario("counter"), Variant::unsafe, Mode::real, 2,
                            RWPolicy::writer_preferring};
-    const std::string text = render_real(header, RealOptions{}, result, Style(false), replay);
+    RealReport real{RealOptions{}, result, replay};
+    real.variant = Variant::unsafe;
+    const std::string text = render_real(header, real, Style(false));
     CHECK(text.find("(real threads; approximate:") != std::string::npos);
     CHECK(text.find("cores' clocks are not a total order") != std::string::npos);
     CHECK(text.find("model replay: the same interleaving in the model (threads renumbered") !=

@@ -174,6 +174,8 @@ std::string real_detail(const RealReport& real, const RunReport& report) {
     if (bad(verdict)) return fmt::format("{}: {}", ran, real_damage(result));
     if (cut_short(report))
         return fmt::format("{} after {}, none bad so far: not passed", why_stopped(report), ran);
+    if (verdict == Verdict::no_bug_found && real.variant == Variant::unsafe)
+        return fmt::format("{}, none bad, but of the unsafe program: no proof", ran);
     if (verdict == Verdict::no_bug_found)
         return fmt::format("{}, none bad, but not every run came to its end", ran);
     return fmt::format("{}, {} rounds, no corruption, no deadlock", ran, result.rounds_total);

@@ -55,6 +55,12 @@ TrialObserver progress_line(const RunRequest& request, const Terminal& terminal)
 
 RealReport run_real_request(const RunRequest& request, const Terminal& terminal) {
     RealReport report{request.real, {}};
+    report.variant = request.variant;
+    if (request.variant == Variant::unsafe) {
+        RunRequest search = replay_request(request, {});
+        search.model.strategy = Strategy::explore;
+        report.model_search = command_line(search);
+    }
     RealOptions options = request.real;
     options.stop_requested = [] { return should_stop(); };
     report.result =

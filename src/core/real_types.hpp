@@ -104,6 +104,7 @@ struct RealResult {
     std::optional<int> first_deadlock_run;      // 1-based
     std::uint64_t rounds_total = 0;
     double elapsed_ms = 0;
+    int cores = 0;         // the cores the trials' threads were spread over
     bool stopped = false;  // RealOptions::stop ended it early (its trial under way discarded)
     // Why, as the caller knows it (set after the run, not by the runner):
     int interrupted_by = 0;  // SIGINT/SIGTERM/SIGHUP stopped the run early (its trial discarded)

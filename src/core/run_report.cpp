@@ -19,7 +19,8 @@ Verdict verdict_of(const RealReport& report) {
     if (verdict_corrupt(report.result)) return Verdict::corrupted;
     if (report.result.deadlocked_runs > 0) return Verdict::deadlocked;
     if (report.result.hung_runs > 0) return Verdict::hung;
-    return real_run_cut(report.result) ? Verdict::no_bug_found : Verdict::clean;
+    const bool proves_nothing = real_run_cut(report.result) || report.variant == Variant::unsafe;
+    return proves_nothing ? Verdict::no_bug_found : Verdict::clean;
 }
 
 Verdict verdict_of(const RunReport& report) {

@@ -42,6 +42,10 @@ struct RealReport {
     RealOptions options;
     RealResult result;
     std::optional<ModelReplay> model_replay;  // for the first corruption, when one was found
+    // The program that ran. Real runs that saw nothing go wrong are CLEAN for a fixed program
+    // only: of an unsafe one they show only that this machine, this time, did not hit the bug.
+    Variant variant = Variant::fixed;
+    std::string model_search;  // unsafe: the command that searches every schedule in the model
 };
 
 struct ModelReport {

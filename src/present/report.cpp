@@ -195,18 +195,45 @@ std::string misuse_verdict(const RealResult& result, const Style& style) {
                        first.misuse ? misuse_rule(first.misuse->kind) : "");
 }
 
-std::string real_verdict(const RealResult& result, double timeout_seconds, const Style& style) {
+// Real runs of an unsafe program in which nothing went wrong: what was seen, and no more.
+std::string unseen_verdict(const RealResult& result, const std::string& model_search,
+                           const Style& style) {
+    std::string out = fmt::format(
+        "{} {} of {} runs ({} rounds) went right, but the program is the unsafe one: runs that "
+        "saw nothing prove nothing\n",
+        verdict_heading(Verdict::no_bug_found, style), result.runs_done, result.runs_done,
+        result.rounds_total);
+    if (!model_search.empty())
+        out += fmt::format(" every schedule, in the model: {}\n", model_search);
+    return out;
+}
+
+// "4 threads on 2 cores": at most two run at any moment, and some interleavings grow rare.
+std::string cores_line(const RealOptions& options, const RealResult& result) {
+    if (result.cores <= 0 || options.threads <= result.cores) return {};
+    return fmt::format(
+        " {} threads on {} cores: at most {} run at any moment, the others wait their turn, and "
+        "some interleavings seldom happen\n",
+        options.threads, result.cores, result.cores);
+}
+
+std::string real_verdict(const RealReport& real, const RealResult& result, double timeout_seconds,
+                         const Style& style) {
     if (result.misused_runs > 0 && result.first_misuse) return misuse_verdict(result, style);
     const int bad =
         result.corrupted_runs + result.crashed_runs + result.hung_runs + result.failed_runs;
-    const std::string deadlocked =
-        result.deadlocked_runs > 0 ? fmt::format(", {} deadlocked", result.deadlocked_runs) : "";
+    // The counts in brackets add up to the runs that went wrong.
+    std::string others = result.failed_runs > 0
+                             ? fmt::format(", {} ended before reporting", result.failed_runs)
+                             : "";
+    if (result.deadlocked_runs > 0)
+        others += fmt::format(", {} deadlocked", result.deadlocked_runs);
     if (verdict_corrupt(result))
         return fmt::format(
             "{} {} of {} runs went wrong ({} corrupted, {} crashed, {} hung{}); first: {}\n",
             verdict_heading(Verdict::corrupted, style), bad + result.deadlocked_runs,
-            result.runs_done, result.corrupted_runs, result.crashed_runs, result.hung_runs,
-            deadlocked, result.first_bad ? result.first_bad->outcome.evidence : "");
+            result.runs_done, result.corrupted_runs, result.crashed_runs, result.hung_runs, others,
+            result.first_bad ? result.first_bad->outcome.evidence : "");
     const std::string hung =
         result.hung_runs > 0 ? fmt::format("; {} hung", result.hung_runs) : std::string();
     if (result.deadlocked_runs > 0)
@@ -221,6 +248,8 @@ std::string real_verdict(const RealResult& result, double timeout_seconds, const
             "corruption seen{}\n",
             verdict_heading(Verdict::hung, style), result.hung_runs, result.runs_done,
             timeout_seconds, others_clean(result.runs_done - result.hung_runs));
+    if (!real_run_cut(result) && real.variant == Variant::unsafe)
+        return unseen_verdict(result, real.model_search, style);
     if (real_run_cut(result))
         return fmt::format(
             "{} {} of {} runs finished, none went wrong; but the run {}, so this is no proof\n",
@@ -356,9 +385,10 @@ std::string Style::thread(int thread, std::string_view text) const {
     return fmt::format(fmt::fg(lanes[(thread - 1) % 5]), "{}", text);
 }
 
-std::string render_real(const RunHeader& header, const RealOptions& options,
-                        const RealResult& result, const Style& style,
-                        const std::optional<ModelReplay>& replay) {
+std::string render_real(const RunHeader& header, const RealReport& real, const Style& style) {
+    const RealOptions& options = real.options;
+    const RealResult& result = real.result;
+    const std::optional<ModelReplay>& replay = real.model_replay;
     std::string out =
         style.strong(text::heading(header, text::counted(std::uint64_t(options.runs), "run"))) +
         "\n";
@@ -368,7 +398,8 @@ std::string render_real(const RunHeader& header, const RealOptions& options,
     out += first_deadlock(result, style);
     out += stopped_early(result, style);
     out += not_started(result);
-    out += real_verdict(result, options.timeout_seconds, style);
+    out += cores_line(options, result);
+    out += real_verdict(real, result, options.timeout_seconds, style);
     return out;
 }
 

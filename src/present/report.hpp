@@ -29,9 +29,7 @@ class Style {
     int width_;
 };
 
-std::string render_real(const RunHeader& header, const RealOptions& options,
-                        const RealResult& result, const Style& style,
-                        const std::optional<ModelReplay>& replay = std::nullopt);
+std::string render_real(const RunHeader& header, const RealReport& real, const Style& style);
 // Swimlanes: one column per thread, time going down, damage marked.
 std::string render_swimlanes(const Trace& trace, const Style& style);
 // One step as a lane shows it: "read  hits -> 0", "lock mu: waits for T1".

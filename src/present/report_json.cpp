@@ -1,4 +1,5 @@
 // JSON of the typed reports: one to_json beside each type, found by nlohmann through ADL.
+#include "core/sanitizers.hpp"
 #include "present/misuse.hpp"
 #include "present/run_report.hpp"
 #include "present/waits.hpp"
@@ -127,6 +128,10 @@ void to_json(nlohmann::json& json, const RealReport& report) {
         result.failed_to_start > 0 ? nlohmann::json(result.start_failure) : nlohmann::json();
     json["failed_to_start_reasons_vary"] = result.start_failures_vary;
     json["rounds"] = result.rounds_total;
+    json["cores"] = result.cores;
+#if defined(RACEDEMO_TSAN)
+    json["thread_sanitizer"] = true;  // the detector's twin: its parent checks that it is one
+#endif
     json["elapsed_ms"] = result.elapsed_ms;
     json["interrupted"] = result.interrupted_by != 0;
     json["timeout_seconds"] = report.options.timeout_seconds;

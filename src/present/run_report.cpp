@@ -47,10 +47,7 @@ std::string render_report(const RunReport& report, const ReportForm& form) {
 std::string render_text(const RunReport& report, const Style& style) {
     const RunHeader& header = report.header;
     return std::visit(
-        overloaded{[&](const RealReport& real) {
-                       return render_real(header, real.options, real.result, style,
-                                          real.model_replay);
-                   },
+        overloaded{[&](const RealReport& real) { return render_real(header, real, style); },
                    [&](const ModelReport& model) { return render_model(header, model, style); },
                    [&](const DetectorReport& detector) {
                        return render_detector(header, detector.runs, detector.result, style);

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -208,6 +209,13 @@ bool tsan_twin_found() {
 
 namespace {
 
+// TSAN_OPTIONS separates its settings at spaces, commas and colons: a path is given in quotes,
+// of a kind it does not hold (run_tsan_detector refuses a directory that holds both).
+std::string quoted_option(const std::string& value) {
+    const char quote = value.find('"') == std::string::npos ? '"' : '\'';
+    return fmt::format("{}{}{}", quote, value, quote);
+}
+
 // Starts the twin with its reports logged into `directory` and its --json report on `out_fd`.
 pid_t launch_twin(const std::string& runner, const std::vector<std::string>& args,
                   const std::string& directory, int out_fd) {
@@ -219,9 +227,9 @@ pid_t launch_twin(const std::string& runner, const std::vector<std::string>& arg
     int devnull = open("/dev/null", O_RDWR);
     dup2(out_fd, STDOUT_FILENO);
     dup2(devnull, STDERR_FILENO);
-    std::string options = fmt::format(
-        "log_path={}/report halt_on_error=0 exitcode=0 report_signal_unsafe=0 history_size=4",
-        directory);
+    std::string options =
+        fmt::format("log_path={} halt_on_error=0 exitcode=0 report_signal_unsafe=0 history_size=4",
+                    quoted_option(directory + "/report"));
     setenv("TSAN_OPTIONS", options.c_str(), 1);
     std::vector<char*> argv{const_cast<char*>(runner.c_str())};
     for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -286,6 +294,13 @@ void read_twin_summary(const std::string& json_text, DetectorResult& result) {
         result.incomplete = "racedemo-tsan gave no report of its runs";
         return;
     }
+    // Another racedemo (RACEDEMO_TSAN pointing at a plain build) reports its runs too, but with
+    // no ThreadSanitizer in it, its silence would read as NO RACE.
+    if (!json.value("thread_sanitizer", false))
+        throw std::runtime_error(
+            "the twin's report does not come from racedemo's ThreadSanitizer build "
+            "(racedemo-tsan): "
+            "RACEDEMO_TSAN, or the file beside racedemo, names another program");
     result.runs_done = json.value("runs", 0);
     result.runs_requested = json.value("runs_requested", result.runs_done);
     const int hung = json.value("hung_runs", 0);
@@ -298,6 +313,22 @@ void read_twin_summary(const std::string& json_text, DetectorResult& result) {
             fmt::format("only {} of {} runs were done", result.runs_done, result.runs_requested);
 }
 
+// The reports go to a directory of their own, under $TMPDIR as other programs' files do.
+std::string make_report_directory() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string pattern = fmt::format("{}/racedemo-tsan-XXXXXX",
+                                      tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp");
+    if (pattern.find('"') != std::string::npos && pattern.find('\'') != std::string::npos)
+        throw std::runtime_error(fmt::format(
+            "TMPDIR ({}) holds both kinds of quote, and ThreadSanitizer cannot be given a path "
+            "there for its reports; set TMPDIR to another directory",
+            tmpdir));
+    if (mkdtemp(pattern.data()) == nullptr)
+        throw std::runtime_error(
+            fmt::format("cannot make a temporary directory {}: {}", pattern, std::strerror(errno)));
+    return pattern;
+}
+
 DetectorResult run_tsan_detector(const std::vector<std::string>& args, const std::string& own_code,
                                  const DetectorWatch& watch) {
     const std::string runner = tsan_twin_path();
@@ -306,18 +337,12 @@ DetectorResult run_tsan_detector(const std::vector<std::string>& args, const std
             "--detector tsan needs {}, the ThreadSanitizer build of racedemo; build with "
             "RACEDEMO_DETECTOR=ON (the default) outside sanitizer builds",
             runner));
+    const std::string directory = make_report_directory();
     int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("cannot make a pipe to racedemo-tsan");
-    // The reports go to a directory of their own, under $TMPDIR as other programs' files do.
-    const char* tmpdir = std::getenv("TMPDIR");
-    std::string pattern = fmt::format("{}/racedemo-tsan-XXXXXX",
-                                      tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp");
-    if (mkdtemp(pattern.data()) == nullptr) {
-        close(out[0]);
-        close(out[1]);
-        throw std::runtime_error("cannot make a temporary directory");
+    if (pipe2(out, O_CLOEXEC) != 0) {
+        rmdir(directory.c_str());
+        throw std::runtime_error("cannot make a pipe to racedemo-tsan");
     }
-    const std::string directory = pattern;
     const pid_t child = launch_twin(runner, args, directory, out[1]);
     close(out[1]);
     const std::string summary = child < 0 ? std::string() : read_twin(out[0], child, watch);

@@ -209,6 +209,8 @@ struct ChildPipes {
 [[noreturn]] void child_main(const Scenario& scenario, Variant variant, const RealOptions& options,
                              const ChildPipes& pipes, LockBoard* board) {
     const int result_fd = pipes.result, error_fd = pipes.error;
+    // A process group of its own: a process the trial forks ends with it (supervise()).
+    setpgid(0, 0);
     default_signal_dispositions();  // the parent decides when a trial ends
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);  // a crashing trial must not leave core files behind
@@ -223,13 +225,23 @@ struct ChildPipes {
     std::optional<BoardWatcher> watcher;
     if (board != nullptr) detail::lock_watcher = &watcher.emplace(*board);
     std::optional<StuckTraceReporter> reporter;
-    if (board != nullptr && pipes.request >= 0)
-        reporter.emplace(pipes.request, *board, options.threads,
-                         [result_fd](const std::optional<Trace>& trace) {
-                             TrialResult stuck;
-                             stuck.trace = trace;
-                             write_all(result_fd, encode(stuck) + "\n");
-                         });
+    try {
+        if (board != nullptr && pipes.request >= 0)
+            reporter.emplace(pipes.request, *board, options.threads,
+                             [result_fd](const std::optional<Trace>& trace) {
+                                 TrialResult stuck;
+                                 stuck.trace = trace;
+                                 write_all(result_fd, encode(stuck) + "\n");
+                             });
+    } catch (const std::system_error& error) {  // its helper thread: the machine's refusal
+        write_all(result_fd,
+                  encode(cannot_start(fmt::format("cannot create the trial's helper thread: {}",
+                                                  error.code().message()))));
+        _exit(0);
+    } catch (const std::bad_alloc&) {
+        write_all(result_fd, encode(cannot_start("no memory for the trial's helper thread")));
+        _exit(0);
+    }
     TrialResult result;
     try {
         const TrialConfig config{options.threads, /*model=*/false, options.policy};
@@ -280,25 +292,58 @@ constexpr long long kBoardLookMs = 50;
 // How long a deadlocked trial has to send its last steps before it is ended without them.
 constexpr std::chrono::milliseconds kStuckTracePatience{2000};
 
-ChildOutput collect_child_output(int result_fd, int error_fd, Clock::time_point deadline,
-                                 DeadlockWatch* watch, const RealOptions& options) {
+// Whether the trial's process has ended (left unreaped: its pid, and so its process group's id,
+// stays its own until supervise() has ended the group). Its pipes may outlive it in a process it
+// forked, and their end is then no sign of the trial's.
+bool child_ended(pid_t child) {
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT) != 0)
+        return false;
+    return info.si_pid == child;
+}
+
+// The trial has ended, a process it forked holding its pipes: all it wrote is in them; what is
+// there is read, and the pipes are left.
+ChildOutput drain_after_end(pollfd (&fds)[2], int& open_fds, int result_fd, ChildOutput& output) {
+    while (::poll(fds, 2, 0) > 0 && drain_ready(fds, open_fds, result_fd, output)) {
+    }
+    return std::move(output);
+}
+
+// A quiet moment: the watchdog looks at the lock board.
+bool board_shows_deadlock(DeadlockWatch* watch, ChildOutput& output) {
+    return watch != nullptr && (output.deadlock = watch->check());
+}
+
+// How long the next look at the pipes may wait: the time left, at most `longest`; -1 when the
+// deadline has passed.
+int poll_wait_ms(Clock::time_point deadline, long long longest) {
+    const auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (remaining.count() <= 0) return -1;
+    return static_cast<int>(std::min<long long>(remaining.count() + 1, longest));
+}
+
+ChildOutput collect_child_output(pid_t child, int result_fd, int error_fd,
+                                 Clock::time_point deadline, DeadlockWatch* watch,
+                                 const RealOptions& options) {
     ChildOutput output;
     pollfd fds[2] = {{result_fd, POLLIN, 0}, {error_fd, POLLIN, 0}};
     int open_fds = 2;
     const long long longest_wait = watch != nullptr ? kBoardLookMs : 1000;
     while (open_fds > 0) {
-        const auto remaining =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (remaining.count() <= 0) {
+        const int wait_ms = poll_wait_ms(deadline, longest_wait);
+        if (wait_ms < 0) {
             output.hung = true;
             break;
         }
-        const int ready = ::poll(
-            fds, 2, static_cast<int>(std::min<long long>(remaining.count() + 1, longest_wait)));
+        const int ready = ::poll(fds, 2, wait_ms);
         if (ready < 0 && errno != EINTR) break;
         if (options.asked_to_stop()) break;
-        if (ready == 0 && watch != nullptr && (output.deadlock = watch->check())) break;
+        if (ready == 0 && board_shows_deadlock(watch, output)) break;
         if (!drain_ready(fds, open_fds, result_fd, output)) break;
+        if (ready == 0 && child_ended(child))
+            return drain_after_end(fds, open_fds, result_fd, output);
     }
     output.stopped = options.asked_to_stop() && open_fds > 0 && !output.hung && !output.deadlock;
     return output;
@@ -356,13 +401,20 @@ std::optional<Trace> stuck_trace(const ChildPipes& pipes, const std::vector<Wait
 TrialResult supervise(pid_t child, const ChildPipes& pipes, double timeout_seconds,
                       Clock::time_point started, DeadlockWatch* watch, const RealOptions& options) {
     const ChildOutput output =
-        collect_child_output(pipes.result, pipes.error,
+        collect_child_output(child, pipes.result, pipes.error,
                              started + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(timeout_seconds)),
                              watch, options);
     std::optional<Trace> last_steps;
     if (output.deadlock) last_steps = stuck_trace(pipes, output.deadlock->wait_for);
-    if (output.hung || output.stopped || output.deadlock) ::kill(child, SIGKILL);
+    if (output.hung || output.stopped || output.deadlock) ::kill(-child, SIGKILL);
+    // Whatever the trial forked and left running ends with it: its process group is ended once
+    // it has ended, and before it is reaped (until then no other process can have its id).
+    siginfo_t ended{};
+    while (::waitid(P_PID, static_cast<id_t>(child), &ended, WEXITED | WNOWAIT) < 0 &&
+           errno == EINTR) {
+    }
+    ::kill(-child, SIGKILL);
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
@@ -399,6 +451,7 @@ TrialResult run_trial_in_child(const Scenario& scenario, Variant variant,
     pid_t child = ::fork();
     if (child < 0)
         return cannot_start(fmt::format("cannot start a trial process: {}", std::strerror(errno)));
+    if (child > 0) setpgid(child, child);  // as the child does: before either can rely on it
     if (child == 0)
         child_main(scenario, variant, options,
                    ChildPipes{result_pipe.ends[1], error_pipe.ends[1], request_pipe.ends[0]},
@@ -677,6 +730,7 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
                     const TrialObserver& observer) {
     RealResult total;
     total.runs_requested = options.runs;
+    total.cores = CpuSpreader().cores();
     // Shared with every trial's child: the watchdog reads a deadlock's cycle from it.
     std::unique_ptr<LockBoard, void (*)(LockBoard*)> board(LockBoard::create_shared(),
                                                            &LockBoard::destroy_shared);
