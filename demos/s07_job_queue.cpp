@@ -149,7 +149,6 @@ racedemo::BenchTable measure_job_queue(const racedemo::BenchSettings& settings) 
     table.title = "handing out jobs to workers: nanoseconds per job";
     table.parameters = {"workers"};
     table.variants = {"channel", "mutex", "atomic"};
-    table.reference = {"atomic"};
     table.unit = "ns_per_job";
     table.sample = fmt::format("{} jobs each, the whole run timed", kBenchJobs);
     std::vector<int> worker_counts{1};

@@ -246,6 +246,35 @@ TEST_CASE("a --bench table names each row's winner, ties within 10%, and where e
     CHECK(json["bench_sample_ms"] == 30.0);
 }
 
+TEST_CASE("a bench winner is named only beyond the noise, of every variant that takes part") {
+    const RunHeader header{find_scenario("job-queue"), Variant::unsafe, Mode::real, 2};
+    BenchSettings settings;
+    BenchTable table;
+    table.title = "ns per job";
+    table.parameters = {"workers"};
+    table.variants = {"channel", "mutex", "atomic"};  // none for reference: all three contend
+    table.rows = {
+        // The atomic wins by 3x, its samples apart from both others'.
+        {{1}, {80.0, 7.8, 2.6}, {78.0, 7.0, 2.5}, {82.0, 9.0, 2.8}},
+        // The atomic's median leads the mutex's by 3.6%: a tie.
+        {{2}, {76.0, 29.0, 28.0}, {70.0, 27.0, 26.0}, {80.0, 31.0, 30.0}},
+        // A 25% lead of the medians, but a fast mutex sample beats a slow atomic one: a tie.
+        {{4}, {100.0, 50.0, 40.0}, {95.0, 39.0, 38.0}, {105.0, 60.0, 44.0}},
+    };
+    const nlohmann::json json = bench_json(header, settings, table);
+    CHECK(json["bench"][0]["winner"] == "atomic");
+    CHECK(json["bench"][1]["winner"] == "tie");
+    CHECK(json["bench"][2]["winner"] == "tie");
+    CHECK(json["bench"][2]["mutex_range_ns"] == nlohmann::json::array({39.0, 60.0}));
+    const std::string text = render_bench(header, settings, table, Style(false));
+    INFO(text);
+    CHECK(text.find("atomic        3.00x") != std::string::npos);
+    CHECK(text.find("its slowest sample\n beats the others' fastest; else a tie") !=
+          std::string::npos);
+    // The lesson's pair (channel, mutex): the mutex beats the channel in every row.
+    CHECK(text.find("Where it wins: mutex beats channel in 3 of 3 rows") != std::string::npos);
+}
+
 TEST_CASE("the observed order of a real window becomes a model schedule prefix") {
     // Real threads T3 and T5 (of 8): T3 reads, T5 reads and writes, T3 writes over it. Earlier
     // steps of T3's previous operation are not part of the damage.

@@ -26,15 +26,20 @@ struct BenchSettings {
 
 struct BenchRow {
     std::vector<int> parameters;    // one per BenchTable::parameters
-    std::vector<double> ns_per_op;  // one per BenchTable::variants
+    std::vector<double> ns_per_op;  // one per BenchTable::variants: the median of its samples
+    // The fastest and slowest sample of each variant (empty when not known): a winner is named
+    // only where its samples and the others' do not overlap.
+    std::vector<double> fastest, slowest;
 };
 
 struct BenchTable {
     std::string title;
     std::vector<std::string> parameters;  // "threads", "read_pct", "work_ns"
     std::vector<std::string> variants;    // "mutex", "shared_mutex", "unsync"
-    std::vector<std::string> reference;   // variants shown for reference, not ranked ("unsync")
-    std::string unit = "ns_per_op";       // the JSON rows' name for a cell ("ns_per_job")
+    // Columns shown for reference, not ranked: a baseline that is no correct program ("unsync",
+    // no lock) or another measure ("read@w-first", ns per read beside ns per write).
+    std::vector<std::string> reference;
+    std::string unit = "ns_per_op";  // the JSON rows' name for a cell ("ns_per_job")
     // What one sample is when it is not the settings' timed slice after a warm-up ("100000
     // jobs, the whole run"); empty: the timed slice.
     std::string sample;
@@ -55,8 +60,12 @@ inline double median(std::vector<double> samples) {
 // (`samples` holds one list per variant, in the table's order).
 inline void add_median_row(BenchTable& table, std::vector<int> parameters,
                            const std::vector<std::vector<double>>& samples) {
-    BenchRow row{std::move(parameters), {}};
-    for (const std::vector<double>& cell : samples) row.ns_per_op.push_back(median(cell));
+    BenchRow row{std::move(parameters), {}, {}, {}};
+    for (const std::vector<double>& cell : samples) {
+        row.ns_per_op.push_back(median(cell));
+        row.fastest.push_back(cell.empty() ? 0 : *std::min_element(cell.begin(), cell.end()));
+        row.slowest.push_back(cell.empty() ? 0 : *std::max_element(cell.begin(), cell.end()));
+    }
     table.rows.push_back(std::move(row));
 }
 

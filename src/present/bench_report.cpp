@@ -1,6 +1,7 @@
 // The --bench table: text and JSON.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "present/report.hpp"
 #include "present/run_report.hpp"
@@ -9,24 +10,46 @@
 namespace racedemo {
 namespace {
 
-// The two variants a bench table ranks (the first two that are not for reference).
-std::pair<std::size_t, std::size_t> ranked_pair(const BenchTable& table) {
+// The variants a bench table ranks: every one that is not for reference.
+std::vector<std::size_t> contenders(const BenchTable& table) {
     std::vector<std::size_t> ranked;
     for (std::size_t index = 0; index < table.variants.size(); ++index)
         if (std::find(table.reference.begin(), table.reference.end(), table.variants[index]) ==
             table.reference.end())
             ranked.push_back(index);
+    return ranked;
+}
+
+// The pair the summary compares: the first two contenders (the lesson's two locks).
+std::pair<std::size_t, std::size_t> ranked_pair(const BenchTable& table) {
+    const std::vector<std::size_t> ranked = contenders(table);
     return {ranked.at(0), ranked.at(1)};
 }
 
-enum class BenchWinner { first, second, tie };
+// Whether variant `a` is faster than `b` beyond the noise: its median leads by more than
+// kBenchTie (a closer lead is within a quiet machine's noise from one run to the next), and,
+// where the samples are known, its slowest sample beats b's fastest.
+bool beats(const BenchRow& row, std::size_t a, std::size_t b) {
+    if (!(row.ns_per_op[a] * kBenchTie < row.ns_per_op[b])) return false;
+    return row.slowest.empty() || row.slowest[a] < row.fastest[b];
+}
 
-// Within kBenchTie of each other, two variants tie: a closer lead is within a quiet machine's
-// noise from one run to the next.
-BenchWinner bench_winner(double first_ns, double second_ns) {
-    if (second_ns * kBenchTie < first_ns) return BenchWinner::second;
-    if (first_ns * kBenchTie < second_ns) return BenchWinner::first;
-    return BenchWinner::tie;
+// A row's winner, of every contender: the fastest, when it beats each of the others; else none.
+// `ratio`: the runner-up's median over the fastest's.
+std::optional<std::size_t> row_winner_index(const BenchTable& table, const BenchRow& row,
+                                            double& ratio) {
+    const std::vector<std::size_t> ranked = contenders(table);
+    const auto by_median = [&row](std::size_t a, std::size_t b) {
+        return row.ns_per_op[a] < row.ns_per_op[b];
+    };
+    std::vector<std::size_t> order = ranked;
+    std::sort(order.begin(), order.end(), by_median);
+    ratio = order.size() < 2 || row.ns_per_op[order[0]] <= 0
+                ? 1
+                : row.ns_per_op[order[1]] / row.ns_per_op[order[0]];
+    for (std::size_t other : order)
+        if (other != order[0] && !beats(row, order[0], other)) return std::nullopt;
+    return order[0];
 }
 
 std::string describe_row(const BenchTable& table, const BenchRow& row) {
@@ -46,9 +69,11 @@ std::string bench_head(const RunHeader& header, const BenchSettings& settings,
                                                  settings.seconds_per_sample * 1000,
                                                  settings.warmup_seconds_per_sample * 1000)
                                    : table.sample;
-    out += style.dim(fmt::format(" median of {} samples of {}; lower is better;\n the bar grows "
-                                 "with the winner's lead; within {:.0f}% it is a tie",
-                                 settings.repetitions, sample, (kBenchTie - 1) * 100)) +
+    out += style.dim(fmt::format(
+               " median of {} samples of {};\n lower is better. A winner leads by more than "
+               "{:.0f}%, and its slowest sample\n beats the others' fastest; else a tie. The bar "
+               "grows with the lead.",
+               settings.repetitions, sample, (kBenchTie - 1) * 100)) +
            "\n";
     std::string columns = " ";
     for (const std::string& name : table.parameters) columns += fmt::format("{:>9}", name);
@@ -74,25 +99,30 @@ struct BenchTally {
     }
 };
 
+// The summary's pair: where the second beats the first beyond the noise, and where it loses.
+void tally_pair(const BenchTable& table, const BenchRow& row, BenchTally& tally) {
+    auto [first, second] = ranked_pair(table);
+    const double a_ns = row.ns_per_op[first], b_ns = row.ns_per_op[second];
+    if (beats(row, second, first)) tally.count(row, true, a_ns / b_ns);
+    if (beats(row, first, second)) tally.count(row, false, b_ns / a_ns);
+}
+
 std::string bench_row(const BenchTable& table, const BenchRow& row, BenchTally& tally,
                       const Style& style) {
-    auto [first, second] = ranked_pair(table);
     std::string line = " ";
     for (int value : row.parameters) line += fmt::format("{:>9}", value);
     for (double ns : row.ns_per_op) line += fmt::format("{:>13.1f}", ns);
-    const double a_ns = row.ns_per_op[first], b_ns = row.ns_per_op[second];
-    const BenchWinner winner = bench_winner(a_ns, b_ns);
-    const double ratio = b_ns < a_ns ? a_ns / b_ns : b_ns / a_ns;
-    if (winner == BenchWinner::tie) return line + fmt::format("  {:<12} {:>5.2f}x", "tie", ratio);
-    const bool b_won = winner == BenchWinner::second;
-    tally.count(row, b_won, ratio);
+    tally_pair(table, row, tally);
+    double ratio = 1;
+    const std::optional<std::size_t> winner = row_winner_index(table, row, ratio);
+    if (!winner) return line + fmt::format("  {:<12} {:>5.2f}x", "tie", ratio);
     const int length = std::clamp(static_cast<int>(std::lround(std::log2(ratio) * 6)), 1, 12);
     std::string drawn;
     for (int i = 0; i < length; ++i) drawn += "█";
-    return line +
-           fmt::format("  {:<12} {:>5.2f}x ",
-                       b_won ? table.variants[second] : table.variants[first], ratio) +
-           (b_won ? style.good(drawn) : style.bad(drawn));
+    // Green where the lesson's second variant (the fix it teaches) wins, red where another does.
+    const bool lesson_won = *winner == ranked_pair(table).second;
+    return line + fmt::format("  {:<12} {:>5.2f}x ", table.variants[*winner], ratio) +
+           (lesson_won ? style.good(drawn) : style.bad(drawn));
 }
 
 std::string bench_summary(const BenchTable& table, const BenchTally& tally, const Style& style) {
@@ -111,30 +141,28 @@ std::string bench_summary(const BenchTable& table, const BenchTally& tally, cons
                            style.good("Where it wins:"), b, a, tally.wins, rows, tally.best_ratio,
                            describe_row(table, *tally.best));
     if (rows - tally.losses - tally.wins > 0)
-        out += fmt::format(" Ties: {} of {} rows, where neither is {:.0f}% faster.\n",
-                           rows - tally.losses - tally.wins, rows, (kBenchTie - 1) * 100);
+        out += fmt::format(
+            " Ties: {} of {} rows, where neither is faster beyond the noise ({:.0f}%, and "
+            "samples apart).\n",
+            rows - tally.losses - tally.wins, rows, (kBenchTie - 1) * 100);
     return out;
 }
 
 std::string_view row_winner(const BenchTable& table, const BenchRow& row) {
-    auto [first, second] = ranked_pair(table);
-    switch (bench_winner(row.ns_per_op[first], row.ns_per_op[second])) {
-        case BenchWinner::first:
-            return table.variants[first];
-        case BenchWinner::second:
-            return table.variants[second];
-        case BenchWinner::tie:
-            break;
-    }
-    return "tie";
+    double ratio = 1;
+    const std::optional<std::size_t> winner = row_winner_index(table, row, ratio);
+    return winner ? std::string_view(table.variants[*winner]) : std::string_view("tie");
 }
 
 nlohmann::json row_json(const BenchTable& table, const BenchRow& row) {
     nlohmann::json entry = nlohmann::json::object();
     for (std::size_t index = 0; index < table.parameters.size(); ++index)
         entry[table.parameters[index]] = row.parameters[index];
-    for (std::size_t index = 0; index < table.variants.size(); ++index)
+    for (std::size_t index = 0; index < table.variants.size(); ++index) {
         entry[table.variants[index] + "_ns"] = row.ns_per_op[index];
+        if (index < row.slowest.size())  // the range of its samples: fastest, slowest
+            entry[table.variants[index] + "_range_ns"] = {row.fastest[index], row.slowest[index]};
+    }
     entry["winner"] = row_winner(table, row);
     return entry;
 }
