@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "cli/model_replay.hpp"
+#include "cli/request.hpp"
+#include "cli/terminal.hpp"
 #include "core/trace.hpp"
 #include "present/report.hpp"
 #include "racedemo/bench.hpp"
@@ -339,5 +341,59 @@ TEST_CASE("a real run's order is labelled approximate, and its exact model repla
     CHECK(text.find("model replay: the same interleaving in the model (threads renumbered") !=
           std::string::npos);
     CHECK(text.find("   racedemo counter --mode model --threads 2 --schedule 1,2,2,1\n") !=
+          std::string::npos);
+}
+
+namespace {
+
+// Locked increments: no schedule of the model corrupts it, whatever a real run reported.
+class LockedCount final : public Trial {
+  public:
+    explicit LockedCount(const TrialConfig&) {}
+    void actor(int) override {
+        mu_.lock();
+        count_.store(count_.load() + 1);
+        mu_.unlock();
+    }
+    Outcome arbiter() override { return Outcome::clean(); }
+
+  private:
+    Mutex mu_{"mu"};
+    Shared<int> count_{"count"};
+};
+
+}  // namespace
+
+TEST_CASE("a real corruption no schedule of the model has is said to lie outside the model") {
+    Scenario scenario;
+    scenario.number = 901;
+    scenario.name = "locked-count";
+    scenario.unsafe = make_trial<LockedCount>;
+    scenario.fixed = make_trial<LockedCount>;
+    RunRequest request = default_run(scenario);
+    request.threads = 2;
+    TrialResult first;  // as a machine that reorders memory could report it
+    first.outcome = Outcome{"lost updates", true, "counted 1 of 2"};
+    first.trace = Trace{};
+    const std::optional<ModelReplay> replay = find_model_replay(request, first, Terminal{});
+    REQUIRE(replay);
+    CHECK(replay->none_in_model);
+    CHECK(replay->searched_threads == 2);
+    CHECK(replay->command.find("--explore") != std::string::npos);
+
+    RealResult result;
+    result.runs_requested = result.runs_done = result.corrupted_runs = 1;
+    result.first_corrupt_run = 1;
+    result.first_corruption_ms = 2.0;
+    result.outcomes.add("lost updates");
+    result.first_bad = first;
+    RealReport real{RealOptions{}, result, replay};
+    real.variant = Variant::unsafe;
+    const RunHeader header{&scenario, Variant::unsafe, Mode::real, 2, RWPolicy::writer_preferring};
+    const std::string text = render_real(header, real, Style(false, 200));
+    INFO(text);
+    CHECK(text.find("model replay: no schedule corrupts: a complete search at 2 threads, under "
+                    "sequential consistency") != std::string::npos);
+    CHECK(text.find("it reordered memory (a core's store held in its store buffer") !=
           std::string::npos);
 }

@@ -57,7 +57,17 @@ std::optional<ModelReplay> shortest_in_model(const RunRequest& real, const Obser
     RunRequest model = model_request(real, threads);
     model.model.strategy = Strategy::explore;
     model.model.budget = kSearchBudget;
-    return checked(model, run_request(model, terminal), order.kind, false);
+    const RunReport report = run_request(model, terminal);
+    if (auto found = checked(model, report, order.kind, false)) return found;
+    // Every schedule clean: the corruption the machine showed is one the model cannot have.
+    const ModelResult& result = std::get<ModelReport>(report.body).result;
+    if (!result.complete || result.schedules_corrupt > 0) return std::nullopt;
+    ModelReplay none;
+    none.command = command_line(model);
+    none.observed_damage = order.kind != DamageKind::none;
+    none.none_in_model = true;
+    none.searched_threads = threads;
+    return none;
 }
 
 }  // namespace

@@ -34,6 +34,10 @@ struct ModelReplay {
     bool same_kind = false;         // its damage is of the observed kind (see DamageKind)
     bool observed_damage = true;    // the observed steps mark a damaging step at all
     std::string evidence;           // what the model run found
+    // The model finds no corrupting schedule at all: a complete search at `searched_threads`
+    // threads (`command`), under sequential consistency. What the machine did lies outside it.
+    bool none_in_model = false;
+    int searched_threads = 0;
 };
 
 enum class Runner { real, model, detector, bench };

@@ -27,6 +27,12 @@ constexpr Term kTerms[] = {
      "nothing orders them. In C++ that is undefined behaviour. Threads that only read share "
      "memory safely.",
      "racedemo read-only --explore (reads only: clean)"},
+    {"sequential consistency",
+     "The model's assumption about memory: every step sees the latest write, and all threads "
+     "agree on one order of the steps. Real hardware is weaker: a core may hold its stores back "
+     "(x86's store buffer) or reorder more (ARM), so an unlocked program the model calls clean "
+     "can still fail on real threads. Locks and atomics restore the order.",
+     "racedemo counter --mode model --explore"},
     {"interleaving",
      "The order in which the steps of several threads happen to mix. Each thread's own steps "
      "keep their order; between them, another thread's steps may come.",

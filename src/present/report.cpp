@@ -114,7 +114,15 @@ std::string first_corruption(const RealResult& result, const Style& style) {
 // The model's counterpart of the real damage, replayed exactly: how it was found, its command.
 std::string model_replay_lines(const ModelReplay& replay, const Style& style) {
     std::string how;
-    if (replay.follows_observed)
+    if (replay.none_in_model)
+        how = fmt::format(
+            "no schedule corrupts: a complete search at {} threads, under {} (every step "
+            "sees the latest write), finds none. What the machine did lies outside that "
+            "model: most likely it reordered memory (a core's store held in its store buffer "
+            "while a later load went ahead, as x86 allows). Plain memory (Shared<T>) gives "
+            "threads no order; a lock or an atomic does.",
+            replay.searched_threads, model_memory);
+    else if (replay.follows_observed)
         how =
             "the same interleaving in the model (threads renumbered in the order they appear; "
             "each does the model's own, smaller work), run and checked: " +

@@ -154,7 +154,8 @@ void to_json(nlohmann::json& json, const RealReport& report) {
                                 {"follows_observed_order", report.model_replay->follows_observed},
                                 {"same_kind", report.model_replay->same_kind},
                                 {"observed_damage", report.model_replay->observed_damage},
-                                {"evidence", report.model_replay->evidence}};
+                                {"evidence", report.model_replay->evidence},
+                                {"none_in_model", report.model_replay->none_in_model}};
 }
 
 void to_json(nlohmann::json& json, const Waiter& waiter) {
