@@ -758,6 +758,19 @@ TEST_CASE("trials that cannot create their threads are no trial: exit 1 with the
     CHECK(starved.err.rfind("racedemo: no trial could start: cannot create thread ", 0) == 0);
     CHECK(starved.err.find(" of 64: ") != std::string::npos);
     CHECK(count_lines(starved.err) == 1);
+}
+
+TEST_CASE("racedemo's own memory running out is said as such: exit 1, no verdict, no crash") {
+    // A reads-from search of 4 threads keeps millions of states: 200 MB do not hold them.
+    auto starved = racedemo::testing::run_program(
+        "/bin/sh", {"-c", "ulimit -v 200000 && exec \"$0\" \"$@\"", RACEDEMO_BINARY, "unsafe-map",
+                    "--mode", "model", "--explore", "--threads", "4", "--reduction", "reads-from",
+                    "--budget", "100000000"});
+    CHECK(starved.exit_code == 1);
+    CHECK(starved.out.empty());
+    CHECK(starved.err ==
+          "racedemo: out of memory: racedemo itself ran out (a model search keeps what it "
+          "explored: --reduction dpor, fewer --threads or a --budget keep less)\n");
     CHECK(starved.err.find("SIGABRT") == std::string::npos);
 }
 #endif

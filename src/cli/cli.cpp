@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <new>
 #include <system_error>
 
 #include "cli/check.hpp"
@@ -155,6 +156,12 @@ int run_cli(int argc, char** argv) {
         // fmt::print throws at the first write that fails: the run stops there.
         if (std::ferror(stdout) != 0) return output_failed(error.code().value());
         report_error(error.what());
+        return kExitError;
+    } catch (const std::bad_alloc&) {
+        // racedemo's own memory, not the scenario's: a trial's runs out inside its own process.
+        report_error(
+            "out of memory: racedemo itself ran out (a model search keeps what it explored: "
+            "--reduction dpor, fewer --threads or a --budget keep less)");
         return kExitError;
     } catch (const std::exception& error) {
         report_error(error.what());
