@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -57,7 +58,9 @@ RealReport run_real_request(const RunRequest& request, const Terminal& terminal)
     RealReport report{request.real, {}};
     report.variant = request.variant;
     if (request.variant == Variant::unsafe) {
+        // Every schedule of a few threads: a complete search of 8 would not end in a lesson.
         RunRequest search = replay_request(request, {});
+        search.threads = std::max(request.scenario->min_threads, std::min(request.threads, 3));
         search.model.strategy = Strategy::explore;
         report.model_search = command_line(search);
     }
