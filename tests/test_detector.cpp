@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "process.hpp"
@@ -52,7 +53,55 @@ SUMMARY: ThreadSanitizer: data race /src/src/shared_state.hpp:183 in raw_store
 ==================
 )";
 
+// A lock-order inversion as ThreadSanitizer reports it (paths and frames shortened).
+constexpr const char* kInversion = R"(==================
+WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock) (pid=2785)
+  Cycle in lock order graph: M9 (0x5616e99c3100) => M10 (0x5616e99c30c0) => M9
+
+  Mutex M10 acquired here while holding mutex M9 in main thread:
+    #0 pthread_mutex_lock sanitizer_common_interceptors.inc:4324 (libtsan.so.2+0x558e1)
+    #1 std::mutex::lock() /usr/include/c++/12/bits/std_mutex.h:100 (racedemo-tsan+0x13d6)
+    #2 racedemo::LockObject::acquire_as(racedemo::LockKind) /src/include/racedemo/shared_state.hpp:151 (racedemo-tsan+0x13d6)
+    #3 Bank<racedemo::Mutex>::Transfer(Account&, Account&, int) /src/demos/s08_lock_order.cpp:44 (racedemo-tsan+0x13d6)
+    #4 actor /src/demos/s08_lock_order.cpp:90 (racedemo-tsan+0x13d6)
+
+    Hint: use TSAN_OPTIONS=second_deadlock_stack=1 to get more informative warning message
+
+  Mutex M9 acquired here while holding mutex M10 in thread T1:
+    #0 pthread_mutex_lock sanitizer_common_interceptors.inc:4324 (libtsan.so.2+0x558e1)
+    #3 Bank<racedemo::Mutex>::Transfer(Account&, Account&, int) /src/demos/s08_lock_order.cpp:44 (racedemo-tsan+0x135c)
+
+  Thread T1 (tid=2788, running) created by main thread at:
+    #0 pthread_create tsan_interceptors_posix.cpp:1001 (libtsan.so.2+0x5e686)
+    #1 Workers /src/src/real/real_runner.cpp:520 (racedemo-tsan+0x1)
+
+SUMMARY: ThreadSanitizer: lock-order-inversion (potential deadlock) in Transfer
+==================
+)";
+
 }  // namespace
+
+TEST_CASE(
+    "a lock-order inversion is read to its edges: who took which mutex holding which, where") {
+    const std::string twice = std::string(kInversion) + kInversion;
+    auto result = parse_tsan_reports(twice, "/demos/");
+    CHECK(result.lock_order_inversions == 2);
+    CHECK(result.reports == 0);              // no data race
+    REQUIRE(result.inversions.size() == 1);  // the same cycle twice
+    CHECK(result.inversions[0].count == 2);
+    REQUIRE(result.inversions[0].edges.size() == 2);
+    const racedemo::LockOrderEdge& first = result.inversions[0].edges[0];
+    CHECK(first.thread == "T1");  // ThreadSanitizer's main thread is racedemo's T1
+    CHECK(first.acquired == "M10");
+    CHECK(first.held == "M9");
+    CHECK(first.location == "s08_lock_order.cpp:44");
+    CHECK(first.function == "Bank::Transfer");
+    const racedemo::LockOrderEdge& second = result.inversions[0].edges[1];
+    CHECK(second.thread == "T2");
+    CHECK(second.acquired == "M9");
+    CHECK(second.held == "M10");
+    CHECK(second.location == "s08_lock_order.cpp:44");
+}
 
 TEST_CASE("ThreadSanitizer reports are read down to the scenario's own source lines") {
     auto result = parse_tsan_reports(kReport, "/demos/");
@@ -108,6 +157,26 @@ TEST_CASE("--detector tsan names the race in the trie's source; the fixed trie h
     CHECK(fixed.out.find("no data race reported") != std::string::npos);
     auto expect = run_racedemo({"trie-race", "--detector", "tsan", "--fixed", "--expect", "clean"});
     CHECK(expect.exit_code == 0);
+}
+
+TEST_CASE("--detector tsan reports lock-order's inversion, with racedemo's thread numbers") {
+    // The twin runs every other round with its threads one after another: no deadlock comes
+    // before ThreadSanitizer has seen both orders.
+    auto json_run = run_racedemo({"lock-order", "--detector", "tsan", "--json"});
+    REQUIRE(json_run.exit_code == 0);
+    const auto json = nlohmann::json::parse(json_run.out);
+    CHECK(json["verdict"] == "deadlocked");
+    CHECK(json["lock_order_inversions"].get<int>() >= 1);
+    auto text = run_racedemo({"lock-order", "--detector", "tsan"});
+    INFO(text.out);
+    CHECK(text.out.find("LOCK-ORDER INVERSION:") != std::string::npos);
+    CHECK(text.out.find("   T1 takes M") != std::string::npos);
+    CHECK(text.out.find("   T2 takes M") != std::string::npos);
+    CHECK(text.out.find("at s08_lock_order.cpp:") != std::string::npos);
+    CHECK(text.out.find("NO RACE") == std::string::npos);
+    // The fixed order: none.
+    auto fixed = run_racedemo({"lock-order", "--fixed", "--detector", "tsan", "--json"});
+    CHECK(nlohmann::json::parse(fixed.out)["lock_order_inversions"] == 0);
 }
 
 TEST_CASE("the detector's reports go under a TMPDIR with a space and a comma in its name") {

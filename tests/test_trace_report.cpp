@@ -9,6 +9,7 @@
 #include "cli/model_replay.hpp"
 #include "cli/request.hpp"
 #include "cli/terminal.hpp"
+#include "core/sanitizers.hpp"
 #include "core/trace.hpp"
 #include "present/report.hpp"
 #include "racedemo/bench.hpp"
@@ -62,6 +63,9 @@ class RefusingLock final : public LockObject {
 
 }  // namespace
 
+// The ThreadSanitizer build takes a traced lock without a try first (real_trace.cpp: a lock taken
+// by a try gets no lock-order edge there), so it records no waits.
+#if !defined(RACEDEMO_TSAN)
 TEST_CASE("a real thread that finds its lock taken records a wait, then the acquisition") {
     RoundRecorder recorder(2);
     RefusingLock mu{"mx"};
@@ -86,6 +90,7 @@ TEST_CASE("a real thread that finds its lock taken records a wait, then the acqu
     CAPTURE(text);
     CHECK(text.find("lock mx: waits\n") != std::string::npos);
 }
+#endif
 
 TEST_CASE("a thread's recorded steps come back in order, named, valued and labelled") {
     RoundRecorder recorder(2);

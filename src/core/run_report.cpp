@@ -23,18 +23,21 @@ Verdict verdict_of(const RealReport& report) {
     return proves_nothing ? Verdict::no_bug_found : Verdict::clean;
 }
 
+// A data race; else locks taken in both orders (a potential deadlock); a cut run that saw
+// neither proves nothing either way.
+Verdict detector_verdict(const DetectorResult& result) {
+    if (!result.races.empty()) return Verdict::corrupted;
+    if (result.lock_order_inversions > 0) return Verdict::deadlocked;
+    return result.incomplete.empty() ? Verdict::clean : Verdict::no_bug_found;
+}
+
 Verdict verdict_of(const RunReport& report) {
-    return std::visit(overloaded{[](const RealReport& real) { return verdict_of(real); },
-                                 [](const ModelReport& model) { return verdict_of(model); },
-                                 [](const DetectorReport& detector) {
-                                     // A cut run that saw no race proves nothing either way.
-                                     if (!detector.result.races.empty()) return Verdict::corrupted;
-                                     return detector.result.incomplete.empty()
-                                                ? Verdict::clean
-                                                : Verdict::no_bug_found;
-                                 },
-                                 [](const BenchReport&) { return Verdict::clean; }},
-                      report.body);
+    return std::visit(
+        overloaded{[](const RealReport& real) { return verdict_of(real); },
+                   [](const ModelReport& model) { return verdict_of(model); },
+                   [](const DetectorReport& detector) { return detector_verdict(detector.result); },
+                   [](const BenchReport&) { return Verdict::clean; }},
+        report.body);
 }
 
 const std::vector<int>& pointed_schedule(const ModelReport& report) {

@@ -81,6 +81,7 @@ Verdict verdict_of(const ModelReport& report);
 Verdict verdict_of(const RealReport& report);
 // corrupted, deadlocked, clean or no_bug_found; a bench measures and is always clean.
 Verdict verdict_of(const RunReport& report);
+Verdict detector_verdict(const DetectorResult& result);
 
 // The schedule a model report points to: the first corrupting one of a random or pct series
 // (else the first deadlocking one), the shortest corrupting one of an exploration (else the

@@ -5,6 +5,25 @@
 
 namespace racedemo {
 
+namespace {
+
+// "   T1 takes M10 at s08_lock_order.cpp:45 in Transfer, holding M9": each edge of each cycle.
+std::string inversion_lines(const DetectorResult& result) {
+    std::string out;
+    for (const LockOrderReport& inversion : result.inversions) {
+        out += fmt::format(
+            " {} report{} of a lock-order inversion (a potential deadlock; M1, M2...: "
+            "ThreadSanitizer's names for the mutexes)\n",
+            inversion.count, inversion.count == 1 ? "" : "s");
+        for (const LockOrderEdge& edge : inversion.edges)
+            out += fmt::format("   {} takes {} at {} in {}, holding {}\n", edge.thread,
+                               edge.acquired, edge.location, edge.function, edge.held);
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,
                             const Style& style) {
     std::string out =
@@ -13,15 +32,16 @@ std::string render_detector(const RunHeader& header, int runs, const DetectorRes
                                  header.threads, header.threads == 1 ? "" : "s", runs,
                                  runs == 1 ? "" : "s")) +
         "\n";
-    const std::string inversions =
-        result.lock_order_inversions == 0
-            ? std::string()
-            : fmt::format(
-                  " ThreadSanitizer reported {} lock-order inversion{} (a potential "
-                  "deadlock: two locks taken in both orders)\n",
-                  result.lock_order_inversions, result.lock_order_inversions == 1 ? "" : "s");
-    // As in model mode, an inversion is told beside the verdict, which is about data races.
-    out += inversions;
+    out += inversion_lines(result);
+    // Data races come first; locks taken in both orders are the verdict where there is none.
+    if (result.races.empty() && result.lock_order_inversions > 0)
+        return out + fmt::format(
+                         "{} ThreadSanitizer reported {} (two locks taken in both orders: "
+                         "threads that do so can deadlock)\n",
+                         style.bad("LOCK-ORDER INVERSION:"),
+                         result.lock_order_inversions == 1
+                             ? std::string("one")
+                             : fmt::to_string(result.lock_order_inversions));
     if (result.races.empty() && !result.incomplete.empty())
         return out + fmt::format(
                          "{} {}; ThreadSanitizer reported no data race in what ran, which proves "
@@ -46,21 +66,18 @@ std::string render_detector(const RunHeader& header, int runs, const DetectorRes
 }
 
 nlohmann::json detector_json(const RunHeader& header, int runs, const DetectorResult& result) {
-    nlohmann::json json = {
-        {"scenario", header.scenario->name},
-        {"number", header.scenario->number},
-        {"variant", fmt::format("{}", header.variant)},
-        {"mode", "real"},
-        {"detector", "tsan"},
-        {"threads", header.threads},
-        {"runs", runs},
-        {"verdict", name_of(!result.races.empty()       ? Verdict::corrupted
-                            : result.incomplete.empty() ? Verdict::clean
-                                                        : Verdict::no_bug_found)},
-        {"complete", result.incomplete.empty()},
-        {"incomplete", result.incomplete},
-        {"reports", result.reports},
-        {"lock_order_inversions", result.lock_order_inversions}};
+    nlohmann::json json = {{"scenario", header.scenario->name},
+                           {"number", header.scenario->number},
+                           {"variant", fmt::format("{}", header.variant)},
+                           {"mode", "real"},
+                           {"detector", "tsan"},
+                           {"threads", header.threads},
+                           {"runs", runs},
+                           {"verdict", name_of(detector_verdict(result))},
+                           {"complete", result.incomplete.empty()},
+                           {"incomplete", result.incomplete},
+                           {"reports", result.reports},
+                           {"lock_order_inversions", result.lock_order_inversions}};
     nlohmann::json races = nlohmann::json::array();
     for (const RaceReport& race : result.races) {
         auto side = [](const RaceAccess& access) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -101,11 +102,9 @@ class TsanReportParser {
     void line(const std::string& text) {
         if (text.find("WARNING: ThreadSanitizer: data race") != std::string::npos)
             return start_report();
-        if (text.find("WARNING: ThreadSanitizer: lock-order-inversion") != std::string::npos) {
-            finish_report();  // not a race: counted, not parsed
-            ++result_.lock_order_inversions;
-            return;
-        }
+        if (text.find("WARNING: ThreadSanitizer: lock-order-inversion") != std::string::npos)
+            return start_inversion();
+        if (in_inversion_) return inversion_line(text);
         if (!in_report_) return;
         if (text.rfind("SUMMARY:", 0) == 0 || text.rfind("==================", 0) == 0)
             return finish_report();
@@ -115,10 +114,71 @@ class TsanReportParser {
 
     DetectorResult finish() {
         finish_report();
+        finish_inversion();
         return std::move(result_);
     }
 
   private:
+    void start_inversion() {
+        finish_report();
+        finish_inversion();
+        ++result_.lock_order_inversions;
+        in_inversion_ = true;
+        inversion_ = LockOrderReport{};
+        edge_ = nullptr;
+    }
+
+    // "  Mutex M10 acquired here while holding mutex M9 in thread T1:" opens an edge, whose
+    // stack follows; "  Mutex M9 previously acquired by the same thread here:" a stack skipped.
+    void inversion_line(const std::string& text) {
+        if (text.rfind("SUMMARY:", 0) == 0 || text.rfind("==================", 0) == 0)
+            return finish_inversion();
+        const bool header = text.size() > 2 && text[0] == ' ' && text[1] == ' ' && text[2] != ' ';
+        if (header) edge_ = nullptr;  // a new part of the report: a stack, a thread, a hint
+        if (text.rfind("  Mutex ", 0) == 0) return edge_header(text);
+        edge_frame(text);
+    }
+
+    void edge_header(const std::string& text) {
+        const std::size_t acquired = text.find(" acquired here while holding mutex ");
+        if (acquired == std::string::npos) return;
+        LockOrderEdge& edge = inversion_.edges.emplace_back();
+        edge.acquired = text.substr(8, acquired - 8);
+        const std::size_t held = acquired + 35;
+        const std::size_t in = text.find(" in ", held);
+        edge.held = text.substr(held, in == std::string::npos ? 0 : in - held);
+        std::string thread = in == std::string::npos ? "" : text.substr(in + 4);
+        if (!thread.empty() && thread.back() == ':') thread.pop_back();
+        edge.thread = racedemo_thread(thread);
+        edge_ = &edge;
+    }
+
+    void edge_frame(const std::string& text) {
+        std::string function, file_line;
+        if (edge_ == nullptr || !parse_frame(text, function, file_line)) return;
+        const bool ours = file_line.find(source_dir_name_) != std::string::npos;
+        if (edge_->location.empty() || ours) {
+            edge_->location = file_line.substr(file_line.find_last_of('/') + 1);
+            edge_->function = short_function(function);
+        }
+        if (ours) edge_ = nullptr;  // located in the scenario's code: the rest of the stack is not
+    }
+
+    void finish_inversion() {
+        if (!in_inversion_) return;
+        in_inversion_ = false;
+        edge_ = nullptr;
+        const auto same_places = [this](const LockOrderReport& known) {
+            return std::equal(known.edges.begin(), known.edges.end(), inversion_.edges.begin(),
+                              inversion_.edges.end(), [](const auto& a, const auto& b) {
+                                  return a.location == b.location && a.thread == b.thread;
+                              });
+        };
+        for (LockOrderReport& known : result_.inversions)
+            if (same_places(known)) return void(++known.count);
+        result_.inversions.push_back(inversion_);
+    }
+
     void start_report() {
         finish_report();
         ++result_.reports;
@@ -183,6 +243,9 @@ class TsanReportParser {
     RaceAccess* access_ = nullptr;
     bool in_report_ = false;
     bool located_ = false;
+    LockOrderReport inversion_;
+    LockOrderEdge* edge_ = nullptr;
+    bool in_inversion_ = false;
 };
 
 }  // namespace

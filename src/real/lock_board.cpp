@@ -216,6 +216,12 @@ std::optional<Misuse> LockBoard::misuse() const {
     return misuse;
 }
 
+bool LockBoard::is_waiting(int thread) const {
+    if (thread < 0 || thread >= kThreads) return false;
+    const int state = threads_[thread].state.load(relaxed);
+    return state != running && state != done;
+}
+
 void LockBoard::channel_waiting(int thread, const SharedObject& channel, Op op) {
     if (thread < 0 || thread >= kThreads) return;
     ThreadSlot& self = threads_[thread];

@@ -49,6 +49,8 @@ class LockBoard {
     void channel_waiting(int thread, const SharedObject& channel, Op op);
     void channel_done(int thread);
 
+    // Whether the thread waits now for a lock or a channel.
+    bool is_waiting(int thread) const;
     // The child, once the parent found it deadlocked: whether every thread of the round waits
     // or is done, so that none writes what it recorded any more.
     bool all_stopped(int threads) const;

@@ -225,28 +225,20 @@ struct ChildPipes {
     std::optional<BoardWatcher> watcher;
     if (board != nullptr) detail::lock_watcher = &watcher.emplace(*board);
     std::optional<StuckTraceReporter> reporter;
-    try {
-        if (board != nullptr && pipes.request >= 0)
-            reporter.emplace(pipes.request, *board, options.threads,
-                             [result_fd](const std::optional<Trace>& trace) {
-                                 TrialResult stuck;
-                                 stuck.trace = trace;
-                                 write_all(result_fd, encode(stuck) + "\n");
-                             });
-    } catch (const std::system_error& error) {  // its helper thread: the machine's refusal
-        write_all(result_fd,
-                  encode(cannot_start(fmt::format("cannot create the trial's helper thread: {}",
-                                                  error.code().message()))));
-        _exit(0);
-    } catch (const std::bad_alloc&) {
-        write_all(result_fd, encode(cannot_start("no memory for the trial's helper thread")));
-        _exit(0);
-    }
+    const HelperStart start_helper = [&]() -> StuckTraceReporter* {
+        if (board == nullptr || pipes.request < 0) return nullptr;
+        return &reporter.emplace(pipes.request, *board, options.threads,
+                                 [result_fd](const std::optional<Trace>& trace) {
+                                     TrialResult stuck;
+                                     stuck.trace = trace;
+                                     write_all(result_fd, encode(stuck) + "\n");
+                                 });
+    };
     TrialResult result;
     try {
         const TrialConfig config{options.threads, /*model=*/false, options.policy};
         result = run_rounds(scenario, variant, config, scenario.rounds, options.trace,
-                            options.trial_budget_ms, board, reporter ? &*reporter : nullptr);
+                            options.trial_budget_ms, board, start_helper);
     } catch (const std::bad_alloc&) {
         result.outcome = Outcome::corrupt("out of memory",
                                           fmt::format("the trial passed its memory limit of {} MiB",
@@ -612,9 +604,89 @@ class Workers {
 
 }  // namespace
 
+// The trial's helper thread, started after the trial's own threads: ThreadSanitizer numbers
+// threads as they are created, and its T1, T2, ... are then racedemo's T2, T3, ... `failure`:
+// why the machine refused it.
+StuckTraceReporter* start_helper_thread(const HelperStart& start_helper, std::string& failure) {
+    if (!start_helper) return nullptr;
+    try {
+        return start_helper();
+    } catch (const std::system_error& error) {
+        failure =
+            fmt::format("cannot create the trial's helper thread: {}", error.code().message());
+    } catch (const std::bad_alloc&) {
+        failure = "no memory for the trial's helper thread";
+    }
+    return nullptr;
+}
+
+// The ThreadSanitizer build (the detector's twin) runs every other round, the first among them,
+// with its threads one after another: each waits for the one before it to be done. So
+// ThreadSanitizer sees locks taken in both orders without the threads deadlocking first (its
+// lock-order inversion), and still every data race: the turn is passed through a relaxed
+// atomic, which orders nothing for it. A thread goes on at once when the one before it waits
+// (for a lock or a channel: the lock board shows it), and after a while when it spins.
+class Stagger {
+  public:
+    void begin_round(int round) {
+        on_ = staggered_build && round % 2 == 1;
+        turn_.store(0, std::memory_order_relaxed);
+    }
+    void wait_turn(int thread, const LockBoard* board) const {
+        if (!on_) return;
+        const auto until = Clock::now() + std::chrono::milliseconds(100);
+        std::optional<Clock::time_point> waiting_since;  // of the thread before it
+        while (turn_.load(std::memory_order_relaxed) < thread && Clock::now() < until) {
+            // Every acquisition is told as a wait first, and ThreadSanitizer's first ones take
+            // milliseconds: only a wait that lasts 20 ms is taken for one.
+            const bool waits = board != nullptr && board->is_waiting(thread - 1);
+            if (!waits) waiting_since.reset();
+            if (waits && !waiting_since) waiting_since = Clock::now();
+            if (waiting_since && Clock::now() - *waiting_since > std::chrono::milliseconds(20))
+                return;
+            std::this_thread::yield();
+        }
+    }
+    void done(int thread) {
+        if (on_) turn_.store(thread + 1, std::memory_order_relaxed);
+    }
+
+  private:
+#if defined(RACEDEMO_TSAN)
+    static constexpr bool staggered_build = true;
+#else
+    static constexpr bool staggered_build = false;
+#endif
+    bool on_ = false;  // written by thread 0 before the round's barrier, read after it
+    std::atomic<int> turn_{0};
+};
+
+// Runs one thread's actor in a round: under its recorder when tracing, in its turn when the
+// round is staggered, its end told to the lock board.
+struct RoundActor {
+    std::unique_ptr<Trial>& trial;
+    RoundRecorder* recorder;
+    LockBoard* board;
+    Stagger& stagger;
+    std::atomic<bool>& out_of_memory;
+
+    void operator()(int thread) const {
+        RuntimeScope scope(recorder != nullptr ? recorder->runtime_for(thread) : nullptr);
+        stagger.wait_turn(thread, board);
+        try {
+            trial->actor(thread);
+        } catch (const std::bad_alloc&) {
+            // Past the trial's memory limit: end the round on every thread, report it.
+            out_of_memory = true;
+        }
+        stagger.done(thread);
+        if (board != nullptr) board->finished(thread);  // a lock it still holds stays held
+    }
+};
+
 TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialConfig& config,
                        int rounds, bool trace, double budget_ms, LockBoard* board,
-                       StuckTraceReporter* reporter) {
+                       const HelperStart& start_helper) {
     const TrialFactory factory = scenario.factory(variant);
     const int threads = config.threads;
     const CpuSpreader spreader;
@@ -625,19 +697,9 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
     TrialResult result;
     if (trace && !(recorder = make_recorder(threads)))
         return cannot_start("no memory to record the trial's steps");
-    if (reporter != nullptr) reporter->watch(recorder.get());
-    // Runs one thread's actor, under its recorder when tracing.
     std::atomic<bool> out_of_memory{false};
-    auto act = [&](int thread) {
-        RuntimeScope scope(recorder ? recorder->runtime_for(thread) : nullptr);
-        try {
-            trial->actor(thread);
-        } catch (const std::bad_alloc&) {
-            // Past the trial's memory limit: end the round on every thread, report it.
-            out_of_memory = true;
-        }
-        if (board != nullptr) board->finished(thread);  // a lock it still holds stays held
-    };
+    Stagger stagger;
+    const RoundActor act{trial, recorder.get(), board, stagger, out_of_memory};
     bool stop = false;  // written by thread 0 before a barrier, read by the others after it
 
     Workers workers(threads, [&](int thread) {
@@ -651,12 +713,17 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
         }
     });
     if (!workers.started()) return cannot_start(workers.failure());
+    std::string helper_failure;
+    if (StuckTraceReporter* reporter = start_helper_thread(start_helper, helper_failure))
+        reporter->watch(recorder.get());
+    if (!helper_failure.empty()) rounds = 0;  // the workers are sent home below
 
     BoardWatcher::set_thread(0);
     auto started = Clock::now();
     for (int round = 1; round <= rounds; ++round) {
         if (!set_up_round(factory, config, trial, round, result)) break;
         if (recorder) recorder->clear();
+        stagger.begin_round(round);
         if (board != nullptr) board->new_round(round, threads);  // the others wait at the barrier
         barrier.arrive_and_wait();
         act(0);
@@ -667,6 +734,7 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
     stop = true;
     barrier.arrive_and_wait();
     workers.join();
+    if (!helper_failure.empty()) return cannot_start(helper_failure);
     result.elapsed_ms = ms_since(started);
     return result;
 }

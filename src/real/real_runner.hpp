@@ -35,8 +35,11 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
 // the first corrupted round, whose observed steps around the damage are kept when `trace` is set.
 // Used inside the child; exposed for tests and benchmarks.
 // With a `board`, every thread's lock operations are written to it (see lock_board.hpp).
+// `start_helper` starts the trial's helper thread (the stuck-trace reporter) once the trial's own
+// threads exist; it may throw std::system_error (then the trial could not start).
+using HelperStart = std::function<StuckTraceReporter*()>;
 TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialConfig& config,
                        int rounds, bool trace = false, double budget_ms = 1e12,
-                       LockBoard* board = nullptr, StuckTraceReporter* reporter = nullptr);
+                       LockBoard* board = nullptr, const HelperStart& start_helper = {});
 
 }  // namespace racedemo
