@@ -22,6 +22,9 @@ std::uint64_t event_id(int thread, std::uint32_t index) {
 constexpr std::uint64_t event_tag = 0x1;      // a step with what it read
 constexpr std::uint64_t latest_tag = 0x2;     // the latest write to some cell
 constexpr std::uint64_t read_source_tag = 3;  // distinguishes a read's source from a value
+// Marks a wait that is a step (a writer queueing on a writer-preferring lock): the thread's
+// k-th step was a wait in one execution and the acquisition in another, two different states.
+constexpr std::uint64_t wait_bit = std::uint64_t{1} << 63;
 
 }  // namespace
 
@@ -60,7 +63,7 @@ void ReadsFromSignature::add(std::uint64_t tag, std::uint64_t a, std::uint64_t b
 // (0: the initial value).
 void ReadsFromSignature::on_step(const StepRecord& step, SignatureRole role, bool address) {
     const std::uint32_t index = ++steps_[static_cast<std::size_t>(step.thread)];
-    const std::uint64_t id = event_id(step.thread, index);
+    const std::uint64_t id = event_id(step.thread, index) | (step.wait ? wait_bit : 0);
     const bool reads = role == SignatureRole::value_read || role == SignatureRole::update;
     if (reads && address) add(event_tag, id, mix(last_write(step.object) ^ read_source_tag));
     if (reads && !address) {

@@ -3,7 +3,9 @@
 // A thread's local state is a function of its code and of the values its steps observed. So
 // two prefixes of executions reach the same global state (every thread's local state, every
 // cell's value, every lock's holders) when
-//   (a) every thread took the same number of steps,
+//   (a) every thread took the same number of steps, and the same of them were waits (a writer
+//       queueing on a writer-preferring lock is a step: the k-th step of a thread may be its
+//       wait in one execution and its acquisition in another, with different holders),
 //   (b) every read returned the same value; a read of an address (Shared<T*>) instead read
 //       from the same write (named by its thread and that thread's step count, or the cell's
 //       initial value), since an address names different objects in different executions,

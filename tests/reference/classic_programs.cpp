@@ -150,6 +150,21 @@ testprog::Program recursive_rlock(bool writer_preferring) {
     return program;
 }
 
+testprog::Program queued_writer_inversion() {
+    testprog::Program program;
+    program.name = "mutex and writer-preferring RWMutex, taken in opposite orders";
+    program.cells = {0, 0};
+    program.mutexes = 1;
+    program.rwlocks = {{true}};
+    program.registers = 1;
+    program.threads = {
+        {ops::lock(0), ops::wlock(0), ops::read(0, 0), ops::wunlock(0), ops::unlock(0)},
+        {ops::wlock(0), ops::lock(0), ops::write(0, 1), ops::unlock(0), ops::wunlock(0)},
+        {ops::write(1, 2)},
+    };
+    return program;
+}
+
 testprog::Program independent_writers(int n) {
     testprog::Program program;
     program.name = "independent writers " + std::to_string(n);

@@ -56,6 +56,15 @@ testprog::Program buffered_pipeline();
 // while T2 waits for T1's first read lock. Reader-preferring, it always finishes.
 testprog::Program recursive_rlock(bool writer_preferring);
 
+// A lock-order inversion between a mutex and a writer-preferring RWMutex, found by the random
+// programs (seed 1796667746, #60). T1: lock m0; wlock rw0; read c0; wunlock rw0; unlock m0.
+// T2: wlock rw0; lock m0; write c0 <- 1; unlock m0; wunlock rw0. T3: write c1 <- 2 (without
+// it the search happens to take an order that reaches the deadlock anyway). It deadlocks when each
+// takes its first lock; then T1 queues on rw0, a step. A state cache that counted only how many
+// steps each thread took confused "T1 queued, T2 holds rw0" with "T1 holds rw0, T2 queued" and
+// never reached the deadlock.
+testprog::Program queued_writer_inversion();
+
 // N threads, each writing 1 to a cell of its own: every step commutes with every other, so one
 // trace; (N)! interleavings.
 testprog::Program independent_writers(int n);
