@@ -129,17 +129,21 @@ TEST_CASE("the program that once hid a corruption behind a reachable deadlock, e
     CHECK(dpor.schedules_explored - dpor.schedules_deadlocked == all.traces);  // 4
 }
 
-TEST_CASE("a writer's queueing is part of the state: every reduction reaches the inversion") {
-    const testprog::Program program = reference::queued_writer_inversion();
-    const reference::Enumeration all = reference::enumerate_interleavings(program);
-    REQUIRE(all.outcomes.count("deadlock") == 1);
-    for (Reduction reduction :
-         {Reduction::none, Reduction::dpor, Reduction::reads_from, Reduction::automatic}) {
-        CAPTURE(static_cast<int>(reduction));
-        const ModelResult result = testprog::explore_program(program, reduction);
-        CHECK(result.complete);
-        CHECK(labels_of(result.outcomes) == labels_of(all.outcomes));
-        CHECK(result.schedules_deadlocked > 0);
+TEST_CASE("a writer's queueing: part of the state, and a race with the lock it waits for") {
+    for (const testprog::Program& program :
+         {reference::queued_writer_inversion(), reference::queued_writer_reversal()}) {
+        CAPTURE(program.name);
+        const reference::Enumeration all = reference::enumerate_interleavings(program);
+        REQUIRE(all.outcomes.count("deadlock") == 1);
+        REQUIRE(all.outcomes.size() >= 3);
+        for (Reduction reduction :
+             {Reduction::none, Reduction::dpor, Reduction::reads_from, Reduction::automatic}) {
+            CAPTURE(static_cast<int>(reduction));
+            const ModelResult result = testprog::explore_program(program, reduction);
+            CHECK(result.complete);
+            CHECK(labels_of(result.outcomes) == labels_of(all.outcomes));
+            CHECK(result.schedules_deadlocked > 0);
+        }
     }
 }
 

@@ -165,6 +165,22 @@ testprog::Program queued_writer_inversion() {
     return program;
 }
 
+testprog::Program queued_writer_reversal() {
+    testprog::Program program;
+    program.name = "a queued writer's wait, reversed";
+    program.cells = {0};
+    program.mutexes = 2;
+    program.rwlocks = {{true}};
+    program.registers = 2;
+    program.threads = {
+        {ops::write(0, 3), ops::wlock(0), ops::lock(1), ops::cas(0, 1, ops::constant(2), 0),
+         ops::unlock(1), ops::wunlock(0)},
+        {ops::lock(0), ops::lock(1), ops::wlock(0), ops::write(0, 2), ops::wunlock(0),
+         ops::unlock(0), ops::unlock(1)},
+    };
+    return program;
+}
+
 testprog::Program independent_writers(int n) {
     testprog::Program program;
     program.name = "independent writers " + std::to_string(n);

@@ -65,6 +65,15 @@ testprog::Program recursive_rlock(bool writer_preferring);
 // never reached the deadlock.
 testprog::Program queued_writer_inversion();
 
+// A writer's wait that must race with the write lock that made it wait, found by the random
+// programs (seed 405, #19). Mutexes m0, m1, a writer-preferring rw0, one cell.
+//   T1: write c0 <- 3; wlock rw0; lock m1; cas c0 (1, 2) -> r0; unlock m1; wunlock rw0
+//   T2: lock m0; lock m1; wlock rw0; write c0 <- 2; wunlock rw0; unlock m0; unlock m1
+// T2 holding m1 queues on rw0, which T1 took, and T1 then waits for m1: a deadlock. The outcome
+// c0 = 3 needs T2's whole section before T1's first write; dpor, taking T2's queueing for a
+// step unrelated to T1's wlock, never ran T2 first and missed it.
+testprog::Program queued_writer_reversal();
+
 // N threads, each writing 1 to a cell of its own: every step commutes with every other, so one
 // trace; (N)! interleavings.
 testprog::Program independent_writers(int n);

@@ -37,10 +37,14 @@ constexpr bool rw_enabled_together[5][5] = {
 // would not have had the lock, but it would have taken its wait step instead (its first step
 // there is a wait or the lock, as the lock's state says: like a read, a different event in the
 // reversed order, which source-DPOR allows).
+// Likewise a writer's wait races with the write lock taken before it that made it wait: in the
+// reversed order the writer takes the lock where it queued (found by the random programs, seed
+// 405 #19: without it no schedule ran the writer's section first).
 bool RWLockRules::coenabled(StepShape earlier, StepShape later) const {
     const bool release = earlier.op == Op::unlock || earlier.op == Op::unlock_shared;
     if (writer_first_ && release && !earlier.wait && later.op == Op::lock && !later.wait)
         return true;
+    if (writer_first_ && earlier.op == Op::lock && !earlier.wait && later.wait) return true;
     return rw_enabled_together[rw_column(earlier)][rw_column(later)];
 }
 
