@@ -774,3 +774,35 @@ TEST_CASE("racedemo's own memory running out is said as such: exit 1, no verdict
     CHECK(starved.err.find("SIGABRT") == std::string::npos);
 }
 #endif
+
+TEST_CASE("real runs: noise on for an unsafe variant, off for a fixed one, and it finds the ring") {
+    // lock-order's ring of three transfers deadlocks only when all three threads hold their
+    // first lock at once: without noise, on 2 cores, 0 of 20 runs (docs/real-runs.md). With it
+    // a thread often pauses between its two locks; one deadlocked run of 20 is all that is asked.
+    auto ring = run_racedemo({"lock-order", "--threads", "3", "--runs", "20", "--json"});
+    REQUIRE(ring.exit_code == 0);
+    const auto unsafe = nlohmann::json::parse(ring.out);
+    CHECK(unsafe["noise"]["on"] == true);
+    CHECK(unsafe["deadlocked_runs"].get<int>() >= 1);
+    // The noise changes when steps happen, never what they do: the fixed ring stays clean.
+    auto fixed_ring = run_racedemo(
+        {"lock-order", "--fixed", "--threads", "3", "--runs", "3", "--noise", "on", "--json"});
+    REQUIRE(fixed_ring.exit_code == 0);
+    const auto fixed = nlohmann::json::parse(fixed_ring.out);
+    CHECK(fixed["noise"]["on"] == true);
+    CHECK(fixed["deadlocked_runs"] == 0);
+    CHECK(fixed["corrupted_runs"] == 0);
+    CHECK(nlohmann::json::parse(
+              run_racedemo({"counter", "--fixed", "--runs", "1", "--json"}).out)["noise"]["on"] ==
+          false);
+    auto quiet = run_racedemo({"counter", "--runs", "1", "--noise", "off"});
+    CHECK(quiet.out.find("· 1 run · noise off\n") != std::string::npos);
+    CHECK(quiet.out.find("noise on:") == std::string::npos);
+    auto noisy = run_racedemo({"counter", "--runs", "1"});
+    CHECK(noisy.out.find("· 1 run · noise on\n noise on: at 1 step in 8") != std::string::npos);
+    // Only real runs have steps to perturb.
+    auto model = run_racedemo({"counter", "--mode", "model", "--noise", "on"});
+    CHECK(model.exit_code == 2);
+    CHECK(model.err.find("--noise has no effect") != std::string::npos);
+    CHECK(run_racedemo({"counter", "--noise", "loud"}).exit_code == 2);
+}

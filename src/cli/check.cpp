@@ -36,9 +36,8 @@ struct PlannedCheck {
 };
 
 RunRequest base_run(const CheckRequest& request, Runner runner, int threads) {
-    RunRequest run = default_run(*request.scenario);
+    RunRequest run = default_run(*request.scenario, request.variant);
     run.runner = runner;
-    run.variant = request.scenario->effective(request.variant);
     run.threads = threads;
     run.real.threads = threads;
     return run;

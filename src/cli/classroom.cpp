@@ -29,8 +29,7 @@ bool wait_for_enter(LineInput& input, std::FILE* out, std::string_view next) {
 
 // The four runs of a scenario the walkthrough shows (only the fixed ones for a safe-only one).
 std::vector<RunRequest> course_runs(const Scenario& scenario, bool fixed) {
-    RunRequest real = default_run(scenario);
-    real.variant = scenario.effective(fixed ? Variant::fixed : Variant::unsafe);
+    RunRequest real = default_run(scenario, fixed ? Variant::fixed : Variant::unsafe);
     RunRequest model = real;
     model.runner = Runner::model;
     model.model.strategy = Strategy::explore;

@@ -63,6 +63,7 @@ struct ScenarioOptions {
     int max_steps = ModelOptions{}.max_steps;
     ColorChoice color = ColorChoice::automatic;
     Expectation expect = Expectation::none;
+    NoiseChoice noise = NoiseChoice::automatic;
 
     bool given(const std::string& name) const { return app->count(name) > 0; }
 };
@@ -285,6 +286,10 @@ void add_real_options(CLI::App& app, ScenarioOptions& o) {
         ->transform(seconds(kMinTimeoutSeconds, kMaxTimeoutSeconds))
         ->type_name("SECONDS")
         ->default_str(fmt::format("{:g}", RealOptions{}.timeout_seconds));
+    app.add_option("--noise", o.noise,
+                   "real mode: pause threads at random steps (on unless --fixed)")
+        ->transform(one_of_named<NoiseChoice>())
+        ->type_name(names_joined<NoiseChoice>());
 }
 
 void add_model_options(CLI::App& app, ScenarioOptions& o) {
@@ -380,7 +385,7 @@ void excludes_all(const OptionsByName& options, const std::string& option,
 void declare_conflicts(CLI::App& command) {
     const OptionsByName app(command);
     excludes_all(app, "--bench",
-                 {"--threads", "--runs", "--mode", "--fixed", "--timeout", "--strategy",
+                 {"--threads", "--runs", "--mode", "--fixed", "--timeout", "--noise", "--strategy",
                   "--explore", "--schedule", "--seed", "--depth", "--preemptions", "--budget",
                   "--reduction", "--max-steps", "--detector", "--quiz", "--expect"});
     excludes_all(app, "--detector",
@@ -538,6 +543,7 @@ struct RunShape {
         return model() && (strategy == Strategy::random || strategy == Strategy::pct);
     }
     bool trials() const { return runner == Runner::real || runner == Runner::detector; }
+    bool real() const { return runner == Runner::real; }
     bool counted() const { return trials() || series(); }
     bool pct() const { return model() && strategy == Strategy::pct; }
     bool explore() const { return model() && strategy == Strategy::explore; }
@@ -582,6 +588,7 @@ const Applicability kApplicability[] = {
     {"--quiz", &RunShape::one_model_run, "asks about one model run"},
     {"--runs", &RunShape::counted, "counts real-mode trials, or random and pct schedules"},
     {"--timeout", &RunShape::trials, "guards real-mode trials"},
+    {"--noise", &RunShape::real, "perturbs real-mode trials"},
     {"--seed", &RunShape::series, "seeds random and pct schedules in model mode"},
     {"--depth", &RunShape::pct, "sets the depth of --strategy pct"},
     {"--preemptions", &RunShape::explore, "bounds an exploration (--explore)"},
@@ -668,9 +675,8 @@ constexpr int kDetectorRuns = 2;
 RunRequest run_request(const ScenarioOptions& o) {
     const RunShape shape = shape_of(o);
     refuse_ineffective(o, shape);
-    RunRequest request = default_run(*o.scenario);
+    RunRequest request = default_run(*o.scenario, o.fixed ? Variant::fixed : Variant::unsafe);
     request.runner = shape.runner;
-    request.variant = o.scenario->effective(o.fixed ? Variant::fixed : Variant::unsafe);
     request.threads = o.threads;
     request.policy = o.policy;
     request.real.threads = o.threads;
@@ -678,6 +684,11 @@ RunRequest run_request(const ScenarioOptions& o) {
     request.real.runs =
         shape.runner == Runner::detector && !o.given("--runs") ? kDetectorRuns : o.runs;
     request.real.timeout_seconds = o.timeout;
+    // The detector's twin runs without noise: ThreadSanitizer sees a race without it happening.
+    if (!shape.real())
+        request.real.noise.on = false;
+    else if (o.noise != NoiseChoice::automatic)
+        request.real.noise.on = o.noise == NoiseChoice::on;
     if (shape.trials()) refuse_short_timeout(o, request.real);
     if (shape.runner == Runner::detector) refuse_uninstrumented_plugin(*o.scenario);
     if (shape.model()) request.model = model_options(o, shape);

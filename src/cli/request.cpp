@@ -18,6 +18,9 @@ void add_real_words(const RunRequest& request, std::vector<std::string>& words) 
     if (request.real.runs != defaults.runs) add(words, "--runs", request.real.runs);
     if (request.real.timeout_seconds != defaults.timeout_seconds)
         add(words, "--timeout", request.real.timeout_seconds);
+    // The noise is on by default for the unsafe variant only (parse.cpp).
+    if (request.real.noise.on != (request.variant == Variant::unsafe))
+        add(words, "--noise", request.real.noise.on ? "on" : "off");
 }
 
 void add_explore_words(const ModelOptions& model, std::vector<std::string>& words) {
@@ -64,10 +67,11 @@ void add_runner_words(const RunRequest& request, std::vector<std::string>& words
 
 }  // namespace
 
-RunRequest default_run(const Scenario& scenario) {
+RunRequest default_run(const Scenario& scenario, Variant variant) {
     RunRequest request;
     request.scenario = &scenario;
-    request.variant = scenario.effective(Variant::unsafe);
+    request.variant = scenario.effective(variant);
+    request.real.noise.on = request.variant == Variant::unsafe;
     request.threads = scenario.default_threads;
     request.real.threads = scenario.default_threads;
     return request;

@@ -20,6 +20,8 @@ namespace racedemo {
 
 enum class ColorChoice { automatic, always, never };
 enum class Expectation { none, corrupt, clean, deadlocked, misuse };
+// --noise: automatic is on for an unsafe variant, off for a fixed one.
+enum class NoiseChoice { automatic, on, off };
 
 // Their names, as the command line takes them (core/names.hpp).
 template <>
@@ -27,6 +29,11 @@ struct Names<ColorChoice> {
     static constexpr std::array<Named<ColorChoice>, 3> table{{{ColorChoice::automatic, "auto"},
                                                               {ColorChoice::always, "always"},
                                                               {ColorChoice::never, "never"}}};
+};
+template <>
+struct Names<NoiseChoice> {
+    static constexpr std::array<Named<NoiseChoice>, 2> table{
+        {{NoiseChoice::on, "on"}, {NoiseChoice::off, "off"}}};
 };
 template <>
 struct Names<Expectation> {
@@ -136,8 +143,10 @@ using Request =
     std::variant<HelpRequest, ListRequest, GlossaryRequest, ExplainRequest, WalkthroughRequest,
                  PlayRequest, CheckRequest, RunRequest, NewRequest, CompleteRequest>;
 
-// A request for `scenario` with the defaults a bare `racedemo <scenario>` gets.
-RunRequest default_run(const Scenario& scenario);
+// A request for `scenario` with the defaults a bare `racedemo <scenario>` gets; with `variant`,
+// those of `racedemo <scenario>` with or without --fixed (the variant the scenario has, and
+// noise for the unsafe one).
+RunRequest default_run(const Scenario& scenario, Variant variant = Variant::unsafe);
 
 // The words after "racedemo" that make `request` again: options equal to their default are
 // left out, except --threads of a replay (a schedule is only valid for its thread count).

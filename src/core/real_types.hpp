@@ -18,8 +18,20 @@
 
 namespace racedemo {
 
+// Controlled noise on real threads, as IBM's ConTest and rr's chaos mode use it: at the steps a
+// scenario's threads take through the API, now and then a thread yields its core, spins a moment
+// or sleeps a moment. The machine by itself rarely stops a thread between two nearby steps, and
+// three threads rarely hold their first locks at once; noise makes those interleavings common.
+// It changes only when steps happen, never what they do, so a clean program stays clean.
+struct NoiseSettings {
+    bool on = false;
+    int one_in = 8;              // a step is perturbed with chance 1 in one_in
+    int longest_pause_us = 200;  // a spin or a sleep lasts up to this long
+};
+
 struct RealOptions {
     int threads = 2;
+    NoiseSettings noise;  // the command line turns it on for unsafe variants
     RWPolicy policy = RWPolicy::writer_preferring;  // of a scenario that offers --policy
     int runs = 20;
     double timeout_seconds = 10.0;  // per trial

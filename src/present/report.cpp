@@ -216,6 +216,15 @@ std::string unseen_verdict(const RealResult& result, const std::string& model_se
     return out;
 }
 
+// What the noise (NoiseSettings) does, when it is on.
+std::string noise_line(const NoiseSettings& noise) {
+    if (!noise.on) return {};
+    return fmt::format(
+        " noise on: at 1 step in {} a thread yields, spins or sleeps (up to {} µs), so that "
+        "interleavings the machine seldom makes by itself happen often (--noise off: without)\n",
+        noise.one_in, noise.longest_pause_us);
+}
+
 // "4 threads on 2 cores": at most two run at any moment, and some interleavings grow rare.
 std::string cores_line(const RealOptions& options, const RealResult& result) {
     if (result.cores <= 0 || options.threads <= result.cores) return {};
@@ -397,9 +406,11 @@ std::string render_real(const RunHeader& header, const RealReport& real, const S
     const RealOptions& options = real.options;
     const RealResult& result = real.result;
     const std::optional<ModelReplay>& replay = real.model_replay;
-    std::string out =
-        style.strong(text::heading(header, text::counted(std::uint64_t(options.runs), "run"))) +
-        "\n";
+    const std::string what =
+        fmt::format("{} · noise {}", text::counted(std::uint64_t(options.runs), "run"),
+                    options.noise.on ? "on" : "off");
+    std::string out = style.strong(text::heading(header, what)) + "\n";
+    out += noise_line(options.noise);
     out += outcome_table(result, style);
     out += first_corruption(result, style);
     if (replay) out += model_replay_lines(*replay, style);

@@ -129,6 +129,10 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     json["failed_to_start_reasons_vary"] = result.start_failures_vary;
     json["rounds"] = result.rounds_total;
     json["cores"] = result.cores;
+    const NoiseSettings& noise = report.options.noise;
+    json["noise"] = {{"on", noise.on},
+                     {"one_step_in", noise.one_in},
+                     {"longest_pause_us", noise.longest_pause_us}};
 #if defined(RACEDEMO_TSAN)
     json["thread_sanitizer"] = true;  // the detector's twin: its parent checks that it is one
 #endif

@@ -238,7 +238,7 @@ struct ChildPipes {
     try {
         const TrialConfig config{options.threads, /*model=*/false, options.policy};
         result = run_rounds(scenario, variant, config, scenario.rounds, options.trace,
-                            options.trial_budget_ms, board, start_helper);
+                            options.trial_budget_ms, board, start_helper, options.noise);
     } catch (const std::bad_alloc&) {
         result.outcome = Outcome::corrupt("out of memory",
                                           fmt::format("the trial passed its memory limit of {} MiB",
@@ -540,10 +540,13 @@ bool set_up_round(TrialFactory factory, const TrialConfig& config, std::unique_p
     return false;
 }
 
-// The recorder of a traced trial; null when there is no memory for it.
-std::unique_ptr<RoundRecorder> make_recorder(int threads) {
+// The recorder of a traced trial; null when there is no memory for it. Its noise draws differ
+// from trial to trial.
+std::unique_ptr<RoundRecorder> make_recorder(int threads, const NoiseSettings& noise) {
     try {
-        return std::make_unique<RoundRecorder>(threads);
+        const auto seed = static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
+                          (static_cast<std::uint64_t>(::getpid()) << 40);
+        return std::make_unique<RoundRecorder>(threads, noise, seed);
     } catch (const std::bad_alloc&) {
         return nullptr;
     }
@@ -686,7 +689,7 @@ struct RoundActor {
 
 TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialConfig& config,
                        int rounds, bool trace, double budget_ms, LockBoard* board,
-                       const HelperStart& start_helper) {
+                       const HelperStart& start_helper, const NoiseSettings& noise) {
     const TrialFactory factory = scenario.factory(variant);
     const int threads = config.threads;
     const CpuSpreader spreader;
@@ -695,7 +698,7 @@ TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialCon
     std::unique_ptr<Trial> trial;
     std::unique_ptr<RoundRecorder> recorder;
     TrialResult result;
-    if (trace && !(recorder = make_recorder(threads)))
+    if (trace && !(recorder = make_recorder(threads, noise)))
         return cannot_start("no memory to record the trial's steps");
     std::atomic<bool> out_of_memory{false};
     Stagger stagger;

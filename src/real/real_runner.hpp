@@ -37,9 +37,11 @@ RealResult run_real(const Scenario& scenario, Variant variant, const RealOptions
 // With a `board`, every thread's lock operations are written to it (see lock_board.hpp).
 // `start_helper` starts the trial's helper thread (the stuck-trace reporter) once the trial's own
 // threads exist; it may throw std::system_error (then the trial could not start).
+// `noise` perturbs the steps of a traced trial (NoiseSettings, core/real_types.hpp).
 using HelperStart = std::function<StuckTraceReporter*()>;
 TrialResult run_rounds(const Scenario& scenario, Variant variant, const TrialConfig& config,
                        int rounds, bool trace = false, double budget_ms = 1e12,
-                       LockBoard* board = nullptr, const HelperStart& start_helper = {});
+                       LockBoard* board = nullptr, const HelperStart& start_helper = {},
+                       const NoiseSettings& noise = {});
 
 }  // namespace racedemo

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/sanitizers.hpp"
+#include "real/step_noise.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
@@ -18,6 +19,17 @@ inline std::uint64_t timestamp() {
     return __rdtsc();
 #else
     return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
+
+// A timestamp read only once every earlier instruction of the thread is done: after a load, a
+// time the load had happened by (rdtsc alone may run ahead of it).
+inline std::uint64_t timestamp_after() {
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned int core = 0;
+    return __rdtscp(&core);
+#else
+    return timestamp();
 #endif
 }
 
@@ -38,21 +50,34 @@ struct RawEvent {
     bool waits;  // a lock operation that found the lock taken: the wait began here
 };
 
+// Each step is stamped so that a read is stamped later than the write it read: a write (or an
+// atomic update) before it happens, a read once it has happened. Two steps that were really in
+// one order can then appear in the other only when the cores' clocks disagree.
 class ThreadRecorder final : public Runtime {
   public:
-    explicit ThreadRecorder(int thread) : thread_(thread) {
+    ThreadRecorder(int thread, const NoiseSettings& noise, std::uint64_t seed) : thread_(thread) {
         events_.reserve(kMostEventsPerThread);
         notes_.emplace_back();
+        noise_.configure(noise, seed);
     }
 
-    void before_access(const SharedObject&, Op) override {}
+    void before_access(const SharedObject&, Op op) override {
+        noise_.at_step();
+        if (op == Op::write || op == Op::update) write_time_ = timestamp();
+    }
     void after_access(const SharedObject& cell, Op op, std::uint64_t bits) override {
-        record(cell, op, bits);
+        const bool writes = op == Op::write || op == Op::update;
+        record(cell, op, bits, writes ? write_time_ : timestamp_after(), false);
     }
     // The event is recorded while the lock is held: after acquiring, before releasing, so the
     // observed order of lock events agrees with the order the lock was really held in.
     // A lock found taken is a wait first, stamped when the thread asked for it.
     void acquire(LockObject& lock, LockKind kind) override {
+        if (locks_held_ > 0)
+            noise_.at_nested_acquire();
+        else
+            noise_.at_step();
+        ++locks_held_;
         const Op op = kind == LockKind::shared ? Op::lock_shared : Op::lock;
         const std::uint64_t asked = timestamp();
         bool waited = false;
@@ -68,6 +93,8 @@ class ThreadRecorder final : public Runtime {
         record(lock, op, 0);
     }
     void release(LockObject& lock, LockKind kind) override {
+        noise_.at_step();  // the lock still held: others wait for it the longer
+        locks_held_ = locks_held_ > 0 ? locks_held_ - 1 : 0;
         record(lock, kind == LockKind::shared ? Op::unlock_shared : Op::unlock, 0);
         detail::LockAccess::watched_release(lock, kind);
     }
@@ -79,6 +106,7 @@ class ThreadRecorder final : public Runtime {
     }
 
     void clear() {
+        locks_held_ = 0;
         events_.clear();
         notes_.resize(1);
         wants_notes_ = true;
@@ -110,13 +138,17 @@ class ThreadRecorder final : public Runtime {
     }
 
     int thread_;  // 1-based
+    StepNoise noise_;
+    std::uint64_t write_time_ = 0;  // the stamp of the write under way
+    int locks_held_ = 0;            // for the noise: a lock asked for while holding one
     std::vector<RawEvent> events_;
     std::vector<std::string> notes_;
 };
 
-RoundRecorder::RoundRecorder(int threads) {
+RoundRecorder::RoundRecorder(int threads, const NoiseSettings& noise, std::uint64_t seed) {
     for (int thread = 1; thread <= threads; ++thread)
-        threads_.push_back(std::make_unique<ThreadRecorder>(thread));
+        threads_.push_back(std::make_unique<ThreadRecorder>(
+            thread, noise, seed + static_cast<std::uint64_t>(thread) * 0x9E3779B97F4A7C15ull));
 }
 
 RoundRecorder::~RoundRecorder() = default;

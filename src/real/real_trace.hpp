@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/real_types.hpp"
 #include "core/trace.hpp"
 #include "racedemo/shared_state.hpp"
 
@@ -17,7 +18,8 @@ class ThreadRecorder;
 
 class RoundRecorder {
   public:
-    explicit RoundRecorder(int threads);
+    // `noise`: perturb the threads' steps (step_noise.hpp), each thread's draws seeded from `seed`.
+    explicit RoundRecorder(int threads, const NoiseSettings& noise = {}, std::uint64_t seed = 0);
     ~RoundRecorder();
     RoundRecorder(const RoundRecorder&) = delete;
     RoundRecorder& operator=(const RoundRecorder&) = delete;
