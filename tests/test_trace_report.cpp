@@ -320,7 +320,7 @@ TEST_CASE("each kind of damage is worded by its rule, from its facts") {
     CHECK(damage_note(Damage{}).empty());
 }
 
-TEST_CASE("a real run's order is labelled approximate, and its exact model replay follows") {
+TEST_CASE("a real run's order says what it keeps, and its exact model replay follows") {
     RealResult result;
     result.runs_requested = result.runs_done = 1;
     result.corrupted_runs = 1;
@@ -340,9 +340,24 @@ TEST_CASE("a real run's order is labelled approximate, and its exact model repla
                            RWPolicy::writer_preferring};
     RealReport real{RealOptions{}, result, replay};
     real.variant = Variant::unsafe;
-    const std::string text = render_real(header, real, Style(false));
-    CHECK(text.find("(real threads; approximate:") != std::string::npos);
-    CHECK(text.find("cores' clocks are not a total order") != std::string::npos);
+    std::string text = render_real(header, real, Style(false));
+    // No step is marked as the damage: the trace is not said to be around it.
+    CHECK(text.find("observed order of the steps around it") == std::string::npos);
+    CHECK(text.find("observed order of the round's last recorded steps; none of them is") !=
+          std::string::npos);
+    CHECK(text.find("each thread's steps in its own order, each read after the write it") !=
+          std::string::npos);
+    CHECK(text.find("placed after the write") == std::string::npos);
+    real.result.first_bad->trace->events[1].damage =
+        racedemo::Damage{racedemo::DamageKind::lost_update, 1, 1, "0"};
+    real.result.first_bad->trace->reads_moved = 2;
+    text = render_real(header, real, Style(false));
+    CHECK(text.find("observed order of the steps around it (real threads:") != std::string::npos);
+    CHECK(text.find("2 reads placed after the write whose value they returned (the cores'") !=
+          std::string::npos);
+    real.result.first_bad->trace->order_inconsistent = true;
+    text = render_real(header, real, Style(false));
+    CHECK(text.find("no order of these steps agrees with every value read") != std::string::npos);
     CHECK(text.find("model replay: the same interleaving in the model (threads renumbered") !=
           std::string::npos);
     CHECK(text.find("   racedemo counter --mode model --threads 2 --schedule 1,2,2,1\n") !=

@@ -66,6 +66,11 @@ struct Trace {
     std::vector<TraceEvent> events;
     LaneLabels lanes;
     std::vector<TraceWait> waits;
+    // Real threads: how the observed order was made (real_trace.cpp). Reads the cores' clocks
+    // put before the write whose value they returned, and moved after it; or no order agrees
+    // with every value read, and the clocks' order is shown as it is.
+    int reads_moved = 0;
+    bool order_inconsistent = false;
 };
 
 std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock", "runlock"

@@ -71,9 +71,31 @@ std::string step_text(const TraceEvent& event) {
 namespace {
 
 constexpr int kBarWidth = 30;
-// Why a real-thread order is only approximate, in one line.
+// What the observed order of real threads is, and is not.
 constexpr const char* kApproximateWhy =
-    "  each step's time is read on its own core, and cores' clocks are not a total order)";
+    "  each thread's steps in its own order, each read after the write it read; steps of "
+    "different threads that touch nothing in common may have happened the other way round)";
+
+// How the order was made, when the cores' clocks needed correcting or could not be.
+std::string order_repair_line(const Trace& trace, const Style& style) {
+    if (trace.order_inconsistent)
+        return style.dim(
+                   " no order of these steps agrees with every value read: shown as the cores' "
+                   "clocks put them") +
+               "\n";
+    if (trace.reads_moved == 0) return {};
+    return style.dim(fmt::format(" {} placed after the write whose value {} (the cores' clocks "
+                                 "put {} before it)",
+                                 text::counted(std::uint64_t(trace.reads_moved), "read"),
+                                 trace.reads_moved == 1 ? "it returned" : "they returned",
+                                 trace.reads_moved == 1 ? "it" : "them")) +
+           "\n";
+}
+
+bool marks_damage(const Trace& trace) {
+    return std::any_of(trace.events.begin(), trace.events.end(),
+                       [](const TraceEvent& event) { return bool(event.damage); });
+}
 
 // ---- real runs
 
@@ -104,8 +126,15 @@ std::string first_corruption(const RealResult& result, const Style& style) {
                     *result.first_corrupt_run, first.rounds, *result.first_corruption_ms);
     out += fmt::format("   {}\n", first.outcome.evidence);
     if (first.trace && !first.trace->events.empty()) {
-        out += style.dim(" observed order of the steps around it (real threads; approximate:") +
+        // The steps are recorded up to a limit per thread, and some damage is found only by the
+        // check after the round: then no step shown is the damage, and none is said to be.
+        out += style.dim(marks_damage(*first.trace)
+                             ? " observed order of the steps around it (real threads:"
+                             : " observed order of the round's last recorded steps; none of them "
+                               "is marked as the damage, which the check after the round found "
+                               "(real threads:") +
                "\n" + style.dim(kApproximateWhy) + "\n";
+        out += order_repair_line(*first.trace, style);
         out += render_swimlanes(*first.trace, style);
     }
     return out;
@@ -182,8 +211,9 @@ std::string first_deadlock(const RealResult& result, const Style& style) {
         "   racedemo's watchdog found threads that can never go on, and ended that run:\n   {}\n",
         *result.first_deadlock_run, first.rounds, style.bad(first.outcome.evidence));
     if (first.trace && !first.trace->events.empty()) {
-        out += style.dim(" observed order of the round's last steps (real threads; approximate:") +
-               "\n" + style.dim(kApproximateWhy) + "\n";
+        out += style.dim(" observed order of the round's last steps (real threads:") + "\n" +
+               style.dim(kApproximateWhy) + "\n";
+        out += order_repair_line(*first.trace, style);
         out += render_swimlanes(*first.trace, style);
     }
     return out;

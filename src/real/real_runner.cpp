@@ -143,7 +143,10 @@ std::string encode(const TrialResult& result) {
         for (const TraceEvent& event : result.trace->events)
             events.push_back({event.step, event.thread, static_cast<int>(event.op), event.target,
                               event.value, event.operation, encode(event.damage)});
-        json["trace"] = {{"lanes", result.trace->lanes}, {"events", events}};
+        json["trace"] = {{"lanes", result.trace->lanes},
+                         {"events", events},
+                         {"reads_moved", result.trace->reads_moved},
+                         {"order_inconsistent", result.trace->order_inconsistent}};
     }
     return json.dump();
 }
@@ -173,6 +176,8 @@ bool decode(const std::string& text, TrialResult& result) {
     if (json.contains("trace")) {
         Trace trace;
         trace.lanes = json["trace"]["lanes"].get<LaneLabels>();
+        trace.reads_moved = json["trace"].value("reads_moved", 0);
+        trace.order_inconsistent = json["trace"].value("order_inconsistent", false);
         for (const auto& row : json["trace"]["events"]) {
             TraceEvent event;
             event.step = row[0].get<int>();

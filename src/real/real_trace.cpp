@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "core/sanitizers.hpp"
+#include "real/shown_order.hpp"
 #include "real/step_noise.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -32,6 +34,15 @@ inline std::uint64_t timestamp_after() {
     return timestamp();
 #endif
 }
+
+// How far apart two cores' clocks may read, in the stamps' units (cycles: about 10 µs at 3 GHz;
+// steady_clock's nanoseconds elsewhere). A read stamped further ahead of a write of its value
+// read the value from before.
+#if defined(__x86_64__) || defined(__i386__)
+constexpr std::uint64_t kClockSkew = 30000;
+#else
+constexpr std::uint64_t kClockSkew = 10000;
+#endif
 
 constexpr std::size_t kMostEventsPerThread = 2048;
 // A window that would reach further back than this shows the nearest steps only.
@@ -121,6 +132,9 @@ class ThreadRecorder final : public Runtime {
     const std::string& note_text(std::uint32_t index) const {
         return notes_[index];
     }
+    const std::string& latest_note() const {
+        return notes_.back();
+    }
 
   private:
     void record(const SharedObject& object, Op op, std::uint64_t bits) {
@@ -163,18 +177,44 @@ void RoundRecorder::clear() {
 
 namespace {
 
-// A round's steps merged from every thread's buffer into timestamp order. A round can hold many
-// thousands, so the damage is first looked for with values as raw numbers and no names; only
-// the steps shown get those.
+// A reference to one recorded step: its time, its thread's recorder, its place in that buffer.
+struct Ref {
+    std::uint64_t time;
+    const ThreadRecorder* recorder;
+    const RawEvent* event;
+    std::uint32_t slot;   // the thread's index among the recorders
+    std::uint32_t local;  // its place in its thread's buffer: program order
+    bool moved = false;   // a read placed after the write it read, against the clocks
+};
+
+// A round's steps merged from every thread's buffer into the order shown (shown_order.hpp). A
+// round can hold many thousands, so the damage is first looked for with values as raw numbers
+// and no names; only the steps shown get those.
 class MergedRound {
   public:
     explicit MergedRound(const std::vector<std::unique_ptr<ThreadRecorder>>& threads)
-        : lanes_(threads.size()) {
-        for (const auto& recorder : threads)
-            for (const RawEvent& event : recorder->events())
-                order_.push_back(Ref{event.time, recorder.get(), &event});
-        std::stable_sort(order_.begin(), order_.end(),
-                         [](const Ref& a, const Ref& b) { return a.time < b.time; });
+        : lanes_(threads.size()), threads_(&threads) {
+        for (std::size_t slot = 0; slot < threads.size(); ++slot) {
+            const auto& events = threads[slot]->events();
+            for (std::size_t local = 0; local < events.size(); ++local)
+                order_.push_back(Ref{events[local].time, threads[slot].get(), &events[local],
+                                     static_cast<std::uint32_t>(slot),
+                                     static_cast<std::uint32_t>(local)});
+        }
+        std::vector<StampedStep> stamps;
+        stamps.reserve(order_.size());
+        for (const Ref& ref : order_)
+            stamps.push_back(StampedStep{ref.time, ref.event->object, ref.event->bits,
+                                         ref.event->op, ref.slot, ref.local});
+        const ShownOrder shown = shown_order(stamps, threads.size(), kClockSkew);
+        std::vector<Ref> ordered;
+        ordered.reserve(order_.size());
+        for (std::size_t index : shown.order) {
+            ordered.push_back(order_[index]);
+            ordered.back().moved = shown.moved[index] != 0;
+        }
+        order_ = std::move(ordered);
+        order_inconsistent_ = !shown.consistent;
     }
 
     std::size_t size() const { return order_.size(); }
@@ -189,28 +229,34 @@ class MergedRound {
     }
 
     // The steps first..last (of `threads` only, when given), named, valued and re-analysed.
-    Trace window(std::size_t first, std::size_t last, const std::vector<int>& threads) const {
+    // The steps first..last of every thread, named, valued and re-analysed; every thread's lane
+    // labelled with what it was doing.
+    Trace window(std::size_t first, std::size_t last) const {
         Trace shown;
         shown.lanes.resize(lanes_);
+        shown.order_inconsistent = order_inconsistent_;
         for (std::size_t index = first; index < last; ++index) {
             TraceEvent event = event_at(index, true);
-            if (!threads.empty() &&
-                std::find(threads.begin(), threads.end(), event.thread) == threads.end())
-                continue;
             std::string& lane = shown.lanes[static_cast<std::size_t>(event.thread - 1)];
             if (lane.empty()) lane = event.operation;
+            shown.reads_moved += order_[index].moved;
             shown.events.push_back(std::move(event));
         }
+        for (std::size_t slot = 0; slot < lanes_; ++slot)
+            if (shown.lanes[slot].empty()) shown.lanes[slot] = lane_label(slot, last);
         mark_damage(shown);
         return shown;
     }
 
   private:
-    struct Ref {
-        std::uint64_t time;
-        const ThreadRecorder* recorder;
-        const RawEvent* event;
-    };
+    // What thread `slot` was doing by step `last`: the note over its latest step before it, or
+    // (no step yet) the latest note it made.
+    std::string lane_label(std::size_t slot, std::size_t last) const {
+        for (std::size_t index = last; index-- > 0;)
+            if (order_[index].slot == slot)
+                return order_[index].recorder->note_text(order_[index].event->operation);
+        return (*threads_)[slot]->latest_note();
+    }
 
     TraceEvent event_at(std::size_t index, bool shown) const {
         const RawEvent& raw = *order_[index].event;
@@ -233,7 +279,9 @@ class MergedRound {
     }
 
     std::size_t lanes_;
+    const std::vector<std::unique_ptr<ThreadRecorder>>* threads_;
     std::vector<Ref> order_;
+    bool order_inconsistent_ = false;
 };
 
 // Where the story of the damage at index `at` starts: just before the first of the steps its
@@ -264,7 +312,7 @@ std::size_t story_start(const Trace& full, std::size_t at, std::size_t before, i
 Trace RoundRecorder::last_steps(std::size_t count) const {
     const MergedRound round(threads_);
     const std::size_t size = round.size();
-    return round.window(size > count ? size - count : 0, size, {});
+    return round.window(size > count ? size - count : 0, size);
 }
 
 Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
@@ -274,15 +322,14 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
     if (damage == 0) {
         // No damage found in the steps: show the last ones.
         const std::size_t size = round.size();
-        return round.window(size > before + after ? size - before - after : 0, size, {});
+        return round.window(size > before + after ? size - before - after : 0, size);
     }
-    // Focus on the two threads the damage involves: the one that did it, and the one whose
-    // write it overwrote or half-read.
+    // From the steps the damage cites (the other thread's write it overwrote or half-read, and
+    // what the damaging thread knew before) to a few past it, every thread's steps among them.
     const auto at = static_cast<std::size_t>(damage - 1);
     int other = 0;
     const std::size_t first = story_start(full, at, before, other);
-    return round.window(first, std::min(round.size(), at + after + 1),
-                        {full.events[at].thread, other});
+    return round.window(first, std::min(round.size(), at + after + 1));
 }
 
 }  // namespace racedemo
