@@ -250,8 +250,8 @@ std::string unseen_verdict(const RealResult& result, const std::string& model_se
 std::string noise_line(const NoiseSettings& noise) {
     if (!noise.on) return {};
     return fmt::format(
-        " noise on: at 1 step in {} a thread yields, spins or sleeps (up to {} µs), so that "
-        "interleavings the machine seldom makes by itself happen often (--noise off: without)\n",
+        " noise on: 1 step in {} pauses its thread (a yield, or up to {} µs), so that rare "
+        "interleavings happen (--noise off: without)\n",
         noise.one_in, noise.longest_pause_us);
 }
 
