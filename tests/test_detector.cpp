@@ -191,6 +191,30 @@ TEST_CASE("the detector's reports go under a TMPDIR with a space and a comma in 
     CHECK(rmdir(odd.c_str()) == 0);                             // and removed: it is empty
     rmdir(base);
 }
+
+TEST_CASE("check: a TMPDIR ThreadSanitizer cannot use is the machine's failure, in JSON too") {
+    char base[] = "/tmp/racedemo-test-tmpdir-XXXXXX";
+    REQUIRE(mkdtemp(base) != nullptr);
+    const std::string quoted = std::string(base) + "/q'\"x";
+    REQUIRE(mkdir(quoted.c_str(), 0700) == 0);
+    auto check = run_racedemo({"check", "counter", "--json"}, {"TMPDIR=" + quoted});
+    INFO(check.out, check.err);
+    CHECK(check.exit_code == 1);
+    const auto json = nlohmann::json::parse(check.out);
+    CHECK(json["passed"] == false);
+    REQUIRE(json["could_not_run"].size() == 1);
+    CHECK(json["could_not_run"][0]["name"] == "tsan, 2 threads");
+    CHECK(json["could_not_run"][0]["detail"].get<std::string>().find("TMPDIR") !=
+          std::string::npos);
+    for (const auto& ran : json["checks"]) CHECK(ran["passed"] == true);  // the rest ran, clean
+    auto text = run_racedemo({"check", "counter"}, {"TMPDIR=" + quoted});
+    CHECK(text.exit_code == 1);
+    CHECK(text.out.find("tsan, 2 threads: COULD NOT RUN") != std::string::npos);
+    CHECK(text.out.find("NOT CHECKED: 3 of 3 checks passed, 1 could not run") != std::string::npos);
+    CHECK(text.out.find("FAIL ") == std::string::npos);
+    rmdir(quoted.c_str());
+    rmdir(base);
+}
 #endif
 
 TEST_CASE("a plain racedemo named as the twin is refused, never a NO RACE") {

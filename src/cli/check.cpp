@@ -276,7 +276,7 @@ std::string stop_reason(const CheckReport& report) {
 }  // namespace
 
 bool CheckReport::passed() const {
-    return not_run.empty() && interrupted_by == 0 && !time_limit_reached &&
+    return not_run.empty() && could_not_run.empty() && interrupted_by == 0 && !time_limit_reached &&
            std::all_of(checks.begin(), checks.end(),
                        [](const CheckResult& check) { return check.passed; });
 }
@@ -292,7 +292,16 @@ CheckReport run_checks(const CheckRequest& request, const Terminal& terminal,
             report.not_run.push_back(check.name);
             continue;
         }
-        CheckResult result = run_check(check, terminal, model_replay);
+        CheckResult result;
+        try {
+            result = run_check(check, terminal, model_replay);
+        } catch (const std::runtime_error& error) {
+            // The environment's failure (racedemo's own is std::bad_alloc or a logic error).
+            report.could_not_run.push_back({check.name, error.what()});
+            if (on_check)
+                on_check(CheckResult{check.name, false, error.what(), std::nullopt, true});
+            continue;
+        }
         if (!model_replay) model_replay = result.replay;
         report.checks.push_back(std::move(result));
         if (on_check) on_check(report.checks.back());
@@ -305,10 +314,11 @@ CheckReport run_checks(const CheckRequest& request, const Terminal& terminal,
 // The verdict line fits the width, going on indented under its start; the replay stays one line,
 // so that a command copied from a course's CI log runs as it is.
 std::string render_check_line(const CheckResult& check, const Style& style) {
-    std::string line =
-        text::fit(fmt::format("{}: {} — {}\n", check.name,
-                              check.passed ? style.good("PASS") : style.bad("FAIL"), check.detail),
-                  static_cast<std::size_t>(style.width()));
+    const std::string mark = check.could_not_run ? style.bad("COULD NOT RUN")
+                             : check.passed      ? style.good("PASS")
+                                                 : style.bad("FAIL");
+    std::string line = text::fit(fmt::format("{}: {} — {}\n", check.name, mark, check.detail),
+                                 static_cast<std::size_t>(style.width()));
     if (check.replay) line += fmt::format("  replay: {}\n", *check.replay);
     return line;
 }
@@ -335,6 +345,13 @@ std::string render_check_end(const CheckReport& report, const Style& style) {
     if (!report.not_run.empty()) counts += fmt::format(", {} not run", report.not_run.size());
     if (!report.skipped.empty()) counts += fmt::format(", {} skipped", report.skipped.size());
     if (report.passed()) return text + fmt::format("{}: {}\n", style.good("PASSED"), counts);
+    if (!report.could_not_run.empty() &&
+        std::all_of(report.checks.begin(), report.checks.end(),
+                    [](const CheckResult& check) { return check.passed; }))
+        return text + fmt::format(
+                          "{}: {}, {} could not run (the machine's doing, not the "
+                          "scenario's)\n",
+                          style.bad("NOT CHECKED"), counts, report.could_not_run.size());
     if (stopped)
         return text +
                fmt::format("{}: {}: {}\n", style.bad("NOT PASSED"), stop_reason(report), counts);
@@ -364,6 +381,7 @@ void to_json(nlohmann::json& json, const CheckReport& report) {
     json["checks"] = report.checks;
     json["skipped"] = report.skipped;
     json["not_run"] = report.not_run;
+    json["could_not_run"] = report.could_not_run;
 }
 
 int execute_check(const CheckRequest& request, const Terminal& terminal, std::FILE* out) {

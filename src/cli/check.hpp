@@ -23,6 +23,7 @@ struct CheckResult {
     bool passed = false;
     std::string detail;                 // what was run and what it found, in a short sentence
     std::optional<std::string> replay;  // a failure's model replay command, when there is one
+    bool could_not_run = false;         // the machine would not run it: `detail` says why
 };
 
 // A check that could not be run here (the detector without its twin): neither passed nor failed.
@@ -37,10 +38,14 @@ struct CheckReport {
     std::vector<CheckResult> checks;
     std::vector<SkippedCheck> skipped;
     std::vector<std::string> not_run;  // checks a signal or the time limit kept from running
-    int interrupted_by = 0;            // the signal that stopped the checks, or 0
-    bool time_limit_reached = false;   // --max-time stopped them
+    // Checks the machine would not run (a TMPDIR ThreadSanitizer cannot use, no temporary
+    // directory): no verdict about the scenario, and no pass.
+    std::vector<SkippedCheck> could_not_run;
+    int interrupted_by = 0;           // the signal that stopped the checks, or 0
+    bool time_limit_reached = false;  // --max-time stopped them
 
-    // Every check ran and passed (a skipped one does not count either way).
+    // Every check ran and passed (a skipped one does not count either way; one that could not
+    // run keeps the whole from passing).
     bool passed() const;
 };
 
