@@ -179,24 +179,41 @@ TEST_CASE("--detector tsan reports lock-order's inversion, with racedemo's threa
     CHECK(nlohmann::json::parse(fixed.out)["lock_order_inversions"] == 0);
 }
 
+namespace {
+
+// A fresh directory named `name` (odd characters and all), removed with its parent at the end.
+class OddDirectory {
+  public:
+    explicit OddDirectory(const std::string& name) {
+        REQUIRE(mkdtemp(base_) != nullptr);
+        path_ = std::string(base_) + "/" + name;
+        REQUIRE(mkdir(path_.c_str(), 0700) == 0);
+    }
+    ~OddDirectory() {
+        rmdir(path_.c_str());
+        rmdir(base_);
+    }
+    const std::string& path() const { return path_; }
+
+  private:
+    char base_[40] = "/tmp/racedemo-test-tmpdir-XXXXXX";
+    std::string path_;
+};
+
+}  // namespace
+
 TEST_CASE("the detector's reports go under a TMPDIR with a space and a comma in its name") {
-    char base[] = "/tmp/racedemo-test-tmpdir-XXXXXX";
-    REQUIRE(mkdtemp(base) != nullptr);
-    const std::string odd = std::string(base) + "/a b,c";
-    REQUIRE(mkdir(odd.c_str(), 0700) == 0);
-    auto unsafe = run_racedemo({"trie-race", "--detector", "tsan"}, {"TMPDIR=" + odd});
+    const OddDirectory odd("a b,c");
+    auto unsafe = run_racedemo({"trie-race", "--detector", "tsan"}, {"TMPDIR=" + odd.path()});
     INFO(unsafe.out, unsafe.err);
     CHECK(unsafe.exit_code == 0);
     CHECK(unsafe.out.find("DATA RACE:") != std::string::npos);  // the reports were found there
-    CHECK(rmdir(odd.c_str()) == 0);                             // and removed: it is empty
-    rmdir(base);
+    CHECK(rmdir(odd.path().c_str()) == 0);                      // and removed: it is empty
 }
 
 TEST_CASE("check: a TMPDIR ThreadSanitizer cannot use is the machine's failure, in JSON too") {
-    char base[] = "/tmp/racedemo-test-tmpdir-XXXXXX";
-    REQUIRE(mkdtemp(base) != nullptr);
-    const std::string quoted = std::string(base) + "/q'\"x";
-    REQUIRE(mkdir(quoted.c_str(), 0700) == 0);
+    const OddDirectory odd("q'\"x");
+    const std::string& quoted = odd.path();
     auto check = run_racedemo({"check", "counter", "--json"}, {"TMPDIR=" + quoted});
     INFO(check.out, check.err);
     CHECK(check.exit_code == 1);
@@ -212,8 +229,6 @@ TEST_CASE("check: a TMPDIR ThreadSanitizer cannot use is the machine's failure, 
     CHECK(text.out.find("tsan, 2 threads: COULD NOT RUN") != std::string::npos);
     CHECK(text.out.find("NOT CHECKED: 3 of 3 checks passed, 1 could not run") != std::string::npos);
     CHECK(text.out.find("FAIL ") == std::string::npos);
-    rmdir(quoted.c_str());
-    rmdir(base);
 }
 #endif
 
