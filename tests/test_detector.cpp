@@ -265,6 +265,31 @@ TEST_CASE("a detector run whose trials hung says INCOMPLETE, never NO RACE") {
     unlink(path.c_str());
 }
 
+TEST_CASE("a detector run whose trials deadlocked says DEADLOCKED, never NO RACE") {
+    // ThreadSanitizer reports no lock held for ever (early-return's); the twin's watchdog does.
+    std::string path;
+    const std::string twin = fake_tsan_twin(
+        "echo '{\"thread_sanitizer\": true, \"runs\": 2, \"runs_requested\": 2, "
+        "\"deadlocked_runs\": 2, \"deadlock_evidence\": \"T2 waits for mu (held by T1, which has "
+        "finished)\"}'",
+        path);
+    auto stuck = run_racedemo({"early-return", "--detector", "tsan"}, {twin});
+    CHECK(stuck.exit_code == 0);
+    CHECK(stuck.out.find("NO RACE") == std::string::npos);
+    CHECK(
+        stuck.out.find(" 2 of 2 runs deadlocked, as racedemo's watchdog found: T2 waits for mu") !=
+        std::string::npos);
+    CHECK(stuck.out.find("DEADLOCKED: the threads deadlocked; no data race reported") !=
+          std::string::npos);
+    auto json = run_racedemo({"early-return", "--detector", "tsan", "--json"}, {twin});
+    const auto report = nlohmann::json::parse(json.out);
+    CHECK(report["verdict"] == "deadlocked");
+    CHECK(report["deadlocked_runs"] == 2);
+    CHECK(run_racedemo({"early-return", "--detector", "tsan", "--expect", "clean"}, {twin})
+              .exit_code == 3);
+    unlink(path.c_str());
+}
+
 TEST_CASE("a detector run whose twin was killed says INCOMPLETE, never NO RACE") {
     std::string path;
     const std::string twin = fake_tsan_twin("kill -9 $$", path);

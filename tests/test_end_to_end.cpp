@@ -799,7 +799,8 @@ TEST_CASE("real runs: noise on for an unsafe variant, off for a fixed one, and i
     CHECK(quiet.out.find("· 1 run · noise off\n") != std::string::npos);
     CHECK(quiet.out.find("noise on:") == std::string::npos);
     auto noisy = run_racedemo({"counter", "--runs", "1"});
-    CHECK(noisy.out.find("· 1 run · noise on\n noise on: 1 step in 8 pauses its thread") != std::string::npos);
+    CHECK(noisy.out.find("· 1 run · noise on\n noise on: 1 step in 8 pauses its thread") !=
+          std::string::npos);
     // Only real runs have steps to perturb.
     auto model = run_racedemo({"counter", "--mode", "model", "--noise", "on"});
     CHECK(model.exit_code == 2);

@@ -193,6 +193,9 @@ std::string detector_detail(const DetectorReport& detector) {
     if (result.lock_order_inversions > 0)
         found.push_back(
             counted(result.lock_order_inversions, "lock-order inversion", "lock-order inversions"));
+    if (result.deadlocked_runs > 0)
+        found.push_back(fmt::format(
+            "{} deadlocked ({})", counted(result.deadlocked_runs, "run", "runs"), result.deadlock));
     if (!result.incomplete.empty()) found.push_back("not complete: " + result.incomplete);
     if (!found.empty())
         return fmt::format("{} under ThreadSanitizer: {}", counted(detector.runs, "run", "runs"),

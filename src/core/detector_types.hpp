@@ -46,6 +46,10 @@ struct DetectorResult {
     int runs_requested = 0;
     int runs_done = 0;
     std::string incomplete;
+    // Runs of the twin that racedemo's watchdog found deadlocked (a lock no one will release,
+    // which ThreadSanitizer does not report), and the first one's wait, as the twin worded it.
+    int deadlocked_runs = 0;
+    std::string deadlock;
 };
 
 }  // namespace racedemo

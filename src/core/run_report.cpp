@@ -27,7 +27,7 @@ Verdict verdict_of(const RealReport& report) {
 // neither proves nothing either way.
 Verdict detector_verdict(const DetectorResult& result) {
     if (!result.races.empty()) return Verdict::corrupted;
-    if (result.lock_order_inversions > 0) return Verdict::deadlocked;
+    if (result.lock_order_inversions > 0 || result.deadlocked_runs > 0) return Verdict::deadlocked;
     return result.incomplete.empty() ? Verdict::clean : Verdict::no_bug_found;
 }
 

@@ -24,31 +24,42 @@ std::string inversion_lines(const DetectorResult& result) {
 
 }  // namespace
 
-std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,
-                            const Style& style) {
-    std::string out =
-        style.strong(fmt::format("{:02} {} · ThreadSanitizer · {} · {} thread{} · {} run{}",
-                                 header.scenario->number, header.scenario->name, header.variant,
-                                 header.threads, header.threads == 1 ? "" : "s", runs,
-                                 runs == 1 ? "" : "s")) +
-        "\n";
-    out += inversion_lines(result);
-    // Data races come first; locks taken in both orders are the verdict where there is none.
-    if (result.races.empty() && result.lock_order_inversions > 0)
-        return out + fmt::format(
-                         "{} ThreadSanitizer reported {} (two locks taken in both orders: "
-                         "threads that do so can deadlock)\n",
-                         style.bad("LOCK-ORDER INVERSION:"),
-                         result.lock_order_inversions == 1
-                             ? std::string("one")
-                             : fmt::to_string(result.lock_order_inversions));
-    if (result.races.empty() && !result.incomplete.empty())
-        return out + fmt::format(
-                         "{} {}; ThreadSanitizer reported no data race in what ran, which proves "
-                         "nothing\n",
-                         style.bad("INCOMPLETE:"), result.incomplete);
-    if (result.races.empty())
-        return out + fmt::format("{} no data race reported\n", style.good("NO RACE:"));
+namespace {
+
+// The deadlocks racedemo's watchdog found in the twin's runs.
+std::string deadlock_lines(const DetectorResult& result) {
+    if (result.deadlocked_runs == 0) return {};
+    std::string out = fmt::format(" {} of {} runs deadlocked, as racedemo's watchdog found: {}\n",
+                                  result.deadlocked_runs, result.runs_done, result.deadlock);
+    if (result.lock_order_inversions == 0)
+        out +=
+            "   ThreadSanitizer reports locks taken in both orders, not a lock no one "
+            "releases\n";
+    return out;
+}
+
+// The verdict of a run in which ThreadSanitizer reported no data race.
+std::string raceless_verdict(const DetectorResult& result, const Style& style) {
+    // Locks taken in both orders are the verdict where there is no race.
+    if (result.lock_order_inversions > 0)
+        return fmt::format(
+            "{} ThreadSanitizer reported {} (two locks taken in both orders: threads that do so "
+            "can deadlock)\n",
+            style.bad("LOCK-ORDER INVERSION:"),
+            result.lock_order_inversions == 1 ? std::string("one")
+                                              : fmt::to_string(result.lock_order_inversions));
+    if (result.deadlocked_runs > 0)
+        return fmt::format("{} the threads deadlocked; no data race reported in what ran\n",
+                           style.bad("DEADLOCKED:"));
+    if (!result.incomplete.empty())
+        return fmt::format(
+            "{} {}; ThreadSanitizer reported no data race in what ran, which proves nothing\n",
+            style.bad("INCOMPLETE:"), result.incomplete);
+    return fmt::format("{} no data race reported\n", style.good("NO RACE:"));
+}
+
+std::string race_lines(const DetectorResult& result, const Style& style) {
+    std::string out;
     // A race seen in part of a run is a race; the cut is said beside it.
     if (!result.incomplete.empty())
         out += fmt::format(" the run was cut short: {}\n", result.incomplete);
@@ -65,6 +76,22 @@ std::string render_detector(const RunHeader& header, int runs, const DetectorRes
     return out;
 }
 
+}  // namespace
+
+std::string render_detector(const RunHeader& header, int runs, const DetectorResult& result,
+                            const Style& style) {
+    std::string out =
+        style.strong(fmt::format("{:02} {} · ThreadSanitizer · {} · {} thread{} · {} run{}",
+                                 header.scenario->number, header.scenario->name, header.variant,
+                                 header.threads, header.threads == 1 ? "" : "s", runs,
+                                 runs == 1 ? "" : "s")) +
+        "\n";
+    out += inversion_lines(result);
+    out += deadlock_lines(result);
+    return out +
+           (result.races.empty() ? raceless_verdict(result, style) : race_lines(result, style));
+}
+
 nlohmann::json detector_json(const RunHeader& header, int runs, const DetectorResult& result) {
     nlohmann::json json = {{"scenario", header.scenario->name},
                            {"number", header.scenario->number},
@@ -77,7 +104,9 @@ nlohmann::json detector_json(const RunHeader& header, int runs, const DetectorRe
                            {"complete", result.incomplete.empty()},
                            {"incomplete", result.incomplete},
                            {"reports", result.reports},
-                           {"lock_order_inversions", result.lock_order_inversions}};
+                           {"lock_order_inversions", result.lock_order_inversions},
+                           {"deadlocked_runs", result.deadlocked_runs},
+                           {"deadlock", result.deadlock}};
     nlohmann::json races = nlohmann::json::array();
     for (const RaceReport& race : result.races) {
         auto side = [](const RaceAccess& access) {

@@ -121,6 +121,10 @@ void to_json(nlohmann::json& json, const RealReport& report) {
     json["first_deadlock_run"] = nullable(result.first_deadlock_run);
     json["wait_for"] =
         result.first_deadlock ? result.first_deadlock->wait_for : std::vector<Waiter>{};
+    json["deadlock_evidence"] =
+        result.first_deadlock
+            ? deadlock_evidence(result.first_deadlock->wait_for, result.first_deadlock->finished)
+            : std::string();
     json["failed_runs"] = result.failed_runs;
     // Not among the runs: the machine refused them their process, threads or memory.
     json["failed_to_start"] = result.failed_to_start;

@@ -366,6 +366,8 @@ void read_twin_summary(const std::string& json_text, DetectorResult& result) {
             "RACEDEMO_TSAN, or the file beside racedemo, names another program");
     result.runs_done = json.value("runs", 0);
     result.runs_requested = json.value("runs_requested", result.runs_done);
+    result.deadlocked_runs = json.value("deadlocked_runs", 0);
+    result.deadlock = json.value("deadlock_evidence", "");
     const int hung = json.value("hung_runs", 0);
     const double timeout = json.value("timeout_seconds", 0.0);
     if (hung > 0)
