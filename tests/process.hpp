@@ -134,4 +134,20 @@ inline std::string fake_tsan_twin(const std::string& body, std::string& path) {
     return written ? std::string("RACEDEMO_TSAN=") + name : std::string();
 }
 
+// A fake twin whose --json report is `report`, removed at the end of the scope.
+class FakeTwinReport {
+  public:
+    explicit FakeTwinReport(const std::string& report)
+        : environment_(fake_tsan_twin("echo '" + report + "'", path_)) {}
+    ~FakeTwinReport() { unlink(path_.c_str()); }
+    FakeTwinReport(const FakeTwinReport&) = delete;
+    FakeTwinReport& operator=(const FakeTwinReport&) = delete;
+    // RACEDEMO_TSAN=..., for run_racedemo's environment.
+    const std::string& environment() const { return environment_; }
+
+  private:
+    std::string path_;
+    std::string environment_;
+};
+
 }  // namespace racedemo::testing

@@ -248,12 +248,10 @@ TEST_CASE("--detector takes only tsan, and only in real mode") {
 
 TEST_CASE("a detector run whose trials hung says INCOMPLETE, never NO RACE") {
     // Its --json report says both trials were killed as hung.
-    std::string path;
-    const std::string twin = fake_tsan_twin(
-        "echo '{\"thread_sanitizer\": true, \"runs\": 2, \"runs_requested\": 2, \"hung_runs\": 2, "
-        "\"timeout_seconds\": "
-        "0.3}'",
-        path);
+    const racedemo::testing::FakeTwinReport fake(
+        "{\"thread_sanitizer\": true, \"runs\": 2, \"runs_requested\": 2, \"hung_runs\": 2, "
+        "\"timeout_seconds\": 0.3}");
+    const std::string& twin = fake.environment();
     auto cut = run_racedemo({"trie-race", "--detector", "tsan"}, {twin});
     CHECK(cut.exit_code == 0);
     CHECK(cut.out.find("NO RACE") == std::string::npos);
@@ -262,17 +260,14 @@ TEST_CASE("a detector run whose trials hung says INCOMPLETE, never NO RACE") {
     CHECK(
         run_racedemo({"trie-race", "--detector", "tsan", "--expect", "clean"}, {twin}).exit_code ==
         3);
-    unlink(path.c_str());
 }
 
 TEST_CASE("a detector run whose trials deadlocked says DEADLOCKED, never NO RACE") {
     // ThreadSanitizer reports no lock held for ever (early-return's); the twin's watchdog does.
-    std::string path;
-    const std::string twin = fake_tsan_twin(
-        "echo '{\"thread_sanitizer\": true, \"runs\": 2, \"runs_requested\": 2, "
-        "\"deadlocked_runs\": 2, \"deadlock_evidence\": \"T2 waits for mu (held by T1, which has "
-        "finished)\"}'",
-        path);
+    const racedemo::testing::FakeTwinReport fake(
+        "{\"thread_sanitizer\": true, \"runs\": 2, \"runs_requested\": 2, \"deadlocked_runs\": 2, "
+        "\"deadlock_evidence\": \"T2 waits for mu (held by T1, which has finished)\"}");
+    const std::string& twin = fake.environment();
     auto stuck = run_racedemo({"early-return", "--detector", "tsan"}, {twin});
     CHECK(stuck.exit_code == 0);
     CHECK(stuck.out.find("NO RACE") == std::string::npos);
@@ -287,7 +282,6 @@ TEST_CASE("a detector run whose trials deadlocked says DEADLOCKED, never NO RACE
     CHECK(report["deadlocked_runs"] == 2);
     CHECK(run_racedemo({"early-return", "--detector", "tsan", "--expect", "clean"}, {twin})
               .exit_code == 3);
-    unlink(path.c_str());
 }
 
 TEST_CASE("a detector run whose twin was killed says INCOMPLETE, never NO RACE") {
