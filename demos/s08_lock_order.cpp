@@ -126,6 +126,11 @@ holding a lock the next one waits for. It needs only two locks taken in opposite
 two threads, and a schedule that interleaves them just so. Many schedules do not, which is
 why such a program can pass its tests for a long time.
 
+With more threads the transfers go round a ring: a into b, b into c, c into a. That is the
+dining philosophers' table: each philosopher picks up the fork on one side and waits for the
+one on the other. The cycle of waits is longer, and it still needs every thread to take its
+first lock before any takes its second, so it happens even more rarely in testing.
+
 The fix is a rule, not another lock: every thread takes the locks in one agreed order. Here
 the lower account number goes first, whichever way the money moves. A cycle of waits would
 need some thread to hold a later lock while waiting for an earlier one, and nobody ever does

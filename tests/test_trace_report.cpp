@@ -154,6 +154,42 @@ TEST_CASE("a lost update recorded by two threads is found and the window is cut 
     CHECK(recorder.collect(10, 10).events.empty());
 }
 
+TEST_CASE("a half-done write seen long before it is finished: the window keeps the damage") {
+    // Go's map check in small: T1 sets a flag, works, clears it, all one operation; T2 reads
+    // the flag while it is set. The flag is cleared long after, past the steps shown.
+    RoundRecorder recorder(2);
+    Shared<int> flags{"m.flags", 0};
+    Shared<int> slot{"slot", 0};
+    {
+        RuntimeScope scope(recorder.runtime_for(0));
+        note("m[1] = 1");
+        flags.store(1);
+    }
+    {
+        RuntimeScope scope(recorder.runtime_for(1));
+        note("range m");
+        CHECK(flags.load() == 1);
+        for (int i = 0; i < 5; ++i) slot.load();
+    }
+    {
+        RuntimeScope scope(recorder.runtime_for(0));
+        for (int i = 0; i < 60; ++i) slot.store(i);
+        flags.store(0);  // step 68: the end of T1's operation
+    }
+    const Trace trace = recorder.collect(1, 1);
+    const TraceEvent* damage = first_damage(trace);
+    REQUIRE(damage != nullptr);
+    CHECK(damage->step == 2);
+    CHECK(damage->thread == 2);
+    CHECK(damage->damage.kind == DamageKind::half_done_read);
+    CHECK(damage->damage.replaced_step == 68);
+    CHECK(trace.events.back().step < 68);  // the window stops well short of it...
+    // ...and says so, rather than cite a step the reader looks for in vain.
+    CHECK(damage_note(damage->damage) ==
+          "sees a half-done write: T1 wrote 1 at step 1 and replaces it at step 68 (after those "
+          "shown)");
+}
+
 TEST_CASE("no runtime: shared cells are plain memory and nothing is recorded") {
     Shared<int> x{"x", 5};
     x.store(x.load() * 2);

@@ -29,6 +29,10 @@ struct Damage {
     int changed_step = 0;
     // half_done_read: the step at which the other thread replaces the value seen.
     int replaced_step = 0;
+    // The steps a trace shows, when it shows part of the execution (0: all of it): a step cited
+    // above may lie outside them.
+    int first_shown_step = 0;
+    int last_shown_step = 0;
 
     explicit operator bool() const { return kind != DamageKind::none; }
 };

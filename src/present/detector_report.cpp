@@ -1,6 +1,8 @@
 // The text and JSON of a run under ThreadSanitizer (racedemo --detector tsan).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "present/run_report.hpp"
 
 namespace racedemo {
@@ -38,16 +40,26 @@ std::string deadlock_lines(const DetectorResult& result) {
     return out;
 }
 
+// What the inversions' cycles are: two locks taken in both orders, or a longer ring (the
+// dining philosophers': each takes a lock while holding the one before it).
+std::string cycle_words(const DetectorResult& result) {
+    std::size_t longest = 0;
+    for (const LockOrderReport& inversion : result.inversions)
+        longest = std::max(longest, inversion.edges.size());
+    if (longest <= 2) return "two locks taken in both orders";
+    return fmt::format("{} locks in a ring, each taken while holding the one before it", longest);
+}
+
 // The verdict of a run in which ThreadSanitizer reported no data race.
 std::string raceless_verdict(const DetectorResult& result, const Style& style) {
     // Locks taken in both orders are the verdict where there is no race.
     if (result.lock_order_inversions > 0)
-        return fmt::format(
-            "{} ThreadSanitizer reported {} (two locks taken in both orders: threads that do so "
-            "can deadlock)\n",
-            style.bad("LOCK-ORDER INVERSION:"),
-            result.lock_order_inversions == 1 ? std::string("one")
-                                              : fmt::to_string(result.lock_order_inversions));
+        return fmt::format("{} ThreadSanitizer reported {} ({}: threads that do so can deadlock)\n",
+                           style.bad("LOCK-ORDER INVERSION:"),
+                           result.lock_order_inversions == 1
+                               ? std::string("one")
+                               : fmt::to_string(result.lock_order_inversions),
+                           cycle_words(result));
     if (result.deadlocked_runs > 0)
         return fmt::format("{} the threads deadlocked; no data race reported in what ran\n",
                            style.bad("DEADLOCKED:"));

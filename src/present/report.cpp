@@ -13,20 +13,34 @@
 
 namespace racedemo {
 
+namespace {
+
+// "step 98", and where the trace shows part of the run and not that step, which side it lies on.
+std::string cited_step(const Damage& damage, int step) {
+    if (damage.last_shown_step == 0) return fmt::format("step {}", step);
+    if (step < damage.first_shown_step) return fmt::format("step {} (before those shown)", step);
+    if (step > damage.last_shown_step) return fmt::format("step {} (after those shown)", step);
+    return fmt::format("step {}", step);
+}
+
+}  // namespace
+
 std::string damage_note(const Damage& damage) {
     if (!damage) return {};
     if (damage.kind == DamageKind::half_done_read)
-        return fmt::format(
-            "sees a half-done write: T{} wrote {} at step {} and replaces it at step {}",
-            damage.other_thread, damage.other_value, damage.other_step, damage.replaced_step);
+        return fmt::format("sees a half-done write: T{} wrote {} at {} and replaces it at {}",
+                           damage.other_thread, damage.other_value,
+                           cited_step(damage, damage.other_step),
+                           cited_step(damage, damage.replaced_step));
     const std::string overwrites =
-        fmt::format("overwrites {} written by T{} at step {}", damage.other_value,
-                    damage.other_thread, damage.other_step);
+        fmt::format("overwrites {} written by T{} at {}", damage.other_value, damage.other_thread,
+                    cited_step(damage, damage.other_step));
     if (damage.kind == DamageKind::lost_write) return overwrites + ", unread";
     if (damage.kind != DamageKind::stale_write) return overwrites;
-    return fmt::format("{}: the {} T{} read at step {} was changed at step {}", overwrites,
-                       damage.stale_target, damage.stale_thread, damage.stale_step,
-                       damage.changed_step);
+    return fmt::format("{}: the {} T{} read at {} was changed at {}", overwrites,
+                       damage.stale_target, damage.stale_thread,
+                       cited_step(damage, damage.stale_step),
+                       cited_step(damage, damage.changed_step));
 }
 
 std::string wait_words(const TraceEvent& event) {

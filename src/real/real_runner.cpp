@@ -107,10 +107,17 @@ TrialResult cannot_start(std::string reason) {
 
 // A step's damage as the child sends it to the parent: its facts in a row.
 nlohmann::json encode(const Damage& damage) {
-    return {
-        static_cast<int>(damage.kind), damage.other_thread, damage.other_step, damage.other_value,
-        damage.stale_target,           damage.stale_thread, damage.stale_step, damage.changed_step,
-        damage.replaced_step};
+    return {static_cast<int>(damage.kind),
+            damage.other_thread,
+            damage.other_step,
+            damage.other_value,
+            damage.stale_target,
+            damage.stale_thread,
+            damage.stale_step,
+            damage.changed_step,
+            damage.replaced_step,
+            damage.first_shown_step,
+            damage.last_shown_step};
 }
 
 Damage decode_damage(const nlohmann::json& row) {
@@ -124,6 +131,8 @@ Damage decode_damage(const nlohmann::json& row) {
     damage.stale_step = row[6].get<int>();
     damage.changed_step = row[7].get<int>();
     damage.replaced_step = row[8].get<int>();
+    damage.first_shown_step = row[9].get<int>();
+    damage.last_shown_step = row[10].get<int>();
     return damage;
 }
 

@@ -47,6 +47,8 @@ constexpr std::uint64_t kClockSkew = 10000;
 constexpr std::size_t kMostEventsPerThread = 2048;
 // A window that would reach further back than this shows the nearest steps only.
 constexpr std::size_t kMostStepsBeforeDamage = 24;
+// Nor further forwards than this.
+constexpr std::size_t kMostStepsAfterDamage = 24;
 
 }  // namespace
 
@@ -228,10 +230,10 @@ class MergedRound {
         return full;
     }
 
-    // The steps first..last (of `threads` only, when given), named, valued and re-analysed.
-    // The steps first..last of every thread, named, valued and re-analysed; every thread's lane
-    // labelled with what it was doing.
-    Trace window(std::size_t first, std::size_t last) const {
+    // The steps first..last of every thread, named and valued, every thread's lane labelled
+    // with what it was doing. Their damage is `analysed`'s (the whole round's analysis, which
+    // sees what came before the window and after it) when given; else the window's own.
+    Trace window(std::size_t first, std::size_t last, const Trace* analysed = nullptr) const {
         Trace shown;
         shown.lanes.resize(lanes_);
         shown.order_inconsistent = order_inconsistent_;
@@ -244,11 +246,27 @@ class MergedRound {
         }
         for (std::size_t slot = 0; slot < lanes_; ++slot)
             if (shown.lanes[slot].empty()) shown.lanes[slot] = lane_label(slot, last);
-        mark_damage(shown);
+        if (analysed != nullptr)
+            carry_damage(*analysed, first, shown);
+        else
+            mark_damage(shown);
         return shown;
     }
 
   private:
+    // The damage `analysed` marked on the window's steps, its values named as shown.
+    void carry_damage(const Trace& analysed, std::size_t first, Trace& shown) const {
+        for (std::size_t index = 0; index < shown.events.size(); ++index) {
+            Damage damage = analysed.events[first + index].damage;
+            if (!damage) continue;
+            damage.other_value =
+                event_at(static_cast<std::size_t>(damage.other_step - 1), true).value;
+            damage.first_shown_step = shown.events.front().step;
+            damage.last_shown_step = shown.events.back().step;
+            shown.events[index].damage = std::move(damage);
+        }
+    }
+
     // What thread `slot` was doing by step `last`: the note over its latest step before it, or
     // (no step yet) the latest note it made.
     std::string lane_label(std::size_t slot, std::size_t last) const {
@@ -307,6 +325,17 @@ std::size_t story_start(const Trace& full, std::size_t at, std::size_t before, i
     return std::max(first, at > kMostStepsBeforeDamage ? at - kMostStepsBeforeDamage : 0);
 }
 
+// Where the story of the damage at index `at` ends (one past its last step): `after` steps past
+// it, or further to show the step that completes a write it saw half-done, within
+// kMostStepsAfterDamage.
+std::size_t story_end(const Trace& full, std::size_t at, std::size_t after, std::size_t size) {
+    std::size_t end = at + after + 1;
+    const Damage& damage = full.events[at].damage;
+    if (damage.kind == DamageKind::half_done_read)
+        end = std::max(end, static_cast<std::size_t>(damage.replaced_step) + 1);
+    return std::min({end, at + kMostStepsAfterDamage + 1, size});
+}
+
 }  // namespace
 
 Trace RoundRecorder::last_steps(std::size_t count) const {
@@ -329,7 +358,7 @@ Trace RoundRecorder::collect(std::size_t before, std::size_t after) const {
     const auto at = static_cast<std::size_t>(damage - 1);
     int other = 0;
     const std::size_t first = story_start(full, at, before, other);
-    return round.window(first, std::min(round.size(), at + after + 1));
+    return round.window(first, story_end(full, at, after, round.size()), &full);
 }
 
 }  // namespace racedemo
