@@ -56,6 +56,7 @@ demo: build
 
 # The --html page is tested in a real browser: headless Chromium, chromedriver and Selenium.
 test: PACKAGES += chromium chromium-driver python3-selenium
+test: PACKAGES += golang-go
 test: PACKAGES += $(if $(shell command -v npm),,npm)  # axe-core's; an npm there already (NodeSource's nodejs has its own) conflicts with Debian's
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(TEST_JOBS)

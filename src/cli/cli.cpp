@@ -18,6 +18,7 @@
 #include "cli/plugins.hpp"
 #include "core/overloaded.hpp"
 #include "present/glossary.hpp"
+#include "present/go_listing.hpp"
 #include "present/lesson.hpp"
 
 namespace racedemo {
@@ -57,10 +58,17 @@ std::string explain_page(const Scenario& scenario) {
 }
 
 int explain(const ExplainRequest& request, const Terminal& terminal, std::FILE* out) {
-    if (request.markdown)
+    // With --go, the Go programs follow the lesson (the parser refused --go where there are none).
+    if (request.markdown) {
         fmt::print(out, "{}", explain_page(*request.scenario));
-    else
+        if (request.go) fmt::print(out, "{}", render_go_listings_markdown(*request.scenario));
+    } else {
         fmt::print(out, "{}", render_explain(*request.scenario, Style(terminal.color)));
+        if (request.go)
+            fmt::print(
+                out, "{}",
+                render_go_listings(*request.scenario, Style(terminal.color, terminal.width)));
+    }
     return kExitRan;
 }
 

@@ -13,6 +13,7 @@
 
 #include "cli/plugins.hpp"
 #include "cli/validators.hpp"
+#include "present/go_listing.hpp"
 #include "real/real_runner.hpp"
 
 namespace racedemo {
@@ -73,6 +74,7 @@ struct ExplainOptions {
     std::string key;
     bool markdown = false;
     ColorChoice color = ColorChoice::automatic;
+    bool go = false;
 };
 
 struct PlayOptions {
@@ -194,6 +196,8 @@ void setup_explain(Parser& parser) {
     CLI::Option* markdown = options.app->add_flag(
         "--markdown", options.markdown, "write the page docs/scenarios/ holds, with real output");
     add_color(*options.app, options.color)->excludes(markdown);
+    options.app->add_flag("--go", options.go,
+                          "then the same program in Go, unsafe and fixed, beside its C++ lines");
 }
 
 void setup_play(Parser& parser) {
@@ -708,7 +712,12 @@ RunRequest run_request(const ScenarioOptions& o) {
 }
 
 ExplainRequest explain_request(const ExplainOptions& o) {
-    return ExplainRequest{&lookup(o.key), o.markdown, o.color};
+    const Scenario& scenario = lookup(o.key);
+    // Only racedemo's own scenarios come with a Go program (demos/go/); a plugin's does not.
+    if (o.go && !has_go_listings(scenario))
+        throw UsageError(fmt::format(
+            "--go: {} has no Go listing: only racedemo's own scenarios have one", scenario.name));
+    return ExplainRequest{&scenario, o.markdown, o.color, o.go};
 }
 
 PlayRequest play_request(const PlayOptions& o) {

@@ -97,6 +97,7 @@ struct ExplainRequest {
     const Scenario* scenario = nullptr;
     bool markdown = false;  // the page docs/scenarios/ holds, with real output
     ColorChoice color = ColorChoice::automatic;
+    bool go = false;  // and the same program in Go, unsafe and fixed (demos/go/)
 };
 struct WalkthroughRequest {
     int from = 1;       // first scenario number

@@ -1,0 +1,3 @@
+module racedemo/demos/go
+
+go 1.19
