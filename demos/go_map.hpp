@@ -259,8 +259,9 @@ Outcome MapTrial<Lock>::arbiter() {
     // The label names the worst thing that really happened; Go's check is always mentioned.
     if (first.torn) {
         return Outcome::corrupt("torn entry", [&] {
-            return fmt::format("read m[{}] = {}, but only {} was ever stored there; {}",
-                               first.torn_key, first.torn_value, first.torn_key, go());
+            return fmt::format(
+                "read m[{}] = {}, but the only value ever stored under key {} is {}; {}",
+                first.torn_key, first.torn_value, first.torn_key, first.torn_key, go());
         });
     }
     if (first.duplicate) {

@@ -2,16 +2,18 @@
 //
 // What goes wrong: each worker reads the index of the next job, writes the index plus one
 // back, and runs that job. Two workers that read the index before either writes it back take
-// the same job: it runs twice. The fix hands the jobs out through a channel: T1 sends them in
-// and closes it, and a receive gives each job to exactly one worker, with no lock in sight
-// (the channel does the locking inside).
+// the same job: it runs twice. The fix hands the jobs out through a channel: they are put into
+// a buffered channel, and the channel closed, before the workers start; a receive gives each job
+// to exactly one worker, with no lock in sight (the channel does the locking inside).
+// `--threads N` is N workers in both variants.
 //
 //   racedemo job-queue --mode model --explore          CORRUPTED: job 0 ran twice
 //   racedemo job-queue                                 real threads: jobs run twice
-//   racedemo job-queue --fixed --mode model --explore  send jobs <- 0, recv jobs -> 0, ...:
+//   racedemo job-queue --fixed --mode model --explore  recv jobs -> 0, recv jobs -> 1, ...:
 //                                                      every schedule runs each job once
 //   racedemo job-queue --bench                         ns per job: channel, mutex, atomic
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <atomic>
@@ -38,14 +40,8 @@ struct Channel {};      // fixed: the jobs come out of a channel
 template <class Handing>
 class JobQueue {
   public:
-    explicit JobQueue(int jobs) : jobs_(jobs) {}
-
-    // lesson:begin
-    // Fixed: the jobs go into the channel one by one (each send waits for a worker to take
-    // it), and the channel is closed after the last.
-    void Feed() {
-        for (int job = 0; job < jobs_; ++job) queue_.send(job);
-        queue_.close();
+    explicit JobQueue(int jobs) : jobs_(jobs), queue_("jobs", jobs) {
+        if constexpr (std::is_same_v<Handing, Channel>) Fill();
     }
 
     // The next job for the calling worker; nothing once every job is taken.
@@ -54,15 +50,22 @@ class JobQueue {
         return TakeByIndex();
     }
 
+    // lesson:begin
     // Unsafe: two workers can read the same index before either writes it back.
     std::optional<int> TakeByIndex() {
         int job = next_.load();
-        if (job >= jobs_) return std::nullopt;
+        if (job >= jobs_) return std::nullopt;  // past the last job: none left
         next_.store(job + 1);
         return job;
     }
 
-    // Fixed: a receive hands each job to exactly one worker.
+    // Fixed: before the workers start, every job goes into the channel, which has room for
+    // all of them (buffered: no send waits), and the channel is closed.
+    void Fill() {
+        for (int job = 0; job < jobs_; ++job) queue_.send(job);
+        queue_.close();
+    }
+    // A receive hands each job to exactly one worker; once the channel is empty, none is left.
     std::optional<int> TakeFromChannel() { return queue_.recv(); }
     // lesson:end
 
@@ -71,11 +74,10 @@ class JobQueue {
   private:
     int jobs_;
     Shared<int> next_{"next", 0};
-    Chan<int> queue_{"jobs"};  // unbuffered
+    Chan<int> queue_;
 };
 
-// Every thread is a worker: it takes jobs until none is left, and notes each job it ran. With
-// the channel, T1 feeds the jobs in instead (as a Go program's main goroutine does).
+// Every thread is a worker: it takes jobs until none is left, runs each, and notes it.
 template <class Handing>
 class JobQueueTrial final : public racedemo::Trial {
   public:
@@ -83,14 +85,14 @@ class JobQueueTrial final : public racedemo::Trial {
         : config_(config), queue_(std::in_place, jobs(config)), ran_(config.threads) {}
 
     void actor(int thread) override {
-        if (std::is_same_v<Handing, Channel> && thread == 0) {
-            racedemo::note("Feed()");  // with a channel, T1 hands the jobs out
-            queue_->Feed();
-            return;
-        }
         std::vector<int>& mine = ran_[static_cast<std::size_t>(thread)];
         for (;;) {
-            racedemo::note("Take()");
+            // The label of the worker's next steps says which jobs it has run so far.
+            if (mine.empty())
+                racedemo::note("Take() of jobs 0-{}", queue_->jobs() - 1);
+            else
+                racedemo::note("Take() of jobs 0-{} (ran: {})", queue_->jobs() - 1,
+                               fmt::join(mine, ", "));
             const std::optional<int> job = queue_->Take();
             if (!job) return;
             mine.push_back(*job);
@@ -181,16 +183,23 @@ RACEDEMO_SCENARIO({
     .summary = "workers take jobs through an unlocked index: a job runs twice",
     .lesson = R"(A list of jobs and a few workers: each worker takes the next job and runs it,
 until none is left. The workers find the next job through an index: read it, write it back
-plus one, run the job it named. Reading and writing the index are two steps, and between
-them another worker can read the same index. Both run that job; it runs twice, and with a
-less lucky order of the write-backs the index even goes back and a job runs three times.
+plus one, run the job it named. An index equal to the number of jobs means none is left. Reading
+and writing the index are two steps, and between them another worker can read the same index.
+Both run that job; it runs twice, and with a less lucky order of the write-backs the index even
+goes back and a job runs three times. The trace marks the write-back that undoes another
+worker's, and each worker's next Take() says which jobs it has run: both ran the same one.
 
-A mutex around the two steps fixes it, as it fixed the counter. A channel fixes it without
-a lock in the workers' code: one thread sends the jobs into a channel and closes it after
-the last one, and each worker receives from it until it is closed and empty. A receive hands a
-value to exactly one receiver, so each job runs once; the channel locks inside, where it
-cannot be forgotten. This is the shape of a job queue with worker threads, the building
-block of MapReduce: in Go, a loop over a channel in every worker.
+A mutex around the two steps fixes it, as it fixed the counter. A channel fixes it without a
+lock in the workers' code: the jobs go into a channel, and each worker receives from it until it
+is closed and empty. A receive hands a value to exactly one receiver, so each job runs once; the
+channel locks inside, where it cannot be forgotten. This is the shape of a job queue with worker
+threads, the building block of MapReduce: in Go, a loop over a channel in every worker.
+
+Here the channel is buffered, with room for every job: all of them go in, and the channel is
+closed, before the workers start, so no send ever waits and the trace shows only receives. An
+unbuffered channel has no room at all: each send waits until a worker takes the value, so the
+jobs would have to be fed by one more thread running beside the workers (as --bench's channel
+is).
 
 Whether the channel is also fast is a question for --bench: it measures the cost of handing
 out one job through the channel, a mutex-protected index and an atomic counter.)",
@@ -202,6 +211,6 @@ out one job through the channel, a mutex-protected index and an atomic counter.)
     .fixed = racedemo::make_trial<JobQueueTrial<Channel>>,
     .fix = "how a worker takes its job. The unsafe variant's Take is TakeByIndex,\nwhich reads "
            "and writes the shared index unlocked; the fixed one's is TakeFromChannel, a "
-           "receive",
+           "receive\nfrom a channel filled before the workers start",
     .bench = measure_job_queue,
 });

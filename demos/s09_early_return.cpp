@@ -2,11 +2,12 @@
 //
 // What goes wrong: Pop locks by hand and unlocks by hand at its end, but its early return for
 // an empty stack skips the unlock. The thread goes on (here it is done) still holding the
-// mutex, and every thread that asks for it afterwards waits forever: a deadlock with a single
-// lock, whose holder has long finished.
+// mutex, an abandoned lock, and every thread that asks for it afterwards waits forever: a
+// deadlock with a single lock, whose holder has long finished.
 //
-//   racedemo early-return --mode model --explore   DEADLOCKED: T2 waits for mu, held by T1,
-//                                                  which has finished
+//   racedemo early-return --mode model --explore   T1 finished, still holding mu; DEADLOCKED:
+//                                                  T2 waits for mu (held by T1, which has
+//                                                  finished: an abandoned lock)
 //   racedemo early-return                          real threads: deadlocked runs, contained
 //   racedemo early-return --fixed --mode model --explore
 //                                                  a lock_guard unlocks on every way out:
@@ -136,15 +137,17 @@ it returns at once. That return skips the unlock.
 
 Thread 1 pops an empty stack and returns, done, with the mutex still locked. Thread 2 wants
 to push: it asks for the mutex and waits for a thread that will never unlock it, because that
-thread is not even running any more. A deadlock with a single lock. Nothing in Pop looks
-wrong when read line by line; the bug is a path, not a line, and it shows only when Pop runs
-first.
+thread is not even running any more: the trace shows thread 1 finished, still holding mu.
+That is an abandoned lock, and waiting for one is a deadlock, though with no cycle and a single
+lock: a thread blocked for ever, waiting for something no one will ever give. Nothing in Pop
+looks wrong when read line by line; the bug is a path, not a line, and it shows only when Pop
+runs first.
 
 The fix is to tie the unlock to the scope instead of to a line: a guard (std::lock_guard,
 std::unique_lock; in Go, defer mu.Unlock() right after mu.Lock()) unlocks when the function
 is left, by any return or by an exception. Lock where you need it and let the guard unlock.)",
     .takeaway = "pair every lock with a scoped unlock: a guard releases on every way out",
-    .terms = {"deadlock", "waits"},
+    .terms = {"deadlock", "abandoned lock", "waits"},
     .default_threads = 2,
     .min_threads = 2,
     .rounds = 200,

@@ -167,7 +167,7 @@ TEST_CASE("a quiz takes only yes, y, no or n, and asks again for anything else")
 TEST_CASE("every grade says why, with the evidence and the damaging step") {
     auto said_no = run_racedemo(kCounterLost, {}, "no\n");
     CHECK(said_no.out.find(
-              "Q1 wrong: it goes wrong at step 4: T1 overwrites 1 written by T2 at step 3;") !=
+              "Q1 wrong: it goes wrong at step 4: T1 overwrites 1 written by T2 at step 3:") !=
           std::string::npos);
     CHECK(said_no.out.find("counted 1 of 2 hits: 1 lost") != std::string::npos);
     CHECK(said_no.out.find("Q2 wrong: you said none; the damage starts at step 4") !=
@@ -278,7 +278,7 @@ TEST_CASE("the walkthrough defines each word where the course first uses it, onc
     auto result = run_racedemo({"walkthrough", "--no-pause", "--from", "8"});
     REQUIRE(result.exit_code == 0);
     const std::string& out = result.out;
-    const std::size_t defined = out.find("\n  deadlock: Threads wait for each other");
+    const std::size_t defined = out.find("\n  deadlock: Threads blocked for ever");
     REQUIRE(defined != std::string::npos);
     CHECK(out.find("\n  deadlock: ", defined + 1) == std::string::npos);  // not again at 09
     CHECK(defined < out.find("$ racedemo lock-order"));                   // before the runs

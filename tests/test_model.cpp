@@ -284,7 +284,8 @@ TEST_CASE("counter: every interleaving without reduction, one per trace with DPO
         CHECK(result->shown.outcome.corrupted);
         REQUIRE(result->shown.trace.events.size() == 4);
         CHECK(racedemo::damage_note(result->shown.trace.events[3].damage) ==
-              "overwrites 1 written by T2 at step 3");
+              "overwrites 1 written by T2 at step 3: the x T1 read at step 1 was changed at step "
+              "3");
         CHECK(result->shown.trace.lanes == std::vector<std::string>{"increment", "increment"});
     }
 }
@@ -347,7 +348,9 @@ TEST_CASE("trie: the canonical schedule loses a branch") {
     CHECK(events[2].value == "n1");
     CHECK(events[3].thread == 2);
     CHECK(events[3].value == "n2");
-    CHECK(racedemo::damage_note(events[3].damage) == "overwrites n1 written by T1 at step 3");
+    CHECK(racedemo::damage_note(events[3].damage) ==
+          "overwrites n1 written by T1 at step 3: the root['g'] T2 read at step 2 was changed "
+          "at step 3");
     // Past the schedule the default policy keeps running thread 2, then finishes thread 1.
     CHECK(shown.schedule == std::vector<int>{1, 2, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1});
     CHECK(shown.preemptions == 3);
@@ -661,9 +664,20 @@ TEST_CASE("a thread that waits for a lock whose holder has finished is deadlocke
     CHECK(result.schedules_deadlocked == 1);  // T1 first: T2 waits forever
     CHECK(result.schedules_explored == 2);    // T2 first: both finish
     CHECK(result.shown.deadlock);
-    CHECK(deadlock_words(result.shown) == "T2 waits for mu (held by T1, which has finished)");
+    CHECK(deadlock_words(result.shown) ==
+          "T2 waits for mu (held by T1, which has finished: an abandoned lock)");
     REQUIRE(result.shown.wait_for.size() == 1);
     CHECK(result.shown.wait_for[0].holds.empty());
+    // The trace shows the lock left held where its holder finished, before the wait for it.
+    REQUIRE(result.shown.trace.abandoned.size() == 1);
+    CHECK(result.shown.trace.abandoned[0].thread == 1);
+    CHECK(result.shown.trace.abandoned[0].lock == "mu");
+    const std::string lanes =
+        racedemo::render_swimlanes(result.shown.trace, racedemo::Style(false));
+    CAPTURE(lanes);
+    const std::size_t left_held = lanes.find("finished, still holding mu");
+    REQUIRE(left_held != std::string::npos);
+    CHECK(left_held < lanes.find("lock mu: waits"));
 
     // A random series counts them too, and points at the first.
     ModelOptions series;
@@ -704,7 +718,9 @@ TEST_CASE("mark_damage: a lost update") {
     };
     CHECK(racedemo::mark_damage(trace) == 4);
     CHECK(!trace.events[2].damage);
-    CHECK(racedemo::damage_note(trace.events[3].damage) == "overwrites n1 written by T1 at step 3");
+    CHECK(
+        racedemo::damage_note(trace.events[3].damage) ==
+        "overwrites n1 written by T1 at step 3: the cell1 T2 read at step 2 was changed at step 3");
 }
 
 TEST_CASE(
@@ -770,7 +786,7 @@ TEST_CASE("mark_damage: a half-done read") {
     };
     CHECK(racedemo::mark_damage(trace) == 4);
     CHECK(racedemo::damage_note(trace.events[3].damage) ==
-          "sees a half-done write: T1 wrote writing at step 2 and replaces it at step 5");
+          "sees T1's update(k) half-done: it wrote writing at step 2 and replaces it at step 5");
     CHECK(!trace.events[0].damage);
     CHECK(!trace.events[4].damage);
 }
@@ -861,7 +877,9 @@ std::vector<std::string> damage_by_definition(const std::vector<TraceEvent>& eve
             const std::string overwrites = fmt::format("overwrites {} written by T{} at step {}",
                                                        other.value, other.thread, other.step);
             if (own_read >= 0 && own_read < latest)
-                notes[i] = overwrites;
+                notes[i] = fmt::format("{}: the {} T{} read at step {} was changed at step {}",
+                                       overwrites, events[own_read].target, event.thread,
+                                       events[own_read].step, other.step);
             else if (other.value == event.value)
                 notes[i].clear();
             else if (last_access == latest)
@@ -875,8 +893,9 @@ std::vector<std::string> damage_by_definition(const std::vector<TraceEvent>& eve
             if (!same_operation(events[k], other)) break;
             if (events[k].object == event.object && events[k].op == Op::write) {
                 notes[i] = fmt::format(
-                    "sees a half-done write: T{} wrote {} at step {} and replaces it at step {}",
-                    other.thread, other.value, other.step, events[k].step);
+                    "sees T{}'s {} half-done: it wrote {} at step {} and replaces it at step {}",
+                    other.thread, other.operation.empty() ? "operation" : other.operation,
+                    other.value, other.step, events[k].step);
                 break;
             }
         }

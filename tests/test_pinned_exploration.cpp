@@ -162,14 +162,16 @@ const std::vector<PinnedExploration>& pinned() {
          232179,
          9,
          {{"clean", 9}, {"job ran twice", 14664}}},
-        // The channel hands each job from hand to hand (issue 27): a receiver queues, as a step,
-        // before a send can go, and the send's receive comes right after it; which worker queued
-        // first decides who gets the job. (Before, sends ran ahead into an unbuffered channel:
-        // 12, 12, 280 and 280 steps, 40 schedules at 3 threads.)
-        {"job-queue", Variant::fixed, 2, Reduction::dpor, 2, 0, 17, 0, {{"clean", 2}}},
-        {"job-queue", Variant::fixed, 2, Reduction::none, 2, 0, 17, 0, {{"clean", 2}}},
-        {"job-queue", Variant::fixed, 3, Reduction::dpor, 144, 0, 1488, 0, {{"clean", 144}}},
-        {"job-queue", Variant::fixed, 3, Reduction::none, 144, 0, 1488, 0, {{"clean", 144}}},
+        // Every thread is a worker, receiving from a channel filled with the 2 jobs and closed
+        // before they start. Every receive conflicts with every other, so no reduction merges
+        // two schedules: with k jobs left and a workers receiving, a schedule picks one of a
+        // workers for each job (a^k ways) and then the order of the a closing receives (a!):
+        // 2^2 * 2! = 8 schedules of 4 steps at 2 threads, 3^2 * 3! = 54 of 5 steps at 3.
+        // (Before, T1 fed the jobs through an unbuffered channel to the others: 2 and 144.)
+        {"job-queue", Variant::fixed, 2, Reduction::dpor, 8, 0, 32, 0, {{"clean", 8}}},
+        {"job-queue", Variant::fixed, 2, Reduction::none, 8, 0, 32, 0, {{"clean", 8}}},
+        {"job-queue", Variant::fixed, 3, Reduction::dpor, 54, 0, 270, 0, {{"clean", 54}}},
+        {"job-queue", Variant::fixed, 3, Reduction::none, 54, 0, 270, 0, {{"clean", 54}}},
         // A reader locks again behind a queued writer (writer-preferring, the default policy).
         // The writer queues by a step of its own, which explorations choose like any other
         // (issue 27): the clean path where T1 reads twice before T2 asks is explored too, and

@@ -79,7 +79,7 @@ TEST_CASE("a lock held by a thread that has finished its work is never let go") 
     CHECK(deadlock->wait_for[0].thread == 2);
     CHECK(deadlock->wait_for[0].held_by == std::vector<int>{1});
     CHECK(deadlock_evidence(deadlock->wait_for, {1}) ==
-          "T2 waits for mu (held by T1, which has finished)");
+          "T2 waits for mu (held by T1, which has finished: an abandoned lock)");
     board.new_round(2, 2);  // a new round forgets it all
     CHECK(board.look(2).deadlocked.empty());
 }

@@ -186,8 +186,8 @@ TEST_CASE("a half-done write seen long before it is finished: the window keeps t
     CHECK(trace.events.back().step < 68);  // the window stops well short of it...
     // ...and says so, rather than cite a step the reader looks for in vain.
     CHECK(damage_note(damage->damage) ==
-          "sees a half-done write: T1 wrote 1 at step 1 and replaces it at step 68 (after those "
-          "shown)");
+          "sees T1's m[1] = 1 half-done: it wrote 1 at step 1 and replaces it at step 68 (after "
+          "those shown)");
 }
 
 TEST_CASE("no runtime: shared cells are plain memory and nothing is recorded") {
@@ -352,7 +352,14 @@ TEST_CASE("each kind of damage is worded by its rule, from its facts") {
     Damage half_done{DamageKind::half_done_read, 1, 2, "1"};
     half_done.replaced_step = 5;
     CHECK(damage_note(half_done) ==
-          "sees a half-done write: T1 wrote 1 at step 2 and replaces it at step 5");
+          "sees T1's operation half-done: it wrote 1 at step 2 and replaces it at step 5");
+    half_done.other_operation = "m[2] = 2";
+    CHECK(damage_note(half_done) ==
+          "sees T1's m[2] = 2 half-done: it wrote 1 at step 2 and replaces it at step 5");
+    Damage undone{DamageKind::lost_update, 2, 3, "1", "hits", 1, 1, 3};
+    CHECK(damage_note(undone) ==
+          "overwrites 1 written by T2 at step 3: the hits T1 read at step 1 was changed at "
+          "step 3");
     CHECK(damage_note(Damage{}).empty());
 }
 

@@ -160,7 +160,14 @@ Damage write_damage(const std::vector<TraceEvent>& events, const ObjectHistory& 
     overwrites.other_step = earlier.step;
     overwrites.other_value = earlier.value;
     const std::size_t own_read = history.read_by(event.thread);
-    if (own_read != kNone && own_read < latest) return overwrites;
+    if (own_read != kNone && own_read < latest) {
+        // Said as the read it undoes: a write-back of the same value loses an update too.
+        overwrites.stale_target = events[own_read].target;
+        overwrites.stale_thread = event.thread;
+        overwrites.stale_step = events[own_read].step;
+        overwrites.changed_step = earlier.step;
+        return overwrites;
+    }
     if (earlier.value == event.value) return {};
     if (history.last_access == latest) {
         overwrites.kind = DamageKind::lost_write;
@@ -199,10 +206,41 @@ Damage read_damage(const std::vector<TraceEvent>& events, const ObjectHistory& h
     half_done.other_step = events[seen].step;
     half_done.other_value = events[seen].value;
     half_done.replaced_step = events[replacing].step;
+    half_done.other_operation = events[seen].operation;
     return half_done;
 }
 
 }  // namespace
+
+namespace {
+
+// Whether the thread's last step in the trace is a wait (it never got the lock after it).
+bool waits_at_end(const Trace& trace, int thread) {
+    const auto last =
+        std::find_if(trace.events.rbegin(), trace.events.rend(),
+                     [thread](const TraceEvent& event) { return event.thread == thread; });
+    return last != trace.events.rend() && last->waits;
+}
+
+}  // namespace
+
+void add_deadlock_ending(Trace& trace, const std::vector<Waiter>& wait_for,
+                         const std::vector<int>& finished) {
+    for (const Waiter& waiter : wait_for) {
+        for (int holder : waiter.held_by) {
+            if (std::find(finished.begin(), finished.end(), holder) == finished.end()) continue;
+            const TraceAbandoned abandoned{holder, waiter.waits_for};
+            const bool known = std::any_of(
+                trace.abandoned.begin(), trace.abandoned.end(), [&](const TraceAbandoned& seen) {
+                    return seen.thread == abandoned.thread && seen.lock == abandoned.lock;
+                });
+            if (!known) trace.abandoned.push_back(abandoned);
+        }
+    }
+    // A waiter whose wait is a step of the trace already is not shown waiting twice.
+    for (const Waiter& waiter : wait_for)
+        if (!waits_at_end(trace, waiter.thread)) trace.waits.push_back({waiter.thread, waiter});
+}
 
 bool same_operation(const TraceEvent& a, const TraceEvent& b) {
     return a.thread == b.thread && a.operation_index == b.operation_index &&

@@ -22,13 +22,16 @@ struct Damage {
     int other_thread = 0;
     int other_step = 0;
     std::string other_value;
-    // stale_write: the read the operation acts on, by whom and when, and when it was changed.
+    // lost_update and stale_write: the read the write acts on, by whom and when, and when it
+    // was changed.
     std::string stale_target;
     int stale_thread = 0;
     int stale_step = 0;
     int changed_step = 0;
-    // half_done_read: the step at which the other thread replaces the value seen.
+    // half_done_read: the step at which the other thread replaces the value seen, and the
+    // operation of that thread it belongs to (its note: "m[2] = 2"; empty without one).
     int replaced_step = 0;
+    std::string other_operation;
     // The steps a trace shows, when it shows part of the execution (0: all of it): a step cited
     // above may lie outside them.
     int first_shown_step = 0;
@@ -66,10 +69,18 @@ struct TraceWait {
     Waiter waiter;   // what it waits for (present/ words it: "lock b.mu: waits")
 };
 
+// A lock a thread still held when it finished: no one will ever release it (an abandoned
+// lock), shown in its lane after its last step: "finished, still holding mu".
+struct TraceAbandoned {
+    int thread = 0;  // 1-based
+    std::string lock;
+};
+
 struct Trace {
     std::vector<TraceEvent> events;
     LaneLabels lanes;
     std::vector<TraceWait> waits;
+    std::vector<TraceAbandoned> abandoned;
     // Real threads: how the observed order was made (real_trace.cpp). Reads the cores' clocks
     // put before the write whose value they returned, and moved after it; or no order agrees
     // with every value read, and the clocks' order is shown as it is.
@@ -77,15 +88,21 @@ struct Trace {
     bool order_inconsistent = false;
 };
 
+// Adds to the trace the waiters of a deadlock (those not shown waiting already) and, before
+// them, each finished thread holding a lock one of them waits for.
+void add_deadlock_ending(Trace& trace, const std::vector<Waiter>& wait_for,
+                         const std::vector<int>& finished);
+
 std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock", "runlock"
 
 // Finds the damage in a trace from the steps alone and marks it on the events (Damage):
 //  - a lost update: a thread writes a cell that another thread wrote after this thread last
-//    read it ("overwrites n2 written by T2 at step 3"), or whose value no other thread has
+//    read it ("overwrites n2 written by T2 at step 3: the root['g'] T1 read at step 1 was
+//    changed at step 3"), or whose value no other thread has
 //    read ("overwrites 101 written by T1 at step 2, unread"; "..., read by T1 only");
 //  - a half-done read: a thread reads a value that another thread wrote and then overwrote
-//    within the same operation ("sees a half-done write: T1 wrote writing at step 2 and replaces
-//    it at step 5").
+//    within the same operation ("sees T1's update(k) half-done: it wrote writing at step 2 and
+//    replaces it at step 5").
 // Returns the step of the first damage found, or 0. DamageScope::first stops there: for a long
 // trace in which only the first damage matters (the rest is not marked).
 enum class DamageScope { all, first };

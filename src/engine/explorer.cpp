@@ -124,18 +124,6 @@ void Explorer::consider_shortest(const Execution& execution, Shortest& best) {
     }
 }
 
-namespace {
-
-// Whether the thread's last step in the trace is a wait (it never got the lock after it).
-bool waits_at_end(const Trace& trace, int thread) {
-    const auto last =
-        std::find_if(trace.events.rbegin(), trace.events.rend(),
-                     [thread](const TraceEvent& event) { return event.thread == thread; });
-    return last != trace.events.rend() && last->waits;
-}
-
-}  // namespace
-
 ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     ReplayScheduler replay(schedule);
     replay.begin_execution();
@@ -153,10 +141,7 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     run.misuse = execution.misuse;
     run.trace = std::move(execution.trace);
     mark_damage(run.trace);
-    // A waiter whose wait is a step of the trace already is not shown waiting twice.
-    for (const Waiter& waiter : run.wait_for)
-        if (!waits_at_end(run.trace, waiter.thread))
-            run.trace.waits.push_back({waiter.thread, waiter});
+    add_deadlock_ending(run.trace, run.wait_for, run.finished);
     return run;
 }
 

@@ -62,8 +62,9 @@ constexpr Term kTerms[] = {
      "answer, but another thread changes it in between. The act rests on old news.",
      "racedemo trie-race --explore"},
     {"torn read",
-     "A reader sees a value another thread is half-way through writing: part old, part new. "
-     "A trace marks it 'sees a half-done write'.",
+     "A reader sees what another thread is half-way through changing: part old, part new (an "
+     "entry whose key is there and its value not yet). A trace marks the step 'sees T1's ... "
+     "half-done'; a torn entry is one read this way.",
      "racedemo unsafe-map --explore"},
     {"nil",
      "Go's word for 'nothing here': a missing child node or an empty slot. The traces keep "
@@ -86,9 +87,14 @@ constexpr Term kTerms[] = {
      "next step takes the lock, once the holder lets it go.",
      "racedemo lock-order --schedule 1,1,2"},
     {"deadlock",
-     "Threads wait for each other in a cycle, each holding what the next one needs: none "
-     "moves, for ever. Nothing is damaged; the program just stops.",
+     "Threads blocked for ever, each waiting for something no one will ever give: a lock "
+     "held by another waiting thread (a cycle, each holding what the next one needs), or an "
+     "abandoned lock. Nothing is damaged; the program just stops.",
      "racedemo lock-order --explore"},
+    {"abandoned lock",
+     "A lock still held by a thread that has finished (it returned without unlocking): no one "
+     "will ever release it, and whoever asks for it waits for ever, a deadlock with no cycle.",
+     "racedemo early-return --explore"},
     {"lock-order inversion",
      "One thread takes lock a then b, another b then a. Not yet a deadlock, but the schedule "
      "that interleaves them is one: the potential deadlock ThreadSanitizer also reports.",

@@ -27,16 +27,19 @@ std::string cited_step(const Damage& damage, int step) {
 
 std::string damage_note(const Damage& damage) {
     if (!damage) return {};
+    // The operation is half-done, not the value: the value read is whole, and a step of an
+    // operation that is not over yet.
     if (damage.kind == DamageKind::half_done_read)
-        return fmt::format("sees a half-done write: T{} wrote {} at {} and replaces it at {}",
-                           damage.other_thread, damage.other_value,
-                           cited_step(damage, damage.other_step),
-                           cited_step(damage, damage.replaced_step));
+        return fmt::format(
+            "sees T{}'s {} half-done: it wrote {} at {} and replaces it at {}", damage.other_thread,
+            damage.other_operation.empty() ? std::string("operation") : damage.other_operation,
+            damage.other_value, cited_step(damage, damage.other_step),
+            cited_step(damage, damage.replaced_step));
     const std::string overwrites =
         fmt::format("overwrites {} written by T{} at {}", damage.other_value, damage.other_thread,
                     cited_step(damage, damage.other_step));
     if (damage.kind == DamageKind::lost_write) return overwrites + ", unread";
-    if (damage.kind != DamageKind::stale_write) return overwrites;
+    if (damage.stale_step == 0) return overwrites;
     return fmt::format("{}: the {} T{} read at {} was changed at {}", overwrites,
                        damage.stale_target, damage.stale_thread,
                        cited_step(damage, damage.stale_step),
@@ -347,6 +350,7 @@ Lanes lay_out(const Trace& trace, const Style& style) {
     };
     for (const TraceEvent& event : trace.events) add(event.thread);
     for (const TraceWait& wait : trace.waits) add(wait.thread);
+    for (const TraceAbandoned& abandoned : trace.abandoned) add(abandoned.thread);
     std::sort(lanes.threads.begin(), lanes.threads.end());
     lanes.side_by_side = lanes.threads.size() <= 3;
     lanes.screen = static_cast<std::size_t>(style.width());
@@ -482,6 +486,9 @@ std::string render_swimlanes(const Trace& trace, const Style& style) {
         if (event.damage)
             out += swim_line(lanes, style, 0, event.thread, "! " + damage_note(event.damage), true);
     }
+    for (const TraceAbandoned& abandoned : trace.abandoned)
+        out += swim_line(lanes, style, 0, abandoned.thread,
+                         fmt::format("finished, still holding {}", abandoned.lock), false);
     for (const TraceWait& wait : trace.waits)
         out += swim_line(lanes, style, 0, wait.thread, describe_wait_step(wait.waiter), false);
     return out;

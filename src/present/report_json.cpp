@@ -202,7 +202,14 @@ void to_json(nlohmann::json& json, const ModelReport& report) {
     json["deadlock"] = result.shown.deadlock;
     if (result.schedules_misused > 0) json["schedules_misused"] = result.schedules_misused;
     if (result.shown.misuse) json["misuse"] = *result.shown.misuse;
-    if (result.shown.deadlock) json["wait_for"] = result.shown.wait_for;
+    if (result.shown.deadlock) {
+        json["wait_for"] = result.shown.wait_for;
+        // Locks held by threads that have finished: no one will ever release them.
+        json["abandoned_locks"] = nlohmann::json::array();
+        for (const TraceAbandoned& abandoned : result.shown.trace.abandoned)
+            json["abandoned_locks"].push_back(
+                {{"thread", abandoned.thread}, {"lock", abandoned.lock}});
+    }
     json["lock_order_inversions"] = nlohmann::json::array();
     for (const LockOrderInversion& cycle : result.lock_order_inversions)
         json["lock_order_inversions"].push_back(

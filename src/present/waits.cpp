@@ -12,13 +12,15 @@ namespace racedemo {
 
 namespace {
 
-// Why the waiter waits: "held by T2", "held by T1, which has finished", "a writer is queued".
+// Why the waiter waits: "held by T2", "held by T1, which has finished: an abandoned lock",
+// "a writer is queued".
 std::string why_it_waits(const Waiter& waiter, const std::vector<int>& finished) {
     if (!cause_words(waiter.cause).empty()) return std::string(cause_words(waiter.cause));
     std::vector<std::string> holders;
     for (int holder : waiter.held_by) {
         const bool gone = std::find(finished.begin(), finished.end(), holder) != finished.end();
-        holders.push_back(fmt::format("T{}{}", holder, gone ? ", which has finished" : ""));
+        holders.push_back(
+            fmt::format("T{}{}", holder, gone ? ", which has finished: an abandoned lock" : ""));
     }
     std::string why =
         holders.empty() ? std::string() : fmt::format("held by {}", fmt::join(holders, " and "));

@@ -117,7 +117,8 @@ nlohmann::json encode(const Damage& damage) {
             damage.changed_step,
             damage.replaced_step,
             damage.first_shown_step,
-            damage.last_shown_step};
+            damage.last_shown_step,
+            damage.other_operation};
 }
 
 Damage decode_damage(const nlohmann::json& row) {
@@ -133,6 +134,7 @@ Damage decode_damage(const nlohmann::json& row) {
     damage.replaced_step = row[8].get<int>();
     damage.first_shown_step = row[9].get<int>();
     damage.last_shown_step = row[10].get<int>();
+    damage.other_operation = row[11].get<std::string>();
     return damage;
 }
 
@@ -392,13 +394,14 @@ TrialResult classify_trial(const ChildOutput& output, int status, double timeout
 
 // A deadlocked trial's last steps, asked of the child before it is ended (stuck_trace.hpp);
 // the threads it waits for are shown waiting after them.
-std::optional<Trace> stuck_trace(const ChildPipes& pipes, const std::vector<Waiter>& wait_for) {
+std::optional<Trace> stuck_trace(const ChildPipes& pipes, const std::vector<Waiter>& wait_for,
+                                 const std::vector<int>& finished) {
     if (pipes.request < 0) return std::nullopt;
     TrialResult answer;
     if (!decode(ask_for_stuck_trace(pipes.request, pipes.result, kStuckTracePatience), answer) ||
         !answer.trace || answer.trace->events.empty())
         return std::nullopt;
-    for (const Waiter& waiter : wait_for) answer.trace->waits.push_back({waiter.thread, waiter});
+    add_deadlock_ending(*answer.trace, wait_for, finished);
     return answer.trace;
 }
 
@@ -412,7 +415,8 @@ TrialResult supervise(pid_t child, const ChildPipes& pipes, double timeout_secon
                                            std::chrono::duration<double>(timeout_seconds)),
                              watch, options);
     std::optional<Trace> last_steps;
-    if (output.deadlock) last_steps = stuck_trace(pipes, output.deadlock->wait_for);
+    if (output.deadlock)
+        last_steps = stuck_trace(pipes, output.deadlock->wait_for, output.deadlock->finished);
     if (output.hung || output.stopped || output.deadlock) ::kill(-child, SIGKILL);
     // Whatever the trial forked and left running ends with it: its process group is ended once
     // it has ended, and before it is reaped (until then no other process can have its id).

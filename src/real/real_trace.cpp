@@ -259,8 +259,13 @@ class MergedRound {
         for (std::size_t index = 0; index < shown.events.size(); ++index) {
             Damage damage = analysed.events[first + index].damage;
             if (!damage) continue;
-            damage.other_value =
-                event_at(static_cast<std::size_t>(damage.other_step - 1), true).value;
+            const TraceEvent other =
+                event_at(static_cast<std::size_t>(damage.other_step - 1), true);
+            damage.other_value = other.value;
+            if (damage.kind == DamageKind::half_done_read) damage.other_operation = other.operation;
+            if (damage.stale_step != 0)
+                damage.stale_target =
+                    event_at(static_cast<std::size_t>(damage.stale_step - 1), true).target;
             damage.first_shown_step = shown.events.front().step;
             damage.last_shown_step = shown.events.back().step;
             shown.events[index].damage = std::move(damage);
