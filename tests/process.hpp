@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ inline ProcessResult run_program(const char* program, const std::vector<std::str
         dup2(err_pipe[1], STDERR_FILENO);
         redirect(STDOUT_FILENO, out_to);
         redirect(STDERR_FILENO, err_to);
+        // A pipe's width is COLUMNS when set: the tests' own shell's must not change what they
+        // read (a test gives one in `env`).
+        unsetenv("COLUMNS");
         for (const std::string& setting : env) putenv(const_cast<char*>(setting.c_str()));
         std::vector<char*> argv{const_cast<char*>(program)};
         for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));

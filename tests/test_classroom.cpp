@@ -90,21 +90,21 @@ TEST_CASE("a quiz hides the values, asks, and the same seed gives the same quiz"
 
 namespace {
 
-// Types the answers when asked (Q2 only after a yes), and waits for the answers to be shown.
+// Types the answers when asked (both questions, whatever the first answer), and waits for the
+// answers to be shown.
 void answer_quiz(TerminalSession& session, const std::string& q1, const std::string& q2) {
     REQUIRE(session.read_until("Your answer to Q1"));
     session.type(q1);
-    if (q1 == "yes") {
-        REQUIRE(session.read_until("Your answer to Q2"));
-        session.type(q2);
-    }
+    REQUIRE(session.read_until("Your answer to Q2"));
+    session.type(q2);
     REQUIRE(session.read_until("A2."));
 }
 
 // counter's schedule 1,2,2,1: both read 0, T2 writes 1 at step 3, T1 writes 1 over it at step 4.
 const std::vector<std::string> kCounterLost = {"counter", "--quiz", "--schedule", "1,2,2,1"};
 
-// The right answers of a quiz, read from its --answers output: one "yes N"/"no" line a round.
+// The right answers of a quiz, read from its --answers output: two lines a round, "yes" or "no"
+// and a step or "none".
 std::string right_answers(const std::string& answers_out) {
     std::string typed;
     std::size_t at = 0;
@@ -114,10 +114,31 @@ std::string right_answers(const std::string& answers_out) {
         const std::string step =
             answers_out.substr(second + 5, answers_out.find('\n', second) - second - 5);
         typed += wrong ? "yes\n" : "no\n";
-        if (wrong) typed += step.rfind("step ", 0) == 0 ? step.substr(5) + "\n" : "none\n";
+        typed += step.rfind("step ", 0) == 0 ? step.substr(5) + "\n" : "none\n";
         at = second;
     }
     return typed;
+}
+
+// What each prompt took from a piped input, in order ("Q1 no", "Q2 none"): the quiz echoes each
+// line after the prompt that read it.
+std::vector<std::string> taken(const std::string& out) {
+    const std::string prompt = " Your answer to Q";
+    std::vector<std::string> lines;
+    for (std::size_t at = out.find(prompt); at != std::string::npos;
+         at = out.find(prompt, at + 1)) {
+        const std::size_t answer = out.find("): ", at) + 3;
+        lines.push_back(fmt::format("Q{} {}", out[at + prompt.size()],
+                                    out.substr(answer, out.find('\n', answer) - answer)));
+    }
+    return lines;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+        ++count;
+    return count;
 }
 
 }  // namespace
@@ -164,8 +185,81 @@ TEST_CASE("a quiz takes only yes, y, no or n, and asks again for anything else")
     CHECK(step.out.find("Q2 right") != std::string::npos);
 }
 
+TEST_CASE("piped answers stay in step: each line is taken by the question it answers") {
+    struct Piped {
+        std::vector<std::string> args;
+        std::string input;
+        std::vector<std::string> taken;  // by the prompts, in order
+        std::string graded;              // a grade it ends with
+    };
+    const std::vector<std::string> deadlock = {"lock-order", "--quiz", "--schedule", "1,2"};
+    const std::vector<std::string> clean = {"counter", "--quiz", "--schedule", "1,1,2,2"};
+    const std::vector<Piped> cases = {
+        // After a no, Q2 is asked all the same: "none" is its answer, not the next question's.
+        {kCounterLost, "no\nnone\n", {"Q1 no", "Q2 none"}, "Q2 wrong: you said none"},
+        {clean, "no\nnone\n", {"Q1 no", "Q2 none"}, "Q2 right: no step damages the data"},
+        {clean, "n\n\n", {"Q1 n", "Q2 "}, "Q2 right"},  // an empty line is none
+        {kCounterLost, "no\n4\n", {"Q1 no", "Q2 4"}, "Q2 right: the damage starts at step 4"},
+        // A deadlock damages nothing, and Q2 is still asked: none is right.
+        {deadlock, "yes\nnone\n", {"Q1 yes", "Q2 none"}, "Q2 right: nothing is damaged"},
+        // An answer asked again takes its own line only, at either question.
+        {kCounterLost,
+         "maybe\nno\nfour\n4\n",
+         {"Q1 maybe", "Q1 no", "Q2 four", "Q2 4"},
+         "Q2 right"},
+        {kCounterLost, "yes\n9\n\n", {"Q1 yes", "Q2 9", "Q2 "}, "Q2 wrong: you said none"},
+    };
+    for (const Piped& piped : cases) {
+        CAPTURE(fmt::format("{}", fmt::join(piped.args, " ")));
+        CAPTURE(piped.input);
+        const auto quiz = run_racedemo(piped.args, {}, piped.input);
+        INFO(quiz.out);
+        CHECK(quiz.exit_code == 0);
+        CHECK(taken(quiz.out) == piped.taken);
+        CHECK(quiz.out.find(piped.graded) != std::string::npos);
+        CHECK(quiz.out.find("No answer came") == std::string::npos);
+        CHECK(count_of(quiz.out, "please answer") ==
+              piped.taken.size() - 2);  // one for each line asked again
+    }
+}
+
+TEST_CASE("piped answers stay in step over rounds: two lines a round, Q2 always asked") {
+    const std::vector<std::string> quiz = {"counter", "--quiz", "--rounds", "6", "--seed", "3"};
+    std::vector<std::string> with_answers = quiz;
+    with_answers.push_back("--answers");
+    const auto answers = run_racedemo(with_answers);
+    REQUIRE(answers.exit_code == 0);
+    REQUIRE(answers.out.find(" A1. no") != std::string::npos);  // clean rounds among them
+    const std::string typed = right_answers(answers.out);
+    std::vector<std::string> right;
+    for (std::size_t at = 0; at < typed.size(); at = typed.find('\n', at) + 1)
+        right.push_back(typed.substr(at, typed.find('\n', at) - at));
+    REQUIRE(right.size() == 12);
+    // Every line taken by its own question, in order: Q1, Q2, Q1, Q2, ...
+    const auto all_right = run_racedemo(quiz, {}, fmt::format("{}\n", fmt::join(right, "\n")));
+    std::vector<std::string> expected;
+    for (std::size_t line = 0; line < right.size(); ++line)
+        expected.push_back(fmt::format("Q{} {}", 1 + line % 2, right[line]));
+    CHECK(taken(all_right.out) == expected);
+    CHECK(all_right.out.find("Score: 12 of 12 answers right") != std::string::npos);
+    // Three rounds answered anyhow (a no with a step, a yes with none, a line asked again), then
+    // the last three right: still in step, every round graded whole.
+    const std::vector<std::string> last(right.begin() + 6, right.end());
+    const auto mixed = run_racedemo(
+        quiz, {}, fmt::format("no\n1\nyes\nnone\nmaybe\nyes\n2\n{}\n", fmt::join(last, "\n")));
+    INFO(mixed.out);
+    CHECK(count_of(mixed.out, "Your answer to Q2") == 6);
+    CHECK(count_of(mixed.out, "please answer") == 1);
+    const std::vector<std::string> all_taken = taken(mixed.out);
+    REQUIRE(all_taken.size() == 13);  // 12 answers and the line asked again
+    CHECK(std::vector<std::string>(all_taken.begin() + 7, all_taken.end()) ==
+          std::vector<std::string>(expected.begin() + 6, expected.end()));
+    CHECK(mixed.out.find(" of 12 answers right\n") != std::string::npos);
+    CHECK(mixed.out.find("No answer came") == std::string::npos);
+}
+
 TEST_CASE("every grade says why, with the evidence and the damaging step") {
-    auto said_no = run_racedemo(kCounterLost, {}, "no\n");
+    auto said_no = run_racedemo(kCounterLost, {}, "no\nnone\n");
     CHECK(said_no.out.find(
               "Q1 wrong: it goes wrong at step 4: T1 overwrites 1 written by T2 at step 3:") !=
           std::string::npos);
@@ -176,7 +270,7 @@ TEST_CASE("every grade says why, with the evidence and the damaging step") {
     CHECK(early.out.find("Q2 wrong: you said step 3; the damage starts at step 4") !=
           std::string::npos);
     // A clean run: 'no' is right, and the reason says so.
-    auto clean = run_racedemo({"counter", "--quiz", "--schedule", "1,1,2,2"}, {}, "no\n");
+    auto clean = run_racedemo({"counter", "--quiz", "--schedule", "1,1,2,2"}, {}, "no\nnone\n");
     CHECK(clean.out.find("Q1 right: this run is clean") != std::string::npos);
     CHECK(clean.out.find("Q2 right: no step damages the data") != std::string::npos);
 }
@@ -204,10 +298,10 @@ TEST_CASE("--quiz --rounds N asks N questions, clean and wrong runs mixed, and s
     // Answered right, every answer scores; answered 'no' throughout, only the clean ones do.
     const auto all_right = run_racedemo(quiz, {}, right_answers(answers.out));
     CHECK(all_right.out.find("Score: 8 of 8 answers right") != std::string::npos);
-    const auto all_no = run_racedemo(quiz, {}, "no\nno\nno\nno\n");
+    const auto all_no = run_racedemo(quiz, {}, "no\nnone\nno\nnone\nno\nnone\nno\nnone\n");
     CHECK(all_no.out.find("Score: 4 of 8 answers right") != std::string::npos);
     // Input that ends early: the score so far, and how far it got.
-    const auto half = run_racedemo(quiz, {}, "no\nno\n");
+    const auto half = run_racedemo(quiz, {}, "no\nnone\nno\nnone\n");
     CHECK(half.out.find("(2 of 4 questions answered before the input ended)") != std::string::npos);
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -175,6 +176,39 @@ TEST_CASE("each scenario's --help is its own page, by name and by number") {
         // --bench is offered only where there is something to measure.
         CHECK((page.find("--bench") != std::string::npos) == (scenario->bench != nullptr));
         CHECK(help_of({std::to_string(scenario->number), "--help"}) == page);
+    }
+}
+
+TEST_CASE("each command's --help ends with examples of its own, each a command line that parses") {
+    for (const std::string command : {"explain", "play", "check", "walkthrough"}) {
+        CAPTURE(command);
+        const std::string page = help_of({command, "--help"});
+        const std::size_t examples = page.find("\nExamples:\n");
+        REQUIRE(examples != std::string::npos);
+        int own = 0;
+        std::size_t start = examples + 1;
+        while (start < page.size()) {
+            const std::size_t end = std::min(page.find('\n', start), page.size());
+            const std::string line = page.substr(start, end - start);
+            start = end + 1;
+            CHECK(line.size() <= 100);  // CLI11 does not wrap a footer
+            if (line.rfind("  racedemo ", 0) != 0) continue;
+            // Its own command, never the main page's examples; the words before the two spaces
+            // that start what it does are a command line racedemo takes.
+            CAPTURE(line);
+            CHECK(line.rfind("  racedemo " + command + " ", 0) == 0);
+            const std::string typed = line.substr(11, line.find("  ", 11) - 11);
+            std::vector<std::string> words;
+            for (std::size_t at = 0; at <= typed.size();) {
+                const std::size_t space = std::min(typed.find(' ', at), typed.size());
+                words.push_back(typed.substr(at, space - at));
+                at = space + 1;
+            }
+            CHECK(usage_error(words) == "");
+            CHECK(line.size() > typed.size() + 13);  // and a few words on what it does
+            ++own;
+        }
+        CHECK(own >= 2);
     }
 }
 
@@ -378,6 +412,28 @@ TEST_CASE("terminal decisions: colour, progress, pauses and width, in one place"
     CHECK(!on_pipe.interactive);
     CHECK(on_pipe.width == 80);
     CHECK(decide_terminal(ColorChoice::always, false, pipe).color);
+}
+
+TEST_CASE("COLUMNS sets the width off a terminal, when it is a width; a terminal's own wins") {
+    auto width_with = [](const std::string& columns, bool tty) {
+        TerminalFacts facts;
+        facts.stdout_tty = tty;
+        facts.columns = tty ? 72 : 0;
+        facts.columns_variable = columns;
+        return decide_terminal(ColorChoice::automatic, false, facts).width;
+    };
+    CHECK(width_with("60", false) == 60);
+    CHECK(width_with("200", false) == 200);
+    CHECK(width_with("40", false) == 60);  // the narrowest drawn, as on a terminal
+    CHECK(width_with("1000", false) == 1000);
+    // Not a width racedemo can draw for: ignored, the default stays.
+    for (const std::string bad : {"", "0", "-60", "39", "1001", "99999999999999999999", "60x",
+                                  " 60", "+60", "6e1", "abc"}) {
+        CAPTURE(bad);
+        CHECK(width_with(bad, false) == 80);
+    }
+    CHECK(width_with("200", true) == 72);
+    CHECK(width_with("abc", true) == 72);
 }
 
 TEST_CASE("a schedule prints runs of one thread as TxN, and reads them back") {

@@ -40,7 +40,8 @@ std::string normalized_json(const std::string& out) {
 }
 
 std::string captured(const GoldenCommand& command) {
-    const auto result = run_racedemo(command.args, {"NO_COLOR=1", "COLUMNS=100"});
+    // COLUMNS unset: what a pipe gets by default (80 columns).
+    const auto result = run_racedemo(command.args, {"NO_COLOR=1"});
     const bool json =
         std::find(command.args.begin(), command.args.end(), "--json") != command.args.end();
     return fmt::format("$ racedemo {}\nexit {}\n--- stdout\n{}--- stderr\n{}",

@@ -1,6 +1,7 @@
 // Real-mode tracing and the text reports built from traces.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -12,6 +13,8 @@
 #include "core/sanitizers.hpp"
 #include "core/trace.hpp"
 #include "present/report.hpp"
+#include "present/run_report.hpp"
+#include "present/text.hpp"
 #include "racedemo/bench.hpp"
 #include "racedemo/scenario.hpp"
 #include "racedemo/shared_state.hpp"
@@ -265,7 +268,8 @@ TEST_CASE("a --bench table names each row's winner, ties within 10%, and where e
         {{1, 90}, {100.0, 105.0, 80.0}},   // within 10%: a tie
         {{4, 99}, {100.0, 80.0, 60.0}},    // shared_mutex 1.25x faster
     };
-    const std::string text = render_bench(header, settings, table, Style(false));
+    // Drawn for a wide screen: each sentence checked below stays on one line.
+    const std::string text = render_bench(header, settings, table, Style(false, 120));
     CHECK(text.find("median of 5 samples of 30 ms per cell, each after 30 ms of warm-up") !=
           std::string::npos);
     CHECK(text.find("shared_mutex  4.00x ████████████") != std::string::npos);
@@ -316,6 +320,70 @@ TEST_CASE("a bench winner is named only beyond the noise, of every variant that 
           std::string::npos);
     // The lesson's pair (channel, mutex): the mutex beats the channel in every row.
     CHECK(text.find("Where it wins: mutex beats channel in 3 of 3 rows") != std::string::npos);
+}
+
+namespace {
+
+// A table as a bench of the scenario's shape fills it, and the lines render_bench draws for it:
+// the column names, then one line a row.
+struct DrawnTable {
+    const char* scenario;
+    BenchTable table;
+    std::vector<std::string> lines;
+};
+
+std::vector<DrawnTable> drawn_tables() {
+    DrawnTable cache{"rwmutex-cache", {}, {}};
+    cache.table.title = "Get/Set on the cache: nanoseconds per operation, all threads together";
+    cache.table.parameters = {"threads", "read_pct", "work_ns"};
+    cache.table.variants = {"mutex", "shared_mutex", "unsync"};
+    cache.table.reference = {"unsync"};
+    cache.table.rows = {{{1, 50, 0}, {67.7, 39.2, 27.4}},            // shared_mutex wins, 1.73x
+                        {{4, 99, 1000}, {1056.0, 1063.9, 1048.8}}};  // a tie
+    cache.lines = {
+        "   threads read_pct  work_ns        mutex shared_mutex       unsync  winner",
+        "         1       50        0         67.7         39.2         27.4  shared_mutex  1.73x "
+        "█████",
+        "         4       99     1000       1056.0       1063.9       1048.8  tie           1.01x"};
+    DrawnTable jobs{"job-queue", {}, {}};
+    jobs.table.title = "handing out jobs to workers: nanoseconds per job";
+    jobs.table.parameters = {"workers"};
+    jobs.table.variants = {"channel", "mutex", "atomic"};
+    jobs.table.sample = "100000 jobs each, the whole run timed";
+    jobs.table.rows = {{{2}, {342.0, 26.5, 4.9}}};  // the atomic wins by 5.4x: the longest bar
+    jobs.lines = {"   workers      channel        mutex       atomic  winner",
+                  "         2        342.0         26.5          4.9  atomic        5.41x "
+                  "████████████"};
+    return {cache, jobs};
+}
+
+}  // namespace
+
+TEST_CASE("a --bench table keeps each row on one line at any width; only its words are fitted") {
+    for (DrawnTable& drawn : drawn_tables()) {
+        CAPTURE(drawn.scenario);
+        drawn.table.cut_short = true;
+        const RunHeader header{find_scenario(drawn.scenario), Variant::unsafe, Mode::real, 2};
+        const RunReport report{header, BenchReport{BenchSettings{}, drawn.table}, 0, true};
+        for (const int width : {40, 60, 80}) {
+            CAPTURE(width);
+            const std::string text = render_report(report, ReportForm{false, false, width});
+            INFO(text);
+            std::vector<std::string> table_lines;
+            std::size_t start = 0;
+            while (start < text.size()) {
+                const std::size_t end = text.find('\n', start);
+                const std::string line = text.substr(start, end - start);
+                // The words around the table are fitted to the width, as every report's are.
+                if (std::find(drawn.lines.begin(), drawn.lines.end(), line) != drawn.lines.end())
+                    table_lines.push_back(line);
+                else
+                    CHECK(text::columns(line) <= static_cast<std::size_t>(width));
+                start = end + 1;
+            }
+            CHECK(table_lines == drawn.lines);
+        }
+    }
 }
 
 TEST_CASE("the observed order of a real window becomes a model schedule prefix") {

@@ -272,16 +272,14 @@ std::optional<int> ask_step(LineInput& input, int steps) {
     }
 }
 
-// Q2 is asked only after a yes: a run that does not go wrong damages nothing.
+// Both questions, whatever the answer to Q1: answers piped one a line then stay in step (two
+// lines a round), and a Q2 that is graded was asked. After a no, "none" (or Enter) agrees.
 std::optional<QuizAnswers> ask_round(LineInput& input, const ModelRun& run) {
     const std::optional<bool> wrong = ask_yes_no(input);
     if (!wrong) return std::nullopt;
-    QuizAnswers answers{*wrong, 0};
-    if (!*wrong) return answers;
     const std::optional<int> step = ask_step(input, static_cast<int>(run.trace.events.size()));
     if (!step) return std::nullopt;
-    answers.step = *step;
-    return answers;
+    return QuizAnswers{*wrong, *step};
 }
 
 struct Score {

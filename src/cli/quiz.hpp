@@ -1,7 +1,8 @@
 // The quiz: predict, then see. A student is shown the steps of a model run with the values
 // hidden, says whether the run goes wrong and at which step the damage starts, and each answer
 // is graded with the evidence. `--rounds N` asks about N runs, clean and wrong ones mixed, and
-// keeps the score. Answers come from a terminal or, one a line, from a pipe.
+// keeps the score. Answers come from a terminal or, one a line, from a pipe: both questions are
+// asked about every run, so a pipe gives two lines a round.
 #pragma once
 
 #include <cstdint>

@@ -75,10 +75,15 @@ std::string bench_head(const RunHeader& header, const BenchSettings& settings,
                "grows with the lead.",
                settings.repetitions, sample, (kBenchTie - 1) * 100)) +
            "\n";
+    return out;
+}
+
+// The table's first line: a column's name over each column.
+std::string bench_columns(const BenchTable& table, const Style& style) {
     std::string columns = " ";
     for (const std::string& name : table.parameters) columns += fmt::format("{:>9}", name);
     for (const std::string& name : table.variants) columns += fmt::format("{:>13}", name);
-    return out + style.dim(columns + "  winner") + "\n";
+    return style.dim(columns + "  winner") + "\n";
 }
 
 // Where the second ranked variant wins and loses, and by how much at most.
@@ -171,17 +176,22 @@ nlohmann::json row_json(const BenchTable& table, const BenchRow& row) {
 
 std::string render_bench(const RunHeader& header, const BenchSettings& settings,
                          const BenchTable& table, const Style& style, std::string_view why_cut) {
-    std::string out = bench_head(header, settings, table, style);
+    // The words are fitted to the width here, the table's lines never: a row broken in two
+    // reads as two rows, its numbers under the wrong columns (render_report fits no bench).
+    const auto width = static_cast<std::size_t>(style.width());
+    std::string out = text::fit(bench_head(header, settings, table, style), width);
+    out += bench_columns(table, style);
     BenchTally tally;
     for (const BenchRow& row : table.rows) out += bench_row(table, row, tally, style) + "\n";
+    std::string after;
     // The summary counts only the rows above: said, so that no one reads it as the whole grid.
     if (table.cut_short)
-        out += fmt::format(
+        after += fmt::format(
             " {} after {}: the grid is not complete, and the counts below are of "
             "these rows only\n",
             style.bad(why_cut), text::counted(table.rows.size(), "row"));
-    if (table.rows.empty()) return out;
-    return out + bench_summary(table, tally, style);
+    if (!table.rows.empty()) after += bench_summary(table, tally, style);
+    return out + text::fit(after, width);
 }
 
 void to_json(nlohmann::json& json, const BenchReport& report) {

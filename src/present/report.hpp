@@ -46,7 +46,8 @@ constexpr double kBenchTie = 1.10;
 
 // A --bench table: the grid, a winner (or a tie) and a bar per row, and where each variant
 // loses. The JSON names each row's "winner": a variant, or "tie".
-// `why_cut`: why a table cut short stopped ("interrupted (SIGINT)"), for its note.
+// `why_cut`: why a table cut short stopped ("interrupted (SIGINT)"), for its note. Its words
+// are fitted to the style's width; each line of the table stays whole, however wide.
 std::string render_bench(const RunHeader& header, const BenchSettings& settings,
                          const BenchTable& table, const Style& style,
                          std::string_view why_cut = "stopped");

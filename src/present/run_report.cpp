@@ -40,8 +40,10 @@ std::string why_stopped(const RunReport& report) {
 
 std::string render_report(const RunReport& report, const ReportForm& form) {
     if (form.json) return report_json(report).dump(2) + "\n";
-    return text::fit(render_text(report, Style(form.color, form.width)),
-                     static_cast<std::size_t>(form.width));
+    const std::string text = render_text(report, Style(form.color, form.width));
+    // A bench fits its own words and keeps each row of its table whole (render_bench).
+    if (std::holds_alternative<BenchReport>(report.body)) return text;
+    return text::fit(text, static_cast<std::size_t>(form.width));
 }
 
 std::string render_text(const RunReport& report, const Style& style) {

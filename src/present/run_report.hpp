@@ -25,7 +25,8 @@ struct ReportForm {
     bool color = false;
     int width = 80;
 };
-// The whole report in that form: one JSON document, or the text fitted to the width.
+// The whole report in that form: one JSON document, or the text fitted to the width (but for
+// the rows of a bench table, each one line however wide).
 std::string render_report(const RunReport& report, const ReportForm& form);
 
 // Text, for people: the heading, the interleaving, the counts, one verdict line.
