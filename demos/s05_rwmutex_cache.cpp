@@ -8,6 +8,9 @@
 //   racedemo rwmutex-cache            unsafe: CORRUPTED, lost or torn writes
 //   racedemo rwmutex-cache --fixed    std::shared_mutex: Get shares, Set excludes: CLEAN
 //   racedemo rwmutex-cache --mode model --explore
+//   racedemo rwmutex-cache --fixed --mode model --threads 4 --schedule 1x6,2x7,4x8,1,2,3,4
+//                                     two readers share the lock, a writer waits for both,
+//                                     and a new reader waits behind the queued writer
 //   racedemo rwmutex-cache --bench    mutex against shared_mutex, measured over a grid
 //
 // The Cache itself is in rw_cache.hpp, which bench/bench_locks.cpp includes too, so that the
@@ -220,7 +223,11 @@ middle of this sees a half-written entry.
 A reader/writer lock (Go's RWMutex, C++'s std::shared_mutex) protects the cache without
 making readers wait for each other: Get takes the lock shared, so any number of Gets run at
 once, and Set takes it exclusively, waiting until no reader holds it. In Go, a writer that
-is waiting also keeps new readers out, so a stream of readers cannot starve it. Do not
+is waiting also keeps new readers out, so a stream of readers cannot starve it. See all
+three in one schedule of four threads, each setting its key and then reading another's:
+racedemo rwmutex-cache --fixed --mode model --threads 4 --schedule 1x6,2x7,4x8,1,2,3,4
+At steps 22 and 23 T1 and T2 hold the read lock together; at step 24 T3's Set waits for both;
+at step 25 T4's Get waits too, though only readers hold the lock, because T3 is queued. Do not
 assume that of every reader/writer lock: std::shared_mutex with glibc lets new readers in
 ahead of a waiting writer, and readers that keep the lock busy shut a writer out for as
 long as they run.

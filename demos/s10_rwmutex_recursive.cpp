@@ -268,14 +268,18 @@ read locking.
 
 A reader-preferring lock (glibc's default, --policy reader-preferring) lets the second read
 lock in, so Total finishes. It pays elsewhere: as long as some reader holds the lock, the
-writer waits, and readers that keep coming can keep it waiting without end (starvation;
---bench measures it).
+writer waits, and readers that keep coming can keep it waiting without end: starvation. See
+the writer wait while the reader's locks come and go:
+racedemo rwmutex-recursive --mode model --policy reader-preferring --schedule 1,2,1x7
+T2 asks for the lock at step 2 and waits through steps 3 to 9, where T1 takes and releases its
+read lock twice more; it gets in only at step 10, once no reader is left. With readers that
+overlap, each arriving before the last leaves, that moment never comes (--bench measures it).
 
 The fix does not depend on the policy: take the lock once, at the top, and have the code
 under it read the data directly (a helper that expects the lock held, often named with a
 Locked suffix), never through a function that locks again.)",
     .takeaway = "never take a read lock you already hold: a queued writer stands between",
-    .terms = {"writer-preferring"},
+    .terms = {"writer-preferring", "starvation"},
     .default_threads = 2,
     .min_threads = 2,
     .rounds = 200,

@@ -101,7 +101,6 @@ const std::vector<BadInput>& bad_inputs() {
         {{"check", "stack", "--variant", "broken"}, "--variant 'broken': not one of fixed, unsafe"},
         {{"check", "stack", "--variant"}, "--variant needs a value"},
         {{"check", "mutex-map", "--variant", "unsafe"}, "mutex-map has only a safe program"},
-        {{"check", "read-only", "--variant", "unsafe"}, "read-only has only a safe program"},
         {{"check", "stack", "--threads", "4"}, "--threads is not an option of 'check'"},
         {{"check", "stack", "--json", "--color", "always"}, "--json and --color cannot be given"},
         {{"check", "stack", "--max-time", "0"}, "--max-time 0: must be from 0.001"},

@@ -3,9 +3,14 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "core/sanitizers.hpp"
 #include "present/text.hpp"
@@ -437,7 +442,7 @@ TEST_CASE("explain shows the lesson and the scenario's own code with the fix mar
 }
 
 TEST_CASE("explain marks no lock line where the fix is something else, and says what it is") {
-    // lock-order: both variants lock; the fix is the order. read-only: there is no fix.
+    // lock-order: both variants lock; the fix is the order.
     auto order = run_racedemo({"explain", "lock-order"});
     CHECK(order.exit_code == 0);
     CHECK(order.out.find("\n+ ") == std::string::npos);
@@ -445,7 +450,12 @@ TEST_CASE("explain marks no lock line where the fix is something else, and says 
     CHECK(order.out.find("The fix: the order of the two locks.") != std::string::npos);
     auto markdown = run_racedemo({"explain", "lock-order", "--markdown"});
     CHECK(markdown.out.find("Lock = NoLock") == std::string::npos);
-    auto safe = run_racedemo({"explain", "read-only"});
+    // read-only: the fix is what a reader does, not a lock.
+    auto reads = run_racedemo({"explain", "read-only"});
+    CHECK(reads.out.find("\n+ ") == std::string::npos);
+    CHECK(reads.out.find("The fix: what a reader does.") != std::string::npos);
+    // mutex-map: there is only the safe program, and no fix.
+    auto safe = run_racedemo({"explain", "mutex-map"});
     CHECK(safe.out.find("\n+ ") == std::string::npos);
     CHECK(safe.out.find("The fix") == std::string::npos);
 }
@@ -551,6 +561,65 @@ TEST_CASE("a deadlocked model run shows each stuck thread's wait in its lane, un
     CHECK(out.find("DEADLOCKED: T2 waits for mu (held by T1, which has finished)") > wait);
 }
 
+TEST_CASE("rwmutex-cache's lesson schedule: readers share, a writer waits, a new reader queues") {
+    // The schedule the lesson cites, with its step numbers.
+    const std::string schedule = "1x6,2x7,4x8,1,2,3,4";
+    auto run = run_racedemo({"rwmutex-cache", "--fixed", "--mode", "model", "--threads", "4",
+                             "--schedule", schedule, "--json"});
+    REQUIRE(run.exit_code == 0);
+    const auto json = nlohmann::json::parse(run.out);
+    CHECK(json["verdict"] == "clean");
+    std::map<int, nlohmann::json> step;
+    for (const auto& event : json["trace"]) step[event["step"].get<int>()] = event;
+    auto is = [&](int at, int thread, const char* op, bool waits) {
+        CAPTURE(at);
+        CHECK(step[at]["thread"] == thread);
+        CHECK(step[at]["op"] == op);
+        CHECK(step[at]["waits"].get<bool>() == waits);
+    };
+    // Steps 22 and 23: T1 and T2 take the read lock, one after the other, without waiting.
+    is(22, 1, "rlock", false);
+    is(23, 2, "rlock", false);
+    // Step 24: T3's Set waits for both readers.
+    is(24, 3, "lock", true);
+    CHECK(step[24]["value"] == "T1 and T2");
+    // Step 25: T4's Get waits behind the queued writer, though only readers hold the lock.
+    is(25, 4, "rlock", true);
+    CHECK(step[25]["value"] == "T3, a queued writer");
+    auto lesson = run_racedemo({"explain", "rwmutex-cache"});
+    CHECK(lesson.out.find("--schedule " + schedule) != std::string::npos);
+}
+
+TEST_CASE("rwmutex-recursive reader-preferring: the writer waits while read locks come and go") {
+    // The schedule the lesson cites: under writer-preferring its step 3 would wait for ever.
+    auto run = run_racedemo({"rwmutex-recursive", "--mode", "model", "--policy",
+                             "reader-preferring", "--schedule", "1,2,1x7", "--json"});
+    REQUIRE(run.exit_code == 0);
+    const auto json = nlohmann::json::parse(run.out);
+    CHECK(json["verdict"] == "clean");
+    std::map<int, nlohmann::json> step;
+    for (const auto& event : json["trace"]) step[event["step"].get<int>()] = event;
+    CHECK(step[2]["thread"] == 2);
+    CHECK(step[2]["op"] == "lock");
+    CHECK(step[2]["waits"].get<bool>());
+    int read_locks_while_waiting = 0;
+    for (int at = 3; at <= 9; ++at) {
+        CHECK(step[at]["thread"] == 1);
+        read_locks_while_waiting += step[at]["op"] == "rlock";
+    }
+    CHECK(read_locks_while_waiting == 2);
+    CHECK(step[10]["thread"] == 2);
+    CHECK(step[10]["op"] == "lock");
+    CHECK_FALSE(step[10]["waits"].get<bool>());
+    auto writer_first =
+        run_racedemo({"rwmutex-recursive", "--mode", "model", "--schedule", "1,2,1x7"});
+    CHECK(writer_first.exit_code == 2);  // T1 is blocked at step 3: the replay is refused
+    auto help = run_racedemo({"rwmutex-recursive", "--help"});
+    CHECK(help.out.find("starvation") != std::string::npos);
+    CHECK(run_racedemo({"explain", "rwmutex-recursive"}).out.find("--schedule 1,2,1x7") !=
+          std::string::npos);
+}
+
 TEST_CASE("rwmutex-recursive: --policy decides whether a reader locking again deadlocks") {
     auto writers_first =
         run_racedemo({"rwmutex-recursive", "--mode", "model", "--explore", "--json"});
@@ -642,6 +711,136 @@ TEST_CASE("no line of text output is wider than 100 columns: it fits a projector
         CHECK(widest_line(run.out) <= 100);
         CHECK(widest_line(run.err) <= 100);
     }
+}
+
+namespace {
+
+// The lines of `out`.
+std::vector<std::string> lines_of(const std::string& out) {
+    std::vector<std::string> lines;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// The man page's paragraph that starts at `at`: to the next paragraph or section.
+std::string paragraph_at(const std::string& page, std::size_t at) {
+    std::size_t end = page.size();
+    for (const char* next : {"\n.TP", "\n.PP", "\n.SH"}) end = std::min(end, page.find(next, at));
+    return page.substr(at, end - at);
+}
+
+// The first line that starts with `start` (empty when none does).
+std::string line_starting(const std::string& out, const std::string& start) {
+    for (const std::string& line : lines_of(out))
+        if (line.rfind(start, 0) == 0) return line;
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("on a pipe, COLUMNS is the width: no line wider, no sentence wrapped narrower") {
+    const std::vector<std::vector<std::string>> commands = {
+        {"trie-race", "--mode", "model", "--explore"},
+        {"rwmutex-recursive", "--explore"},  // a deadlock's waits
+        {"counter", "--runs", "3"},
+        {"stack", "--quiz", "--answers"},
+        {"lock-order", "--runs", "3"}};  // a real deadlock's cycle
+    for (const auto& command : commands) {
+        CAPTURE(fmt::format("{}", fmt::join(command, " ")));
+        const auto narrow = run_racedemo(command, {"COLUMNS=60"});
+        INFO(narrow.out);
+        CHECK(narrow.exit_code == 0);
+        // Wider only where a single word is longer than a line.
+        for (const std::string& line : lines_of(narrow.out))
+            if (racedemo::text::columns(line) > 60)
+                CHECK(line.find(' ', line.find_first_not_of(' ')) == std::string::npos);
+    }
+    const std::vector<std::string> explore = {"trie-race", "--mode", "model", "--explore"};
+    const auto plain = run_racedemo(explore);
+    const auto wide = run_racedemo(explore, {"COLUMNS=200"});
+    // The search's summary, wrapped at 80 without COLUMNS, is one line at 200.
+    const std::string explored = line_starting(wide.out, " explored ");
+    CHECK(racedemo::text::columns(explored) > 80);
+    CHECK(plain.out.find(explored + "\n") == std::string::npos);
+    CHECK(widest_line(plain.out) <= 80);
+    CHECK(widest_line(wide.out) > 100);
+    CHECK(widest_line(wide.out) <= 200);
+    // Real runs too: the note on noise is one sentence, one line.
+    const auto real = run_racedemo({"counter", "--runs", "3"}, {"COLUMNS=200"});
+    CHECK(racedemo::text::columns(line_starting(real.out, " noise on:")) > 100);
+    // No width at all: ignored, the output is the default's, byte for byte.
+    for (const std::string bad : {"", "abc", "0", "-80", "39", "1001", "60x", "6e1"}) {
+        CAPTURE(bad);
+        CHECK(run_racedemo(explore, {"COLUMNS=" + bad}).out == plain.out);
+    }
+}
+
+TEST_CASE("a --bench table has each row on one line, at any width") {
+    struct Bench {
+        std::vector<std::string> args;
+        std::vector<std::string> columns;
+    };
+    // Cut short by --max-time: the rows measured by then. rwmutex-cache's rows take a fixed
+    // time (about 1 s each); job-queue's a fixed number of jobs, which takes from half a second
+    // to half a minute for the whole grid, as busy as the machine is.
+    const Bench benches[] = {
+        {{"rwmutex-cache", "--bench", "--max-time", "3"}, {"COLUMNS=60", "COLUMNS=80"}},
+        {{"job-queue", "--bench", "--max-time", "30"}, {"COLUMNS=60"}}};
+    // parameters, a median per variant, the winner or a tie, its lead, and its bar when it won
+    const std::regex row(R"( +(\d+ +)+(\d+\.\d +)+[a-z_@-]+ +\d+\.\d\dx( (█)+)?)");
+    const std::regex numbered(R"( +\d.*)");
+    for (const Bench& bench : benches) {
+        for (const std::string& columns : bench.columns) {
+            CAPTURE(fmt::format("{} {}", columns, fmt::join(bench.args, " ")));
+            const auto run = run_racedemo(bench.args, {columns});
+            INFO(run.out);
+            REQUIRE(run.exit_code == 0);
+            const std::vector<std::string> lines = lines_of(run.out);
+            const auto head = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+                return l.size() > 8 && l.compare(l.size() - 8, 8, "  winner") == 0;
+            });
+            REQUIRE(head != lines.end());
+            int rows = 0;
+            // Every line that starts with a number after the head is a whole row.
+            for (auto line = head + 1; line != lines.end() && std::regex_match(*line, numbered);
+                 ++line, ++rows)
+                CHECK(std::regex_match(*line, row));
+            if (bench.args.front() == "rwmutex-cache") CHECK(rows >= 1);
+            WARN_MESSAGE(rows >= 1, "no row measured in time: nothing to check");
+        }
+    }
+}
+
+TEST_CASE("the man page names every scenario that deadlocks under --expect, and explain --go") {
+    std::ifstream file(fmt::format("{}/man/racedemo.1", RACEDEMO_SOURCE_DIR));
+    REQUIRE(file.good());
+    std::stringstream read;
+    read << file.rdbuf();
+    const std::string page = read.str();
+    // --expect's paragraph: from its tag to the next.
+    const std::size_t expect = page.find(".BR \\-\\-expect ");
+    REQUIRE(expect != std::string::npos);
+    const std::string paragraph = paragraph_at(page, expect);
+    CHECK(paragraph.find("DEADLOCKED") != std::string::npos);
+    int deadlocking = 0;
+    for (const racedemo::Scenario* scenario : racedemo::scenarios()) {
+        if (scenario->unsafe == nullptr) continue;  // only a safe program: nothing deadlocks
+        const std::string name(scenario->name);
+        CAPTURE(name);
+        const auto run = run_racedemo({name, "--mode", "model", "--explore", "--json"});
+        REQUIRE(run.exit_code == 0);
+        if (nlohmann::json::parse(run.out)["verdict"] != "deadlocked") continue;
+        ++deadlocking;
+        CHECK(paragraph.find(name) != std::string::npos);
+    }
+    CHECK(deadlocking >= 3);  // lock-order, early-return, rwmutex-recursive
+    // explain's --go: in the synopsis and in explain's entry.
+    CHECK(page.find(".B racedemo explain\n.I scenario\n.RB [ \\-\\-markdown ]\n.RB [ \\-\\-go ]") !=
+          std::string::npos);
+    const std::size_t explain = page.find(".BI explain \" scenario\"");
+    REQUIRE(explain != std::string::npos);
+    CHECK(paragraph_at(page, explain).find(".B \\-\\-go\n") != std::string::npos);
 }
 
 TEST_CASE("--html writes the page; a page it cannot write is one line and exit 1") {

@@ -221,9 +221,31 @@ const std::vector<PinnedExploration>& pinned() {
         {"early-return", Variant::fixed, 2, Reduction::none, 2, 0, 18, 0, {{"clean", 2}}},
         {"early-return", Variant::fixed, 3, Reduction::dpor, 6, 0, 86, 0, {{"clean", 6}}},
         {"early-return", Variant::fixed, 3, Reduction::none, 6, 0, 86, 0, {{"clean", 6}}},
-        // Only reads: they all commute, so one schedule stands for every one.
-        {"read-only", Variant::fixed, 2, Reduction::dpor, 1, 0, 22, 0, {{"clean", 1}}},
-        {"read-only", Variant::fixed, 3, Reduction::dpor, 1, 0, 33, 0, {{"clean", 1}}},
+        // Readers that count their lookups (of the 1 entry) in a shared counter: only the
+        // counter's read and write-back conflict. Clean schedules are the serial orders of the
+        // counts (2! and 3!); at 2 threads the two others read before both write, the writes
+        // in either order. Every schedule runs all 8 steps of each reader.
+        {"read-only",
+         Variant::unsafe,
+         2,
+         Reduction::dpor,
+         4,
+         2,
+         64,
+         16,
+         {{"clean", 2}, {"lost count", 2}}},
+        {"read-only",
+         Variant::unsafe,
+         3,
+         Reduction::dpor,
+         36,
+         30,
+         864,
+         24,
+         {{"clean", 6}, {"lost count", 30}}},
+        // Only reads: they all commute, so one schedule stands for every one (6 steps each).
+        {"read-only", Variant::fixed, 2, Reduction::dpor, 1, 0, 12, 0, {{"clean", 1}}},
+        {"read-only", Variant::fixed, 3, Reduction::dpor, 1, 0, 18, 0, {{"clean", 1}}},
         {"trie-race",
          Variant::unsafe,
          2,

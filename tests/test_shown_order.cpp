@@ -97,10 +97,31 @@ Trace one_round(const Scenario& scenario, Variant variant, int threads, std::uin
     return recorder.last_steps(SIZE_MAX);
 }
 
-// The steps of `trace` that read a value no step before them wrote there, though a later step of
-// another thread did: a read shown before the write whose value it returned. A read of an
-// object's initial value is not one: the value of its first step, when that is a read.
-std::vector<int> reads_before_their_write(const Trace& trace) {
+// A thread records at most kMostEventsPerThread steps (real_trace.cpp): past the last step of
+// the first thread to reach that, its writes are missing, and a read of one cannot be placed.
+constexpr std::size_t kMostEventsPerThread = 2048;
+
+std::size_t end_of_whole_record(const Trace& trace) {
+    std::map<int, std::size_t> count, last;
+    for (std::size_t index = 0; index < trace.events.size(); ++index) {
+        ++count[trace.events[index].thread];
+        last[trace.events[index].thread] = index;
+    }
+    std::size_t end = trace.events.size();
+    for (const auto& [thread, events] : count)
+        if (events >= kMostEventsPerThread) end = std::min(end, last[thread] + 1);
+    return end;
+}
+
+// The steps of `whole` (up to where every thread's steps are recorded) that read a value no step
+// before them wrote there, though a later step of another thread did: a read shown before the
+// write whose value it returned. A read of an object's initial value is not one: the value of
+// its first step, when that is a read.
+std::vector<int> reads_before_their_write(const Trace& whole) {
+    Trace trace;
+    trace.events.assign(
+        whole.events.begin(),
+        whole.events.begin() + static_cast<std::ptrdiff_t>(end_of_whole_record(whole)));
     std::map<std::uintptr_t, std::string> initial;
     std::set<std::uintptr_t> seen;
     for (const TraceEvent& event : trace.events)

@@ -136,6 +136,10 @@ struct Scenario {
     // variant): `explain` then shows the code once, with this sentence, and marks no line.
     std::string_view fix;
     BenchFunction bench = nullptr;  // `--bench`: a throughput measurement, where it has one
+    // What the trial's setup does before any of its threads starts ("m is filled with keys 0
+    // and 1"), as the model's trace shows it first; a thread's start orders it before all the
+    // thread does. Empty: nothing worth showing.
+    std::string_view before_threads;
     int shown_after = 0;  // the walkthrough shows it right after this scenario (0: by number)
     // It builds its reader/writer lock with TrialConfig::policy: it offers --policy.
     bool has_rw_policy = false;

@@ -9,7 +9,9 @@
 #include <iterator>
 #include <memory>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "cli/plugins.hpp"
 #include "cli/validators.hpp"
@@ -179,6 +181,18 @@ CLI::Option* add_max_time(CLI::App& app, double& seconds, std::string_view what)
         ->type_name("SECONDS");
 }
 
+// The foot of a command's help page: command lines of its own, each with what it does (CLI11
+// would show the main page's otherwise). `more`: a line after them.
+std::string examples(std::initializer_list<std::pair<std::string_view, std::string_view>> lines,
+                     std::string_view more = {}) {
+    std::size_t width = 0;
+    for (const auto& line : lines) width = std::max(width, line.first.size());
+    std::string out = "Examples:\n";
+    for (const auto& [command, what] : lines)
+        out += fmt::format("  {:<{}}  {}\n", command, width, what);
+    return more.empty() ? out : out + std::string(more) + "\n";
+}
+
 void setup_list(Parser& parser) {
     parser.list = parser.app.add_subcommand("list", "the scenarios, one a line");
 }
@@ -198,6 +212,11 @@ void setup_explain(Parser& parser) {
     add_color(*options.app, options.color)->excludes(markdown);
     options.app->add_flag("--go", options.go,
                           "then the same program in Go, unsafe and fixed, beside its C++ lines");
+    options.app->footer(examples({
+        {"racedemo explain trie-race", "the lesson, and the code with the fix marked"},
+        {"racedemo explain 8 --go", "lock-order's lesson, then its program in Go"},
+        {"racedemo explain stack --markdown", "the page docs/scenarios/ holds, with real output"},
+    }));
 }
 
 void setup_play(Parser& parser) {
@@ -212,6 +231,12 @@ void setup_play(Parser& parser) {
     options.app->add_option("--html", options.html, "write the page of the run when it ends")
         ->type_name("FILE");
     add_color(*options.app, options.color);
+    options.app->footer(examples({
+        {"racedemo play counter", "you choose who steps when: lose an increment"},
+        {"racedemo play lock-order", "deadlock two transfers"},
+        {"racedemo play counter --fixed", "the same with the lock: try to break it"},
+        {"racedemo play trie-race --html trie.html", "then keep the run as a page"},
+    }));
 }
 
 void setup_check(Parser& parser) {
@@ -227,6 +252,13 @@ void setup_check(Parser& parser) {
         options.app->add_flag("--json", options.json, "print one JSON document instead of text");
     add_max_time(*options.app, options.max_time, "the checks");
     add_color(*options.app, options.color)->excludes(json);
+    options.app->footer(
+        examples({{"racedemo check stack", "grade stack's fixed program: exit 0 if all pass"},
+                  {"racedemo check stack --variant unsafe", "it fails, with a replay per failure"},
+                  {"racedemo check counter --json --max-time 300",
+                   "for CI: one JSON document, within 5 minutes"}},
+                 "Exit codes: 0 every check passed, 1 a check failed or was cut short, 2 bad "
+                 "usage."));
 }
 
 void setup_walkthrough(Parser& parser) {
@@ -243,6 +275,12 @@ void setup_walkthrough(Parser& parser) {
         ->excludes(only);
     add_max_time(*options.app, options.max_time, "the whole walkthrough");
     add_color(*options.app, options.color);
+    options.app->footer(examples({
+        {"racedemo walkthrough", "the whole course; Enter goes on, q quits"},
+        {"racedemo walkthrough --from stack", "the course from 04 stack on"},
+        {"racedemo walkthrough --only lock-order --no-pause", "one scenario, straight through"},
+        {"racedemo walkthrough --no-pause --max-time 900", "the course, stopped after 15 minutes"},
+    }));
 }
 
 void setup_new(Parser& parser) {
@@ -429,8 +467,19 @@ std::string scenario_examples(const Scenario& scenario) {
         example(name + " --fixed --explore", "the fix, on every schedule");
     else
         example(name + " --explore", "every schedule: all clean");
+    if (scenario.has_rw_policy)
+        example(name + " --policy reader-preferring --explore", "no deadlock; a writer waits");
     if (scenario.bench != nullptr) example(name + " --bench", "measure the locks");
     example("explain " + name, "the lesson and the code");
+    if (scenario.has_rw_policy)
+        out +=
+            "\nPolicies of the reader/writer lock (--policy):\n"
+            "  writer-preferring  a queued writer keeps new readers out (Go's RWMutex): a reader\n"
+            "                     that locks again behind it waits for ever, a deadlock\n"
+            "  reader-preferring  new readers get in ahead of a waiting writer: no deadlock, but\n"
+            "                     while readers keep coming the writer waits without end, which "
+            "is\n"
+            "                     starvation\n";
     return out;
 }
 

@@ -328,7 +328,12 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
     // CLEAN rules out both ways a schedule goes wrong: damage, and threads stuck for good.
     std::string what =
         explore ? (result.schedules_explored == 1
-                       ? std::string("the one schedule explored neither corrupts nor deadlocks")
+                       ? std::string(result.complete && result.shown.trace.lanes.size() > 1
+                                         ? "the one schedule explored stands for every order "
+                                           "of the steps (in each, every read reads the same "
+                                           "write), and it neither corrupts nor deadlocks"
+                                         : "the one schedule explored neither corrupts nor "
+                                           "deadlocks")
                        : fmt::format("none of the {} schedules corrupts or deadlocks",
                                      result.schedules_explored))
         : report.options.runs > 1
@@ -340,8 +345,19 @@ std::string verdict_line(const ModelReport& report, const Style& style) {
 
 }  // namespace
 
+// What happened before the first step: the setup, which every thread's start orders before
+// all that thread does (and which is therefore no race).
+std::string before_threads_line(const RunHeader& header) {
+    if (header.scenario->before_threads.empty()) return {};
+    return fmt::format(
+        " before the threads start: {}; starting a thread orders all of it before the thread's "
+        "first step (happens-before)\n",
+        header.scenario->before_threads);
+}
+
 std::string render_model(const RunHeader& header, const ModelReport& report, const Style& style) {
     std::string out = style.strong(text::heading(header, heading_what(report))) + "\n";
+    out += before_threads_line(header);
     out += story(report.result.shown, style, report.full_trace);
     if (report.options.strategy == Strategy::explore)
         out += explore_summary(report) + estimate_line(report.result);
