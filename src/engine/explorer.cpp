@@ -140,7 +140,9 @@ ModelRun Explorer::traced_run(const std::vector<int>& schedule) {
     run.bound_thread_steps = execution.bound_thread_steps;
     run.misuse = execution.misuse;
     run.trace = std::move(execution.trace);
-    mark_damage(run.trace);
+    // A "!" is the damage that made the outcome wrong: a run whose outcome is clean shows none,
+    // whatever its steps overwrote on the way (the overwritten value did no harm this time).
+    if (run.outcome.corrupted) mark_damage(run.trace);
     add_deadlock_ending(run.trace, run.wait_for, run.finished);
     return run;
 }
