@@ -112,7 +112,9 @@ class ReadOnlyTrial final : public racedemo::Trial {
         reader.begin();
         m_.Range([&](int k, int v) {
             reader.saw(k, v);
+            racedemo::note("lookups++ (m[{}])", k);  // each count an operation of its own
             lookups_.store(lookups_.load() + 1);
+            racedemo::note("for (auto [k, v] : m) lookups++");
         });
         reader.end();
     }

@@ -850,6 +850,41 @@ std::string old_news_by_definition(const std::vector<TraceEvent>& events, std::s
                        events[best_change].step);
 }
 
+// The read at i saw the write `seen` of another thread's operation; that operation, later,
+// writes an object that the reader's own operation read before i (its latest read of it): the
+// reader saw the operation half-done across two objects. The first such later write counts.
+std::string seen_before_and_after(const std::vector<TraceEvent>& events, std::size_t i, int seen,
+                                  const std::string& operation) {
+    auto same_operation = [](const TraceEvent& a, const TraceEvent& b) {
+        return a.thread == b.thread && a.operation_index == b.operation_index &&
+               a.operation == b.operation;
+    };
+    const TraceEvent& reader = events[i];
+    const TraceEvent& writer = events[static_cast<std::size_t>(seen)];
+    std::size_t start = i;  // the reader's operation's first event
+    for (std::size_t k = i; k-- > 0;) {
+        if (events[k].thread != reader.thread) continue;
+        if (!same_operation(events[k], reader)) break;
+        start = k;
+    }
+    for (std::size_t k = i + 1; k < events.size(); ++k) {
+        if (events[k].thread != writer.thread) continue;
+        if (!same_operation(events[k], writer)) break;
+        if (events[k].op != racedemo::Op::write) continue;
+        for (std::size_t r = i; r-- > start;) {
+            if (events[r].thread != reader.thread || events[r].op != racedemo::Op::read ||
+                events[r].object != events[k].object)
+                continue;
+            return fmt::format(
+                "sees T{}'s {} half-done: it wrote {} at step {}, and changes {}, read at step {}, "
+                "only at step {}",
+                writer.thread, operation, writer.value, writer.step, events[k].target,
+                events[r].step, events[k].step);
+        }
+    }
+    return {};
+}
+
 // The damage rules of trace.hpp, checked the slow and obvious way: for every step, look back
 // (and, for a half-done read, forward along the writer's own steps) from scratch.
 std::vector<std::string> damage_by_definition(const std::vector<TraceEvent>& events) {
@@ -888,17 +923,18 @@ std::vector<std::string> damage_by_definition(const std::vector<TraceEvent>& eve
                 notes[i] = old_news_by_definition(events, i, overwrites);
             continue;
         }
+        const std::string operation = other.operation.empty() ? "operation" : other.operation;
         for (std::size_t k = i + 1; k < events.size(); ++k) {
             if (events[k].thread != other.thread) continue;
             if (!same_operation(events[k], other)) break;
             if (events[k].object == event.object && events[k].op == Op::write) {
                 notes[i] = fmt::format(
                     "sees T{}'s {} half-done: it wrote {} at step {} and replaces it at step {}",
-                    other.thread, other.operation.empty() ? "operation" : other.operation,
-                    other.value, other.step, events[k].step);
+                    other.thread, operation, other.value, other.step, events[k].step);
                 break;
             }
         }
+        if (notes[i].empty()) notes[i] = seen_before_and_after(events, i, latest, operation);
     }
     return notes;
 }

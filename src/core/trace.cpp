@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <tuple>
 #include <unordered_map>
 
 namespace racedemo {
@@ -127,6 +128,8 @@ class StaleReads {
                 if (read.object == object && read.changed == kNone) read.changed = index;
         }
     }
+    // What `thread`'s current operation has read so far.
+    const std::vector<Read>& reads_of(int thread) { return reads_[thread]; }
     // The read of `thread`'s operation made stale first, if any.
     const Read* first_stale(int thread) const {
         auto found = reads_.find(thread);
@@ -191,16 +194,42 @@ struct OperationBounds {
     std::vector<std::size_t> next_own_write;
 };
 
-// A read that sees another thread's write `seen` sees it half-done when that thread writes
-// the object again before its operation ends. `seen` is the object's latest write before the
-// read, so that thread's next write to it comes after the read.
+// The first write of the operation of `seen` after the read at `index` to an object that the
+// reader's own operation read before it, or kNone: the read at `index` sees that operation's
+// write `seen` done, and that object not yet changed.
+std::pair<std::size_t, std::size_t> later_change_of_earlier_read(
+    const std::vector<TraceEvent>& events, std::size_t seen, std::size_t index,
+    const std::vector<StaleReads::Read>& reads, const OperationBounds& bounds) {
+    const std::size_t end = std::min(bounds.operation_end[seen], events.size());
+    for (std::size_t later = index + 1; later < end; ++later) {
+        const TraceEvent& write = events[later];
+        if (write.thread != events[seen].thread || write.op != Op::write) continue;
+        for (const StaleReads::Read& read : reads)
+            if (read.object == write.object) return {later, read.read};
+    }
+    return {kNone, kNone};
+}
+
+// A read that sees another thread's write `seen` sees its operation half-done when that thread
+// writes the object again before its operation ends, or writes there an object this thread's
+// operation read before. `seen` is the object's latest write before the read, so that thread's
+// next write to it comes after the read.
 Damage read_damage(const std::vector<TraceEvent>& events, const ObjectHistory& history,
-                   const TraceEvent& event, const OperationBounds& bounds) {
+                   std::size_t index, const std::vector<StaleReads::Read>& reads,
+                   const OperationBounds& bounds) {
+    const TraceEvent& event = events[index];
     const std::size_t seen = history.last_write;
     if (seen == kNone || events[seen].thread == event.thread) return {};
-    const std::size_t replacing = bounds.next_own_write[seen];
-    if (replacing == kNone || replacing >= bounds.operation_end[seen]) return {};
+    std::size_t replacing = bounds.next_own_write[seen], earlier_read = kNone;
+    if (replacing == kNone || replacing >= bounds.operation_end[seen])
+        std::tie(replacing, earlier_read) =
+            later_change_of_earlier_read(events, seen, index, reads, bounds);
+    if (replacing == kNone) return {};
     Damage half_done;
+    if (earlier_read != kNone) {
+        half_done.replaced_target = events[replacing].target;
+        half_done.earlier_read_step = events[earlier_read].step;
+    }
     half_done.kind = DamageKind::half_done_read;
     half_done.other_thread = events[seen].thread;
     half_done.other_step = events[seen].step;
@@ -267,7 +296,8 @@ int mark_damage(Trace& trace, DamageScope scope) {
         if (event.op != Op::read && event.op != Op::write) continue;
         ObjectHistory& history = objects[event.object];
         Damage damage = event.op == Op::write ? write_damage(events, history, stale, event)
-                                              : read_damage(events, history, event, bounds);
+                                              : read_damage(events, history, index,
+                                                            stale.reads_of(event.thread), bounds);
         if (damage) event.damage = std::move(damage);
         if (event.op == Op::write) {
             history.last_write = index;

@@ -32,6 +32,11 @@ struct Damage {
     // operation of that thread it belongs to (its note: "m[2] = 2"; empty without one).
     int replaced_step = 0;
     std::string other_operation;
+    // half_done_read of two objects: the operation, after this read, changes another object
+    // (replaced_target, at replaced_step) that this thread read before it (at earlier_read_step):
+    // the reader saw one part of the operation done and another not yet. Empty: the same object.
+    std::string replaced_target;
+    int earlier_read_step = 0;
     // The steps a trace shows, when it shows part of the execution (0: all of it): a step cited
     // above may lie outside them.
     int first_shown_step = 0;
@@ -102,7 +107,9 @@ std::string_view op_name(Op op);  // "read", "write", "lock", "unlock", "rlock",
 //    read ("overwrites 101 written by T1 at step 2, unread"; "..., read by T1 only");
 //  - a half-done read: a thread reads a value that another thread wrote and then overwrote
 //    within the same operation ("sees T1's update(k) half-done: it wrote writing at step 2 and
-//    replaces it at step 5").
+//    replaces it at step 5"), or that operation goes on to change another object the reader
+//    read earlier in its own operation ("... it wrote -1 at step 18, and changes m.buckets,
+//    read at step 21, only at step 26").
 // Returns the step of the first damage found, or 0. DamageScope::first stops there: for a long
 // trace in which only the first damage matters (the rest is not marked).
 enum class DamageScope { all, first };

@@ -29,12 +29,22 @@ std::string damage_note(const Damage& damage) {
     if (!damage) return {};
     // The operation is half-done, not the value: the value read is whole, and a step of an
     // operation that is not over yet.
-    if (damage.kind == DamageKind::half_done_read)
-        return fmt::format(
-            "sees T{}'s {} half-done: it wrote {} at {} and replaces it at {}", damage.other_thread,
-            damage.other_operation.empty() ? std::string("operation") : damage.other_operation,
-            damage.other_value, cited_step(damage, damage.other_step),
-            cited_step(damage, damage.replaced_step));
+    if (damage.kind == DamageKind::half_done_read) {
+        const std::string operation =
+            damage.other_operation.empty() ? std::string("operation") : damage.other_operation;
+        if (!damage.replaced_target.empty())
+            return fmt::format(
+                "sees T{}'s {} half-done: it wrote {} at {}, and changes {}, read at {}, only "
+                "at {}",
+                damage.other_thread, operation, damage.other_value,
+                cited_step(damage, damage.other_step), damage.replaced_target,
+                cited_step(damage, damage.earlier_read_step),
+                cited_step(damage, damage.replaced_step));
+        return fmt::format("sees T{}'s {} half-done: it wrote {} at {} and replaces it at {}",
+                           damage.other_thread, operation, damage.other_value,
+                           cited_step(damage, damage.other_step),
+                           cited_step(damage, damage.replaced_step));
+    }
     const std::string overwrites =
         fmt::format("overwrites {} written by T{} at {}", damage.other_value, damage.other_thread,
                     cited_step(damage, damage.other_step));

@@ -118,7 +118,9 @@ nlohmann::json encode(const Damage& damage) {
             damage.replaced_step,
             damage.first_shown_step,
             damage.last_shown_step,
-            damage.other_operation};
+            damage.other_operation,
+            damage.replaced_target,
+            damage.earlier_read_step};
 }
 
 Damage decode_damage(const nlohmann::json& row) {
@@ -135,6 +137,8 @@ Damage decode_damage(const nlohmann::json& row) {
     damage.first_shown_step = row[9].get<int>();
     damage.last_shown_step = row[10].get<int>();
     damage.other_operation = row[11].get<std::string>();
+    damage.replaced_target = row[12].get<std::string>();
+    damage.earlier_read_step = row[13].get<int>();
     return damage;
 }
 

@@ -263,6 +263,9 @@ class MergedRound {
                 event_at(static_cast<std::size_t>(damage.other_step - 1), true);
             damage.other_value = other.value;
             if (damage.kind == DamageKind::half_done_read) damage.other_operation = other.operation;
+            if (damage.earlier_read_step != 0)  // the raw analysis names no object
+                damage.replaced_target =
+                    event_at(static_cast<std::size_t>(damage.replaced_step - 1), true).target;
             if (damage.stale_step != 0)
                 damage.stale_target =
                     event_at(static_cast<std::size_t>(damage.stale_step - 1), true).target;
