@@ -239,16 +239,27 @@ std::string step_row(const TraceEvent& event, const std::vector<int>& threads,
 
 // Every thread that waits for good, in its own lane, on one row after the last step: they are
 // all stuck at once.
+// A thread's cell in the row after the last step: what it waits for, or the lock it left held
+// when it finished (an abandoned lock), or nothing.
+std::string end_cell(const Trace& trace, int thread) {
+    const auto wait = std::find_if(trace.waits.begin(), trace.waits.end(),
+                                   [thread](const TraceWait& w) { return w.thread == thread; });
+    if (wait != trace.waits.end())
+        return fmt::format("<td class=\"t{}\" data-wait=\"{}\">{}</td>", lane_colour(thread),
+                           thread, escape(describe_wait_step(wait->waiter)));
+    const auto left =
+        std::find_if(trace.abandoned.begin(), trace.abandoned.end(),
+                     [thread](const TraceAbandoned& a) { return a.thread == thread; });
+    if (left != trace.abandoned.end())
+        return fmt::format(
+            "<td class=\"t{}\" data-abandoned=\"{}\">finished, still holding {}</td>",
+            lane_colour(thread), thread, escape(left->lock));
+    return "<td></td>";
+}
+
 std::string waits_row(const Trace& trace, const std::vector<int>& threads) {
     std::string row = "<tr class=\"waits\"><td class=\"n\">stuck</td>";
-    for (const int thread : threads) {
-        const auto wait = std::find_if(trace.waits.begin(), trace.waits.end(),
-                                       [thread](const TraceWait& w) { return w.thread == thread; });
-        row += wait == trace.waits.end()
-                   ? "<td></td>"
-                   : fmt::format("<td class=\"t{}\" data-wait=\"{}\">{}</td>", lane_colour(thread),
-                                 thread, escape(describe_wait_step(wait->waiter)));
-    }
+    for (const int thread : threads) row += end_cell(trace, thread);
     return row + "</tr>\n";
 }
 

@@ -181,7 +181,8 @@ std::string model_replay_lines(const ModelReplay& replay, const Style& style) {
     else if (replay.follows_observed)
         how =
             "the same interleaving in the model (threads renumbered in the order they appear; "
-            "each does the model's own, smaller work), run and checked: " +
+            "each does the model's own, smaller work, so the keys and counts it names differ "
+            "from the run's), run and checked: " +
             replay.evidence;
     else if (!replay.observed_damage)
         how =

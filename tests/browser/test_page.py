@@ -239,8 +239,18 @@ def check_lanes(driver, name, data, trace):
         check(len(shown) == 1 and shown[0]["column"] == lane.get(thread),
               f"{name}: T{thread}'s wait for {target} is not in its lane (column {lane.get(thread)}"
               f"): {[(c['column'], c['text']) for c in shown]}")
-    check(len(after) == len(waits), f"{name}: {len(after)} waits shown after the steps, not "
-          f"{len(waits)}: {[c['text'] for c in after]}")
+    # A thread that finished holding a lock someone waits for (the JSON's abandoned_locks)
+    # shows it in its own lane, beside the waits.
+    abandoned = data.get("abandoned_locks") or []
+    for left in abandoned:
+        thread, lock = str(left["thread"]), left["lock"]
+        shown = [c for c in after if c["text"] == f"finished, still holding {lock}"]
+        check(len(shown) == 1 and shown[0]["column"] == lane.get(thread),
+              f"{name}: T{thread}'s abandoned {lock} is not in its lane: "
+              f"{[(c['column'], c['text']) for c in shown]}")
+    check(len(after) == len(waits) + len(abandoned),
+          f"{name}: {len(after)} cells after the steps, not {len(waits)} waits and "
+          f"{len(abandoned)} abandoned locks: {[c['text'] for c in after]}")
 
 
 def run_axe(driver, axe_source, name, when):
